@@ -1,0 +1,67 @@
+"""The `backprop-tutor` command: the TUI with no arguments, headless subcommands otherwise.
+
+Each subcommand lives in its own module under `tutor.cli` and is imported only
+when used, so `backprop-tutor trace` never pays for Textual or SymPy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name → (module, help). Each module defines `add_arguments(parser)` and `run(args) -> int`.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "trace": ("tutor.cli.trace_cmd", "trace a network's training step by step"),
+    "derive": ("tutor.cli.derive_cmd", "derive the chain rule symbolically (SymPy)"),
+    "check": ("tutor.cli.check_cmd", "check every gradient three ways"),
+    "lessons": ("tutor.cli.lessons_cmd", "list the lessons"),
+    "run": ("tutor.cli.run_cmd", "play a lesson headless"),
+    "verify": ("tutor.cli.verify_cmd", "check every published figure of every lesson"),
+    "mnist": ("tutor.cli.mnist_cmd", "train and evaluate on MNIST digits"),
+    "tui": ("tutor.cli.tui_cmd", "open the tutor (the default with no subcommand)"),
+}
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with only the modules that exist registered."""
+    parser = argparse.ArgumentParser(
+        prog="backprop-tutor",
+        description="A terminal tutor that traces every number of backpropagation.",
+    )
+    from tutor import __version__
+
+    parser.add_argument("--version", action="version", version=f"backprop-tutor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser.set_defaults(_module=module_name)
+        importlib.import_module(module_name).add_arguments(sub_parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run a subcommand; the TUI when none is given."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        argv = ["tui"] if importlib.util.find_spec("tutor.cli.tui_cmd") else ["trace", "mazur"]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_module", None):
+        parser.print_help()
+        return 2
+    module = importlib.import_module(args._module)
+    try:
+        return int(module.run(args) or 0)
+    except UsageError as error:
+        print(f"backprop-tutor {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,109 @@
+"""Loss functions with their gradient with respect to the network's output.
+
+`value(out, target)` is the scalar the course prints; `grad(out, target)` is
+dE/dout with the same reduction, so a gradient step on it is exactly the
+course's step. BCE and cross-entropy clip probabilities away from 0 and 1 so
+that log(0) never happens (the divide-by-zero of seed 002).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Probabilities are clipped to [EPS, 1 − EPS] before a log or a division.
+EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss E(out, target), its gradient dE/dout, and how it reduces over samples."""
+
+    name: str
+    formula: str
+    reduction: str = "mean"  # "mean" over samples, or "sum"
+
+    def _scale(self, n_samples: int) -> float:
+        return 1.0 / n_samples if self.reduction == "mean" else 1.0
+
+    def per_sample(self, out: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """The loss of each sample (rows), before reduction."""
+        raise NotImplementedError
+
+    def value(self, out: np.ndarray, target: np.ndarray) -> float:
+        """The reduced scalar loss."""
+        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        return float(np.sum(self.per_sample(out, target)) * self._scale(out.shape[0]))
+
+    def grad(self, out: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """dE/dout, the same shape as `out`."""
+        raise NotImplementedError
+
+
+class HalfSquaredError(Loss):
+    """The worked example's E = Σ ½(target − out)², summed over outputs."""
+
+    def per_sample(self, out, target):
+        return 0.5 * np.sum((target - out) ** 2, axis=-1)
+
+    def grad(self, out, target):
+        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        return (out - target) * self._scale(out.shape[0])
+
+
+class MeanSquaredError(Loss):
+    """MSE: the mean of (target − out)² over outputs (and over samples with 'mean')."""
+
+    def per_sample(self, out, target):
+        return np.mean((target - out) ** 2, axis=-1)
+
+    def grad(self, out, target):
+        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        return 2.0 * (out - target) / out.shape[-1] * self._scale(out.shape[0])
+
+
+class BinaryCrossEntropy(Loss):
+    """BCE −[t·log(out) + (1−t)·log(1−out)], summed over outputs; clipped: no log(0)."""
+
+    def per_sample(self, out, target):
+        p = np.clip(out, EPS, 1.0 - EPS)
+        return -np.sum(target * np.log(p) + (1.0 - target) * np.log1p(-p), axis=-1)
+
+    def grad(self, out, target):
+        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        p = np.clip(out, EPS, 1.0 - EPS)
+        return (p - target) / (p * (1.0 - p)) * self._scale(out.shape[0])
+
+
+class CrossEntropy(Loss):
+    """Categorical cross-entropy −Σ_k t_k·log(out_k) on probabilities (after softmax)."""
+
+    def per_sample(self, out, target):
+        return -np.sum(target * np.log(np.clip(out, EPS, 1.0)), axis=-1)
+
+    def grad(self, out, target):
+        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        return -target / np.clip(out, EPS, 1.0) * self._scale(out.shape[0])
+
+
+HALF_SSE = HalfSquaredError("half_sse", "E = Σ ½(target − out)²", reduction="sum")
+MSE = MeanSquaredError("mse", "E = mean (target − out)²")
+BCE = BinaryCrossEntropy("bce", "E = −mean[t·log(out) + (1−t)·log(1−out)]")
+CROSS_ENTROPY = CrossEntropy("cross_entropy", "E = −mean Σ_k t_k·log(out_k)")
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (HALF_SSE, MSE, BCE, CROSS_ENTROPY)}
+LOSSES["softmax_cross_entropy"] = CROSS_ENTROPY
+
+
+def get_loss(name: str, reduction: str | None = None) -> Loss:
+    """The loss called `name`, optionally with another reduction ('mean' or 'sum')."""
+    if name not in LOSSES:
+        known = ", ".join(sorted(LOSSES))
+        raise ValueError(f"unknown loss {name!r}; expected one of {known}")
+    loss = LOSSES[name]
+    if reduction is None or reduction == loss.reduction:
+        return loss
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"unknown reduction {reduction!r}; expected 'mean' or 'sum'")
+    return type(loss)(loss.name, loss.formula, reduction)

@@ -1,0 +1,439 @@
+"""One training step on one sample, every intermediate value recorded in a Trace.
+
+This is the teaching path: scalar arithmetic, written the way the lesson
+writes it (net_h1 = w1·i1 + w2·i2 + b1·1), so the numbers substituted into a
+formula give exactly the result shown. The fast path (`Network.backward`)
+computes the same numbers with matrices; tests check the two agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tutor.engine.losses import Loss
+from tutor.engine.naming import layer_label, neuron_names, target_names, weight_names
+from tutor.engine.network import Network
+from tutor.engine.trace import Trace
+
+# Which weights the hidden-layer backward pass multiplies by.
+BACKPROP_WEIGHTS = ("original", "updated")
+
+
+def _bias_names(net: Network, neurons: list[list[str]]) -> list[list[str]]:
+    names = []
+    for k, layer in enumerate(net.layers):
+        if layer.bias_mode == "none":
+            names.append([])
+        elif layer.bias_mode == "layer":
+            names.append([f"b{k + 1}"])
+        else:
+            names.append([f"b_{n}" for n in neurons[k + 1]])
+    return names
+
+
+def _activation_out(name: str, alpha: float, net_name: str, all_nets: list[str], j: int):
+    """(template, inputs) for out = f(net)."""
+    if name == "sigmoid":
+        return "1/(1 + e^−{0})", [net_name]
+    if name == "tanh":
+        return "tanh({0})", [net_name]
+    if name == "relu":
+        return "max(0, {0})", [net_name]
+    if name.startswith("leaky_relu"):
+        return f"max({{0}}, {alpha:g}·{{0}})", [net_name]
+    if name in ("identity", "linear"):
+        return "{0}", [net_name]
+    if name == "softmax":
+        denominator = " + ".join(f"e^{{{k}}}" for k in range(len(all_nets)))
+        return f"e^{{{j}}} / ({denominator})", list(all_nets)
+    raise ValueError(f"no traced formula for activation {name!r}")
+
+
+def _activation_derivative(name: str, alpha: float, net_name: str, out_name: str):
+    """(template, inputs) for dout/dnet of an element-wise activation."""
+    if name == "sigmoid":
+        return "{0}·(1 − {0})", [out_name]
+    if name == "tanh":
+        return "1 − {0}²", [out_name]
+    if name == "relu":
+        return "1 if {0} > 0 else 0", [net_name]
+    if name.startswith("leaky_relu"):
+        return f"1 if {{0}} > 0 else {alpha:g}", [net_name]
+    if name in ("identity", "linear"):
+        return "1", []
+    raise ValueError(f"no traced derivative for activation {name!r}")
+
+
+def _error_terms(loss: Loss, n_out: int):
+    """(E_o template, dE_total/dout template) with placeholders {0}=target, {1}=out."""
+    if loss.name == "half_sse":
+        return "½·({0} − {1})²", "−({0} − {1})"
+    if loss.name == "mse":
+        return f"({{0}} − {{1}})²/{n_out}", f"2·({{1}} − {{0}})/{n_out}"
+    if loss.name == "bce":
+        return "−({0}·ln({1}) + (1 − {0})·ln(1 − {1}))", "({1} − {0})/({1}·(1 − {1}))"
+    if loss.name == "cross_entropy":
+        return "−{0}·ln({1})", "−{0}/{1}"
+    raise ValueError(f"no traced formula for loss {loss.name!r}")
+
+
+def _error_value(loss: Loss, t: float, out: float, n_out: int) -> tuple[float, float]:
+    """(E_o, dE_total/dout) for one output, by the same formula as the template."""
+    if loss.name == "half_sse":
+        return 0.5 * (t - out) ** 2, -(t - out)
+    if loss.name == "mse":
+        return (t - out) ** 2 / n_out, 2.0 * (out - t) / n_out
+    if loss.name == "bce":
+        p = min(max(out, 1e-12), 1.0 - 1e-12)
+        return -(t * math.log(p) + (1.0 - t) * math.log(1.0 - p)), (p - t) / (p * (1.0 - p))
+    if loss.name == "cross_entropy":
+        p = max(out, 1e-12)
+        return -t * math.log(p), -t / p
+    raise ValueError(f"no traced formula for loss {loss.name!r}")
+
+
+def traced_step(
+    net: Network,
+    x,
+    target,
+    loss: Loss,
+    learning_rate: float,
+    backprop_weights: str = "original",
+    title: str = "one training step",
+    step: int = 1,
+) -> tuple[Trace, Network]:
+    """Trace one gradient-descent step on the single sample (x, target).
+
+    Returns the trace and the updated network (a copy; `net` is unchanged).
+    `backprop_weights="updated"` is a labelled variant: the hidden layers'
+    backward pass multiplies by the already-updated weights of the layer above
+    (a common slip; it is what produces the slides' 0.291027924).
+    """
+    if backprop_weights not in BACKPROP_WEIGHTS:
+        raise ValueError(f"backprop_weights must be one of {BACKPROP_WEIGHTS}")
+    x = [float(v) for v in np.asarray(x, dtype=float).reshape(-1)]
+    target = [float(v) for v in np.asarray(target, dtype=float).reshape(-1)]
+    sizes = net.sizes
+    if len(x) != sizes[0] or len(target) != sizes[-1]:
+        raise ValueError(
+            f"the network takes {sizes[0]} inputs and gives {sizes[-1]} outputs; "
+            f"got {len(x)} inputs and {len(target)} targets"
+        )
+    neurons = neuron_names(sizes)
+    weights = weight_names(sizes)
+    biases = _bias_names(net, neurons)
+    targets = target_names(sizes)
+    n_layers = len(net.layers)
+    trace = Trace(
+        title,
+        meta={
+            "sizes": sizes,
+            "activations": [layer.activation.name for layer in net.layers],
+            "loss": loss.name,
+            "learning_rate": learning_rate,
+            "backprop_weights": backprop_weights,
+        },
+    )
+    add = trace.add
+
+    # -- given --------------------------------------------------------------------
+    for name, v in zip(neurons[0], x):
+        add(name, "given", f"{v!r}", [], v, "input")
+    for name, v in zip(targets, target):
+        add(name, "given", f"{v!r}", [], v, "target")
+    for k, layer in enumerate(net.layers):
+        for j in range(layer.fan_out):
+            for i in range(layer.fan_in):
+                w = float(layer.W[i, j])
+                add(
+                    weights[k][i][j],
+                    "given",
+                    f"{w!r}",
+                    [],
+                    w,
+                    f"weight {neurons[k][i]} → {neurons[k + 1][j]}",
+                )
+        for name, b in zip(biases[k], layer.b):
+            frozen = "" if layer.train_bias else " (not updated)"
+            add(name, "given", f"{float(b)!r}", [], float(b), f"bias{frozen}")
+    add("eta", "given", f"{learning_rate!r}", [], learning_rate, "learning rate η")
+
+    def bias_of(k: int, j: int) -> str | None:
+        if not biases[k]:
+            return None
+        return biases[k][0] if net.layers[k].bias_mode == "layer" else biases[k][j]
+
+    # -- forward ------------------------------------------------------------------
+    outs = [list(neurons[0])]  # names of each layer's outputs (inputs for layer 0)
+    for k, layer in enumerate(net.layers):
+        label = layer_label(k, n_layers)
+        net_names = []
+        for j, neuron in enumerate(neurons[k + 1]):
+            terms, inputs = [], []
+            value = 0.0
+            for i, source in enumerate(outs[k]):
+                terms.append(f"{{{len(inputs)}}}·{{{len(inputs) + 1}}}")
+                inputs += [weights[k][i][j], source]
+                value += trace.value(weights[k][i][j]) * trace.value(source)
+            b = bias_of(k, j)
+            if b is not None:
+                terms.append(f"{{{len(inputs)}}}·1")
+                inputs.append(b)
+                value += trace.value(b) * 1.0
+            add(
+                f"net_{neuron}",
+                "forward",
+                " + ".join(terms),
+                inputs,
+                value,
+                f"net input of {neuron}",
+                label,
+            )
+            net_names.append(f"net_{neuron}")
+        act = layer.activation
+        net_values = np.array([trace.value(n) for n in net_names])
+        out_values = act.forward(net_values[None, :])[0]
+        for j, neuron in enumerate(neurons[k + 1]):
+            template, inputs = _activation_out(act.name, act.alpha, net_names[j], net_names, j)
+            add(
+                f"out_{neuron}",
+                "forward",
+                template,
+                inputs,
+                float(out_values[j]),
+                f"output of {neuron} ({act.name})",
+                label,
+            )
+        outs.append([f"out_{n}" for n in neurons[k + 1]])
+
+    # -- error --------------------------------------------------------------------
+    n_out = sizes[-1]
+    e_template, g_template = _error_terms(loss, n_out)
+    grad_out = []
+    for j, neuron in enumerate(neurons[-1]):
+        t, o = targets[j], f"out_{neuron}"
+        e_value, g_value = _error_value(loss, trace.value(t), trace.value(o), n_out)
+        add(f"E_{neuron}", "error", e_template, [t, o], e_value, f"error at {neuron}", "output")
+        grad_out.append((g_template, [t, o], g_value))
+    e_names = [f"E_{n}" for n in neurons[-1]]
+    add(
+        "E_total",
+        "error",
+        " + ".join(f"{{{k}}}" for k in range(n_out)),
+        e_names,
+        sum(trace.value(n) for n in e_names),
+        "total error",
+        "output",
+    )
+
+    # -- backward (and, for the 'updated' variant, each layer's update at once) ----
+    deferred_updates: list[int] = []
+    fused_softmax_ce = net.layers[-1].activation.name == "softmax" and loss.name == "cross_entropy"
+    # delta names of the layer above, to propagate from
+    for k in range(n_layers - 1, -1, -1):
+        layer = net.layers[k]
+        label = layer_label(k, n_layers)
+        act = layer.activation
+        is_output = k == n_layers - 1
+        dout_names = []  # name of dE_total/dout_j for each neuron j of this layer
+        for j, neuron in enumerate(neurons[k + 1]):
+            if is_output:
+                template, inputs, value = grad_out[j]
+                if not fused_softmax_ce:
+                    add(
+                        f"dE_total/dout_{neuron}",
+                        "backward",
+                        template,
+                        inputs,
+                        value,
+                        f"how the total error changes with out_{neuron}",
+                        label,
+                    )
+                dout_names.append(f"dE_total/dout_{neuron}")
+            else:
+                above = net.layers[k + 1]
+                parts = []
+                for m, upper in enumerate(neurons[k + 2]):
+                    w_name = weights[k + 1][j][m]
+                    if backprop_weights == "updated":
+                        w_name += "+"
+                    part = f"dE_{upper}/dout_{neuron}"
+                    add(
+                        part,
+                        "backward",
+                        "{0}·{1}",
+                        [f"delta_{upper}", w_name],
+                        trace.value(f"delta_{upper}") * trace.value(w_name),
+                        f"error reaching {neuron} through {upper}",
+                        label,
+                    )
+                    parts.append(part)
+                del above
+                add(
+                    f"dE_total/dout_{neuron}",
+                    "backward",
+                    " + ".join(f"{{{m}}}" for m in range(len(parts))),
+                    parts,
+                    sum(trace.value(p) for p in parts),
+                    f"total error reaching {neuron}",
+                    label,
+                )
+                dout_names.append(f"dE_total/dout_{neuron}")
+        # deltas: dE_total/dnet_j
+        if is_output and fused_softmax_ce:
+            for j, neuron in enumerate(neurons[-1]):
+                o, t = f"out_{neuron}", targets[j]
+                add(
+                    f"delta_{neuron}",
+                    "backward",
+                    "{0} − {1}",
+                    [o, t],
+                    trace.value(o) - trace.value(t),
+                    "softmax + cross-entropy: dE_total/dnet = out − target",
+                    label,
+                )
+        elif act.elementwise:
+            for j, neuron in enumerate(neurons[k + 1]):
+                template, inputs = _activation_derivative(
+                    act.name, act.alpha, f"net_{neuron}", f"out_{neuron}"
+                )
+                deriv = float(
+                    act.derivative(
+                        np.array([trace.value(f"net_{neuron}")]),
+                        np.array([trace.value(f"out_{neuron}")]),
+                    )[0]
+                )
+                add(
+                    f"dout_{neuron}/dnet_{neuron}",
+                    "backward",
+                    template,
+                    inputs,
+                    deriv,
+                    f"slope of {act.name} at net_{neuron}",
+                    label,
+                )
+                add(
+                    f"delta_{neuron}",
+                    "backward",
+                    "{0}·{1}",
+                    [dout_names[j], f"dout_{neuron}/dnet_{neuron}"],
+                    trace.value(dout_names[j]) * deriv,
+                    f"dE_total/dnet_{neuron}",
+                    label,
+                )
+        else:  # softmax with a loss other than cross-entropy: the full Jacobian
+            outs_k = [f"out_{n}" for n in neurons[k + 1]]
+            for j, neuron in enumerate(neurons[k + 1]):
+                inner = " + ".join(f"{{{2 + 2 * m}}}·{{{3 + 2 * m}}}" for m in range(len(outs_k)))
+                inputs = [outs_k[j], dout_names[j]]
+                for m in range(len(outs_k)):
+                    inputs += [dout_names[m], outs_k[m]]
+                value = trace.value(outs_k[j]) * (
+                    trace.value(dout_names[j])
+                    - sum(
+                        trace.value(dout_names[m]) * trace.value(outs_k[m])
+                        for m in range(len(outs_k))
+                    )
+                )
+                add(
+                    f"delta_{neuron}",
+                    "backward",
+                    f"{{0}}·({{1}} − ({inner}))",
+                    inputs,
+                    value,
+                    "softmax Jacobian: s_j·(g_j − Σ g_m·s_m)",
+                    label,
+                )
+        # gradients of the weights into this layer
+        for j, neuron in enumerate(neurons[k + 1]):
+            for i, source in enumerate(outs[k]):
+                w = weights[k][i][j]
+                add(
+                    f"dnet_{neuron}/d{w}",
+                    "backward",
+                    "{0}",
+                    [source],
+                    trace.value(source),
+                    f"net_{neuron} changes with {w} by {source}",
+                    label,
+                )
+                if is_output and fused_softmax_ce or not act.elementwise:
+                    inputs = [f"delta_{neuron}", f"dnet_{neuron}/d{w}"]
+                    template = "{0}·{1}"
+                else:
+                    inputs = [dout_names[j], f"dout_{neuron}/dnet_{neuron}", f"dnet_{neuron}/d{w}"]
+                    template = "{0}·{1}·{2}"
+                value = 1.0
+                for name in inputs:
+                    value *= trace.value(name)
+                add(
+                    f"dE_total/d{w}",
+                    "backward",
+                    template,
+                    inputs,
+                    value,
+                    f"gradient of the total error with respect to {w}",
+                    label,
+                )
+        for b in biases[k]:
+            if layer.bias_mode == "layer":
+                deltas = [f"delta_{n}" for n in neurons[k + 1]]
+            else:
+                deltas = [f"delta_{b[2:]}"]
+            add(
+                f"dE_total/d{b}",
+                "backward",
+                " + ".join(f"{{{m}}}" for m in range(len(deltas))),
+                deltas,
+                sum(trace.value(d) for d in deltas),
+                f"gradient with respect to {b}" + ("" if layer.train_bias else " (bias frozen)"),
+                label,
+            )
+        if backprop_weights == "updated":
+            _trace_update(trace, net, k, weights, biases)
+        else:
+            deferred_updates.append(k)
+
+    # -- update -------------------------------------------------------------------
+    for k in deferred_updates:
+        _trace_update(trace, net, k, weights, biases)
+
+    updated = net.copy()
+    for k, layer in enumerate(updated.layers):
+        for i in range(layer.fan_in):
+            for j in range(layer.fan_out):
+                layer.W[i, j] = trace.value(f"{weights[k][i][j]}+")
+        if layer.train_bias:
+            for m, b in enumerate(biases[k]):
+                layer.b[m] = trace.value(f"{b}+")
+    return trace, updated
+
+
+def _trace_update(trace: Trace, net: Network, k: int, weights, biases) -> None:
+    layer = net.layers[k]
+    label = layer_label(k, len(net.layers))
+    for j in range(layer.fan_out):
+        for i in range(layer.fan_in):
+            w = weights[k][i][j]
+            trace.add(
+                f"{w}+",
+                "update",
+                "{0} − {1}·{2}",
+                [w, "eta", f"dE_total/d{w}"],
+                trace.value(w) - trace.value("eta") * trace.value(f"dE_total/d{w}"),
+                f"{w} after the step",
+                label,
+            )
+    if layer.train_bias:
+        for b in biases[k]:
+            trace.add(
+                f"{b}+",
+                "update",
+                "{0} − {1}·{2}",
+                [b, "eta", f"dE_total/d{b}"],
+                trace.value(b) - trace.value("eta") * trace.value(f"dE_total/d{b}"),
+                f"{b} after the step",
+                label,
+            )

@@ -1,0 +1,146 @@
+"""Training loops: full-batch gradient descent, online (one sample at a time), mini-batch SGD.
+
+These are the fast paths: nothing is traced. A NaN or an overflow is reported
+as `TrainingDiverged` naming the epoch and the layer where it first appeared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tutor.engine.losses import Loss
+from tutor.engine.network import Cache, Gradients, Network
+
+RULES = ("batch", "online", "minibatch")
+
+
+class TrainingDiverged(ArithmeticError):
+    """Training produced a NaN or an infinity; says where."""
+
+    def __init__(self, epoch: int, layer: int | None, quantity: str):
+        self.epoch = epoch
+        self.layer = layer
+        self.quantity = quantity
+        where = f"layer {layer}" if layer is not None else "the loss"
+        super().__init__(f"training diverged at epoch {epoch}: non-finite {quantity} in {where}")
+
+
+@dataclass
+class TrainConfig:
+    """How to train: learning rate, epochs, update rule, regularisation."""
+
+    learning_rate: float
+    epochs: int
+    rule: str = "batch"
+    batch_size: int = 32
+    shuffle: bool = True
+    seed: int | None = 0
+    l2: float = 0.0  # adds l2·W to dE/dW (weight decay); biases are not decayed
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise ValueError(f"unknown update rule {self.rule!r}; expected one of {RULES}")
+
+
+@dataclass
+class History:
+    """Loss per epoch (as the notebooks record it: before that epoch's updates)."""
+
+    losses: list[float] = field(default_factory=list)
+    stopped_early: bool = False
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.losses)
+
+
+# on_epoch(epoch (1-based), loss, network) -> False to stop training.
+EpochCallback = Callable[[int, float, Network], "bool | None"]
+
+
+def apply_update(net: Network, grads: Gradients, learning_rate: float, l2: float = 0.0) -> None:
+    """w ← w − η·dE/dw for every layer, in place; frozen biases stay."""
+    for layer, dW, db in zip(net.layers, grads.dW, grads.db):
+        if l2:
+            dW = dW + l2 * layer.W
+        layer.W -= learning_rate * dW
+        if layer.train_bias and layer.bias_mode != "none":
+            layer.b -= learning_rate * db
+
+
+def train(
+    net: Network,
+    X: np.ndarray,
+    T: np.ndarray,
+    loss: Loss,
+    config: TrainConfig,
+    on_epoch: EpochCallback | None = None,
+) -> History:
+    """Train `net` in place and return the loss history."""
+    X, T = np.atleast_2d(X), np.atleast_2d(T)
+    history = History()
+    shuffle_rng = np.random.default_rng(config.seed)
+    dropout_rng = (
+        np.random.default_rng(None if config.seed is None else config.seed + 1)
+        if any(layer.keep_prob < 1.0 for layer in net.layers)
+        else None
+    )
+    n = X.shape[0]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, config.epochs + 1):
+            if config.rule == "batch":
+                epoch_loss = _step(net, X, T, loss, config, epoch, dropout_rng)
+            else:
+                size = 1 if config.rule == "online" else config.batch_size
+                order = (
+                    shuffle_rng.permutation(n)
+                    if config.rule == "minibatch" and config.shuffle
+                    else None
+                )
+                total = 0.0
+                for start in range(0, n, size):
+                    idx = (
+                        order[start : start + size]
+                        if order is not None
+                        else slice(start, start + size)
+                    )
+                    total += _step(net, X[idx], T[idx], loss, config, epoch, dropout_rng) * (
+                        1 if size == 1 else len(X[idx])
+                    )
+                epoch_loss = total / n
+            history.losses.append(epoch_loss)
+            _check_parameters(net, epoch)
+            if on_epoch is not None and on_epoch(epoch, epoch_loss, net) is False:
+                history.stopped_early = True
+                break
+    return history
+
+
+def _step(net, X, T, loss, config, epoch, dropout_rng) -> float:
+    cache = Cache()
+    out = net.forward(X, cache, dropout_rng)
+    value = loss.value(out, T)
+    if not np.isfinite(value):
+        raise _locate(cache, epoch)
+    grads = net.backward(cache, T, loss)
+    apply_update(net, grads, config.learning_rate, config.l2)
+    return value
+
+
+def _locate(cache: Cache, epoch: int) -> TrainingDiverged:
+    """Find the first layer whose net input or output is not finite."""
+    for k, (net_k, out_k) in enumerate(zip(cache.nets, cache.outs), start=1):
+        if not np.all(np.isfinite(net_k)):
+            return TrainingDiverged(epoch, k, "net input")
+        if not np.all(np.isfinite(out_k)):
+            return TrainingDiverged(epoch, k, "output")
+    return TrainingDiverged(epoch, None, "loss")
+
+
+def _check_parameters(net: Network, epoch: int) -> None:
+    for k, layer in enumerate(net.layers, start=1):
+        if not (np.all(np.isfinite(layer.W)) and np.all(np.isfinite(layer.b))):
+            raise TrainingDiverged(epoch, k, "weights after the update")
