@@ -1,0 +1,25 @@
+"""Experiments: the course's training runs, reproduced by the engine, registered by id.
+
+Lessons are data and never contain code; a lesson's `run` step or published
+figure names an experiment by id (`xor_relu`, `encoder_838`, …) and a key of
+its result. Each experiment is a function
+
+    def xor_relu(progress: Progress | None = None) -> dict[str, object]
+
+returning named results: scalars (`final_loss`), lists (`loss_curve`,
+`loss_epochs`), tables (list of row dicts) and strings. Results are cached per
+process, so `verify`, `run` and the TUI share one computation.
+"""
+
+from tutor.experiments.registry import (
+    EXPERIMENTS,
+    Experiment,
+    Progress,
+    experiment,
+    get_experiment,
+    run_experiment,
+)
+
+__all__ = [
+    "EXPERIMENTS", "Experiment", "Progress", "experiment", "get_experiment", "run_experiment",
+]

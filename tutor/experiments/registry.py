@@ -1,0 +1,79 @@
+"""The registry of experiments and the per-process cache of their results."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# progress(done, total, loss) -> False to cancel. `loss` may be None.
+Progress = Callable[[int, int, "float | None"], "bool | None"]
+
+
+class Cancelled(Exception):
+    """Raised inside an experiment when its progress callback returned False."""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A named, reproducible computation of the engine."""
+
+    id: str
+    title: str
+    source: str  # seed file and place it reproduces
+    func: Callable[..., dict[str, Any]]
+
+
+EXPERIMENTS: dict[str, Experiment] = {}
+_CACHE: dict[str, dict[str, Any]] = {}
+_LOADED = False
+
+
+def experiment(id: str, title: str, source: str = ""):
+    """Decorator: register `func` as the experiment `id`."""
+
+    def register(func):
+        if id in EXPERIMENTS:
+            raise ValueError(f"experiment {id!r} registered twice")
+        EXPERIMENTS[id] = Experiment(id, title, source, func)
+        return func
+
+    return register
+
+
+def _load_all() -> None:
+    """Import every module of this package so their experiments register themselves."""
+    global _LOADED
+    if _LOADED:
+        return
+    import tutor.experiments as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name != "registry":
+            importlib.import_module(f"tutor.experiments.{info.name}")
+    _LOADED = True
+
+
+def get_experiment(id: str) -> Experiment:
+    """The experiment `id`; KeyError naming the known ones otherwise."""
+    _load_all()
+    if id not in EXPERIMENTS:
+        raise KeyError(f"unknown experiment {id!r}; known: {', '.join(sorted(EXPERIMENTS))}")
+    return EXPERIMENTS[id]
+
+
+def run_experiment(id: str, progress: Progress | None = None) -> dict[str, Any]:
+    """Run (or fetch from the cache) the experiment `id` and return its results."""
+    if id in _CACHE:
+        return _CACHE[id]
+    result = get_experiment(id).func(progress=progress)
+    _CACHE[id] = result
+    return result
+
+
+def check_progress(progress: Progress | None, done: int, total: int, loss=None) -> None:
+    """Report progress; raise Cancelled when the callback asks to stop."""
+    if progress is not None and progress(done, total, loss) is False:
+        raise Cancelled()

@@ -1,0 +1,1 @@
+"""Lessons as data: the model, the loader and validator, and the verification of published figures."""
