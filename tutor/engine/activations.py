@@ -89,10 +89,20 @@ RELU = Activation(
     "relu", _relu, lambda z, out: (z > 0).astype(z.dtype), "max(0, z)", "1 if z > 0 else 0"
 )
 LEAKY_RELU = leaky_relu(0.01)
+# Seed 001's notebook applies the sigmoid derivative to the layer's *output*:
+# σ'(out) = σ(out)(1 − σ(out)) instead of out(1 − out). Kept, labelled, so the
+# tutor can reproduce that notebook's numbers and show that a gradient check catches it.
+SIGMOID_QUIRK_001 = Activation(
+    "sigmoid_quirk_001",
+    sigmoid,
+    lambda z, out: sigmoid(out) * (1.0 - sigmoid(out)),
+    "1/(1+e^−z)",
+    "σ(out)·(1−σ(out))  [seed 001's slip: σ′ applied to out, not to z]",
+)
 SOFTMAX = Activation("softmax", softmax, None, "e^z_k / Σ_j e^z_j", "diag(s) − s·sᵀ")
 
 ACTIVATIONS: dict[str, Activation] = {
-    a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX)
+    a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, SIGMOID_QUIRK_001)
 }
 ACTIVATIONS["linear"] = IDENTITY
 

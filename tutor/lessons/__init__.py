@@ -1,1 +1,1 @@
-"""Lessons as data: the model, the loader and validator, and the verification of published figures."""
+"""Lessons as data: model, loader and validator, and verification of published figures."""
