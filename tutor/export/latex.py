@@ -226,6 +226,7 @@ def export_latex(trace: Trace, precision: int = 9, symbolic: Symbolic | None = N
         r"\usepackage[T1]{fontenc}",
         r"\usepackage{amsmath}",
         r"\allowdisplaybreaks",
+        r"\sloppy",
         rf"\title{{{tex_text(trace.title)}}}",
         r"\date{}",
         r"\begin{document}",
