@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tutor.engine import get_example
-from tutor.engine.netfile import NetFileError, load_network_file
+from tutor.engine.netfile import NetFileError, load_network_file, parse_network
 from tutor.engine.variants import trace_example_step
 from tutor.export import export_json
 
@@ -144,3 +145,12 @@ def test_errors_name_the_file_the_field_and_what_was_expected(tmp_path, text, me
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(NetFileError, match="cannot read the file"):
         load_network_file(tmp_path / "absent.toml")
+
+
+def test_the_documented_example_file_loads():
+    doc = (ROOT / "docs" / "network-file.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    ex = parse_network(tomllib.loads(block), "docs/network-file.md")
+    assert ex.network.sizes == [2, 2, 2]
+    assert ex.network.layers[0].W[1, 0] == 0.20  # w2: i2 → h1
+    assert ex.network.layers[1].bias_mode == "neuron"
