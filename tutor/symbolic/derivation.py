@@ -14,7 +14,7 @@ from tutor.engine.trace import format_number
 from tutor.symbolic.activations import KINDS, activation_derivation, kind_of
 from tutor.symbolic.chain import chain_rule
 from tutor.symbolic.model import symbolic_network
-from tutor.symbolic.notation import equation, latex, partial, sym, unicode
+from tutor.symbolic.notation import equation, latex, one_line, partial, sym, unicode
 from tutor.symbolic.steps import Derivation, Step
 from tutor.symbolic.structure import Structure, parameter_values, structure_of
 
@@ -77,7 +77,7 @@ def _derivation(
             Step(
                 chain.captions[factor],
                 _unicode(eq, factor in chain.ordered),
-                latex(eq, factor in chain.ordered),
+                _lazy_latex(eq, factor in chain.ordered),
                 numbers.get(factor),
                 factor.name,
             )
@@ -95,7 +95,7 @@ def _derivation(
             "Fully expanded: SymPy differentiates E_total written in the inputs, targets and "
             "parameters alone (evaluated with lambdify)",
             _unicode(eq),
-            latex(eq),
+            _lazy_latex(eq),
             value,
             None,
         )
@@ -112,7 +112,9 @@ def _forward(snet, env) -> Derivation:
         caption = {"net": "Net input", "out": "Output", "E": "Error"}.get(
             name.name.split("_")[0], "Quantity"
         )
-        steps.append(Step(f"{caption} {name.name}", _unicode(eq), latex(eq), value, name.name))
+        steps.append(
+            Step(f"{caption} {name.name}", _unicode(eq), _lazy_latex(eq), value, name.name)
+        )
     return Derivation(FORWARD, "The forward pass and the error, as SymPy expressions", tuple(steps))
 
 
@@ -151,16 +153,31 @@ def _multiplied(form: sp.Expr, grad: sp.Symbol, numbers: dict[sp.Symbol, float])
     return Step("The numbers multiplied", text, tex, numbers[grad], grad.name)
 
 
+# Above this many nodes an expression is not worth drawing in 2-D: it is shown as one line.
+MAX_PRETTY_NODES = 120
+
+
+@lru_cache(maxsize=4096)
 def _unicode(expr, ordered: bool = False) -> str:
-    text = unicode(expr, ordered)
-    if max(len(line) for line in text.splitlines()) <= MAX_PRETTY_WIDTH:
-        return text
-    # Too wide to read as a 2-D picture: one line of plain text (lhs = rhs).
-    return f"{sp.sstr(expr.lhs)} = {sp.sstr(expr.rhs)}"
+    """The 2-D Unicode picture of `lhs = rhs`, or one line of text when that would be too wide."""
+    if sum(1 for _ in sp.preorder_traversal(expr)) <= MAX_PRETTY_NODES:
+        text = unicode(expr, ordered)
+        if max(len(line) for line in text.splitlines()) <= MAX_PRETTY_WIDTH:
+            return text
+    return f"{one_line(expr.lhs)} = {one_line(expr.rhs, ordered)}"
+
+
+@lru_cache(maxsize=4096)
+def _latex(expr, ordered: bool = False) -> str:
+    return latex(expr, ordered)
+
+
+def _lazy_latex(expr, ordered: bool = False):
+    return lambda: _latex(expr, ordered)
 
 
 def symbolic_forms(source, loss: Loss | None = None) -> dict[str, tuple[str, str]]:
-    """Trace name → (Unicode, LaTeX) of its symbolic form, for every traced value derived here.
+    """Trace name → (one-line Unicode, LaTeX) of its symbolic form, for the trace exports.
 
     Covers the forward values (net_h1, out_h1, E_o1, E_total), every chain-rule factor
     (dE_total/dout_o1, dout_o1/dnet_o1, delta_o1, dnet_o1/dw5, dE_o1/dout_h1, dE_total/dw5)
@@ -176,10 +193,10 @@ def _forms(structure: Structure) -> tuple[tuple[str, tuple[str, str]], ...]:
     chain = chain_rule(structure)
     forms = []
     for name, expr in snet.defs.items():
-        forms.append((name.name, (_unicode_rhs(expr), latex(expr))))
+        forms.append((name.name, (one_line(expr), latex(expr))))
     for name, expr in chain.forms.items():
         ordered = name in chain.ordered
-        forms.append((name.name, (_unicode_rhs(expr, ordered), latex(expr, ordered))))
+        forms.append((name.name, (one_line(expr, ordered), latex(expr, ordered))))
     eta = sym("eta")
     for p in snet.params:
         if p.frozen:
@@ -189,12 +206,5 @@ def _forms(structure: Structure) -> tuple[tuple[str, tuple[str, str]], ...]:
             sp.Mul(-1, eta, partial("E_total", p.name), evaluate=False),
             evaluate=False,
         )
-        forms.append((f"{p.name}+", (_unicode_rhs(update, True), latex(update, True))))
+        forms.append((f"{p.name}+", (one_line(update, True), latex(update, True))))
     return tuple(forms)
-
-
-def _unicode_rhs(expr, ordered: bool = False) -> str:
-    text = unicode(expr, ordered)
-    if max(len(line) for line in text.splitlines()) <= MAX_PRETTY_WIDTH:
-        return text
-    return sp.sstr(expr)

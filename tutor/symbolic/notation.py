@@ -39,6 +39,12 @@ def unicode(expr, ordered: bool = False) -> str:
     return sp.pretty(expr, use_unicode=True, order="none" if ordered else None, wrap_line=False)
 
 
+def one_line(expr, ordered: bool = False) -> str:
+    """`expr` as one line of text with · and ^: b2 + out_h1·w5, e^(-net_o1), dE_total/dw5."""
+    text = sp.sstr(expr, order="none" if ordered else None)
+    return text.replace("**", "^").replace("*", "·").replace("exp(", "e^(")
+
+
 def latex(expr, ordered: bool = False) -> str:
     """The LaTeX form of `expr`."""
     return sp.latex(expr, order="none" if ordered else None, mul_symbol="dot")

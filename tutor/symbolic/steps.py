@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -11,10 +12,19 @@ class Step:
 
     caption: str
     unicode: str
-    latex: str
+    # The LaTeX text, or a function making it on first use (printing a long
+    # expanded derivative as LaTeX costs more than the terminal ever needs).
+    latex_source: str | Callable[[], str] = field(default="", repr=False, compare=False)
     value: float | None = None
     # The trace's name for the quantity this line ends with (`dE_total/dw5`), to match numbers.
     name: str | None = None
+
+    @property
+    def latex(self) -> str:
+        """The formula as LaTeX."""
+        if callable(self.latex_source):
+            object.__setattr__(self, "latex_source", self.latex_source())
+        return self.latex_source
 
     def as_dict(self) -> dict:
         """The step as JSON-ready data."""
