@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from tutor.cli import UsageError
 from tutor.engine import format_number, get_example
 from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
@@ -36,9 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace, optionally train on, and print or write the result."""
-    from tutor.cli import UsageError
-
-    example = _example(args, UsageError)
+    example = _example(args)
     if args.variant is not None:
         try:
             get_variant(args.variant)
@@ -76,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _example(args, UsageError):
+def _example(args):
+    """The built-in example or the network file the arguments name."""
     if args.network and args.example:
         raise UsageError("give a built-in example or --network FILE, not both")
     if args.network:

@@ -32,7 +32,7 @@ VARIANTS: dict[str, Variant] = {
         Variant(
             "updated-weights",
             "Backward pass through the updated weights",
-            "the hidden layer's error is propagated through w5+..w8+ (the weights after this "
+            "The hidden layer's error is propagated through w5+..w8+ (the weights after this "
             "step's update) instead of the original w5..w8. The slides warn against it, yet "
             "their error after round 1, 0.291027924, is what this computation gives; with the "
             "original weights the error is 0.291027774.",
