@@ -51,7 +51,7 @@ def test_derive_markdown_and_tex(capsys):
     assert md.startswith("## ∂E_total/∂b2") and "```text" in md
     _, tex, _ = _run(capsys, "derive", "mazur", "--param", "b2", "--format", "tex")
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
-    assert r"\frac{\partial E_{total}}{\partial b_{2}}" in tex
+    assert r"\frac{\partial E_{\mathrm{total}}}{\partial b_{2}}" in tex
 
 
 def test_derive_an_activation(capsys):
