@@ -96,6 +96,11 @@ def test_check_flags_seed_001(capsys):
     assert "largest: w8, backprop vs " in out and "relative error 0.188" in out
 
 
+def test_check_variant_in_the_name(capsys):
+    code, out, _ = _run(capsys, "check", "mazur@seed-001")
+    assert code == 1 and "DISAGREEMENT in 10 of 10 gradients" in out
+
+
 def test_check_flags_seed_001_on_the_encoder(capsys):
     code, out, _ = _run(capsys, "check", "encoder-838", "--variant", "seed-001")
     assert code == 1
