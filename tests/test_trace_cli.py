@@ -181,3 +181,16 @@ def test_existing_output_file_is_replaced_whole(tmp_path, capsys):
     assert run(capsys, "mazur", "-o", str(path))[0] == 0
     assert path.read_text(encoding="utf-8").startswith("The 2-2-2 worked example\n")
     assert "old content" not in path.read_text(encoding="utf-8")
+
+
+def test_symbolic_forms_are_included_on_request(capsys):
+    code, out, _ = run(capsys, "mazur", "--format", "json", "--symbolic")
+    assert code == 0
+    values = {v["name"]: v for v in json.loads(out)["values"]}
+    # SymPy's expanded form of net_h1 names exactly the symbols it was built from
+    assert set(
+        values["net_h1"]["symbolic"]["unicode"].replace("·", " ").replace("+", " ").split()
+    ) == {"b1", "i1", "w1", "i2", "w2"}
+    assert "\\partial" in values["dE_total/dw5"]["symbolic"]["latex"]
+    code, plain, _ = run(capsys, "mazur", "--format", "json")
+    assert all("symbolic" not in v for v in json.loads(plain)["values"])

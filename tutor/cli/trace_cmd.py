@@ -33,6 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--precision", type=int, default=9, metavar="D", help="decimals shown")
     parser.add_argument("--format", default="text", choices=FORMATS, help="output format")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    parser.add_argument(
+        "--symbolic",
+        action="store_true",
+        help="include each value's symbolic form, derived by SymPy (json, md, tex)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         if rounds is not None:
             text += "\n" + rounds_summary(rounds, args.precision, args.variant)
     else:
-        text = export(trace, args.format, args.precision)
+        text = export(trace, args.format, args.precision, symbolic=_symbolic(args, example))
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -73,6 +78,19 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {args.output}: {reason}") from None
     print(f"wrote {args.output} ({args.format})", file=sys.stderr)
     return 0
+
+
+def _symbolic(args, example):
+    """The SymPy forms of the traced values, when asked for (SymPy is imported only then)."""
+    if not args.symbolic:
+        return None
+    from tutor.symbolic import symbolic_forms
+    from tutor.symbolic.steps import TooLargeForSymbolic
+
+    try:
+        return symbolic_forms(example)
+    except TooLargeForSymbolic as error:
+        raise UsageError(f"--symbolic: {error}") from None
 
 
 def _example(args):
