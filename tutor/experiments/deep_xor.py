@@ -162,7 +162,8 @@ def deep_xor(progress: Progress | None = None) -> dict[str, Any]:
     table["caption"] = f"{SEED_FILE}: the printed table beside the engine's run"
     results["summary"] = (
         f"Every printed loss reproduces to its 6 decimals; accuracy "
-        f"{results['final_accuracy']:.1f}; sample predictions {results['sample_predictions']}. The engine's clipped cross-entropy "
+        f"{results['final_accuracy']:.1f}; sample predictions {results['sample_predictions']}. "
+        "The engine's clipped cross-entropy "
         f"differs from the lab's log(ŷ + 1e-9) by at most {results['max_loss_difference']:.1e}."
     )
     return results
