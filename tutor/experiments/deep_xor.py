@@ -123,7 +123,8 @@ def train_xor(
         + (f" ×{init.scale:g}" if init.kind == "normal" else "")
         + f", lr {learning_rate:g}: loss {history.losses[-1]:.6f} at epoch {epochs}, "
         f"accuracy {results['accuracy']:.0%}"
-        + (f" (100 % after {to_100[0]} updates)" if to_100[0] is not None else " (never 100 %)")
+        + (f" (first 100 % after {to_100[0]} updates)" if to_100[0] is not None else "")
+        + f"; worst margin P(right) − P(wrong) = {results['min_margin']:.2g}"
         + f"; dead hidden units: {results['dead_units']}."
     )
     check_progress(progress, epochs, epochs, history.losses[-1])
