@@ -23,6 +23,8 @@ def test_softmax_matches_the_textbook_formula():
     expected = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
     assert np.array_equal(softmax(z), expected)
     assert np.allclose(softmax(z[0]), expected[0], rtol=0, atol=1e-15)  # 1-D input still works
+    assert np.allclose(softmax(np.array([1, 2, 3])), np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
+    assert softmax(z.astype(np.float32)).dtype == np.float32
 
 
 def test_relu_gate_backward_equals_derivative_product_and_respects_overwrite():

@@ -29,6 +29,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
     z = np.asarray(z)
     # In place on one fresh array: the same numbers as exp(z − max) / Σ, fewer temporaries.
     e = z - row_max(z)
+    if not np.issubdtype(e.dtype, np.inexact):
+        e = e.astype(np.float64)  # integer input: exp must not write back into integers
     np.exp(e, out=e)
     e /= row_sum(e, keepdims=True)
     return e
