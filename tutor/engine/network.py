@@ -213,6 +213,11 @@ class Network:
 
 def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
     if bias_mode == "neuron":
+        # Σ over samples. With two or more columns einsum adds the rows in the same order as
+        # np.sum(delta, axis=0) (row after row) but 3-4× faster on a tall, narrow delta; a
+        # single column is a contiguous sum, which np.sum does pairwise: keep np.sum there.
+        if delta.ndim == 2 and delta.shape[1] > 1:
+            return np.einsum("ij->j", delta)
         return np.sum(delta, axis=0)
     if bias_mode == "layer":
         return np.array([np.sum(delta)])
