@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tutor.engine.rows import row_max, row_sum
+
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1/(1+e^−z), computed without overflow for large |z|."""
@@ -22,12 +24,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax, shifted by the row maximum so exp never overflows."""
+def softmax(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Row-wise softmax, shifted by the row maximum so exp never overflows; into `out` if given."""
     z = np.asarray(z)
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=-1, keepdims=True)
+    # In place on one array: the same numbers as exp(z − max) / Σ, fewer temporaries.
+    e = np.subtract(z, row_max(z), out=out)
+    if not np.issubdtype(e.dtype, np.inexact):
+        e = e.astype(np.float64)  # integer input: exp must not write back into integers
+    np.exp(e, out=e)
+    e /= row_sum(e, keepdims=True)
+    return e
 
 
 @dataclass(frozen=True)
@@ -41,14 +47,32 @@ class Activation:
     formula: str
     derivative_formula: str
     alpha: float = 0.0
+    # For a 0/1 derivative (ReLU): the mask z ↦ f'(z) ≠ 0, so backward multiplies by a boolean.
+    gate: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    # f(z) written into a given array (the same numbers as `forward`), to reuse training buffers.
+    forward_into: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    def apply(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """f(z), written into `out` when given and this function can; otherwise a new array."""
+        if out is not None and self.forward_into is not None:
+            return self.forward_into(z, out)
+        return self.forward(z)
 
     @property
     def elementwise(self) -> bool:
         """True when f'(z) is diagonal, so δ = dE/dout ⊙ f'(z)."""
         return self.derivative is not None
 
-    def backward(self, z: np.ndarray, out: np.ndarray, grad_out: np.ndarray) -> np.ndarray:
-        """dE/dz from dE/dout: element-wise product, or the softmax Jacobian-vector product."""
+    def backward(
+        self, z: np.ndarray, out: np.ndarray, grad_out: np.ndarray, overwrite: bool = False
+    ) -> np.ndarray:
+        """dE/dz from dE/dout: element-wise product, or the softmax Jacobian-vector product.
+
+        `overwrite=True` lets a gated activation write into `grad_out` (the caller owns it).
+        """
+        if self.gate is not None:
+            # g·1 and g·0 exactly as g·f'(z), without building the float derivative array.
+            return np.multiply(grad_out, self.gate(z, out), out=grad_out if overwrite else None)
         if self.derivative is not None:
             return grad_out * self.derivative(z, out)
         # softmax: J = diag(s) − s sᵀ, so Jᵀg = s ⊙ (g − Σ g s).
@@ -86,7 +110,13 @@ SIGMOID = Activation(
 TANH = Activation("tanh", _tanh, lambda z, out: 1.0 - out * out, "tanh(z)", "1−out²")
 # ReLU's derivative at exactly 0 is taken as 0, as every course notebook does ((z > 0)).
 RELU = Activation(
-    "relu", _relu, lambda z, out: (z > 0).astype(z.dtype), "max(0, z)", "1 if z > 0 else 0"
+    "relu",
+    _relu,
+    lambda z, out: (z > 0).astype(z.dtype),
+    "max(0, z)",
+    "1 if z > 0 else 0",
+    gate=lambda z, out: z > 0,
+    forward_into=lambda z, out: np.maximum(z, 0.0, out=out),
 )
 LEAKY_RELU = leaky_relu(0.01)
 # Seed 001's notebook applies the sigmoid derivative to the layer's *output*:
@@ -99,7 +129,9 @@ SIGMOID_QUIRK_001 = Activation(
     "1/(1+e^−z)",
     "σ(out)·(1−σ(out))  [seed 001's slip: σ′ applied to out, not to z]",
 )
-SOFTMAX = Activation("softmax", softmax, None, "e^z_k / Σ_j e^z_j", "diag(s) − s·sᵀ")
+SOFTMAX = Activation(
+    "softmax", softmax, None, "e^z_k / Σ_j e^z_j", "diag(s) − s·sᵀ", forward_into=softmax
+)
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, SIGMOID_QUIRK_001)
