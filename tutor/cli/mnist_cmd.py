@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
             "config": {**config.__dict__, "hidden": list(config.hidden)},
             "loss_curve": history.losses,
             "accuracy": ev.accuracy,
-            "per_class": ev.per_class,
+            "per_class": [None if a != a else a for a in ev.per_class],  # NaN: no digits
             "confusion": ev.confusion.tolist(),
             "worst": [w.__dict__ for w in ev.worst],
             "traced_sample": to_json(sample),

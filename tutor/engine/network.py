@@ -128,7 +128,10 @@ class Network:
                 a = a * mask
             net = a @ layer.W
             if layer.bias_mode != "none":
-                net = net + layer.b
+                if layer.b.dtype == net.dtype:
+                    net += layer.b  # in place: the same values, one array fewer per layer
+                else:
+                    net = net + layer.b
             out = layer.activation.forward(net)
             if cache is not None:
                 cache.inputs.append(a)

@@ -93,7 +93,7 @@ def format_report(ev: Evaluation) -> str:
     """A plain-text report: accuracy, per-class accuracy and the confusion matrix."""
     lines = [f"accuracy {ev.accuracy:.2%} on {ev.n} digits", "", "per class:"]
     lines.append("  digit  " + " ".join(f"{k:>6}" for k in range(10)))
-    lines.append("  acc    " + " ".join(f"{a:>6.1%}" for a in ev.per_class))
+    lines.append("  acc    " + " ".join(f"{a:>6.1%}" if a == a else "     —" for a in ev.per_class))
     lines += ["", "confusion matrix (row = true digit, column = predicted):"]
     lines.append("       " + " ".join(f"{k:>5}" for k in range(10)))
     for k in range(10):

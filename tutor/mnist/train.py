@@ -7,6 +7,7 @@ Seeded: the same config gives the same weights, bit for bit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -117,12 +118,13 @@ def fit(
             epoch_loss = 0.0
             for start in range(0, n, config.batch_size):
                 idx = order[start : start + config.batch_size]
+                t = T[idx]
                 cache = Cache()
                 out = net.forward(X[idx], cache, dropout_rng)
-                value = loss.value(out, T[idx])
-                if not np.isfinite(value):
+                value = loss.value(out, t)
+                if not math.isfinite(value):
                     raise _diverged(cache, epoch)
-                apply_update(net, net.backward(cache, T[idx], loss), lr, config.l2)
+                apply_update(net, net.backward(cache, t, loss), lr, config.l2)
                 epoch_loss += value * len(idx)
                 done += 1
                 if done % report_every == 0 or done == total:
