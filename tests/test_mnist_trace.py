@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -119,3 +121,12 @@ def test_cli_env_var_and_bad_input(tmp_path, capsys, monkeypatch):
     assert "--sample 1000: expected 0 to 999" in capsys.readouterr().err
     assert main(["mnist", "--dropout", "0"]) == 2
     assert "keep probability 0.0 must be in (0, 1]" in capsys.readouterr().err
+
+
+def test_mnist_code_imports_neither_textual_nor_sympy():
+    code = (
+        "import sys, tutor.cli.mnist_cmd, tutor.mnist.traced_sample, tutor.mnist.evaluate, "
+        "tutor.experiments.mnist; print('textual' in sys.modules, 'sympy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

@@ -139,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
         f"{'He' if config.activation == 'relu' else 'Xavier'}/Xavier init, {config.dtype}"
     )
     print(
-        f"training: {config.epochs} epochs, batch {config.batch_size}, η = {config.learning_rate}"
+        f"training: {config.epochs} epoch{'s' if config.epochs != 1 else ''}, "
+        f"batch {config.batch_size}, η = {config.learning_rate}"
         f"{f' × {config.lr_decay}/epoch' if config.lr_decay != 1 else ''}, L2 λ = {config.l2}, "
         f"{dropout}, seed {config.seed}"
     )
