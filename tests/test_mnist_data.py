@@ -129,6 +129,18 @@ def test_csv_pixel_out_of_range(tmp_path):
     assert str(error.value) == f"{path}, line 3, column 12: pixel value 300 is outside 0-255"
 
 
+def test_csv_huge_pixel_value(tmp_path):
+    images = IMAGES.astype(object)
+    images[1, 0] = 10**12  # too big for the fast parser's integers: found by the slow one
+    path = tmp_path / "mnist_train.csv"
+    path.write_text(csv_text(images, LABELS, header=False))
+    with pytest.raises(MnistDataError) as error:
+        load_csv(path)
+    assert str(error.value) == (
+        f"{path}, line 2, column 2: pixel value 1000000000000 is outside 0-255"
+    )
+
+
 def test_csv_label_out_of_range(tmp_path):
     path = tmp_path / "mnist_test.csv"
     path.write_text(csv_text(IMAGES, [3, 0, 9, 10, 7], header=True))

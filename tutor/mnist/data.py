@@ -128,8 +128,8 @@ def load_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
         raise MnistDataError(f"{path}: empty CSV file")
     skip = first + 1 if _is_header(lines[first]) else first
     try:
-        table = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.int64, skiprows=skip, ndmin=2)
-    except ValueError:
+        table = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.int32, skiprows=skip, ndmin=2)
+    except (ValueError, OverflowError):
         table = None  # find the exact line and column below
     if table is None or table.shape[1] != PIXELS + 1:
         _diagnose_csv(path, lines, skip)
@@ -180,11 +180,17 @@ def _diagnose_csv(path: Path, lines: list[str], skip: int) -> None:
             )
         for j, tok in enumerate(tokens):
             try:
-                int(tok)
+                value = int(tok)
             except ValueError:
                 raise MnistDataError(
                     f"{path}, line {k + 1}, column {j + 1}: {tok.strip()!r} is not an integer"
                 ) from None
+            if j == 0 and not 0 <= value <= 9:
+                raise MnistDataError(f"{path}, line {k + 1}: label {value} is outside 0-9")
+            if j > 0 and not 0 <= value <= 255:
+                raise MnistDataError(
+                    f"{path}, line {k + 1}, column {j + 1}: pixel value {value} is outside 0-255"
+                )
 
 
 def _find(folder: Path, names: tuple[str, ...]) -> Path | None:
