@@ -8,7 +8,7 @@ best of several repeats, the same number of BLAS/PyTorch threads:
 All three start from the same weights and visit the batches in the same order;
 ours and bare must end with the same weights (checked). Targets: ours ≤ 1.15× bare, ≤ 0.7× torch.
 
-    python benchmarks/bench_mnist.py [--repeats 5] [--threads N] [--data DIR]
+    python benchmarks/bench_mnist.py [--repeats 5] [--threads 1,2] [--data DIR]
 """
 
 from __future__ import annotations
@@ -119,13 +119,56 @@ def torch_epoch(X, y, config, W0, torch):
         loss.backward()
         opt.step()
         total += loss.item() * len(idx)
-    return time.perf_counter() - start, None
+    seconds = time.perf_counter() - start
+    weights = [
+        (layer.weight.detach().numpy().T, layer.bias.detach().numpy()) for layer in model[::2]
+    ]
+    return seconds, weights
+
+
+def max_diff(w_a, w_b) -> float:
+    """The largest absolute difference between two lists of (W, b)."""
+    return max(float(np.max(np.abs(a - b))) for p, q in zip(w_a, w_b) for a, b in zip(p, q))
+
+
+def measure(X, y, config, W0, torch, threads: int, repeats: int) -> dict[str, float]:
+    """Best-of-`repeats` epoch times with `threads` BLAS (and torch) threads, interleaved."""
+    if torch is not None:
+        torch.set_num_threads(threads)
+    times: dict[str, list[float]] = {"ours": [], "bare": [], "torch": []}
+    with blas_threads(threads):
+        print(
+            f"threads: BLAS {get_blas_threads() or '? (not controllable)'}"
+            + (f", torch {torch.get_num_threads()}" if torch is not None else "")
+            + f"; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+        )
+        runners = {
+            "ours": lambda: ours(X, y, config, W0),
+            "bare": lambda: bare(X, y, config, W0),
+        }
+        if torch is not None:
+            runners["torch"] = lambda: torch_epoch(X, y, config, W0, torch)
+        names = list(runners)
+        for r in range(repeats):
+            # Rotate the order so no implementation always runs first (or after another).
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                times[name].append(runners[name]()[0])
+            print("  " + "  ".join(f"{k} {v[-1]:.3f} s" for k, v in times.items() if v), flush=True)
+    best = {k: min(v) for k, v in times.items() if v}
+    line = f"best of {repeats}: " + ", ".join(f"{k} {v:.3f} s" for k, v in best.items())
+    line += f"; ours/bare = {best['ours'] / best['bare']:.3f} (target ≤ 1.15)"
+    if "torch" in best:
+        line += f"; ours/torch = {best['ours'] / best['torch']:.3f} (target ≤ 0.70)"
+    print(line)
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=None, help="BLAS and torch threads")
+    parser.add_argument(
+        "--threads", default="1,2", help="BLAS and torch thread counts to measure (default 1,2)"
+    )
     parser.add_argument("--data", default=None, help="folder with the full MNIST")
     args = parser.parse_args()
 
@@ -136,43 +179,23 @@ def main() -> None:
         import torch
     except ImportError:
         torch = None
-
-    threads = args.threads or get_blas_threads() or os.cpu_count()
+    print(f"data: {what}; 784-128-10 ReLU, softmax-CE, batch {BATCH}, float32, η = {LR}")
+    print(
+        f"numpy {np.__version__}"
+        + (f", torch {torch.__version__}" if torch is not None else ", torch not installed")
+    )
+    # Warm-up, and proof that the three train the same network the same way.
+    _, w_ours = ours(X[:2560], y[:2560], config, W0)
+    _, w_bare = bare(X[:2560], y[:2560], config, W0)
+    print(f"after 20 batches: max |Δweight| ours vs bare = {max_diff(w_ours, w_bare):.1e}", end="")
     if torch is not None:
-        torch.set_num_threads(threads)
-    times: dict[str, list[float]] = {"ours": [], "bare": [], "torch": []}
-    with blas_threads(threads):
-        print(f"data: {what}; 784-128-10 ReLU, softmax-CE, batch {BATCH}, float32, η = {LR}")
-        print(
-            f"threads: BLAS {get_blas_threads() or '? (not controllable)'}"
-            + (f", torch {torch.get_num_threads()} (torch {torch.__version__})" if torch else "")
-            + f"; numpy {np.__version__}; {os.cpu_count()} CPUs"
-        )
-        _, w_ours = ours(X[:2560], y[:2560], config, W0)  # warm-up, and a same-result check
-        _, w_bare = bare(X[:2560], y[:2560], config, W0)
-        diff = max(
-            float(np.max(np.abs(a - b))) for p, q in zip(w_ours, w_bare) for a, b in zip(p, q)
-        )
-        print(f"ours vs bare after 20 batches: max |Δweight| = {diff:.2e}")
-        for r in range(args.repeats):
-            times["ours"].append(ours(X, y, config, W0)[0])
-            times["bare"].append(bare(X, y, config, W0)[0])
-            if torch is not None:
-                times["torch"].append(torch_epoch(X, y, config, W0, torch)[0])
-            print(
-                f"  repeat {r + 1}: "
-                + "  ".join(f"{k} {v[-1]:.3f} s" for k, v in times.items() if v),
-                flush=True,
-            )
-    best = {k: min(v) for k, v in times.items() if v}
-    print("best of", args.repeats, "(seconds per epoch of 60,000 digits):")
-    for k, v in best.items():
-        print(f"  {k:<6} {v:.3f} s")
-    print(f"ours / bare  = {best['ours'] / best['bare']:.3f}  (target ≤ 1.15)")
-    if "torch" in best:
-        print(f"ours / torch = {best['ours'] / best['torch']:.3f}  (target ≤ 0.70)")
-    else:
-        print("ours / torch: PyTorch not installed (pip install torch==2.13.0 to compare)")
+        _, w_torch = torch_epoch(X[:2560], y[:2560], config, W0, torch)
+        print(f", ours vs torch = {max_diff(w_ours, w_torch):.1e}", end="")
+    print()
+    for threads in (int(t) for t in args.threads.split(",")):
+        measure(X, y, config, W0, torch, threads, args.repeats)
+    if torch is None:
+        print("PyTorch not installed: pip install torch==2.13.0 to compare")
 
 
 if __name__ == "__main__":

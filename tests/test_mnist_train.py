@@ -150,3 +150,19 @@ def test_experiment_can_be_cancelled():
     with pytest.raises(Cancelled):
         get_experiment("mnist").func(progress=progress)
     assert calls == [(8, 32 * 30)]
+
+
+@pytest.mark.parametrize("l2", [0.0, 1e-3])
+def test_in_place_update_equals_the_engine_update(subset, monkeypatch, l2):
+    import tutor.mnist.train as train_module
+    from tutor.engine.training import apply_update
+
+    X, T = to_inputs(subset.X_train[:512]), one_hot(subset.y_train[:512])
+    config = MnistConfig(epochs=2, l2=l2, keep_prob=0.8)
+    fast = build_mnist_network(config)
+    fit(fast, X, T, config)
+    monkeypatch.setattr(train_module, "_update_in_place", apply_update)
+    reference = build_mnist_network(config)
+    fit(reference, X, T, config)
+    for a, b in zip(fast.layers, reference.layers):
+        assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
