@@ -120,7 +120,7 @@ def fit(
             for start in range(0, n, config.batch_size):
                 idx = order[start : start + config.batch_size]
                 # np.take: the same rows as X[idx], gathered a little faster.
-                x, t = np.take(X, idx, axis=0), np.take(T, idx, axis=0)
+                x, t = X.take(idx, axis=0), T.take(idx, axis=0)
                 cache = Cache()
                 out = net.forward(x, cache, dropout_rng)
                 value = loss.value(out, t)
