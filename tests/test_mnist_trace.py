@@ -12,9 +12,17 @@ import numpy as np
 import pytest
 
 from tutor.cli import main
+from tutor.mnist.blas import blas_threads
 from tutor.mnist.subset import subset_dataset
 from tutor.mnist.traced_sample import draw_digit, format_trace, to_json, trace_sample
 from tutor.mnist.train import MnistConfig, build_mnist_network, fit, one_hot, to_inputs
+
+
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """Small matrix products: one BLAS thread is steadier on a busy machine."""
+    with blas_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,13 @@ from tutor.mnist.subset import load_subset, subset_dataset
 from tutor.mnist.train import MnistConfig, build_mnist_network, fit, one_hot, to_inputs
 
 
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """Small matrix products: one BLAS thread is steadier on a busy machine."""
+    with blas_threads(1):
+        yield
+
+
 @pytest.fixture(scope="module")
 def subset():
     return subset_dataset()
