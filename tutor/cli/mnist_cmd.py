@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -111,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     from tutor.mnist.train import build_mnist_network, fit, one_hot, to_inputs
     from tutor.progress import progress_bar
 
+    if args.export and not os.path.isdir(os.path.dirname(os.path.abspath(args.export))):
+        raise UsageError(f"--export {args.export}: its folder does not exist")
     ds, full = _load(args)
     config = _config(args, full)
     if not 0 <= args.sample < len(ds.y_test):
@@ -155,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"time: {seconds:.2f} s (BLAS threads: {threads or '?'})")
     step = max(1, config.epochs // 10)
     shown = [e for e in range(1, config.epochs + 1) if e % step == 0 or e in (1, config.epochs)]
-    print("mean training loss per epoch (dropout on):")
+    print("mean training loss per epoch (dropout on):" + ("" if shown else " none (0 epochs)"))
     for row in range(0, len(shown), 6):
         print(
             "  " + "   ".join(f"{e:>3}: {history.losses[e - 1]:.4f}" for e in shown[row : row + 6])

@@ -49,8 +49,17 @@ class MnistConfig:
             raise ValueError(f"keep probability {self.keep_prob} must be in (0, 1]")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype {self.dtype!r}: expected float32 or float64")
-        if self.batch_size < 1 or self.epochs < 0 or self.learning_rate <= 0 or self.l2 < 0:
-            raise ValueError("batch size ≥ 1, epochs ≥ 0, learning rate > 0 and l2 ≥ 0 required")
+        for name, ok, expected in (
+            ("batch size", self.batch_size >= 1, "at least 1"),
+            ("epochs", self.epochs >= 0, "0 or more"),
+            ("learning rate", self.learning_rate > 0, "positive"),
+            ("lr decay", self.lr_decay > 0, "positive"),
+            ("l2", self.l2 >= 0, "0 or more"),
+        ):
+            if not ok:
+                raise ValueError(
+                    f"{name} {getattr(self, name.replace(' ', '_'))}: expected {expected}"
+                )
 
     @property
     def np_dtype(self):
