@@ -221,6 +221,8 @@ def load_full(folder: str | os.PathLike) -> Dataset:
                     f"{found[img_key]} has {len(images)} images but "
                     f"{found[lab_key]} has {len(labels)} labels"
                 )
+            if len(images) == 0:
+                raise MnistDataError(f"{found[img_key]}: no images")
         return Dataset(X_train, y_train, X_test, y_test, f"MNIST IDX files in {folder}")
     train_csv, test_csv = (folder / name for name in CSV_NAMES)
     if train_csv.is_file() and test_csv.is_file():
