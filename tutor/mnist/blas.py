@@ -20,8 +20,14 @@ _PREFIXES = ("scipy_openblas", "openblas")
 
 def _library():
     """(set, get) functions of the OpenBLAS NumPy loaded, or None."""
-    libs_dir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
-    for path in sorted(glob.glob(os.path.join(libs_dir, "*openblas*"))):
+    package = os.path.dirname(np.__file__)
+    # Linux and Windows wheels: site-packages/numpy.libs; macOS wheels: numpy/.dylibs.
+    candidates = [
+        os.path.join(os.path.dirname(package), "numpy.libs"),
+        os.path.join(package, ".dylibs"),
+    ]
+    paths = [p for folder in candidates for p in glob.glob(os.path.join(folder, "*openblas*"))]
+    for path in sorted(paths):
         try:
             lib = ctypes.CDLL(path)
         except OSError:
