@@ -36,7 +36,7 @@ class Loss:
     def value(self, out: np.ndarray, target: np.ndarray) -> float:
         """The reduced scalar loss."""
         out, target = np.atleast_2d(out), np.atleast_2d(target)
-        return float(np.sum(self.per_sample(out, target)) * self._scale(out.shape[0]))
+        return float(self.per_sample(out, target).sum() * self._scale(out.shape[0]))
 
     def grad(self, out: np.ndarray, target: np.ndarray) -> np.ndarray:
         """dE/dout, the same shape as `out`."""

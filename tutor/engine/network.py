@@ -134,7 +134,7 @@ class Network:
         Dropout is applied only when `dropout_rng` is given (training); at
         inference every unit is on and, being inverted dropout, nothing is rescaled.
         """
-        a = np.atleast_2d(X)
+        a = X if type(X) is np.ndarray and X.ndim == 2 else np.atleast_2d(X)
         for k, layer in enumerate(self.layers):
             mask = None
             if dropout_rng is not None and layer.keep_prob < 1.0:
@@ -145,8 +145,11 @@ class Network:
             dtype = np.result_type(a, layer.W)
             net = np.matmul(a, layer.W, out=_buffer(cache, ("net", k), shape, dtype))
             if layer.bias_mode != "none":
-                net += layer.b  # in place on the product: the same sum, one array fewer
-            out = layer.activation.apply(net, _buffer(cache, ("out", k), shape, dtype))
+                if layer.b.dtype == net.dtype:
+                    net += layer.b  # in place on the product: the same sum, one array fewer
+                else:
+                    net = net + layer.b  # keep NumPy's type promotion (float32 + float64)
+            out = layer.activation.apply(net, _buffer(cache, ("out", k), net.shape, net.dtype))
             if cache is not None:
                 cache.inputs.append(a)
                 cache.nets.append(net)
@@ -163,7 +166,8 @@ class Network:
     def backward(self, cache: Cache, target: np.ndarray, loss: Loss) -> Gradients:
         """Backpropagate `loss` through the cached forward pass."""
         out = cache.outs[-1]
-        target = np.atleast_2d(target)
+        if not (type(target) is np.ndarray and target.ndim == 2):
+            target = np.atleast_2d(target)
         last = self.layers[-1]
         if last.activation.name == "softmax" and isinstance(loss, CrossEntropy):
             # Softmax followed by cross-entropy: dE/dnet = (ŷ − y), scaled by the reduction.

@@ -1,0 +1,144 @@
+"""The traced MNIST sample (against a direct computation), its JSON export, and the CLI."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tutor.cli import main
+from tutor.mnist.blas import blas_threads
+from tutor.mnist.subset import subset_dataset
+from tutor.mnist.traced_sample import draw_digit, format_trace, to_json, trace_sample
+from tutor.mnist.train import MnistConfig, build_mnist_network, fit, one_hot, to_inputs
+
+
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """Small matrix products: one BLAS thread is steadier on a busy machine."""
+    with blas_threads(1):
+        yield
+
+
+@pytest.fixture(scope="module")
+def trained():
+    ds = subset_dataset()
+    config = MnistConfig(epochs=2, keep_prob=0.7, dtype="float64", seed=2)
+    net = build_mnist_network(config)
+    fit(net, to_inputs(ds.X_train[::4], np.float64), one_hot(ds.y_train[::4], np.float64), config)
+    return net, ds
+
+
+def test_traced_sample_matches_a_direct_computation(trained):
+    net, ds = trained
+    k = 417
+    tr = trace_sample(net, ds.X_test[k], int(ds.y_test[k]), k)
+    (W1, b1), (W2, b2) = [(layer.W, layer.b) for layer in net.layers]
+    x = ds.X_test[k].astype(np.float64) / 255.0
+    z1 = x @ W1 + b1
+    h = np.maximum(z1, 0.0)
+    z2 = h @ W2 + b2
+    p = np.exp(z2 - z2.max()) / np.sum(np.exp(z2 - z2.max()))
+    t = np.eye(10)[ds.y_test[k]]
+    d2 = p - t
+    d1 = (W2 @ d2) * (z1 > 0)
+    np.testing.assert_allclose(tr.probs, p, rtol=1e-12, atol=1e-15)
+    assert float(np.sum(tr.probs)) == pytest.approx(1.0, abs=1e-12)
+    assert tr.predicted == int(np.argmax(p)) and tr.label == int(ds.y_test[k])
+    assert tr.loss == pytest.approx(-np.log(p[ds.y_test[k]]), rel=1e-12)
+    norms = tr.grad_norms()
+    expected = [
+        (np.linalg.norm(np.outer(x, d1)), np.linalg.norm(d1)),
+        (np.linalg.norm(np.outer(h, d2)), np.linalg.norm(d2)),
+    ]
+    for got, (dW, db) in zip(norms, expected):
+        assert got["dW"] == pytest.approx(dW, rel=1e-10)
+        assert got["db"] == pytest.approx(db, rel=1e-10)
+        assert got["delta"] == pytest.approx(db, rel=1e-10)
+    # Top contributing hidden units: the largest out_h[j]·W2[j, c] of the predicted class c.
+    shares = h * W2[:, tr.predicted]
+    assert [c.unit for c in tr.top_units] == list(np.argsort(-shares)[:5])
+    assert sum(shares) + b2[tr.predicted] == pytest.approx(z2[tr.predicted], rel=1e-12)
+
+
+def test_screen_summary_and_full_export(trained):
+    net, ds = trained
+    tr = trace_sample(net, ds.X_test[0], int(ds.y_test[0]), 0)
+    drawing = draw_digit(ds.X_test[0]).splitlines()
+    assert len(drawing) == 28 and {len(line) for line in drawing} == {56}
+    assert drawing[0].strip() == "" and any("█" in line for line in drawing)
+    text = format_trace(tr)
+    assert "softmax outputs (sum 1.000000)" in text and "dE/dW1" in text
+    assert f"(784, {net.sizes[1]})" in text
+    doc = json.loads(json.dumps(to_json(tr)))
+    layer1 = doc["layers"][0]
+    assert np.array(layer1["W"]).shape == (784, 128)
+    assert np.array(layer1["dE_dW1"]).shape == (784, 128)
+    np.testing.assert_array_equal(np.array(layer1["dE_dW1"]), tr.layers[0].dW)
+    assert len(doc["softmax"]) == 10 and len(doc["image"]) == 784
+
+
+def _write_idx_folder(folder, ds, n_train=600, n_test=40):
+    def images(a):
+        return struct.pack(">IIII", 2051, len(a), 28, 28) + a.tobytes()
+
+    def labels(a):
+        return struct.pack(">II", 2049, len(a)) + a.tobytes()
+
+    take = np.arange(0, len(ds.y_train), len(ds.y_train) // n_train)[:n_train]
+    files = {
+        "train-images-idx3-ubyte.gz": gzip.compress(images(ds.X_train[take])),
+        "train-labels-idx1-ubyte.gz": gzip.compress(labels(ds.y_train[take])),
+        "t10k-images-idx3-ubyte": images(ds.X_test[:n_test]),  # all zeros: sorted by digit
+        "t10k-labels-idx1-ubyte": labels(ds.y_test[:n_test]),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+
+
+def test_cli_on_a_data_folder_with_export(tmp_path, capsys, monkeypatch):
+    ds = subset_dataset()
+    _write_idx_folder(tmp_path, ds)
+    monkeypatch.delenv("BACKPROP_TUTOR_MNIST", raising=False)
+    out_file = tmp_path / "run.json"
+    argv = ["mnist", "--data", str(tmp_path), "--epochs", "2", "--sample", "3"]
+    code = main([*argv, "--threads", "1", "--export", str(out_file)])
+    out = capsys.readouterr()
+    assert code == 0 and out.err == ""  # no progress bar when not on a terminal
+    assert f"data: MNIST IDX files in {tmp_path}" in out.out
+    assert "probability of KEEPING a unit" in out.out and "accuracy" in out.out
+    assert "digit #3: label" in out.out
+    doc = json.loads(out_file.read_text())
+    assert doc["config"]["keep_prob"] == 0.7 and len(doc["loss_curve"]) == 2
+    assert np.array(doc["confusion"]).sum() == 40
+    assert doc["per_class"][1:] == [None] * 9  # no test digits of those classes
+    assert doc["traced_sample"]["index"] == 3
+
+
+def test_cli_env_var_and_bad_input(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BACKPROP_TUTOR_MNIST", str(tmp_path / "nowhere"))
+    assert main(["mnist", "--epochs", "1"]) == 2
+    assert "nowhere: not a folder" in capsys.readouterr().err
+    monkeypatch.delenv("BACKPROP_TUTOR_MNIST")
+    assert main(["mnist", "--epochs", "1", "--sample", "1000"]) == 2
+    assert "--sample 1000: expected 0 to 999" in capsys.readouterr().err
+    assert main(["mnist", "--dropout", "0"]) == 2
+    assert "keep probability 0.0 must be in (0, 1]" in capsys.readouterr().err
+    assert main(["mnist", "--batch-size", "0"]) == 2
+    assert "batch size 0: expected at least 1" in capsys.readouterr().err
+    assert main(["mnist", "--export", str(tmp_path / "no" / "x.json")]) == 2
+    assert "its folder does not exist" in capsys.readouterr().err
+
+
+def test_mnist_code_imports_neither_textual_nor_sympy():
+    code = (
+        "import sys, tutor.cli.mnist_cmd, tutor.mnist.traced_sample, tutor.mnist.evaluate, "
+        "tutor.experiments.mnist; print('textual' in sys.modules, 'sympy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
