@@ -21,5 +21,10 @@ from tutor.experiments.registry import (
 )
 
 __all__ = [
-    "EXPERIMENTS", "Experiment", "Progress", "experiment", "get_experiment", "run_experiment",
+    "EXPERIMENTS",
+    "Experiment",
+    "Progress",
+    "experiment",
+    "get_experiment",
+    "run_experiment",
 ]
