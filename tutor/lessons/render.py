@@ -94,7 +94,7 @@ def loss_curve_lines(
     lines = []
     for row, chars in enumerate(grid):
         label = label_top if row == 0 else label_bottom if row == height - 1 else ""
-        lines.append(f"{label:>{pad}} ┤{''.join(chars)}")
+        lines.append(f"{label:>{pad}} ┤{''.join(chars)}".rstrip())
     first, last = str(epochs[0]), str(epochs[-1])
     lines.append(" " * pad + " └" + "─" * width)
     axis = first + " " * max(width - len(first) - len(last), 1) + last
@@ -140,10 +140,9 @@ def result_lines(result: dict, show: Sequence[str] = (), markdown: bool = False)
     lines: list[str] = []
     if result.get("summary"):
         lines += str(result["summary"]).strip().splitlines() + [""]
-    for key in show:
-        if key in result and not isinstance(result[key], (dict, list)):
-            lines.append(f"{key} = {cell(result[key])}")
-    if show:
+    scalars = [k for k in show if k in result and not isinstance(result[k], (dict, list))]
+    lines += [f"{key} = {cell(result[key])}" for key in scalars]
+    if scalars:
         lines.append("")
     tables = result.get("tables") or {}
     for name, table in tables.items():
