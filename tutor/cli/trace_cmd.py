@@ -1,29 +1,150 @@
-"""`backprop-tutor trace EXAMPLE`: print a traced training step."""
+"""`backprop-tutor trace EXAMPLE`: print a traced training step, or export it."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
-from tutor.engine import format_number, get_example, traced_step
+from tutor.cli import UsageError
+from tutor.engine import format_number, get_example
+from tutor.engine.examples import EXAMPLES
+from tutor.engine.rounds import Rounds, continue_rounds
+from tutor.engine.trace import Trace
+from tutor.engine.variants import VARIANTS, get_variant, trace_example_step
+from tutor.export import FORMATS, export, export_text
+
+# How many error lines a --rounds summary shows between the first and the last round.
+SUMMARY_LINES = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("example", nargs="?", default="mazur", help="built-in example (mazur)")
-    parser.add_argument("--precision", type=int, default=9, help="decimals shown (default 9)")
+    """The options of `trace`."""
+    parser.add_argument(
+        "example", nargs="?", default=None, help=f"built-in example ({', '.join(EXAMPLES)})"
+    )
+    parser.add_argument("--network", metavar="FILE", help="trace the network of a TOML file")
+    parser.add_argument(
+        "--variant", metavar="NAME", help=f"a labelled variant ({', '.join(VARIANTS)})"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, metavar="N", help="train N rounds (first traced)"
+    )
+    parser.add_argument("--precision", type=int, default=9, metavar="D", help="decimals shown")
+    parser.add_argument("--format", default="text", choices=FORMATS, help="output format")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.cli import UsageError
+    """Trace, optionally train on, and print or write the result."""
+    example = _example(args)
+    if args.variant is not None:
+        try:
+            get_variant(args.variant)
+        except KeyError as error:
+            raise UsageError(error.args[0]) from None
+    if not 1 <= args.precision <= 17:
+        raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
+    if args.rounds < 1:
+        raise UsageError(f"--rounds: expected a whole number ≥ 1, got {args.rounds}")
+
+    trace, updated = trace_example_step(example, args.variant)
+    rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
+    if rounds is not None:
+        trace.meta["rounds"] = _rounds_meta(rounds, args.variant)
+
+    to_terminal = args.output is None and sys.stdout.isatty()
+    color = to_terminal and not os.environ.get("NO_COLOR")
+    if args.format == "text":
+        text = export_text(trace, args.precision, color=color)
+        if rounds is not None:
+            text += "\n" + rounds_summary(rounds, args.precision, args.variant)
+    else:
+        text = export(trace, args.format, args.precision)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    from tutor.atomic import write_text_atomic
 
     try:
-        ex = get_example(args.example)
+        write_text_atomic(args.output, text)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(f"cannot write {args.output}: {reason}") from None
+    print(f"wrote {args.output} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def _example(args):
+    """The built-in example or the network file the arguments name."""
+    if args.network and args.example:
+        raise UsageError("give a built-in example or --network FILE, not both")
+    if args.network:
+        from tutor.engine.netfile import NetFileError, load_network_file
+
+        try:
+            return load_network_file(args.network)
+        except NetFileError as error:
+            raise UsageError(str(error)) from None
+    try:
+        return get_example(args.example or "mazur")
     except KeyError as error:
         raise UsageError(error.args[0]) from None
-    trace, _ = traced_step(ex.network, ex.x, ex.target, ex.loss, ex.learning_rate, title=ex.title)
-    values = trace.as_dict()
-    for v in trace:
-        if v.phase == "given":
-            continue
-        line = f"{v.name} = {v.formula} = {v.substituted(values, args.precision)}"
-        print(f"{line} = {format_number(v.value, args.precision)}")
-    return 0
+
+
+def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
+    """Rounds 2..N by the fast path, from the network the traced round left."""
+    from tutor.progress import progress_bar
+
+    update = progress_bar(n_rounds, "training")
+    first = float(example.loss.value(updated.forward(example.x), example.target))
+
+    def on_round(done: int, error: float) -> None:
+        if done % 100 == 0 or done == n_rounds:
+            update(done, n_rounds, error)
+
+    return continue_rounds(
+        updated,
+        example.x,
+        example.target,
+        example.loss,
+        example.learning_rate,
+        [trace.value("E_total"), first],
+        n_rounds - 1,
+        on_round,
+    )
+
+
+def _shown_rounds(n: int) -> list[int]:
+    step = max(1, n // SUMMARY_LINES)
+    return sorted({0, 1, *range(step, n + 1, step), n})
+
+
+def _rounds_meta(rounds: Rounds, variant: str | None) -> dict:
+    shown = _shown_rounds(rounds.rounds)
+    return {
+        "rounds": rounds.rounds,
+        "first_round": variant or "exact",
+        "later_rounds": "exact (fast path)",
+        "errors": [[r, rounds.errors[r]] for r in shown],
+        "final_error": rounds.errors[-1],
+        "final_outputs": rounds.outputs,
+    }
+
+
+def rounds_summary(rounds: Rounds, precision: int, variant: str | None = None) -> str:
+    """The error every so often and at the end, and the final outputs, as text."""
+    n = rounds.rounds
+    how = f"the {variant} variant" if variant else "traced above"
+    lines = [
+        f"After {n} rounds (round 1 {how}; rounds 2..{n} by the fast path, exact)",
+        "=" * 60,
+        "  round  E_total",
+    ]
+    for r in _shown_rounds(n):
+        lines.append(f"  {r:>5}  {format_number(rounds.errors[r], precision)}")
+    outs = ", ".join(
+        f"out_o{k + 1} = {format_number(v, precision)}" for k, v in enumerate(rounds.outputs)
+    )
+    lines.append(f"  outputs after round {n}: {outs}")
+    return "\n".join(lines) + "\n"

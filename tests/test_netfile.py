@@ -1,0 +1,156 @@
+"""Network files: mazur.toml traces like the built-in example; errors name file and field."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tutor.engine import get_example
+from tutor.engine.netfile import NetFileError, load_network_file, parse_network
+from tutor.engine.variants import trace_example_step
+from tutor.export import export_json
+
+ROOT = Path(__file__).resolve().parent.parent
+MAZUR_TOML = ROOT / "examples" / "mazur.toml"
+
+VALID = """
+inputs = 2
+loss = "half_sse"
+learning_rate = 0.5
+
+[[layers]]
+size = 3
+activation = "tanh"
+weights = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]
+bias = [0.1, 0.2, 0.3]
+
+[[layers]]
+size = 1
+activation = "sigmoid"
+weights = [[0.7, 0.8, 0.9]]
+bias = 0.5
+train_bias = false
+
+[sample]
+inputs = [1.0, 2.0]
+targets = [1.0]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "net.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_mazur_toml_traces_exactly_like_the_built_in_example():
+    from_file = trace_example_step(load_network_file(MAZUR_TOML))[0]
+    built_in = trace_example_step(get_example("mazur"))[0]
+    assert export_json(from_file) == export_json(built_in)
+    assert [v.value.hex() for v in from_file] == [v.value.hex() for v in built_in]
+
+
+def test_a_valid_file_builds_the_network_it_describes(tmp_path):
+    ex = load_network_file(write(tmp_path, VALID))
+    hidden, output = ex.network.layers
+    # rows in the file are neurons; the engine's W is (fan_in, fan_out)
+    assert np.array_equal(hidden.W, [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]])
+    assert hidden.bias_mode == "neuron" and hidden.train_bias
+    assert np.array_equal(hidden.b, [0.1, 0.2, 0.3])
+    assert output.bias_mode == "layer" and not output.train_bias and output.b[0] == 0.5
+    assert ex.name == "net" and ex.learning_rate == 0.5
+    trace = trace_example_step(ex)[0]
+    assert trace.value("w1") == 0.1 and trace.value("w2") == 0.2  # w1: i1→h1, w2: i2→h1
+    assert "b_h3" in trace and "b2" in trace and "b2+" not in trace and "b_h1+" in trace
+
+
+def test_initialiser_and_seed_reproduce_a_seeded_notebook(tmp_path):
+    text = """
+inputs = 2
+loss = "mse"
+learning_rate = 0.1
+seed = 42
+[[layers]]
+size = 2
+activation = "relu"
+init = { kind = "normal", scale = 0.1 }
+bias = "zeros"
+[[layers]]
+size = 1
+activation = "sigmoid"
+init = "he"
+[sample]
+inputs = [0, 1]
+targets = [1]
+"""
+    ex = load_network_file(write(tmp_path, text))
+    np.random.seed(42)
+    W1 = np.random.randn(2, 2) * 0.1
+    W2 = np.random.randn(2, 1) * np.sqrt(2.0 / 2)
+    assert np.array_equal(ex.network.layers[0].W, W1)
+    assert np.array_equal(ex.network.layers[1].W, W2)
+    assert ex.network.layers[0].bias_mode == "neuron"
+    assert ex.network.layers[1].bias_mode == "none"
+
+
+def _replace(old: str, new: str) -> str:
+    assert old in VALID
+    return VALID.replace(old, new, 1)
+
+
+BAD = [
+    (
+        _replace("[0.5, 0.6]]", "[0.5, 0.6], [0.7, 0.8]]"),
+        "net.toml: layers[0].weights: expected 3 rows of 2 numbers, got 4 rows of 2",
+    ),
+    (
+        _replace("[[0.7, 0.8, 0.9]]", "[[0.7, 0.8]]"),
+        "net.toml: layers[1].weights: expected 1 rows of 3 numbers, got 1 rows of 2",
+    ),
+    (_replace('"tanh"', '"tahn"'), "net.toml: layers[0].activation: unknown activation 'tahn'"),
+    (_replace('loss = "half_sse"', 'loss = "l2"'), "net.toml: loss: expected one of"),
+    (_replace("learning_rate = 0.5", "learning_rate = -1"), "net.toml: learning_rate: expected"),
+    (_replace("learning_rate = 0.5\n", ""), "net.toml: learning_rate: missing (required)"),
+    (_replace("targets = [1.0]", "targets = [1.0, 0.0]"), "net.toml: sample.targets: expected 1"),
+    (
+        _replace("inputs = [1.0, 2.0]", 'inputs = [1.0, "x"]'),
+        "net.toml: sample.inputs[1]: expected",
+    ),
+    (_replace("bias = [0.1, 0.2, 0.3]", "bias = [0.1]"), "net.toml: layers[0].bias: expected 3"),
+    (_replace("bias = 0.5", 'bias = "some"'), "net.toml: layers[1].bias: expected a number"),
+    (_replace("train_bias = false", 'train_bias = "no"'), "net.toml: layers[1].train_bias"),
+    (
+        _replace("size = 3", "size = 3\nactivaton = 'tanh'"),
+        "net.toml: layers[0].activaton: unknown",
+    ),
+    (_replace("weights = [[0.7, 0.8, 0.9]]", 'init = "he"'), "net.toml: seed: missing"),
+    (_replace("weights = [[0.7, 0.8, 0.9]]", ""), "net.toml: layers[1]: expected weights"),
+    ("inputs = = 2", "net.toml: not valid TOML"),
+    ("inputs = 2\n", "net.toml: loss: missing (required)"),
+]
+
+
+@pytest.mark.parametrize("text, message", BAD, ids=[m.split(": ", 1)[1][:40] for _, m in BAD])
+def test_errors_name_the_file_the_field_and_what_was_expected(tmp_path, text, message):
+    with pytest.raises(NetFileError) as info:
+        load_network_file(write(tmp_path, text))
+    assert str(info.value).startswith(str(tmp_path / "net.toml")[: -len("net.toml")])
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(NetFileError, match="cannot read the file"):
+        load_network_file(tmp_path / "absent.toml")
+
+
+def test_the_documented_example_file_loads():
+    doc = (ROOT / "docs" / "network-file.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    ex = parse_network(tomllib.loads(block), "docs/network-file.md")
+    assert ex.network.sizes == [2, 2, 2]
+    assert ex.network.layers[0].W[1, 0] == 0.20  # w2: i2 → h1
+    assert ex.network.layers[1].bias_mode == "neuron"

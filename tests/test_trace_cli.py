@@ -1,0 +1,183 @@
+"""`backprop-tutor trace`: output, options, exit codes, messages, atomic -o."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.cli import main
+from tutor.export import load_trace_json
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["trace", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_trace_mazur_prints_the_worked_example(capsys):
+    code, out, err = run(capsys, "mazur")
+    assert code == 0 and err == ""
+    assert "net_h1 = w1·i1 + w2·i2 + b1·1 = 0.15·0.05 + 0.2·0.1 + 0.35·1 = 0.3775" in out
+    assert "E_total = E_o1 + E_o2 = 0.274811083 + 0.023560026 = 0.298371109" in out
+    assert "w1+ = w1 − eta·dE_total/dw1 = 0.15 − 0.5·0.000438568 = 0.149780716" in out
+    assert "\x1b[" not in out
+
+
+def test_piped_output_has_no_ansi_codes_even_with_a_terminal_env():
+    env = {**os.environ, "TERM": "xterm-256color", "FORCE_COLOR": "1"}
+    env.pop("NO_COLOR", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "trace", "mazur"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "\x1b" not in result.stdout and "\x1b" not in result.stderr
+    assert "out_o1 = 1/(1 + e^−net_o1) = 1/(1 + e^−1.105905967) = 0.75136507" in result.stdout
+
+
+class _Tty:
+    """A stdout that says it is a terminal."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("no_color, coloured", [(None, True), ("1", False)])
+def test_colour_on_a_terminal_unless_no_color(monkeypatch, no_color, coloured):
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    assert main(["trace", "mazur"]) == 0
+    assert ("\x1b[" in "".join(tty.parts)) is coloured
+
+
+def test_rounds_summarises_training_after_the_traced_round(capsys):
+    code, out, _ = run(capsys, "mazur", "--rounds", "50")
+    assert code == 0
+    summary = out[out.index("After 50 rounds") :]
+    lines = summary.splitlines()
+    assert "      0  0.298371109" in lines
+    assert "      1  0.291027774" in lines
+    assert "     50  " in summary
+    assert "outputs after round 50: out_o1 = " in summary
+
+
+def test_variant_reproduces_the_slides_error_after_round_1(capsys):
+    code, out, _ = run(capsys, "mazur", "--variant", "updated-weights", "--rounds", "2")
+    assert code == 0
+    assert "      1  0.291027924" in out.splitlines()
+    assert "Variant updated-weights:" in out
+    # the hidden layer's error goes through the updated weights
+    assert "= delta_o1·w5+ = 0.138498562·0.35891648 = 0.049709416" in out
+
+
+def test_precision(capsys):
+    _, out, _ = run(capsys, "mazur", "--precision", "4")
+    assert "out_h1 = 1/(1 + e^−net_h1) = 1/(1 + e^−0.3775) = 0.5933" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "tex"])
+def test_output_file_is_written_in_the_format(tmp_path, capsys, fmt):
+    path = tmp_path / f"trace.{fmt}"
+    code, out, err = run(capsys, "mazur", "--format", fmt, "-o", str(path))
+    assert code == 0 and out == "" and f"wrote {path}" in err
+    text = path.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert load_trace_json(text).value("E_total") == 0.2983711087600027
+    assert ("0.2983711087600027" if fmt in ("json", "csv") else "0.298371109") in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary left
+
+
+def test_rounds_go_into_json_meta(capsys):
+    _, out, _ = run(capsys, "--rounds", "3", "--format", "json")
+    rounds = json.loads(out)["meta"]["rounds"]
+    assert rounds["rounds"] == 3 and [r for r, _ in rounds["errors"]] == [0, 1, 2, 3]
+    assert rounds["final_error"] == rounds["errors"][-1][1]
+
+
+def test_network_file(capsys):
+    code, out, _ = run(capsys, "--network", str(ROOT / "examples" / "mazur.toml"))
+    assert code == 0
+    code2, out2, _ = run(capsys, "mazur")
+    assert out == out2
+
+
+BAD = [
+    (["nope"], "unknown example 'nope'; known examples: mazur"),
+    (["--variant", "fancy"], "unknown variant 'fancy'; known variants: updated-weights"),
+    (["--precision", "0"], "--precision: expected 1 to 17 decimals, got 0"),
+    (["--rounds", "0"], "--rounds: expected a whole number ≥ 1, got 0"),
+    (["mazur", "--network", "x.toml"], "give a built-in example or --network FILE, not both"),
+    (
+        ["--network", "/nonexistent/net.toml"],
+        "/nonexistent/net.toml: cannot read the file (No such file or directory)",
+    ),
+]
+
+
+@pytest.mark.parametrize("argv, message", BAD, ids=[m[:30] for _, m in BAD])
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err == f"backprop-tutor trace: error: {message}\n"
+
+
+def test_malformed_network_file_names_the_file_and_field(tmp_path, capsys):
+    path = tmp_path / "net.toml"
+    text = (ROOT / "examples" / "mazur.toml").read_text().replace("0.25, 0.30]", "0.25]")
+    path.write_text(text)
+    code, out, err = run(capsys, "--network", str(path))
+    assert code == 2 and out == ""
+    assert err == (
+        f"backprop-tutor trace: error: {path}: layers[0].weights: "
+        "expected 2 rows of 2 numbers, got 2 rows of 1/2 numbers\n"
+    )
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "parent-is-a-file", "is-a-directory"])
+def test_unwritable_output_is_exit_2_and_leaves_no_file(tmp_path, capsys, where):
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "dir").mkdir()
+    target = {
+        "missing-dir": tmp_path / "missing" / "out.txt",
+        "parent-is-a-file": tmp_path / "file" / "out.txt",
+        "is-a-directory": tmp_path / "dir",
+    }[where]
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    code, out, err = run(capsys, "mazur", "-o", str(target))
+    assert code == 2 and out == ""
+    assert err.startswith(f"backprop-tutor trace: error: cannot write {target}: ")
+    assert err.count("\n") == 1
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+
+
+def test_existing_output_file_is_replaced_whole(tmp_path, capsys):
+    path = tmp_path / "out.txt"
+    path.write_text("old content that is longer than nothing\n" * 1000)
+    assert run(capsys, "mazur", "-o", str(path))[0] == 0
+    assert path.read_text(encoding="utf-8").startswith("The 2-2-2 worked example\n")
+    assert "old content" not in path.read_text(encoding="utf-8")

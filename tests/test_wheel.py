@@ -1,0 +1,48 @@
+"""The wheel carries the lessons as tutor/_lessons, and an installed tutor finds them there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_contains_the_lessons_and_lessons_dir_finds_them(tmp_path):
+    out = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("backprop_tutor-*.whl")
+    lessons = sorted(p.relative_to(ROOT / "lessons") for p in (ROOT / "lessons").rglob("*.*"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        for lesson in lessons:
+            assert f"tutor/_lessons/{lesson.as_posix()}" in names
+        assert "tutor/cli/trace_cmd.py" in names and "tutor/export/latex.py" in names
+        site = tmp_path / "site"
+        archive.extractall(site)
+    # An installed layout: import tutor from the unpacked wheel, not from the checkout.
+    probe = (
+        "import json, tutor, tutor.paths\n"
+        "print(tutor.__file__)\n"
+        "print(tutor.paths.lessons_dir())\n"
+        "print(json.dumps(sorted(p.name for p in tutor.paths.lessons_dir().iterdir())))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r})\n" + probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    package_file, lessons_dir, listing = result.stdout.splitlines()
+    assert Path(package_file).is_relative_to(site)
+    assert Path(lessons_dir) == site / "tutor" / "_lessons"
+    assert json.loads(listing) == sorted({p.parts[0] for p in lessons})

@@ -1,0 +1,96 @@
+"""What every export format shares: phase titles, the given values grouped, numbers substituted."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+from tutor.engine.trace import PHASES, Trace, TraceValue, format_number
+
+# name → (unicode form, LaTeX form) of a value's symbolic expression (issue 3 fills it).
+Symbolic = Mapping[str, tuple[str, str]]
+
+PHASE_TITLES = {
+    "given": "Given",
+    "forward": "Forward pass",
+    "error": "Error",
+    "backward": "Backward pass",
+    "update": "Update",
+}
+
+# Characters after which a negative number is written in parentheses: 0.5·(-0.02).
+_OPERATOR_ENDINGS = ("·", "+", "−", "-", "*", "/", "^")
+
+
+def template_parts(template: str) -> list[str | int]:
+    """Split a template into literal strings and placeholder indices, in order."""
+    parts: list[str | int] = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        if literal:
+            parts.append(literal)
+        if field is not None:
+            parts.append(int(field))
+    return parts
+
+
+def display_substituted(value: TraceValue, values: Mapping[str, float], precision: int) -> str:
+    """The formula with numbers in it, a negative number bracketed after an operator."""
+    if not value.inputs:
+        return value.template
+    out: list[str] = []
+    for part in template_parts(value.template):
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        number = format_number(values[value.inputs[part]], precision)
+        before = "".join(out).rstrip()
+        if number.startswith("-") and before and before.endswith(_OPERATOR_ENDINGS):
+            number = f"({number})"
+        out.append(number)
+    return "".join(out)
+
+
+def is_trivial(value: TraceValue, substituted: str, result: str) -> bool:
+    """True when the substitution says nothing new (dnet_o1/dw5 = out_h1 = 0.59 = 0.59)."""
+    return substituted == result
+
+
+def phases_in_order(trace: Trace) -> list[tuple[str, list[TraceValue]]]:
+    """(phase, values) for each phase present, in the lesson's order."""
+    return [(phase, trace.phase(phase)) for phase in PHASES if trace.phase(phase)]
+
+
+def given_groups(values: list[TraceValue]) -> list[tuple[str, list[TraceValue]]]:
+    """Given values grouped by kind (inputs, targets, weights, biases, learning rate)."""
+    groups: dict[str, list[TraceValue]] = {}
+    for v in values:
+        groups.setdefault(_given_kind(v), []).append(v)
+    return list(groups.items())
+
+
+def _given_kind(v: TraceValue) -> str:
+    word = (v.description or "value").split()[0]
+    return {
+        "input": "inputs",
+        "target": "targets",
+        "weight": "weights",
+        "bias": "biases",
+        "learning": "learning rate",
+    }.get(word, word)
+
+
+def setup_line(trace: Trace) -> str:
+    """One line saying what network was traced: sizes, activations, loss, η."""
+    meta = trace.meta
+    bits = []
+    if "sizes" in meta:
+        bits.append("network " + "-".join(str(n) for n in meta["sizes"]))
+    if "activations" in meta:
+        bits.append("activations " + ", ".join(meta["activations"]))
+    if "loss" in meta:
+        bits.append(f"loss {meta['loss']}")
+    if "learning_rate" in meta:
+        bits.append(f"learning rate {meta['learning_rate']!r}")
+    if meta.get("backprop_weights", "original") != "original":
+        bits.append(f"backward pass through the {meta['backprop_weights']} weights")
+    return "; ".join(bits)

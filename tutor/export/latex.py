@@ -1,0 +1,257 @@
+"""LaTeX: a complete document (pdflatex, amsmath only) with ∂-fractions in the lesson's names."""
+
+from __future__ import annotations
+
+import re
+
+from tutor.engine.trace import Trace, TraceValue, format_number
+from tutor.export.common import (
+    PHASE_TITLES,
+    Symbolic,
+    given_groups,
+    is_trivial,
+    phases_in_order,
+    setup_line,
+    template_parts,
+)
+
+# Prose characters → LaTeX (text mode). Anything else outside ASCII becomes a code point.
+_TEXT = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "→": r"$\to$",
+    "−": "-",
+    "·": r"$\cdot$",
+    "η": r"$\eta$",
+    "δ": r"$\delta$",
+    "Σ": r"$\Sigma$",
+    "½": r"$\frac{1}{2}$",
+    "²": r"\textsuperscript{2}",
+    "—": "---",
+    "–": "--",
+    "…": r"\ldots{}",
+    "’": "'",
+    "≈": r"$\approx$",
+}
+# Formula literals (math mode).
+_MATH = {
+    "·": r" \cdot ",
+    "−": "-",
+    "½": r"\tfrac{1}{2}",
+    "²": "^{2}",
+    "Σ": r"\Sigma ",
+    "→": r"\to ",
+    "≈": r"\approx ",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "_": r"\_",
+    "~": r"\sim ",
+}
+_WORDS_IN_MATH = [
+    (re.compile(r"\bln\("), r"\\ln("),
+    (re.compile(r"\bmax\("), r"\\max("),
+    (re.compile(r"\btanh\("), r"\\tanh("),
+    (re.compile(r" if "), r"\\text{ if }"),
+    (re.compile(r" else "), r"\\text{ else }"),
+]
+
+
+def tex_text(text: str) -> str:
+    """Escape prose for LaTeX text mode."""
+    out = []
+    for char in text:
+        if char in _TEXT:
+            out.append(_TEXT[char])
+        elif ord(char) < 128:
+            out.append(char)
+        else:
+            out.append(rf"\texttt{{U+{ord(char):04X}}}")
+    return "".join(out)
+
+
+def _math_literal(text: str) -> str:
+    for pattern, replacement in _WORDS_IN_MATH:
+        text = pattern.sub(replacement, text)
+    out = []
+    for char in text:
+        if char in _MATH:
+            out.append(_MATH[char])
+        elif ord(char) < 128:
+            out.append(char)
+        else:
+            out.append(rf"\text{{\texttt{{U+{ord(char):04X}}}}}")
+    return "".join(out)
+
+
+def _subscripted(name: str) -> str:
+    """`net_h1` → \\mathrm{net}_{h1}; `E_total` → E_{\\mathrm{total}}; `w5` → w_{5}."""
+    if name == "eta":
+        return r"\eta"
+    if name.startswith("delta_"):
+        return rf"\delta_{{{_sub(name[6:])}}}"
+    if "_" in name:
+        base, sub = name.split("_", 1)
+        return rf"{_base(base)}_{{{_sub(sub)}}}"
+    match = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
+    if match:
+        return rf"{_base(match.group(1))}_{{{match.group(2)}}}"
+    return _base(name)
+
+
+def _base(word: str) -> str:
+    if re.fullmatch(r"[A-Za-z]", word):
+        return word
+    if re.fullmatch(r"[A-Za-z]+", word):
+        return rf"\mathrm{{{word}}}"
+    return rf"\text{{{tex_text(word)}}}"
+
+
+def _sub(sub: str) -> str:
+    if re.fullmatch(r"[A-Za-z]{2,}", sub):
+        return rf"\mathrm{{{sub}}}"
+    if re.fullmatch(r"[A-Za-z0-9]+", sub):
+        return sub
+    # h1_2 (second hidden layer's neuron 2) and the like
+    return (
+        ",".join(_sub(p) if p else "" for p in sub.split("_"))
+        if "_" in sub
+        else (rf"\text{{{tex_text(sub)}}}")
+    )
+
+
+def tex_name(name: str) -> str:
+    """A traced name in LaTeX math: ∂-fractions for derivatives, `+` as a superscript."""
+    if name.endswith("+"):
+        return rf"{tex_name(name[:-1])}^{{+}}"
+    match = re.fullmatch(r"d(.+)/d(.+)", name)
+    if match:
+        top, bottom = match.groups()
+        return rf"\frac{{\partial {_subscripted(top)}}}{{\partial {_subscripted(bottom)}}}"
+    return _subscripted(name)
+
+
+def tex_number(x: float, precision: int) -> str:
+    """A number in math mode: 1.2e-05 as 1.2\\times10^{-5}."""
+    text = format_number(x, precision)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+    return text
+
+
+def _render(value: TraceValue, fill) -> str:
+    """The template in math mode, each placeholder replaced by `fill(index, preceding)`."""
+    out: list[str] = []
+    pending_close = False
+    for part in template_parts(value.template):
+        if isinstance(part, str):
+            literal = part
+            if pending_close:
+                out.append("}")
+                pending_close = False
+            # e^−{0} and e^{0}: the exponent is the placeholder that follows.
+            if literal.endswith("e^−") or literal.endswith("e^"):
+                minus = literal.endswith("e^−")
+                literal = literal[: -3 if minus else -2]
+                out.append(_math_literal(literal) + "e^{" + ("-" if minus else ""))
+                pending_close = True
+                continue
+            out.append(_math_literal(literal))
+        else:
+            out.append(fill(part, "".join(out).rstrip()))
+    if pending_close:
+        out.append("}")
+    return "".join(out)
+
+
+def _formula(value: TraceValue) -> str:
+    if not value.inputs:
+        return _math_literal(value.template)
+    return _render(value, lambda k, before: tex_name(value.inputs[k]))
+
+
+def _substituted(value: TraceValue, values, precision: int) -> str:
+    if not value.inputs:
+        return _math_literal(value.template)
+
+    def fill(k: int, before: str) -> str:
+        number = tex_number(values[value.inputs[k]], precision)
+        if number.startswith("-") and before and not before.endswith(("(", "{", "{-")):
+            return f"({number})"
+        return number
+
+    return _render(value, fill)
+
+
+def export_latex(trace: Trace, precision: int = 9, symbolic: Symbolic | None = None) -> str:
+    """The trace as a complete LaTeX document that compiles with pdflatex."""
+    values = trace.as_dict()
+    body = []
+    setup = setup_line(trace)
+    if setup:
+        body += [tex_text(setup[0].upper() + setup[1:]) + ".", ""]
+    if trace.meta.get("variant_note"):
+        variant = tex_text(str(trace.meta.get("variant", "")))
+        body += [rf"\textbf{{Variant {variant}.}} {tex_text(trace.meta['variant_note'])}", ""]
+    for phase, phase_values in phases_in_order(trace):
+        body.append(rf"\section*{{{tex_text(PHASE_TITLES.get(phase, phase.title()))}}}")
+        if phase == "given":
+            body.append(r"\begin{itemize}")
+            for kind, group in given_groups(phase_values):
+                items = ", ".join(
+                    f"${tex_name(v.name)} = {tex_number(v.value, precision)}$" for v in group
+                )
+                body.append(rf"\item {tex_text(kind.capitalize())}: {items}")
+            body += [r"\end{itemize}", ""]
+            continue
+        layer = None
+        for v in phase_values:
+            if v.layer and v.layer != layer:
+                layer = v.layer
+                body.append(rf"\subsection*{{{tex_text(layer.capitalize())} layer}}")
+            body += _align(v, values, precision, symbolic)
+        body.append("")
+    preamble = [
+        r"\documentclass[11pt]{article}",
+        r"\usepackage[T1]{fontenc}",
+        r"\usepackage{amsmath}",
+        r"\allowdisplaybreaks",
+        r"\sloppy",
+        rf"\title{{{tex_text(trace.title)}}}",
+        r"\date{}",
+        r"\begin{document}",
+        r"\maketitle",
+        "",
+    ]
+    return "\n".join(preamble + body + [r"\end{document}"]) + "\n"
+
+
+def _align(v: TraceValue, values, precision: int, symbolic) -> list[str]:
+    result = tex_number(v.value, precision)
+    rows = []
+    if symbolic and v.name in symbolic:
+        rows.append(symbolic[v.name][1])
+    rows.append(_formula(v))
+    substituted = _substituted(v, values, precision)
+    plain_substituted = substituted.replace(" ", "")
+    if plain_substituted != result.replace(" ", "") and substituted != rows[-1]:
+        rows.append(substituted)
+    if is_trivial(v, rows[-1], result):
+        rows.pop()
+    rows.append(result)
+    lines = [r"\begin{align*}", rf"{tex_name(v.name)} &= {rows[0]}"]
+    lines += [rf"  \\ &= {row}" for row in rows[1:]]
+    lines.append(r"\end{align*}")
+    if v.description:
+        lines.insert(0, rf"\noindent {tex_text(v.description[0].upper() + v.description[1:])}:")
+    return lines
