@@ -102,3 +102,12 @@ def test_verify_text_fails_on_a_disagreeing_teachers_figure(tmp_path, capsys):
     assert main(["verify", "--lessons", str(tmp_path), "--lesson", "bad"]) == 1
     out = capsys.readouterr().out
     assert "DISAGREES" in out and "1 failed" in out
+
+
+def test_run_the_whole_worked_example_with_its_derivations(capsys):
+    assert main(["run", "worked-example"]) == 0
+    out = capsys.readouterr().out
+    assert "[27/27]" in out
+    assert "The chain rule for w5" in out and "= 0.082167041" in out  # derive w5 (SymPy)
+    assert "dE_total/dw1 = 0.036350306 · 0.241300709 · 0.05 = 0.000438568" in out  # derive w1
+    assert "computed:  0.291027773694" in out  # the errata step of the error after round 1

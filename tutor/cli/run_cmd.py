@@ -87,13 +87,13 @@ class Player:
         self.block(trace_lines(trace, values))
 
     def play_derive(self, step: Step) -> None:
-        from tutor.lessons.derivations import derivation_lines
+        from tutor.lessons.derivations import derivation_text
 
-        lines, problem = derivation_lines(step)
+        text, problem = derivation_text(step, self.md)
         if problem:
-            self.write(f"({problem})", "")
-        if lines:
-            self.block(lines)
+            self.problem(problem)
+        else:
+            self.write(text.rstrip("\n"), "")
 
     def play_predict(self, step: Step) -> None:
         trace = self.trace(step.trace)
