@@ -175,6 +175,10 @@ def check_references(lesson: Lesson) -> list[LessonError]:
                 experiment_exists(experiment_id, f"{field}.experiments", number)
         variant = step.extra.get("variant")
         if variant and step.kind in ("reveal", "errata"):
-            base = step.trace.split("@")[0] if step.trace else "mazur"
+            # the example the variant applies to: the step's trace, or its figure's source
+            base = step.trace.split("@")[0]
+            figure = next((f for f in lesson.figures if f.id == step.figure), None)
+            if not base and figure is not None:
+                base = parse_computed(figure.computed)[1].split("@")[0]
             trace_has(f"{base}@{variant}", [], f"{field}.variant", number)
     return errors
