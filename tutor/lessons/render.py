@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from tutor.engine.trace import Trace, TraceValue, format_number
+from tutor.export.common import display_substituted
+
+WIDTH = 80
 
 
 def trace_lines(trace: Trace, values: Sequence[TraceValue], precision: int = 9) -> list[str]:
@@ -24,10 +27,15 @@ def trace_lines(trace: Trace, values: Sequence[TraceValue], precision: int = 9) 
             lines.append(f"{v.name:<{width}} = {result}{note}")
             continue
         parts = [v.formula]
-        substituted = v.substituted(numbers, precision)
+        substituted = display_substituted(v, numbers, precision)
         if substituted not in (v.formula, result):
             parts.append(substituted)
-        lines.append(f"{v.name:<{width}} = {' = '.join(parts)} = {result}")
+        line = f"{v.name:<{width}} = {' = '.join(parts)} = {result}"
+        if len(line) <= WIDTH or len(parts) == 1:
+            lines.append(line)
+        else:  # the numbers on a line of their own, aligned under the first `=`
+            lines.append(f"{v.name:<{width}} = {parts[0]}")
+            lines.append(f"{'':<{width}} = {parts[1]} = {result}")
     return lines
 
 
