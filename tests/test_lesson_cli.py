@@ -86,7 +86,9 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
 
 def test_verify_one_lesson_as_json(capsys):
     assert main(["verify", "--lesson", "worked-example", "--format", "json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    assert captured.err == ""  # no progress bar when stderr is not a terminal
+    report = json.loads(captured.out)
     assert report["ok"] is True and report["errors"] == []
     by_id = {f["figure"]: f for f in report["figures"]}
     assert by_id["out_h1"]["verdict"] == "agrees" and by_id["out_h1"]["digits"] == 9

@@ -8,7 +8,7 @@ import re
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.lessons.figures import AGREES, EXPLAINED, FigureCheck, check_figure
-from tutor.lessons.references import check_references
+from tutor.lessons.references import check_references, parse_computed
 from tutor.progress import progress_bar
 
 SOURCE_WIDTH = 28
@@ -28,6 +28,12 @@ def computed_text(check: FigureCheck) -> str:
     if "e" in check.published.lower() or abs(check.computed) >= 1e7:
         return f"{check.computed:.{check.printed_digits + 2}e}"
     return f"{check.computed:.{max(exponent, 0) + 3}f}"
+
+
+def _experiment_bar(reference: str):
+    """A progress bar for the experiment a figure runs (drawn only while it runs, on a TTY)."""
+    kind, where, _ = parse_computed(reference) if reference.count(":") >= 2 else ("", "", "")
+    return progress_bar(1, f"verify: {where}") if kind == "experiment" else None
 
 
 def _short(text: str, width: int) -> str:
@@ -53,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     checks: list[FigureCheck] = []
     for lesson in lessons:
         for figure in lesson.figures:
-            checks.append(check_figure(lesson, figure))
+            checks.append(check_figure(lesson, figure, _experiment_bar(figure.computed)))
             bar(len(checks), total)
 
     failed = [c for c in checks if c.failed]
