@@ -1,0 +1,129 @@
+"""`backprop-tutor check EXAMPLE`: every gradient three ways, disagreements flagged."""
+
+from __future__ import annotations
+
+import argparse
+
+from tutor.engine.trace import format_number
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tutor.symbolic.variants import VARIANTS, example_names
+
+    parser.add_argument(
+        "example",
+        nargs="?",
+        default="mazur",
+        help=f"network to check: {', '.join(example_names())}",
+    )
+    parser.add_argument(
+        "--variant",
+        metavar="NAME",
+        help="check a known-wrong computation: "
+        + "; ".join(f"{name}: {text}" for name, (text, _) in VARIANTS.items()),
+    )
+    parser.add_argument(
+        "--network", metavar="FILE", help="check the network of a TOML network file instead"
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=1e-6,
+        help="largest relative error accepted between two ways (default 1e-6)",
+    )
+
+
+def _example(args):
+    from tutor.cli import UsageError
+    from tutor.symbolic.variants import VARIANTS, example
+
+    if args.network:
+        from tutor.engine.netfile import NetFileError, load_network_file
+
+        try:
+            ex = load_network_file(args.network)
+        except NetFileError as error:
+            raise UsageError(str(error)) from None
+        if args.variant:
+            if args.variant not in VARIANTS:
+                raise UsageError(
+                    f"unknown variant {args.variant!r}; known variants: {', '.join(VARIANTS)}"
+                )
+            ex = VARIANTS[args.variant][1](ex)
+        return ex
+    try:
+        return example(args.example, args.variant)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+
+
+def _number(x: float | None) -> str:
+    return "—" if x is None else f"{x:.12g}"
+
+
+def _error(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1e}"
+
+
+def format_report(result, variant_note: str | None = None) -> str:
+    """The check as a table, one row per parameter, disagreements named below it."""
+    lines = [result.title, f"E_total = {format_number(result.loss_value)}"]
+    if variant_note:
+        lines.append(f"variant: {variant_note}")
+    lines.append(
+        "relative error = |a − b| / max(|a|, |b|, 1e-4); finite difference: 4th-order central, "
+        "h = 1e-4"
+    )
+    if result.symbolic_note:
+        lines.append(result.symbolic_note)
+    lines.append("")
+    header = (
+        f"{'param':<7}{'symbolic':>20}{'backprop':>20}{'finite diff':>20}"
+        f"{'bp vs sym':>11}{'bp vs fd':>10}{'sym vs fd':>11}  "
+    )
+    lines += [header, "─" * len(header)]
+    for row in result.rows:
+        e = row.errors
+        flag = "DISAGREE" if row.flagged else "ok"
+        name = row.name + ("*" if row.frozen else "")
+        lines.append(
+            f"{name:<7}{_number(row.symbolic):>20}{_number(row.backprop):>20}"
+            f"{_number(row.finite_difference):>20}"
+            f"{_error(e.get(('backprop', 'symbolic'))):>11}"
+            f"{_error(e.get(('backprop', 'finite_difference'))):>10}"
+            f"{_error(e.get(('symbolic', 'finite_difference'))):>11}  {flag}"
+        )
+    if any(row.frozen for row in result.rows):
+        lines.append("* frozen: the gradient is checked, though the step never applies it")
+    lines.append("")
+    bad = result.disagreements
+    if not bad:
+        lines.append(
+            f"all {len(result.rows)} gradients agree within {result.tolerance:g} (relative)"
+        )
+    else:
+        names = ", ".join(row.name for row in bad)
+        lines.append(
+            f"DISAGREEMENT in {len(bad)} of {len(result.rows)} gradients "
+            f"(tolerance {result.tolerance:g}): {names}"
+        )
+        worst = max(bad, key=lambda row: row.worst[1])
+        (a, b), size = worst.worst
+        lines.append(
+            f"largest: {worst.name}, {a.replace('_', ' ')} vs {b.replace('_', ' ')}, "
+            f"relative error {size:.3g}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.symbolic.gradcheck import check_gradients
+    from tutor.symbolic.variants import VARIANTS
+
+    ex = _example(args)
+    result = check_gradients(
+        ex.network, ex.x, ex.target, ex.loss, title=ex.title, tolerance=args.tolerance
+    )
+    note = VARIANTS[args.variant][0] if args.variant else None
+    print(format_report(result, note), end="")
+    return 0 if result.ok else 1

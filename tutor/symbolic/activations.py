@@ -1,0 +1,234 @@
+"""Activation functions as SymPy expressions, and their derivatives derived by SymPy, step by step.
+
+Nothing here types a derivative in: SymPy differentiates the function, and a
+rewriting in terms of the output (σ(1−σ), 1−tanh²) is derived by solving
+out = f(z) for the exponential and substituting, then checked to equal SymPy's result.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+
+from tutor.symbolic.notation import equation, latex, sym, unicode
+from tutor.symbolic.steps import Derivation, Step
+
+# The engine's activations that have the same forward function as another one.
+SAME_FORWARD = {"sigmoid_quirk_001": "sigmoid", "linear": "identity"}
+ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
+KINDS = ELEMENTWISE + ("softmax",)
+
+
+def kind_of(name: str) -> str:
+    """The symbolic kind of an engine activation name: 'leaky_relu(0.2)' → 'leaky_relu'."""
+    name = SAME_FORWARD.get(name, name)
+    return "leaky_relu" if name.startswith("leaky_relu") else name
+
+
+def slope(alpha: float) -> sp.Rational:
+    """Leaky ReLU's slope as an exact number (0.01 → 1/100), so no float noise is printed."""
+    return sp.Rational(repr(float(alpha)))
+
+
+def output_expr(kind: str, alpha: float, nets: list[sp.Symbol], j: int) -> sp.Expr:
+    """out_j = f(net) for the neuron j of a layer whose net inputs are `nets`."""
+    z = nets[j]
+    if kind == "identity":
+        return z
+    if kind == "sigmoid":
+        return 1 / (1 + sp.exp(-z))
+    if kind == "tanh":
+        return sp.tanh(z)
+    if kind == "relu":
+        return sp.Piecewise((z, z > 0), (0, True))
+    if kind == "leaky_relu":
+        return sp.Piecewise((z, z > 0), (slope(alpha) * z, True))
+    if kind == "softmax":
+        return sp.exp(z) / sp.Add(*(sp.exp(n) for n in nets))
+    raise ValueError(f"no symbolic form for activation {kind!r}; expected one of {KINDS}")
+
+
+@cache
+def _sigmoid_in_terms_of_output() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
+    """(z, σ, SymPy's dσ/dz, dσ/dz rewritten in σ) — derived by solving σ = 1/(1+e^−z)."""
+    z, s, u = sym("z"), sym("sigma"), sp.Symbol("u", positive=True)
+    derivative = sp.diff(1 / (1 + sp.exp(-z)), z)
+    # e^−z in terms of σ: solve σ·(1 + u) = 1 (linear in u = e^−z); solve() is 5× slower.
+    _u, u_of_s = sp.solve_linear(s * (1 + u) - 1, symbols=[u])
+    u_of_s = sp.together(u_of_s)
+    rewritten = sp.factor(derivative.subs(sp.exp(-z), u_of_s))
+    lesson_form = s * (1 - s)
+    if sp.expand(rewritten - lesson_form) != 0:  # pragma: no cover - SymPy would be wrong
+        raise AssertionError(f"σ' rewrote to {rewritten}, not σ(1−σ)")
+    return z, s, derivative, u_of_s
+
+
+def local_derivative(kind: str, alpha: float, net: sp.Symbol, out: sp.Symbol) -> sp.Expr:
+    """dout/dnet of an element-wise activation, in the lesson's form (in `out` where it can be)."""
+    if kind == "sigmoid":
+        _z, s, _d, _u = _sigmoid_in_terms_of_output()
+        return (s * (1 - s)).subs(s, out)
+    if kind == "tanh":
+        return sp.diff(sp.tanh(net), net).subs(sp.tanh(net), out)
+    if kind in ("identity", "relu", "leaky_relu"):
+        return sp.diff(output_expr(kind, alpha, [net], 0), net)
+    raise ValueError(f"{kind!r} is not element-wise")
+
+
+def _step(caption: str, lhs, rhs, ordered: bool = False) -> Step:
+    eq = equation(lhs, rhs)
+    return Step(caption, unicode(eq, ordered), latex(eq, ordered))
+
+
+def _sigmoid() -> list[Step]:
+    z, s, derivative, u_of_s = _sigmoid_in_terms_of_output()
+    f = 1 / (1 + sp.exp(-z))
+    d_sigma = sp.Derivative(sp.Function("sigma")(z), z)
+    substituted = derivative.subs(sp.exp(-z), u_of_s)
+    residual = sp.simplify(derivative - f * (1 - f))
+    return [
+        _step("The logistic sigmoid", sp.Function("sigma")(z), f),
+        _step("SymPy differentiates it", d_sigma, derivative),
+        _step("Solve σ = 1/(1 + e^−z) for e^−z", sp.exp(-z), u_of_s),
+        _step("Substitute into the derivative", d_sigma, substituted),
+        _step("SymPy factors it", d_sigma, sp.factor(substituted)),
+        _step("Written as the lesson writes it", d_sigma, s * (1 - s)),
+        _step("Check: SymPy's derivative minus σ(1−σ) simplifies to", sym("residual"), residual),
+    ]
+
+
+def _tanh() -> list[Step]:
+    z, out = sym("z"), sym("out")
+    exp_form = (sp.exp(z) - sp.exp(-z)) / (sp.exp(z) + sp.exp(-z))
+    d_exp = sp.diff(exp_form, z)
+    d_tanh = sp.diff(sp.tanh(z), z)
+    residual = sp.simplify(d_exp - (1 - exp_form**2))
+    d = sp.Derivative(sp.tanh(z), z)
+    return [
+        _step("The hyperbolic tangent", sp.tanh(z), exp_form),
+        _step("SymPy differentiates the exponential form", d, d_exp),
+        _step("SymPy differentiates tanh directly", d, d_tanh),
+        _step("With out = tanh(z)", d, d_tanh.subs(sp.tanh(z), out)),
+        _step("Check: the two derivatives differ by", sym("residual"), residual),
+    ]
+
+
+def _relu(kind: str) -> list[Step]:
+    z = sym("z")
+    alpha = sp.Symbol("alpha", positive=True)
+    if kind == "relu":
+        f = sp.Piecewise((z, z > 0), (0, True))
+        name = "ReLU"
+    else:
+        f = sp.Piecewise((z, z > 0), (alpha * z, True))
+        name = "Leaky ReLU (slope α for z ≤ 0; the engine's default α = 0.01)"
+    d = sp.Derivative(sp.Function("f")(z), z)
+    steps = [
+        _step(f"{name}, piecewise", sp.Function("f")(z), f),
+        _step("SymPy differentiates each piece", d, sp.diff(f, z)),
+    ]
+    if kind == "relu":
+        steps.append(
+            _step(
+                "As max(0, z) SymPy gives the step function (its value at 0 is a convention)",
+                d,
+                sp.diff(sp.Max(0, z), z),
+            )
+        )
+    steps.append(
+        Step(
+            "At z = 0 there is no derivative; the engine takes the z ≤ 0 piece, "
+            "as the course notebooks' (z > 0) does",
+            "",
+            "",
+        )
+    )
+    return steps
+
+
+def _identity() -> list[Step]:
+    z = sym("z")
+    d = sp.Derivative(sp.Function("f")(z), z)
+    f = sp.Function("f")(z)
+    return [_step("The identity", f, z), _step("Its derivative", d, sp.diff(z, z))]
+
+
+def _softmax(n: int = 3) -> list[Step]:
+    zs = [sym(f"z{k + 1}") for k in range(n)]
+    ss = [sym(f"s{k + 1}") for k in range(n)]
+    ts = [sym(f"t{k + 1}") for k in range(n)]
+    exps = [output_expr("softmax", 0.0, zs, j) for j in range(n)]
+    # The Jacobian, differentiated by SymPy, then written in s by recognising e^zj/Σe^z = s_j.
+    jac = sp.Matrix(n, n, lambda j, k: sp.diff(exps[j], zs[k]))
+    jac_s = jac.applyfunc(lambda e: sp.factor(_in_softmax_outputs(e, zs, ss)))
+    expected = sp.diag(*ss) - sp.Matrix(ss) * sp.Matrix(ss).T
+    if sp.expand(jac_s - expected) != sp.zeros(n, n):  # pragma: no cover
+        raise AssertionError("softmax Jacobian did not rewrite to diag(s) − s·sᵀ")
+    # Cross-entropy through softmax: chain rule over every output, then Σ t = 1.
+    grads_s = [-t / s for t, s in zip(ts, ss)]  # ∂E/∂s_k of E = −Σ t_k ln s_k
+    de_dz1 = sp.expand(sum(grads_s[k] * jac_s[k, 0] for k in range(n)))
+    collected = sp.collect(de_dz1, ss[0])
+    normalised = sp.expand(de_dz1.subs(ts[-1], 1 - sum(ts[:-1])))
+    E = sym("E")
+    cross_entropy = -sp.Add(*(t * sp.log(s) for t, s in zip(ts, ss)))
+    d = sp.Derivative(sp.Function("s1")(*zs), zs[0])
+    return [
+        _step("Softmax of three net inputs (the first output)", ss[0], exps[0]),
+        _step("SymPy differentiates s1 by z1", d, jac[0, 0]),
+        _step("…which is, in the outputs", d, jac_s[0, 0]),
+        _step(
+            "The whole Jacobian ∂s_j/∂z_k = s_j(δ_jk − s_k), i.e. diag(s) − s·sᵀ",
+            sym("J"),
+            jac_s,
+        ),
+        _step("Cross-entropy on the softmax outputs", E, cross_entropy),
+        _step(
+            "Chain rule through every output: ∂E/∂z1 = Σ_k ∂E/∂s_k · ∂s_k/∂z1",
+            sp.Derivative(sp.Function("E")(*zs), zs[0]),
+            collected,
+        ),
+        _step(
+            "The targets sum to 1 (one-hot or a distribution): t3 = 1 − t1 − t2",
+            sp.Derivative(sp.Function("E")(*zs), zs[0]),
+            normalised,
+        ),
+        Step(
+            "So softmax + cross-entropy gives δ = ŷ − y: the Jacobian's s_j cancels the 1/s_j",
+            "δ = ŷ − y",
+            r"\delta = \hat{y} - y",
+        ),
+    ]
+
+
+def _in_softmax_outputs(expr: sp.Expr, zs: list[sp.Symbol], ss: list[sp.Symbol]) -> sp.Expr:
+    """Rewrite an expression in e^z_k as one in s_k = e^z_k / Σ e^z (e^z_k → s_k·Σ)."""
+    total = sp.Symbol("S", positive=True)
+    replaced = expr.subs(sp.Add(*(sp.exp(z) for z in zs)), total)
+    replaced = replaced.subs({sp.exp(z): s * total for z, s in zip(zs, ss)})
+    return sp.simplify(replaced) if replaced.has(total) else replaced
+
+
+@cache
+def activation_derivation(name: str) -> Derivation:
+    """The derivation of an activation's derivative: sigmoid, tanh, relu, leaky_relu, softmax."""
+    kind = kind_of(name)
+    builders = {
+        "sigmoid": _sigmoid,
+        "tanh": _tanh,
+        "relu": lambda: _relu("relu"),
+        "leaky_relu": lambda: _relu("leaky_relu"),
+        "softmax": _softmax,
+        "identity": _identity,
+    }
+    if kind not in builders:
+        raise ValueError(f"no derivation for activation {name!r}; expected one of {KINDS}")
+    titles = {
+        "sigmoid": "σ′(z) = σ(z)(1 − σ(z))",
+        "tanh": "tanh′(z) = 1 − tanh²(z)",
+        "relu": "ReLU′(z): 1 for z > 0, else 0",
+        "leaky_relu": "Leaky ReLU′(z): 1 for z > 0, else α",
+        "softmax": "The softmax Jacobian, and why softmax + cross-entropy gives ŷ − y",
+        "identity": "identity′(z) = 1",
+    }
+    return Derivation(kind, titles[kind], tuple(builders[kind]()))

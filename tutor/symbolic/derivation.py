@@ -1,0 +1,210 @@
+"""Entry points: `derivation(source, target)` for a parameter or an activation, `symbolic_forms`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from tutor.engine.examples import Example
+from tutor.engine.losses import Loss
+from tutor.engine.network import Network
+from tutor.engine.trace import format_number
+from tutor.symbolic.activations import KINDS, activation_derivation, kind_of
+from tutor.symbolic.chain import chain_rule
+from tutor.symbolic.model import symbolic_network
+from tutor.symbolic.notation import equation, latex, one_line, partial, sym, unicode
+from tutor.symbolic.steps import Derivation, Step
+from tutor.symbolic.structure import Structure, parameter_values, structure_of
+
+# Wider than this, a pretty form is shown as one line of text instead (it would wrap unreadably).
+MAX_PRETTY_WIDTH = 100
+FORWARD = "forward"
+
+
+def _source(source, loss: Loss | None, x, t):
+    """(network, loss, x, t) from an Example or a Network with its loss and sample."""
+    if isinstance(source, Example):
+        return source.network, source.loss, source.x, source.target
+    if isinstance(source, Network):
+        if loss is None:
+            raise ValueError("a network needs its loss to be derived")
+        return source, loss, x, t
+    raise TypeError(f"expected an Example or a Network, not {type(source).__name__}")
+
+
+def _key(values) -> tuple[float, ...] | None:
+    return None if values is None else tuple(float(v) for v in np.asarray(values).reshape(-1))
+
+
+def derivation(source, target: str, *, loss: Loss | None = None, x=None, t=None) -> Derivation:
+    """The derivation of `target`: a parameter ('w5', 'b1'), 'forward', or an activation name.
+
+    With a sample (an Example, or `x` and `t`), every step carries its value at the current
+    numbers; without one, the values are None.
+    """
+    if target in KINDS or kind_of(target) in KINDS:
+        return activation_derivation(target)
+    network, loss, x, t = _source(source, loss, x, t)
+    structure = structure_of(network, loss)
+    values = tuple(parameter_values(network, symbolic_network(structure).params))
+    return _derivation(structure, target, _key(x), _key(t), values)
+
+
+@lru_cache(maxsize=256)
+def _derivation(
+    structure: Structure,
+    target: str,
+    x: tuple[float, ...] | None,
+    t: tuple[float, ...] | None,
+    values: tuple[float, ...],
+) -> Derivation:
+    snet = symbolic_network(structure)
+    env = snet.environment(x, t, list(values)) if x is not None and t is not None else None
+    if target == FORWARD:
+        return _forward(snet, env)
+    chain = chain_rule(structure)
+    if target not in chain.gradient:
+        known = ", ".join(p.name for p in snet.params)
+        raise KeyError(f"no parameter {target!r} in this network; its parameters are {known}")
+    numbers = _factor_values(chain, env) if env is not None else {}
+    grad = chain.gradient[target]
+    steps = []
+    for factor in chain.walk(grad):
+        eq = equation(factor, chain.forms[factor])
+        steps.append(
+            Step(
+                chain.captions[factor],
+                _unicode(eq, factor in chain.ordered),
+                _lazy_latex(eq, factor in chain.ordered),
+                numbers.get(factor),
+                factor.name,
+            )
+        )
+    if numbers:
+        steps.append(_multiplied(chain.forms[grad], grad, numbers))
+    index = [p.name for p in snet.params].index(target)
+    expanded = snet.gradient_exprs[index]
+    value = None
+    if x is not None and t is not None:
+        value = snet.gradients(x, t, list(values))[index]
+    eq = equation(partial("E_total", target), expanded)
+    steps.append(
+        Step(
+            "Fully expanded: SymPy differentiates E_total written in the inputs, targets and "
+            "parameters alone (evaluated with lambdify)",
+            _unicode(eq),
+            _lazy_latex(eq),
+            value,
+            None,
+        )
+    )
+    title = f"∂E_total/∂{target} by the chain rule"
+    return Derivation(target, title, tuple(steps))
+
+
+def _forward(snet, env) -> Derivation:
+    steps = []
+    for name, expr in snet.defs.items():
+        eq = equation(name, expr)
+        value = float(env[name]) if env is not None else None
+        caption = {"net": "Net input", "out": "Output", "E": "Error"}.get(
+            name.name.split("_")[0], "Quantity"
+        )
+        steps.append(
+            Step(f"{caption} {name.name}", _unicode(eq), _lazy_latex(eq), value, name.name)
+        )
+    return Derivation(FORWARD, "The forward pass and the error, as SymPy expressions", tuple(steps))
+
+
+def _factor_values(chain, env) -> dict[sp.Symbol, float]:
+    """Each chain-rule factor evaluated from its form, factors before the products that use them."""
+    known: dict[sp.Symbol, sp.Expr] = dict(env)
+    out: dict[sp.Symbol, float] = {}
+
+    def value(s: sp.Symbol) -> sp.Expr:
+        if s not in known:
+            form = chain.forms[s]
+            known[s] = sp.Float(float(form.xreplace({f: value(f) for f in form.free_symbols})))
+            out[s] = float(known[s])
+        return known[s]
+
+    for grad in chain.gradient.values():
+        value(grad)
+    return out
+
+
+def _multiplied(form: sp.Expr, grad: sp.Symbol, numbers: dict[sp.Symbol, float]) -> Step:
+    """The chain rule with the numbers in: '0.741365069 · 0.186815602 · 0.593269992'."""
+
+    def show(expr, tex: bool) -> str:
+        if isinstance(expr, sp.Add):
+            return " + ".join(show(a, tex) for a in expr.args)
+        if isinstance(expr, sp.Mul):
+            dot = r" \cdot " if tex else " · "
+            return dot.join(show(a, tex) for a in expr.args)
+        text = format_number(numbers[expr]) if expr in numbers else str(expr)
+        return f"({text})" if text.startswith("-") else text
+
+    result = format_number(numbers[grad])
+    text = f"{grad.name} = {show(form, False)} = {result}"
+    tex = rf"{latex(grad)} = {show(form, True)} = {result}"
+    return Step("The numbers multiplied", text, tex, numbers[grad], grad.name)
+
+
+# Above this many nodes an expression is not worth drawing in 2-D: it is shown as one line.
+MAX_PRETTY_NODES = 120
+
+
+@lru_cache(maxsize=4096)
+def _unicode(expr, ordered: bool = False) -> str:
+    """The 2-D Unicode picture of `lhs = rhs`, or one line of text when that would be too wide."""
+    if sum(1 for _ in sp.preorder_traversal(expr)) <= MAX_PRETTY_NODES:
+        text = unicode(expr, ordered)
+        if max(len(line) for line in text.splitlines()) <= MAX_PRETTY_WIDTH:
+            return text
+    return f"{one_line(expr.lhs)} = {one_line(expr.rhs, ordered)}"
+
+
+@lru_cache(maxsize=4096)
+def _latex(expr, ordered: bool = False) -> str:
+    return latex(expr, ordered)
+
+
+def _lazy_latex(expr, ordered: bool = False):
+    return lambda: _latex(expr, ordered)
+
+
+def symbolic_forms(source, loss: Loss | None = None) -> dict[str, tuple[str, str]]:
+    """Trace name → (one-line Unicode, LaTeX) of its symbolic form, for the trace exports.
+
+    Covers the forward values (net_h1, out_h1, E_o1, E_total), every chain-rule factor
+    (dE_total/dout_o1, dout_o1/dnet_o1, delta_o1, dnet_o1/dw5, dE_o1/dout_h1, dE_total/dw5)
+    and each update (w5+ = w5 − η·∂E_total/∂w5).
+    """
+    network, loss, _x, _t = _source(source, loss, None, None)
+    return dict(_forms(structure_of(network, loss)))
+
+
+@lru_cache(maxsize=64)
+def _forms(structure: Structure) -> tuple[tuple[str, tuple[str, str]], ...]:
+    snet = symbolic_network(structure)
+    chain = chain_rule(structure)
+    forms = []
+    for name, expr in snet.defs.items():
+        forms.append((name.name, (one_line(expr), latex(expr))))
+    for name, expr in chain.forms.items():
+        ordered = name in chain.ordered
+        forms.append((name.name, (one_line(expr, ordered), latex(expr, ordered))))
+    eta = sym("eta")
+    for p in snet.params:
+        if p.frozen:
+            continue
+        update = sp.Add(
+            snet.param_symbols[p.name],
+            sp.Mul(-1, eta, partial("E_total", p.name), evaluate=False),
+            evaluate=False,
+        )
+        forms.append((f"{p.name}+", (one_line(update, True), latex(update, True))))
+    return tuple(forms)

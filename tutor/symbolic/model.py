@@ -1,0 +1,127 @@
+"""A network as SymPy expressions in the lesson's names, built in code from its structure.
+
+Every quantity of the forward pass has a definition in terms of the quantities
+before it (net_h1 = w1·i1 + w2·i2 + b1, out_h1 = 1/(1 + e^−net_h1), …,
+E_total = E_o1 + E_o2) and an expanded form in the inputs, targets and
+parameters alone, which SymPy differentiates for the "fully expanded" gradient.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+
+import sympy as sp
+
+from tutor.engine.naming import neuron_names, target_names
+from tutor.symbolic.activations import output_expr
+from tutor.symbolic.notation import sym
+from tutor.symbolic.steps import TooLargeForSymbolic
+from tutor.symbolic.structure import SYMBOLIC_LIMIT, Parameter, Structure, parameters
+
+
+def error_expr(loss: str, t: sp.Symbol, out: sp.Symbol, n_out: int) -> sp.Expr:
+    """E_o for one output, as the trace writes it (one sample, so 'mean' over samples is 1)."""
+    if loss == "half_sse":
+        return sp.Rational(1, 2) * (t - out) ** 2
+    if loss == "mse":
+        return (t - out) ** 2 / n_out
+    if loss == "bce":
+        return -(t * sp.log(out) + (1 - t) * sp.log(1 - out))
+    if loss in ("cross_entropy", "softmax_cross_entropy"):
+        return -t * sp.log(out)
+    raise ValueError(f"no symbolic form for loss {loss!r}")
+
+
+class SymbolicNetwork:
+    """The forward pass and loss of one network structure as SymPy expressions."""
+
+    def __init__(self, structure: Structure):
+        if structure.n_parameters > SYMBOLIC_LIMIT:
+            raise TooLargeForSymbolic(
+                f"the network has {structure.n_parameters} parameters; symbolic derivations "
+                f"stop at {SYMBOLIC_LIMIT} (the expanded expressions grow too large to read or "
+                "to differentiate quickly)"
+            )
+        self.structure = structure
+        sizes = list(structure.sizes)
+        self.neurons = neuron_names(sizes)
+        self.params: list[Parameter] = parameters(structure)
+        self.param_symbols = {p.name: sym(p.name) for p in self.params}
+        self.inputs = [sym(n) for n in self.neurons[0]]
+        self.targets = [sym(n) for n in target_names(sizes)]
+        # The symbols each layer reads (inputs, then out_* of the layer below) and writes.
+        self.sources: list[list[sp.Symbol]] = [self.inputs]
+        self.nets: list[list[sp.Symbol]] = []
+        self.outs: list[list[sp.Symbol]] = []
+        self.defs: dict[sp.Symbol, sp.Expr] = {}
+        by_layer: dict[int, list[Parameter]] = {}
+        for p in self.params:
+            by_layer.setdefault(p.layer, []).append(p)
+        for k, kind in enumerate(structure.activations):
+            nets = [sym(f"net_{n}") for n in self.neurons[k + 1]]
+            outs = [sym(f"out_{n}") for n in self.neurons[k + 1]]
+            weights = {p.index: self.param_symbols[p.name] for p in by_layer[k] if p.kind == "W"}
+            biases = [self.param_symbols[p.name] for p in by_layer[k] if p.kind == "b"]
+            for j, net in enumerate(nets):
+                terms = [weights[(i, j)] * s for i, s in enumerate(self.sources[k])]
+                if biases:
+                    terms.append(biases[0] if len(biases) == 1 else biases[j])
+                self.defs[net] = sp.Add(*terms)
+            for j, out in enumerate(outs):
+                self.defs[out] = output_expr(kind, structure.alphas[k], nets, j)
+            self.nets.append(nets)
+            self.outs.append(outs)
+            self.sources.append(outs)
+        n_out = sizes[-1]
+        self.errors = [sym(f"E_{n}") for n in self.neurons[-1]]
+        for e, t, out in zip(self.errors, self.targets, self.outs[-1]):
+            self.defs[e] = error_expr(structure.loss, t, out, n_out)
+        self.E_total = sym("E_total")
+        self.defs[self.E_total] = sp.Add(*self.errors)
+
+    @property
+    def primitives(self) -> list[sp.Symbol]:
+        """Inputs, targets and parameters: what everything is finally a function of."""
+        return self.inputs + self.targets + [self.param_symbols[p.name] for p in self.params]
+
+    @cached_property
+    def expanded(self) -> dict[sp.Symbol, sp.Expr]:
+        """Each defined quantity in the primitives alone (definitions substituted in order)."""
+        done: dict[sp.Symbol, sp.Expr] = {}
+        for name, expr in self.defs.items():
+            done[name] = expr.xreplace(done)
+        return done
+
+    @cached_property
+    def gradient_exprs(self) -> list[sp.Expr]:
+        """∂E_total/∂θ for every parameter θ, differentiated from the fully expanded E_total."""
+        E = self.expanded[self.E_total]
+        return [sp.diff(E, self.param_symbols[p.name]) for p in self.params]
+
+    @cached_property
+    def gradient_function(self):
+        """A float function of (inputs…, targets…, parameters…) → [∂E_total/∂θ …].
+
+        lambdify runs `exec` on code printed from expressions built here, never on outside text.
+        """
+        return sp.lambdify(self.primitives, self.gradient_exprs, modules="math", cse=True)
+
+    def gradients(self, x, target, values: list[float]) -> list[float]:
+        """The symbolic gradient of every parameter at these numbers."""
+        args = [float(v) for v in x] + [float(v) for v in target] + [float(v) for v in values]
+        return [float(g) for g in self.gradient_function(*args)]
+
+    def environment(self, x, target, values: list[float]) -> dict[sp.Symbol, sp.Float]:
+        """Every defined quantity's value at these numbers, computed from the definitions."""
+        env: dict[sp.Symbol, sp.Expr] = {}
+        for s, v in zip(self.primitives, [*x, *target, *values]):
+            env[s] = sp.Float(float(v))
+        for name, expr in self.defs.items():
+            env[name] = sp.Float(float(expr.xreplace(env)))
+        return env
+
+
+@lru_cache(maxsize=64)
+def symbolic_network(structure: Structure) -> SymbolicNetwork:
+    """The symbolic network of `structure`, built once per session."""
+    return SymbolicNetwork(structure)

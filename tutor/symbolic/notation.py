@@ -1,0 +1,55 @@
+"""SymPy symbols in the lesson's notation: i1, w5, b_h1, net_h1, out_o1, E_total, ∂E_total/∂w5."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.pretty.stringpict import prettyForm
+
+
+def sym(name: str) -> sp.Symbol:
+    """A real symbol called `name` (the same object for the same name)."""
+    return sp.Symbol(name, real=True)
+
+
+class Partial(sp.Symbol):
+    """A named partial derivative, e.g. `dE_total/dout_o1`: its name is the trace's name."""
+
+    @property
+    def parts(self) -> tuple[str, str]:
+        """(numerator, denominator): ('E_total', 'out_o1')."""
+        num, den = self.name[1:].split("/d", 1)
+        return num, den
+
+    def _latex(self, printer) -> str:
+        num, den = (printer._print(sp.Symbol(p)) for p in self.parts)
+        return rf"\frac{{\partial {num}}}{{\partial {den}}}"
+
+    def _pretty(self, printer) -> prettyForm:
+        num, den = (prettyForm(*printer._print(sp.Symbol(p)).left("∂")) for p in self.parts)
+        return num / den
+
+
+def partial(numerator: str, denominator: str) -> Partial:
+    """∂numerator/∂denominator as a real symbol named like the trace: `dE_total/dw5`."""
+    return Partial(f"d{numerator}/d{denominator}", real=True)
+
+
+def unicode(expr, ordered: bool = False) -> str:
+    """The terminal's form of `expr` (`ordered` keeps the factors in the order they were built)."""
+    return sp.pretty(expr, use_unicode=True, order="none" if ordered else None, wrap_line=False)
+
+
+def one_line(expr, ordered: bool = False) -> str:
+    """`expr` as one line of text with · and ^: b2 + out_h1·w5, e^(-net_o1), dE_total/dw5."""
+    text = sp.sstr(expr, order="none" if ordered else None)
+    return text.replace("**", "^").replace("*", "·").replace("exp(", "e^(")
+
+
+def latex(expr, ordered: bool = False) -> str:
+    """The LaTeX form of `expr`."""
+    return sp.latex(expr, order="none" if ordered else None, mul_symbol="dot")
+
+
+def equation(lhs, rhs) -> sp.Eq:
+    """lhs = rhs, kept exactly as built (no evaluation, no reordering of a product)."""
+    return sp.Eq(lhs, rhs, evaluate=False)

@@ -1,0 +1,62 @@
+"""A derivation as plain data (captions and rendered formulas), free of SymPy for its readers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation: what it says, the formula (Unicode and LaTeX), its value."""
+
+    caption: str
+    unicode: str
+    # The LaTeX text, or a function making it on first use (printing a long
+    # expanded derivative as LaTeX costs more than the terminal ever needs).
+    latex_source: str | Callable[[], str] = field(default="", repr=False, compare=False)
+    value: float | None = None
+    # The trace's name for the quantity this line ends with (`dE_total/dw5`), to match numbers.
+    name: str | None = None
+
+    @property
+    def latex(self) -> str:
+        """The formula as LaTeX."""
+        if callable(self.latex_source):
+            object.__setattr__(self, "latex_source", self.latex_source())
+        return self.latex_source
+
+    def as_dict(self) -> dict:
+        """The step as JSON-ready data."""
+        return {
+            "caption": self.caption,
+            "unicode": self.unicode,
+            "latex": self.latex,
+            "value": self.value,
+            "name": self.name,
+        }
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The steps deriving one parameter's gradient or one activation's derivative."""
+
+    target: str
+    title: str
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+
+    def values(self) -> dict[str, float]:
+        """Trace name → value for every step that has both."""
+        return {s.name: s.value for s in self.steps if s.name and s.value is not None}
+
+    def as_dict(self) -> dict:
+        """The derivation as JSON-ready data."""
+        return {
+            "target": self.target,
+            "title": self.title,
+            "steps": [s.as_dict() for s in self.steps],
+        }
+
+
+class TooLargeForSymbolic(ValueError):
+    """The network has more parameters than the symbolic derivation handles."""

@@ -1,0 +1,78 @@
+"""Networks and named variants for the gradient check, among them seed 001's 8-3-8 notebook."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from tutor.engine.activations import SIGMOID_QUIRK_001
+from tutor.engine.examples import EXAMPLES, Example, get_example
+from tutor.engine.initializers import Init
+from tutor.engine.losses import HALF_SSE
+from tutor.engine.network import Network, build
+
+
+def encoder_838() -> Example:
+    """Seed 001's 8-3-8 encoder: sigmoid layers, randn·√(1/fan_in) weights, zero biases, x = e₁.
+
+    The notebook's backward pass starts from dA = ŷ − x, the gradient of ½Σ(ŷ − x)², so the
+    loss is half_sse. The notebook sets no seed; seed 0 here.
+    """
+    net = build([8, 3, 8], ["sigmoid", "sigmoid"], Init("xavier"), seed=0)
+    x = np.eye(8)[0]
+    return Example(
+        name="encoder-838",
+        title="Seed 001's 8-3-8 encoder (one sample, x = target = e₁)",
+        network=net,
+        x=x,
+        target=x.copy(),
+        loss=HALF_SSE,
+        learning_rate=0.2,
+        source="001_bbb3b44a6a416223.txt, notebook cells [15]-[18]",
+    )
+
+
+CHECK_EXAMPLES = {"encoder-838": encoder_838}
+
+
+def _seed_001(ex: Example) -> Example:
+    """Every sigmoid layer backpropagates with σ′(out) in place of out·(1 − out)."""
+    layers = []
+    for layer in ex.network.copy().layers:
+        if layer.activation.name == "sigmoid":
+            layer = replace(layer, activation=SIGMOID_QUIRK_001)
+        layers.append(layer)
+    return replace(ex, network=Network(layers), title=f"{ex.title}, variant seed-001")
+
+
+VARIANTS = {
+    "seed-001": (
+        "seed 001's notebook: the sigmoid derivative applied to the layer's output, "
+        "σ′(out) = σ(out)(1 − σ(out)), instead of out(1 − out)",
+        _seed_001,
+    ),
+}
+
+
+def example_names() -> list[str]:
+    """Every example the check and derive commands know."""
+    return sorted(set(EXAMPLES) | set(CHECK_EXAMPLES))
+
+
+def example(name: str, variant: str | None = None) -> Example:
+    """The example called `name` (built in, or one of CHECK_EXAMPLES), with `variant` applied."""
+    if name in CHECK_EXAMPLES:
+        ex = CHECK_EXAMPLES[name]()
+    else:
+        try:
+            ex = get_example(name)
+        except KeyError:
+            raise KeyError(
+                f"unknown example {name!r}; known examples: {', '.join(example_names())}"
+            ) from None
+    if variant is None:
+        return ex
+    if variant not in VARIANTS:
+        raise KeyError(f"unknown variant {variant!r}; known variants: {', '.join(VARIANTS)}")
+    return VARIANTS[variant][1](ex)
