@@ -21,13 +21,13 @@ __all__ = [
 
 def derivation(source, target: str, **kwargs) -> Derivation:
     """The derivation of a parameter ('w5'), 'forward', or an activation ('sigmoid', …)."""
-    from tutor.symbolic.derivation import derivation as derive
+    from tutor.symbolic.derivations import derivation as derive
 
     return derive(source, target, **kwargs)
 
 
 def symbolic_forms(source, loss=None) -> dict[str, tuple[str, str]]:
     """Trace name → (Unicode, LaTeX) symbolic form, for the trace exporters."""
-    from tutor.symbolic.derivation import symbolic_forms as forms
+    from tutor.symbolic.derivations import symbolic_forms as forms
 
     return forms(source, loss)

@@ -7,6 +7,7 @@ out = f(z) for the exponential and substituting, then checked to equal SymPy's r
 
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import cache
 
 import sympy as sp
@@ -28,7 +29,9 @@ def kind_of(name: str) -> str:
 
 def slope(alpha: float) -> sp.Rational:
     """Leaky ReLU's slope as an exact number (0.01 → 1/100), so no float noise is printed."""
-    return sp.Rational(repr(float(alpha)))
+    # The shortest decimal that round-trips (repr), as a fraction: no string reaches SymPy.
+    exact = Fraction(repr(float(alpha)))
+    return sp.Rational(exact.numerator, exact.denominator)
 
 
 def output_expr(kind: str, alpha: float, nets: list[sp.Symbol], j: int) -> sp.Expr:
