@@ -16,5 +16,9 @@ def make_app(data_dir: Path | None = None, start_lesson: str | None = None) -> T
     register()
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="tutor-tui-"))
     return TutorApp(
-        lessons_dir=LESSONS, data_dir=folder, start_lesson=start_lesson, cursor_blink=False
+        lessons_dirs=[LESSONS],
+        builtin_lessons=False,
+        data_dir=folder,
+        start_lesson=start_lesson,
+        cursor_blink=False,
     )

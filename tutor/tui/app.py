@@ -28,8 +28,9 @@ class TutorApp(App):
 
     def __init__(
         self,
-        lessons_dir: Path | None = None,
+        lessons_dirs: list[Path] | None = None,
         data_dir: Path | None = None,
+        builtin_lessons: bool = True,
         start_lesson: str | None = None,
         cursor_blink: bool = True,
     ) -> None:
@@ -37,8 +38,11 @@ class TutorApp(App):
         self.cursor_blink = cursor_blink  # Inputs read it on mount; tests turn it off
         from tutor.paths import data_dir as default_data_dir
 
-        self.lessons_source = lessons_dir or "the built-in lessons"
-        self.lessons, self.load_errors = data.load_lessons(lessons_dir)
+        folders = [str(d) for d in lessons_dirs or []]
+        self.lessons_source = ", ".join(
+            (["the built-in lessons"] if builtin_lessons else []) + folders
+        )
+        self.lessons, self.load_errors = data.load_lessons(lessons_dirs, builtin_lessons)
         self.store = ProgressStore(Path(data_dir) if data_dir else default_data_dir())
         self.start_lesson = start_lesson
         theme = self.store.settings().get("theme")

@@ -16,7 +16,7 @@ from typing import Any
 
 from tutor.lessons.model import Figure, Lesson
 
-EXPORT_FORMATS = {"text": "txt", "json": "json", "csv": "csv", "md": "md", "tex": "tex"}
+EXPORT_FORMATS = {"text": "txt", "json": "json", "csv": "csv", "md": "md", "tex": "tex"}  # → suffix
 
 
 class DataError(Exception):
@@ -36,17 +36,18 @@ def _optional(module: str):
 # -- lessons ---------------------------------------------------------------------------------
 
 
-def load_lessons(directory: Path | None = None) -> tuple[list[Lesson], list[str]]:
-    """The lessons of `directory` (default: the built-in ones) in order, and readable errors."""
+def load_lessons(
+    directories: list[Path] | None = None, builtin: bool = True
+) -> tuple[list[Lesson], list[str]]:
+    """The lessons (built-in ones, then those of `directories`) in order, and readable errors."""
     loader = _optional("tutor.lessons.loader")
-    if loader is not None:
-        result = loader.load_lessons([directory] if directory is not None else None)
-        return sorted(result.lessons, key=lambda x: (x.order, x.id)), [
-            str(e) for e in result.errors
-        ]
-    from tutor.tui import fallback_loader
+    if loader is None:
+        from tutor.tui import fallback_loader
 
-    return fallback_loader.load_dir(directory)
+        return fallback_loader.load_dirs(directories, builtin)
+    folders = loader.default_dirs(directories) if builtin else list(directories or [])
+    result = loader.load_lessons(folders)
+    return list(result.lessons), [str(e) for e in result.errors]
 
 
 # -- traces ----------------------------------------------------------------------------------
@@ -55,32 +56,23 @@ def load_lessons(directory: Path | None = None) -> tuple[list[Lesson], list[str]
 @lru_cache(maxsize=32)
 def trace_for(spec: str):
     """The Trace of `spec` ("mazur" or "mazur@updated-weights"); DataError if unknown."""
-    export = _optional("tutor.export")
-    if export is not None and hasattr(export, "get_trace"):
-        try:
-            return export.get_trace(spec)
-        except (KeyError, ValueError) as error:
-            raise DataError(str(error.args[0] if error.args else error)) from None
-    from tutor.engine import get_example, traced_step
+    from tutor.engine.variants import trace_reference
 
-    name, _, variant = spec.partition("@")
-    if variant not in ("", "original-weights", "updated-weights"):
-        raise DataError(f"unknown variant {variant!r} of {name!r}; known: updated-weights")
     try:
-        ex = get_example(name)
-    except KeyError as error:
-        raise DataError(error.args[0]) from None
-    weights = "updated" if variant == "updated-weights" else "original"
-    trace, _ = traced_step(
-        ex.network,
-        ex.x,
-        ex.target,
-        ex.loss,
-        ex.learning_rate,
-        backprop_weights=weights,
-        title=ex.title,
-    )
-    return trace
+        return trace_reference(spec)
+    except (KeyError, ValueError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+
+
+def variant_note(spec: str) -> str:
+    """Why the variant in `spec` differs from the exact computation ("" for none)."""
+    from tutor.engine.variants import get_variant, parse_reference
+
+    _, variant = parse_reference(spec)
+    try:
+        return get_variant(variant).note if variant else ""
+    except KeyError:
+        return ""
 
 
 def variant_trace(spec: str):
@@ -93,45 +85,51 @@ def variant_trace(spec: str):
 
 
 def export_trace(spec: str, fmt: str, precision: int = 9) -> str:
-    """The trace `spec` exported as `fmt` by the CLI's exporters (plain text if not merged)."""
+    """The trace `spec` exported as `fmt` by the CLI's exporters."""
     if fmt not in EXPORT_FORMATS:
         raise DataError(f"unknown format {fmt!r}; known: {', '.join(EXPORT_FORMATS)}")
-    trace = trace_for(spec)
     export = _optional("tutor.export")
-    if export is not None:
-        return export.export(trace, fmt, precision=precision)
-    if fmt != "text":
-        raise DataError(f"export as {fmt} unavailable (tutor.export not installed); try text")
-    from tutor.engine import format_number
-
-    values = trace.as_dict()
-    lines = [f"# {trace.title}"]
-    for v in trace:
-        if v.phase == "given":
-            lines.append(f"{v.name} = {format_number(v.value, precision)}")
-        else:
-            sub = v.substituted(values, precision)
-            lines.append(f"{v.name} = {v.formula} = {sub} = {format_number(v.value, precision)}")
-    return "\n".join(lines) + "\n"
+    if export is None:
+        raise DataError("export unavailable (tutor.export is not installed)")
+    return export.export(trace_for(spec), fmt, precision=precision)
 
 
-# -- symbolic --------------------------------------------------------------------------------
+# -- symbolic (slow: SymPy; the TUI calls these from a thread worker) ------------------------
 
 
-def derivation(spec: str, target: str) -> list[str]:
-    """Unicode lines deriving `target` symbolically; DataError when SymPy's layer is missing."""
-    symbolic = _optional("tutor.symbolic")
-    if symbolic is None or not hasattr(symbolic, "derive"):
-        raise DataError("symbolic derivations unavailable (tutor.symbolic is not installed)")
+def _example_of(spec: str):
+    from tutor.engine import get_example
+
     try:
-        result = symbolic.derive(spec, target)
-    except (KeyError, ValueError) as error:
-        raise DataError(str(error)) from None
-    steps = getattr(result, "steps", result)
-    lines = []
-    for step in steps:
-        lines.append(getattr(step, "unicode", None) or str(step))
-    return lines
+        return get_example(spec.partition("@")[0])
+    except KeyError as error:
+        raise DataError(error.args[0]) from None
+
+
+def derivation(spec: str, target: str) -> list[tuple[str, str, float | None]]:
+    """(caption, Unicode formula, value) per line of the derivation of `target`."""
+    symbolic = _optional("tutor.symbolic")
+    if symbolic is None:
+        raise DataError("symbolic derivations unavailable (tutor.symbolic is not installed)")
+    source = _example_of(spec) if spec else None
+    try:
+        result = symbolic.derivation(source, target)
+    except (KeyError, ValueError, TypeError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+    return [(step.caption, step.unicode, step.value) for step in result.steps]
+
+
+@lru_cache(maxsize=8)
+def symbolic_formulas(spec: str) -> dict[str, str]:
+    """Trace name → SymPy's Unicode formula for it; {} when SymPy's layer is missing."""
+    symbolic = _optional("tutor.symbolic")
+    if symbolic is None or not spec:
+        return {}
+    try:
+        forms = symbolic.symbolic_forms(_example_of(spec))
+    except (DataError, KeyError, ValueError, TypeError):
+        return {}
+    return {name: pair[0] for name, pair in forms.items()}
 
 
 # -- experiments -----------------------------------------------------------------------------
@@ -175,45 +173,20 @@ class FigureView:
 
     figure: Figure
     computed: float | None
-    problem: str  # why `computed` is None, if it is
-
-    @property
-    def tolerance(self) -> float:
-        """The figure's tolerance: given, or half a unit of its last printed digit."""
-        if self.figure.tolerance is not None:
-            return self.figure.tolerance
-        text = self.figure.published.strip().lower().split("e")[0]
-        decimals = len(text.split(".")[1]) if "." in text else 0
-        return 0.5 * 10.0**-decimals
-
-    @property
-    def agrees(self) -> bool | None:
-        """Whether published and computed agree within the tolerance (None if unknown)."""
-        try:
-            published = float(self.figure.published)
-        except ValueError:
-            return None
-        if self.computed is None:
-            return None
-        return abs(published - self.computed) <= self.tolerance * (1 + 1e-9)
+    verdict: str  # agrees | erratum, explained | DISAGREES | STALE ERRATUM | ERROR
+    detail: str  # the erratum, or why the computation failed
 
 
 def figure_view(lesson: Lesson, figure_id: str) -> FigureView:
-    """The figure `figure_id` of `lesson` with its computed value."""
+    """The figure `figure_id` of `lesson`, computed and judged (may run an experiment: slow)."""
     figure = next((f for f in lesson.figures if f.id == figure_id), None)
     if figure is None:
         raise DataError(f"lesson {lesson.id!r} has no figure {figure_id!r}")
-    kind, _, rest = figure.computed.partition(":")
-    source, _, key = rest.rpartition(":")
-    try:
-        if kind == "trace":
-            return FigureView(figure, trace_for(source).value(key), "")
-        if kind == "experiment":
-            result = run_experiment(source)
-            return FigureView(figure, float(result[key]), "")
-    except (DataError, KeyError, TypeError, ValueError) as error:
-        return FigureView(figure, None, str(error.args[0] if error.args else error))
-    return FigureView(figure, None, f"cannot compute {figure.computed!r}")
+    figures = _optional("tutor.lessons.figures")
+    if figures is None:
+        return FigureView(figure, None, "ERROR", "figure checks unavailable")
+    check = figures.check_figure(lesson, figure)
+    return FigureView(figure, check.computed, check.verdict, check.detail)
 
 
 def parse_answer(text: str) -> float:

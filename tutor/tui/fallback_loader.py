@@ -35,13 +35,13 @@ def load_file(path: Path) -> Lesson:
     )
 
 
-def load_dir(directory: Path | None) -> tuple[list[Lesson], list[str]]:
-    """Every `*.toml` lesson of `directory`, and one message per file that failed."""
+def load_dirs(directories, builtin: bool = True) -> tuple[list[Lesson], list[str]]:
+    """Every `*.toml` lesson of the folders, and one message per file that failed."""
     from tutor.paths import lessons_dir
 
-    folder = Path(directory) if directory is not None else lessons_dir()
+    folders = ([lessons_dir()] if builtin else []) + [Path(d) for d in directories or []]
     lessons, errors = [], []
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+    for path in (p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.toml"))):
         try:
             lessons.append(load_file(path))
         except (OSError, tomllib.TOMLDecodeError, TypeError, KeyError, ValueError) as error:

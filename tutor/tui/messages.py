@@ -42,3 +42,12 @@ class RunStopped(Message):
     token: int
     reason: str
     cancelled: bool
+
+
+@dataclass
+class Computed(Message):
+    """A slow value (SymPy forms, a derivation, a figure check) computed in a thread."""
+
+    key: str
+    value: Any
+    error: str

@@ -20,11 +20,16 @@ from tutor.engine.trace import PHASES, format_number
 from tutor.lessons.model import Lesson
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
-from tutor.tui.messages import RunFinished, RunProgress, RunStopped
+from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
 from tutor.tui.progress_store import LessonProgress
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
-from tutor.tui.widgets.step_view import StepView, render_formula_only, render_work
+from tutor.tui.widgets.step_view import (
+    StepView,
+    render_derivation,
+    render_formula_only,
+    render_work,
+)
 from tutor.tui.widgets.values_table import ValuesTable
 
 MIN_SIZE = (60, 16)  # below this the lesson cannot be laid out; a message says so
@@ -66,6 +71,8 @@ class LessonScreen(Screen):
         self._run_cancel = threading.Event()
         self._last_step = -1
         self._save_timer = None
+        self._computed: dict[str, object] = {}  # key → value, or DataError
+        self._pending: set[str] = set()
         self._forward = True  # arriving at a predict step going forward focuses its answer box
 
     # -- layout -------------------------------------------------------------------------------
@@ -90,6 +97,9 @@ class LessonScreen(Screen):
         self.index = self._frame_of(step, value)
         self._check_size(self.size.width, self.size.height)
         self.show_frame()
+        base = next((f.trace.partition("@")[0] for f in self.frames if f.trace), "")
+        if base:  # SymPy's formulas, in the background: they cost a second the first time
+            self.computed(f"forms:{base}", data.symbolic_formulas, base)
         for problem in self.problems:
             self.notify(problem, title="Lesson problem", severity="warning", timeout=8)
 
@@ -251,19 +261,13 @@ class LessonScreen(Screen):
         view.set_work()
         kind = step.kind
         if kind == "reveal" and trace is not None and f.name:
-            view.set_work(render_work(trace, f.name))
+            view.set_work(render_work(trace, f.name, self._sympy_formula(f)))
         elif kind == "predict":
             self._show_predict(f, trace, view, answer)
         elif kind == "quiz":
             self._show_quiz(f, view, quiz, new_step)
-        elif kind == "derive":
-            try:
-                lines = data.derivation(f.trace, step.target)
-                view.set_work(Text("\n".join(lines)))
-            except data.DataError as error:
-                view.set_work(Text(str(error), style="italic"))
-        elif kind == "errata":
-            view.set_work(self._render_figure(step))
+        elif kind in ("derive", "errata"):
+            self._show_slow_work(f)
         elif kind in RUN_KINDS:
             if new_step and not self._run_active:
                 ids = self._experiments(step)
@@ -271,6 +275,67 @@ class LessonScreen(Screen):
                 self.query_one(RunPanel).reset(f"{titles}\nPress r or Enter to start the run.")
         if new_step:
             view.scroll_home(animate=False)
+
+    def _sympy_formula(self, f: Frame) -> str | None:
+        """SymPy's Unicode formula for the frame's value, once computed."""
+        forms = self._computed.get(f"forms:{f.trace.partition('@')[0]}")
+        return forms.get(f.name) if isinstance(forms, dict) else None
+
+    def _show_slow_work(self, f: Frame) -> None:
+        """A derivation or a figure check: computed in a thread, shown when ready."""
+        view = self.query_one(StepView)
+        if f.step.kind == "derive":
+            key = f"derive:{f.trace}:{f.step.target}"
+            result = self.computed(key, data.derivation, f.trace, f.step.target)
+            render = render_derivation
+        else:
+            key = f"figure:{self.lesson.id}:{f.step.figure}"
+            result = self.computed(key, data.figure_view, self.lesson, f.step.figure)
+            render = self._render_figure
+        if result is None:
+            view.set_work(Text("Computing…", style="italic"))
+        elif isinstance(result, data.DataError):
+            view.set_work(Text(str(result), style="italic"))
+        else:
+            view.set_work(render(result))
+
+    def computed(self, key: str, func, *args):
+        """The value of `key` if ready; else None, and `func(*args)` starts in a thread."""
+        if key in self._computed:
+            return self._computed[key]
+        if key not in self._pending:
+            self._pending.add(key)
+            self._compute(key, func, args)
+        return None
+
+    @work(thread=True, group="compute", exit_on_error=False)
+    def _compute(self, key: str, func, args) -> None:
+        """Compute a slow value off the UI thread; report it by a message."""
+        try:
+            value, error = func(*args), ""
+        except data.DataError as problem:
+            value, error = None, str(problem)
+        except Exception as problem:  # a failing derivation must not take the TUI down
+            value, error = None, f"{type(problem).__name__}: {problem}"
+        self.post_message(Computed(key, value, error))
+
+    def on_computed(self, message: Computed) -> None:
+        """Keep a slow value and redraw the step if it shows it."""
+        self._pending.discard(message.key)
+        self._computed[message.key] = (
+            data.DataError(message.error) if message.error else message.value
+        )
+        f = self.frame
+        if f is None:
+            return
+        if f.step.kind in ("derive", "errata"):
+            self._show_slow_work(f)
+        elif f.step.kind == "reveal" and message.key.startswith("forms:"):
+            trace = self._trace(self._trace_spec(f))
+            if trace is not None and f.name:
+                self.query_one(StepView).set_work(
+                    render_work(trace, f.name, self._sympy_formula(f))
+                )
 
     def _show_predict(self, f: Frame, trace, view: StepView, answer: Input) -> None:
         if trace is None or not f.name:
@@ -320,21 +385,17 @@ class LessonScreen(Screen):
             table.add_row("", Text(option.explanation, style="italic"))
         return table
 
-    def _render_figure(self, step) -> Table | Text:
-        try:
-            view = data.figure_view(self.lesson, step.figure)
-        except data.DataError as error:
-            return Text(str(error), style="italic")
+    def _render_figure(self, view) -> Table:
+        """Published beside computed, the verdict, and the erratum."""
         table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
         table.add_column("published")
         table.add_column("computed")
         table.add_column("")
-        computed = format_number(view.computed, 9) if view.computed is not None else view.problem
-        verdict = {True: "agrees", False: "differs", None: ""}[view.agrees]
-        style = "bold red" if view.agrees is False else "bold green" if view.agrees else ""
-        table.add_row(view.figure.published, computed, Text(verdict, style=style))
-        table.caption = view.figure.erratum or view.figure.source
-        if step.extra.get("variant"):
+        computed = format_number(view.computed, 9) if view.computed is not None else "—"
+        style = "bold green" if view.verdict == "agrees" else "bold red"
+        table.add_row(view.figure.published, computed, Text(view.verdict, style=style))
+        table.caption = view.detail or view.figure.source
+        if self.frame is not None and self.frame.step.extra.get("variant"):
             table.caption += "\nPress v to toggle the variant: the values that differ are in red."
         return table
 

@@ -31,6 +31,16 @@ def render_work(trace, name: str, formula: str | None = None, precision: int = 9
     return table
 
 
+def render_derivation(lines: list[tuple[str, str, float | None]]) -> Group:
+    """Each line of a derivation: its caption, then SymPy's Unicode formula."""
+    parts = []
+    for caption, formula, value in lines:
+        parts.append(Text(caption, style="italic"))
+        shown = formula if value is None else f"{formula}   [{format_number(value, 9)}]"
+        parts.append(Text(shown + "\n"))
+    return Group(*parts)
+
+
 def render_formula_only(trace, name: str) -> Text:
     """`name = formula`, numbers hidden (for a predict step)."""
     tv = trace[name]
