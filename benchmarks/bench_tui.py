@@ -120,9 +120,8 @@ def main() -> None:
     for label, values in lat.items():
         ms = sorted(v * 1000 for v in values)
         p95 = ms[int(0.95 * (len(ms) - 1))]
-        print(
-            f"  {label:22s} median {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms"
-        )
+        median = statistics.median(ms)
+        print(f"  {label:22s} median {median:6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms")
     print("  (target for a step: ≤ 50 ms; add at most 17 ms of Textual's 60 fps frame pacing)")
 
 
