@@ -56,6 +56,12 @@ def build_frames(
                 # A whole phase: skip what an earlier step already showed.
                 phase = [v.name for v in trace if v.phase == step.phase]
                 names = [n for n in phase if order[n] > upto] or phase
+            if step.phase == "given" and names:
+                # Given values are not computed: one frame shows them all.
+                upto = max(upto, *(order[n] for n in names))
+                frames.append(Frame(k, 0, 1, step, current, "", "given", upto))
+                seen[current] = upto
+                continue
             for j, name in enumerate(names):
                 upto = max(upto, order[name])
                 frames.append(Frame(k, j, len(names), step, current, name, trace[name].phase, upto))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import events, work
@@ -188,6 +189,7 @@ class LessonScreen(Screen):
         new_step = f.step_index != self._last_step
         if new_step:
             self.variant_on = False
+            self.remove_class("-compare")
         spec = self._trace_spec(f)
         trace = self._trace(spec)
         self._show_position(f)
@@ -243,6 +245,8 @@ class LessonScreen(Screen):
             )
         else:
             table.show(trace, names, visible - previous, current, hidden, f"{phase} values")
+        # The newest value is the last row: keep it in sight.
+        self.query_one("#values-pane").scroll_end(animate=False, immediate=True)
 
     # -- the step pane --------------------------------------------------------------------------
 
@@ -359,7 +363,11 @@ class LessonScreen(Screen):
         left = f.step.tries - int(self.progress.answers.get(str(f.step_index), {}).get("tries", 0))
         view.set_work(
             render_formula_only(trace, f.name),
-            Text(f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left).", "italic"),
+            Text(
+                f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left; "
+                "Esc leaves the box).",
+                "italic",
+            ),
         )
 
     def _show_quiz(self, f: Frame, view: StepView, quiz: OptionList, new_step: bool) -> None:
@@ -385,8 +393,8 @@ class LessonScreen(Screen):
             table.add_row("", Text(option.explanation, style="italic"))
         return table
 
-    def _render_figure(self, view) -> Table:
-        """Published beside computed, the verdict, and the erratum."""
+    def _render_figure(self, view) -> Group:
+        """Published beside computed, the verdict, then the erratum."""
         table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
         table.add_column("published")
         table.add_column("computed")
@@ -394,10 +402,10 @@ class LessonScreen(Screen):
         computed = format_number(view.computed, 9) if view.computed is not None else "—"
         style = "bold green" if view.verdict == "agrees" else "bold red"
         table.add_row(view.figure.published, computed, Text(view.verdict, style=style))
-        table.caption = view.detail or view.figure.source
+        parts = [table, Text(view.detail or view.figure.source, style="italic")]
         if self.frame is not None and self.frame.step.extra.get("variant"):
-            table.caption += "\nPress v to toggle the variant: the values that differ are in red."
-        return table
+            parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
+        return Group(*parts)
 
     # -- answers ----------------------------------------------------------------------------------
 
@@ -650,7 +658,10 @@ class LessonScreen(Screen):
             self.notify(f"The variant {spec!r} is unavailable.", severity="warning")
             return
         self._show_position(f)
+        self.set_class(self.variant_on, "-compare")
         self._show_trace(f, trace)
+        if self.variant_on:
+            self.notify(data.variant_note(spec) or spec, title=f"Variant {spec}", timeout=10)
 
     def action_escape(self) -> None:
         """Cancel a run, else leave the answer box, else back to the lessons."""

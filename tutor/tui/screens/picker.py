@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,11 +54,11 @@ class PickerScreen(Screen):
             done = len(progress.completed & set(range(len(lesson.steps))))
             total = len(lesson.steps)
             mark = "✓" if total and done == total else " "
-            label = Text.assemble(
-                (f"{mark} {lesson.title}", "bold"),
-                (f"  {done}/{total} steps", "dim"),
-                "\n    ",
-                (lesson.summary, ""),
+            label = Group(
+                Text.assemble(
+                    (f"{mark} {lesson.title}", "bold"), (f"  {done}/{total} steps", "dim")
+                ),
+                Padding(Text(lesson.summary), (0, 0, 0, 4)),
             )
             entries.append(Option(label, id=f"lesson:{lesson.id}"))
         listing.add_options(entries)
