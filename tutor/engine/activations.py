@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tutor.engine.rows import row_max, row_sum
+
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1/(1+e^−z), computed without overflow for large |z|."""
@@ -25,9 +27,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise softmax, shifted by the row maximum so exp never overflows."""
     z = np.asarray(z)
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=-1, keepdims=True)
+    # In place on one fresh array: the same numbers as exp(z − max) / Σ, fewer temporaries.
+    e = z - row_max(z)
+    np.exp(e, out=e)
+    e /= row_sum(e, keepdims=True)
+    return e
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,24 @@ class Activation:
     formula: str
     derivative_formula: str
     alpha: float = 0.0
+    # For a 0/1 derivative (ReLU): the mask z ↦ f'(z) ≠ 0, so backward multiplies by a boolean.
+    gate: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
     @property
     def elementwise(self) -> bool:
         """True when f'(z) is diagonal, so δ = dE/dout ⊙ f'(z)."""
         return self.derivative is not None
 
-    def backward(self, z: np.ndarray, out: np.ndarray, grad_out: np.ndarray) -> np.ndarray:
-        """dE/dz from dE/dout: element-wise product, or the softmax Jacobian-vector product."""
+    def backward(
+        self, z: np.ndarray, out: np.ndarray, grad_out: np.ndarray, overwrite: bool = False
+    ) -> np.ndarray:
+        """dE/dz from dE/dout: element-wise product, or the softmax Jacobian-vector product.
+
+        `overwrite=True` lets a gated activation write into `grad_out` (the caller owns it).
+        """
+        if self.gate is not None:
+            # g·1 and g·0 exactly as g·f'(z), without building the float derivative array.
+            return np.multiply(grad_out, self.gate(z, out), out=grad_out if overwrite else None)
         if self.derivative is not None:
             return grad_out * self.derivative(z, out)
         # softmax: J = diag(s) − s sᵀ, so Jᵀg = s ⊙ (g − Σ g s).
@@ -86,7 +100,12 @@ SIGMOID = Activation(
 TANH = Activation("tanh", _tanh, lambda z, out: 1.0 - out * out, "tanh(z)", "1−out²")
 # ReLU's derivative at exactly 0 is taken as 0, as every course notebook does ((z > 0)).
 RELU = Activation(
-    "relu", _relu, lambda z, out: (z > 0).astype(z.dtype), "max(0, z)", "1 if z > 0 else 0"
+    "relu",
+    _relu,
+    lambda z, out: (z > 0).astype(z.dtype),
+    "max(0, z)",
+    "1 if z > 0 else 0",
+    gate=lambda z, out: z > 0,
 )
 LEAKY_RELU = leaky_relu(0.01)
 # Seed 001's notebook applies the sigmoid derivative to the layer's *output*:

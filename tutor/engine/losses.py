@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tutor.engine.rows import row_sum
+
 # Probabilities are clipped to [EPS, 1 − EPS] before a log or a division.
 EPS = 1e-12
 
@@ -68,7 +70,7 @@ class BinaryCrossEntropy(Loss):
 
     def per_sample(self, out, target):
         p = np.clip(out, EPS, 1.0 - EPS)
-        return -np.sum(target * np.log(p) + (1.0 - target) * np.log1p(-p), axis=-1)
+        return -row_sum(target * np.log(p) + (1.0 - target) * np.log1p(-p))
 
     def grad(self, out, target):
         out, target = np.atleast_2d(out), np.atleast_2d(target)
@@ -80,7 +82,9 @@ class CrossEntropy(Loss):
     """Categorical cross-entropy −Σ_k t_k·log(out_k) on probabilities (after softmax)."""
 
     def per_sample(self, out, target):
-        return -np.sum(target * np.log(np.clip(out, EPS, 1.0)), axis=-1)
+        log_p = np.clip(out, EPS, 1.0)
+        np.log(log_p, out=log_p)  # in place on the clipped copy
+        return -row_sum(target * log_p)
 
     def grad(self, out, target):
         out, target = np.atleast_2d(out), np.atleast_2d(target)

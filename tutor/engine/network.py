@@ -128,7 +128,7 @@ class Network:
                 a = a * mask
             net = a @ layer.W
             if layer.bias_mode != "none":
-                net = net + layer.b
+                net += layer.b  # in place on the fresh product: the same sum, one array fewer
             out = layer.activation.forward(net)
             if cache is not None:
                 cache.inputs.append(a)
@@ -151,7 +151,8 @@ class Network:
         if last.activation.name == "softmax" and isinstance(loss, CrossEntropy):
             # Softmax followed by cross-entropy: dE/dnet = (ŷ − y), scaled by the reduction.
             scale = 1.0 / out.shape[0] if loss.reduction == "mean" else 1.0
-            delta = (out - target) * scale
+            delta = out - target
+            delta *= scale
         else:
             delta = last.activation.backward(cache.nets[-1], out, loss.grad(out, target))
         n = len(self.layers)
@@ -166,9 +167,12 @@ class Network:
             if k > 0:
                 grad_in = delta @ layer.W.T
                 if cache.masks[k] is not None:
-                    grad_in = grad_in * cache.masks[k]
+                    grad_in *= cache.masks[k]
                 prev = self.layers[k - 1]
-                delta = prev.activation.backward(cache.nets[k - 1], cache.outs[k - 1], grad_in)
+                # grad_in is ours (fresh), so the activation may write into it.
+                delta = prev.activation.backward(
+                    cache.nets[k - 1], cache.outs[k - 1], grad_in, overwrite=True
+                )
         return Gradients(dW, db, deltas)
 
     def gradients(self, X: np.ndarray, target: np.ndarray, loss: Loss) -> tuple[float, Gradients]:

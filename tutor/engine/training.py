@@ -142,5 +142,5 @@ def _locate(cache: Cache, epoch: int) -> TrainingDiverged:
 
 def _check_parameters(net: Network, epoch: int) -> None:
     for k, layer in enumerate(net.layers, start=1):
-        if not (np.all(np.isfinite(layer.W)) and np.all(np.isfinite(layer.b))):
+        if not (np.isfinite(layer.W).all() and np.isfinite(layer.b).all()):
             raise TrainingDiverged(epoch, k, "weights after the update")

@@ -1,0 +1,32 @@
+"""Row-wise max and sum that stay fast on tall, narrow batches (2000 samples × 2 classes).
+
+NumPy reduces a short last axis one row at a time, which costs ~40 µs on a 2000 × 2 array;
+a few whole-column operations cost ~3 µs. For up to `NARROW` columns the column-wise form
+adds in the same order as `np.sum` (x0 + x1 + …), so the results are the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NARROW = 4
+
+
+def row_max(z: np.ndarray) -> np.ndarray:
+    """max over the last axis, keeping it (shape (n, 1) for a 2-D array)."""
+    if z.ndim != 2 or z.shape[1] > NARROW:
+        return np.max(z, axis=-1, keepdims=True)
+    m = z[:, :1].copy()
+    for j in range(1, z.shape[1]):
+        np.maximum(m, z[:, j : j + 1], out=m)
+    return m
+
+
+def row_sum(a: np.ndarray, keepdims: bool = False) -> np.ndarray:
+    """Σ over the last axis, left to right as np.sum adds a short row."""
+    if a.ndim != 2 or a.shape[1] > NARROW or a.shape[1] == 0:
+        return np.sum(a, axis=-1, keepdims=keepdims)
+    s = a[:, :1].copy()
+    for j in range(1, a.shape[1]):
+        s += a[:, j : j + 1]
+    return s if keepdims else s[:, 0]

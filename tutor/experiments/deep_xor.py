@@ -1,0 +1,271 @@
+"""Seed 004's deep network on XOR: [2, 8, 8, 2], ReLU, softmax, cross-entropy, He init; variants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tutor.engine import Init, Network, build, get_loss, train
+from tutor.engine.training import TrainConfig
+from tutor.experiments.registry import Progress, check_progress, experiment
+from tutor.experiments.xor_221 import boundary
+
+SEED_FILE = "004_bf1db25ddaceea2c.txt"
+X_BASE = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+Y_BASE = np.array([0, 1, 1, 0])
+REPEATS = 500
+EPOCHS = 5000
+PRINT_EVERY = 500
+PRINTED_LOSS = ["0.004159", "0.001368", "0.000765", "0.000516", "0.000384"] + [
+    "0.000303",
+    "0.000248",
+    "0.000209",
+    "0.000180",
+    "0.000158",
+]
+
+
+def seed_cross_entropy(yhat: np.ndarray, Y: np.ndarray) -> float:
+    """The lab's loss: -np.mean(np.sum(Y * np.log(yhat + 1e-9), axis=1))."""
+    return float(-np.mean(np.sum(Y * np.log(yhat + 1e-9), axis=1)))
+
+
+def deep_net(sizes: list[int], init: Init, seed: int = 42) -> Network:
+    """ReLU hidden layers and a softmax output, weights drawn W1, W2, … from one seeded stream."""
+    return build(sizes, ["relu"] * (len(sizes) - 2) + ["softmax"], init, seed=seed)
+
+
+def _dead_units(net: Network, X: np.ndarray) -> int:
+    """Hidden ReLU units whose net input is ≤ 0 for every training input: they never learn again."""
+    dead, a = 0, X
+    for layer in net.layers[:-1]:
+        z = a @ layer.W + layer.b
+        dead += int(np.sum(np.all(z <= 0, axis=0)))
+        a = layer.activation.forward(z)
+    return dead
+
+
+def train_xor(
+    sizes: list[int],
+    init: Init,
+    learning_rate: float,
+    progress: Progress | None,
+    epochs: int = EPOCHS,
+    repeats: int = 1,
+    seed: int = 42,
+    seed_loss: bool = False,
+) -> tuple[Network, dict[str, Any]]:
+    """Train on XOR tiled `repeats` times; epochs are numbered from 1 as in the lab's loop.
+
+    The loss and accuracy at epoch E are those of the lab: computed from ŷ before that epoch's
+    update. With `seed_loss` the printed loss is computed the lab's way, log(ŷ + 1e-9).
+    """
+    X = np.tile(X_BASE, (repeats, 1))
+    y = np.tile(Y_BASE, repeats)
+    Y = np.eye(2)[y]
+    net = deep_net(sizes, init, seed)
+    printed: dict[int, tuple[float, float]] = {}
+    to_100: list[int | None] = [None]
+
+    def on_epoch(epoch: int, loss: float, trained: Network) -> None:
+        # `trained` has had `epoch` updates: it is the network the lab sees at epoch + 1.
+        if (epoch + 1) % PRINT_EVERY == 0 or to_100[0] is None:
+            yhat = trained.forward(X)
+            acc = float(np.mean(np.argmax(yhat, axis=1) == y))
+            if to_100[0] is None and acc == 1.0:
+                to_100[0] = epoch
+            if (epoch + 1) % PRINT_EVERY == 0 and epoch < epochs:
+                printed[epoch + 1] = (seed_cross_entropy(yhat, Y) if seed_loss else 0.0, acc)
+        if epoch % 100 == 0:
+            check_progress(progress, epoch, epochs, loss)
+
+    history = train(
+        net, X, Y, get_loss("cross_entropy"), TrainConfig(learning_rate, epochs), on_epoch
+    )
+    yhat = net.forward(X)
+    results: dict[str, Any] = {
+        "loss_curve": history.losses,
+        "loss_epochs": list(range(1, epochs + 1)),
+        "final_loss": history.losses[-1],
+        "accuracy": float(np.mean(np.argmax(yhat, axis=1) == y)),
+        "first_100_after": to_100[0],
+        "dead_units": _dead_units(net, X_BASE),
+    }
+    p = net.forward(X_BASE)
+    # How far the right class is ahead of the other on the worst input (accuracy hides this).
+    results["min_margin"] = float(np.min(p[np.arange(4), Y_BASE] - p[np.arange(4), 1 - Y_BASE]))
+    rows = []
+    for epoch in range(PRINT_EVERY, epochs + 1, PRINT_EVERY):
+        engine_loss = history.losses[epoch - 1]
+        results[f"loss_epoch_{epoch}"] = printed[epoch][0] if seed_loss else engine_loss
+        results[f"acc_epoch_{epoch}"] = printed[epoch][1]
+        rows.append([epoch, f"{results[f'loss_epoch_{epoch}']:.6f}", f"{printed[epoch][1]:.4f}"])
+    results["tables"] = {
+        "loss_table": {
+            "columns": ["epoch", "loss", "acc"],
+            "rows": rows,
+            "caption": "Loss and accuracy before the update of each printed epoch",
+        }
+    }
+    results["tables"]["predictions"] = {
+        "columns": ["input", "target", "P(class 0)", "P(class 1)", "predicted"],
+        "rows": [
+            [str(X_BASE[i].astype(int).tolist()), int(Y_BASE[i])]
+            + [round(float(p[i, 0]), 6), round(float(p[i, 1]), 6), int(np.argmax(p[i]))]
+            for i in range(4)
+        ],
+        "caption": "The four XOR inputs after training",
+    }
+    results["boundary"] = boundary(net)
+    results["summary"] = (
+        f"{sizes}, {init.kind}"
+        + (f" ×{init.scale:g}" if init.kind == "normal" else "")
+        + f", lr {learning_rate:g}: loss {history.losses[-1]:.6f} at epoch {epochs}, "
+        f"accuracy {results['accuracy']:.0%}"
+        + (f" (first 100 % after {to_100[0]} updates)" if to_100[0] is not None else "")
+        + f"; worst margin P(right) − P(wrong) = {results['min_margin']:.2g}"
+        + f"; dead hidden units: {results['dead_units']}."
+    )
+    check_progress(progress, epochs, epochs, history.losses[-1])
+    return net, results
+
+
+@experiment(
+    "deep_xor",
+    "Deep network [2, 8, 8, 2] on XOR tiled 500 times (the lab's run)",
+    f"{SEED_FILE}, code cell [1] and its printed output",
+)
+def deep_xor(progress: Progress | None = None) -> dict[str, Any]:
+    """The lab's run: He init, seed 42, lr 0.1, 5000 epochs, full batch on 2000 rows."""
+    net, results = train_xor(
+        [2, 8, 8, 2], Init("he"), 0.1, progress, repeats=REPEATS, seed_loss=True
+    )
+    X = np.tile(X_BASE, (REPEATS, 1))
+    y = np.tile(Y_BASE, REPEATS)
+    yhat = net.forward(X)
+    results["final_accuracy"] = float(np.mean(np.argmax(yhat, axis=1) == y))
+    sample = np.argmax(yhat[:8], axis=1)
+    for k, label in enumerate(sample, start=1):
+        results[f"sample_prediction_{k}"] = int(label)
+    results["sample_predictions"] = str(sample)
+    # The engine's clipped cross-entropy beside the lab's log(ŷ + 1e-9) at the printed epochs.
+    results["max_loss_difference"] = max(
+        abs(results["loss_curve"][e - 1] - results[f"loss_epoch_{e}"])
+        for e in range(PRINT_EVERY, EPOCHS + 1, PRINT_EVERY)
+    )
+    table = results["tables"]["loss_table"]
+    table["columns"] = ["epoch", "printed loss", "computed loss", "printed acc", "computed acc"]
+    table["rows"] = [
+        [row[0], printed, row[1], "1.0000", row[2]]
+        for row, printed in zip(table["rows"], PRINTED_LOSS)
+    ]
+    table["caption"] = f"{SEED_FILE}: the printed table beside the engine's run"
+    results["summary"] = (
+        f"Every printed loss reproduces to its 6 decimals; accuracy "
+        f"{results['final_accuracy']:.1f}; sample predictions {results['sample_predictions']}. "
+        "The engine's clipped cross-entropy "
+        f"differs from the lab's log(ŷ + 1e-9) by at most {results['max_loss_difference']:.1e}."
+    )
+    return results
+
+
+def _variant(sizes, init, learning_rate, progress, note: str) -> dict[str, Any]:
+    _, results = train_xor(sizes, init, learning_rate, progress)
+    results["summary"] += " " + note
+    return results
+
+
+@experiment("deep_xor_4rows", "[2, 8, 8, 2] on the 4 XOR rows (not tiled), lr 0.1", SEED_FILE)
+def deep_xor_4rows(progress: Progress | None = None) -> dict[str, Any]:
+    """The lab's run on the 4 distinct rows: the mean loss over 500 copies is the same loss."""
+    return _variant(
+        [2, 8, 8, 2],
+        Init("he"),
+        0.1,
+        progress,
+        "Same losses as the 2000-row run: tiling only costs time.",
+    )
+
+
+@experiment("deep_xor_lr_0p01", "[2, 8, 8, 2], learning rate 0.01", f"{SEED_FILE}, Observation")
+def deep_xor_lr_0p01(progress: Progress | None = None) -> dict[str, Any]:
+    """A small learning rate: slow convergence."""
+    return _variant([2, 8, 8, 2], Init("he"), 0.01, progress, "Too small: slow.")
+
+
+@experiment("deep_xor_lr_0p2", "[2, 8, 8, 2], learning rate 0.2", f"{SEED_FILE}, Observation")
+def deep_xor_lr_0p2(progress: Progress | None = None) -> dict[str, Any]:
+    """The top of the lab's '0.05-0.2 works well'."""
+    return _variant([2, 8, 8, 2], Init("he"), 0.2, progress, "Inside the lab's 0.05-0.2.")
+
+
+@experiment("deep_xor_lr_0p5", "[2, 8, 8, 2], learning rate 0.5", f"{SEED_FILE}, Observation")
+def deep_xor_lr_0p5(progress: Progress | None = None) -> dict[str, Any]:
+    """Too large: the first steps switch ReLU units off and training stalls."""
+    return _variant(
+        [2, 8, 8, 2], Init("he"), 0.5, progress, "Too large: it stalls (no oscillation, no NaN)."
+    )
+
+
+@experiment("deep_xor_lr_2", "[2, 8, 8, 2], learning rate 2", f"{SEED_FILE}, Observation")
+def deep_xor_lr_2(progress: Progress | None = None) -> dict[str, Any]:
+    """Far too large: every hidden unit ends dead and the output is a constant."""
+    return _variant([2, 8, 8, 2], Init("he"), 2.0, progress, "Far too large: a constant output.")
+
+
+@experiment("deep_xor_init_0p01", "[2, 8, 8, 2], W = randn·0.01 (small normal)", SEED_FILE)
+def deep_xor_init_0p01(progress: Progress | None = None) -> dict[str, Any]:
+    """'Small random values' instead of He: the signal through two ReLU layers is tiny."""
+    return _variant(
+        [2, 8, 8, 2], Init("normal", 0.01), 0.1, progress, "A plateau at ln 2: barely moves."
+    )
+
+
+@experiment("deep_xor_init_0p1", "[2, 8, 8, 2], W = randn·0.1", SEED_FILE)
+def deep_xor_init_0p1(progress: Progress | None = None) -> dict[str, Any]:
+    """A less tiny normal initialisation."""
+    return _variant([2, 8, 8, 2], Init("normal", 0.1), 0.1, progress, "Stuck in a local minimum.")
+
+
+@experiment("deep_xor_depth_linear", "[2, 2]: softmax on the inputs, no hidden layer", SEED_FILE)
+def deep_xor_depth_linear(progress: Progress | None = None) -> dict[str, Any]:
+    """No hidden layer: a linear classifier, which cannot represent XOR."""
+    return _variant([2, 2], Init("he"), 0.1, progress, "Linear: XOR is out of reach.")
+
+
+@experiment("deep_xor_depth_1", "[2, 8, 2]: one ReLU hidden layer", SEED_FILE)
+def deep_xor_depth_1(progress: Progress | None = None) -> dict[str, Any]:
+    """One non-linear hidden layer is enough for XOR."""
+    return _variant([2, 8, 2], Init("he"), 0.1, progress, "One hidden layer suffices.")
+
+
+@experiment("deep_xor_depth_4", "[2, 8, 8, 8, 8, 2]: four ReLU hidden layers", SEED_FILE)
+def deep_xor_depth_4(progress: Progress | None = None) -> dict[str, Any]:
+    """Deeper still, He init: it still trains."""
+    return _variant([2, 8, 8, 8, 8, 2], Init("he"), 0.1, progress, "Deeper, still fine with He.")
+
+
+@experiment(
+    "deep_xor_seeds", "[2, 8, 8, 2], lr 0.1, seeds 0-9, 2000 epochs", f"{SEED_FILE}, Observation"
+)
+def deep_xor_seeds(progress: Progress | None = None) -> dict[str, Any]:
+    """'Learns XOR reliably': the lab's network from ten other seeds."""
+    rows, accuracies = [], []
+    for seed in range(10):
+        _, r = train_xor([2, 8, 8, 2], Init("he"), 0.1, None, epochs=2000, seed=seed)
+        rows.append([seed, f"{r['final_loss']:.6f}", r["accuracy"], r["first_100_after"]])
+        accuracies.append(r["accuracy"])
+        check_progress(progress, seed + 1, 10)
+    solved = sum(a == 1.0 for a in accuracies)
+    return {
+        "tables": {
+            "seeds": {
+                "columns": ["seed", "loss at 2000", "accuracy", "first 100 % after"],
+                "rows": rows,
+                "caption": "He init, lr 0.1, 4 rows, 2000 epochs",
+            }
+        },
+        "seeds_solved": solved,
+        "summary": f"{solved} of 10 seeds reach 100 % accuracy within 2000 epochs.",
+    }
