@@ -5,8 +5,8 @@ import pytest
 import sympy as sp
 
 from tutor.engine import get_activation
-from tutor.symbolic import derivation
 from tutor.symbolic.activations import local_derivative
+from tutor.symbolic.derivation import derivation
 from tutor.symbolic.notation import sym
 
 ELEMENTWISE = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]

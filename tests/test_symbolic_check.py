@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from tutor.engine import get_example
-from tutor.symbolic import TooLargeForSymbolic, derivation
+from tutor.symbolic import TooLargeForSymbolic
+from tutor.symbolic.derivation import derivation
 from tutor.symbolic.gradcheck import check_gradients, finite_difference, relative_error
 from tutor.symbolic.structure import parameters, structure_of
 from tutor.symbolic.variants import example

@@ -123,12 +123,13 @@ def test_check_usage_errors(capsys, argv):
     assert code == 2 and "unknown" in err
 
 
-def test_numeric_check_never_imports_sympy():
+def test_numeric_check_and_trace_never_import_sympy():
     code = (
         "import sys, io, contextlib\n"
         "from tutor.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['check', 'encoder-838'])\n"
+        "    main(['trace', 'mazur'])\n"
         "assert 'sympy' not in sys.modules, 'sympy imported'\n"
         "assert 'textual' not in sys.modules, 'textual imported'\n"
     )

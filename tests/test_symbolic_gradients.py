@@ -7,7 +7,8 @@ import pytest
 from symbolic_cases import cases, random_case
 
 from tutor.engine import get_example, traced_step
-from tutor.symbolic import derivation, symbolic_forms
+from tutor.symbolic import symbolic_forms
+from tutor.symbolic.derivation import derivation
 from tutor.symbolic.gradcheck import check_gradients, relative_error
 
 

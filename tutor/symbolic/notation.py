@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+import types
+from contextlib import contextmanager
+
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
+
+_UNITS = "sympy.physics.units"
+_units_lock = threading.Lock()
 
 
 def sym(name: str) -> sp.Symbol:
@@ -34,9 +42,33 @@ def partial(numerator: str, denominator: str) -> Partial:
     return Partial(f"d{numerator}/d{denominator}", real=True)
 
 
+@contextmanager
+def _without_units_import():
+    """Let the pretty printer skip importing sympy.physics.units while it prints.
+
+    Its _print_Mul imports that package (about 0.4 s, more than SymPy itself) only to
+    test isinstance(factor, Quantity); our expressions never hold a Quantity, so a
+    stand-in class answers the test. The stand-in is removed afterwards, and never
+    installed when the real package is already imported.
+    """
+    with _units_lock:
+        if _UNITS in sys.modules:
+            yield
+            return
+        stub = types.ModuleType(_UNITS)
+        stub.Quantity = type("Quantity", (), {})
+        sys.modules[_UNITS] = stub
+        try:
+            yield
+        finally:
+            if sys.modules.get(_UNITS) is stub:
+                del sys.modules[_UNITS]
+
+
 def unicode(expr, ordered: bool = False) -> str:
     """The terminal's form of `expr` (`ordered` keeps the factors in the order they were built)."""
-    return sp.pretty(expr, use_unicode=True, order="none" if ordered else None, wrap_line=False)
+    with _without_units_import():
+        return sp.pretty(expr, use_unicode=True, order="none" if ordered else None, wrap_line=False)
 
 
 def one_line(expr, ordered: bool = False) -> str:

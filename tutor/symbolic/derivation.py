@@ -85,15 +85,17 @@ def _derivation(
     if numbers:
         steps.append(_multiplied(chain.forms[grad], grad, numbers))
     index = [p.name for p in snet.params].index(target)
-    expanded = snet.gradient_exprs[index]
+    expanded = snet.gradient_expr(index)
     value = None
     if sample:
-        value = _expanded_values(structure, x, t, values)[index]
+        # Evaluated from the expanded expression alone (not from the chain-rule factors).
+        env = _environment(structure, x, t, values)
+        value = float(expanded.xreplace({s: env[s] for s in snet.primitives}))
     eq = equation(partial("E_total", target), expanded)
     steps.append(
         Step(
             "Fully expanded: SymPy differentiates E_total written in the inputs, targets and "
-            "parameters alone (evaluated with lambdify)",
+            "parameters alone, evaluated with the numbers substituted",
             _lazy_unicode(eq),
             _lazy_latex(eq),
             value,
@@ -121,11 +123,6 @@ def _forward(snet, env) -> Derivation:
 @lru_cache(maxsize=64)
 def _environment(structure: Structure, x, t, values) -> dict:
     return symbolic_network(structure).environment(x, t, list(values))
-
-
-@lru_cache(maxsize=64)
-def _expanded_values(structure: Structure, x, t, values) -> list[float]:
-    return symbolic_network(structure).gradients(x, t, list(values))
 
 
 @lru_cache(maxsize=64)
