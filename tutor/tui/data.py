@@ -97,23 +97,13 @@ def export_trace(spec: str, fmt: str, precision: int = 9) -> str:
 # -- symbolic (slow: SymPy; the TUI calls these from a thread worker) ------------------------
 
 
-def _example_of(spec: str):
-    from tutor.engine import get_example
-
-    try:
-        return get_example(spec.partition("@")[0])
-    except KeyError as error:
-        raise DataError(error.args[0]) from None
-
-
 def derivation(spec: str, target: str) -> list[tuple[str, str, float | None]]:
-    """(caption, Unicode formula, value) per line of the derivation of `target`."""
+    """(caption, Unicode formula, value) per line of the derivation of `target` in `spec`."""
     symbolic = _optional("tutor.symbolic")
-    if symbolic is None:
+    if symbolic is None or not hasattr(symbolic, "derive"):
         raise DataError("symbolic derivations unavailable (tutor.symbolic is not installed)")
-    source = _example_of(spec) if spec else None
     try:
-        result = symbolic.derivation(source, target)
+        result = symbolic.derive(spec or None, target)
     except (KeyError, ValueError, TypeError) as error:
         raise DataError(str(error.args[0] if error.args else error)) from None
     return [(step.caption, step.unicode, step.value) for step in result.steps]
@@ -121,13 +111,13 @@ def derivation(spec: str, target: str) -> list[tuple[str, str, float | None]]:
 
 @lru_cache(maxsize=8)
 def symbolic_formulas(spec: str) -> dict[str, str]:
-    """Trace name → SymPy's Unicode formula for it; {} when SymPy's layer is missing."""
+    """Trace name → SymPy's one-line Unicode formula for it; {} when unavailable."""
     symbolic = _optional("tutor.symbolic")
-    if symbolic is None or not spec:
+    if symbolic is None or not spec or not hasattr(symbolic, "symbolic_forms"):
         return {}
     try:
-        forms = symbolic.symbolic_forms(_example_of(spec))
-    except (DataError, KeyError, ValueError, TypeError):
+        forms = symbolic.symbolic_forms(spec)
+    except (KeyError, ValueError, TypeError):
         return {}
     return {name: pair[0] for name, pair in forms.items()}
 
