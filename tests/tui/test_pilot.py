@@ -190,3 +190,22 @@ async def test_tiny_terminal_resize_and_key_repeat_do_not_crash(private_data):
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert screen.index == 1
+
+
+async def test_phase_keys_goto_theme_and_palette_commands(private_data):
+    app = make_app(private_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("e")
+        assert screen.frame.name == "E_o1"
+        await pilot.press("f")
+        assert screen.frame.name == "net_h1"
+        await pilot.press("g", *"E_total", "enter")
+        assert screen.frame.name == "E_total"
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert "Export trace as json" in titles and "Theme: dark" in titles
+        assert "Go to step 7: Check" in titles and any(t.startswith("Open lesson") for t in titles)
+        await pilot.press("ctrl+t")
+    assert json.loads((private_data / "settings.json").read_text())["theme"] == "textual-dark"
