@@ -40,7 +40,7 @@ def test_step_as_dict_has_both_forms():
     assert step.as_dict() == {
         "caption": "Net input net_h1",
         "unicode": "netₕ₁ = b₁ + i₁⋅w₁ + i₂⋅w₂",
-        "latex": "net_{h1} = b_{1} + i_{1} \\cdot w_{1} + i_{2} \\cdot w_{2}",
+        "latex": "\\mathrm{net}_{h1} = b_{1} + i_{1} \\cdot w_{1} + i_{2} \\cdot w_{2}",
         "value": 0.3775,
         "name": "net_h1",
     }

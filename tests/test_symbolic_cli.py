@@ -51,7 +51,7 @@ def test_derive_markdown_and_tex(capsys):
     assert md.startswith("## ∂E_total/∂b2") and "```text" in md
     _, tex, _ = _run(capsys, "derive", "mazur", "--param", "b2", "--format", "tex")
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
-    assert r"\frac{\partial E_{total}}{\partial b_{2}}" in tex
+    assert r"\frac{\partial E_{\mathrm{total}}}{\partial b_{2}}" in tex
 
 
 def test_derive_an_activation(capsys):
@@ -94,6 +94,11 @@ def test_check_flags_seed_001(capsys):
     assert code == 1
     assert "DISAGREEMENT in 10 of 10 gradients" in out
     assert "largest: w8, backprop vs " in out and "relative error 0.188" in out
+
+
+def test_check_variant_in_the_name(capsys):
+    code, out, _ = _run(capsys, "check", "mazur@seed-001")
+    assert code == 1 and "DISAGREEMENT in 10 of 10 gradients" in out
 
 
 def test_check_flags_seed_001_on_the_encoder(capsys):

@@ -93,7 +93,8 @@ def test_symbolic_forms_cover_every_traced_value():
     assert missing == []
     assert forms["dout_o1/dnet_o1"][0] == "out_o1·(1 - out_o1)"
     assert forms["dE_total/dw5"][0] == "dE_total/dout_o1·dout_o1/dnet_o1·dnet_o1/dw5"
-    assert r"\frac{\partial E_{total}}{\partial out_{o1}}" in forms["dE_total/dw5"][1]
+    first_factor = r"\frac{\partial E_{\mathrm{total}}}{\partial \mathrm{out}_{o1}}"
+    assert first_factor in forms["dE_total/dw5"][1]
 
 
 @pytest.mark.parametrize("hidden,output,loss", cases()[:6])

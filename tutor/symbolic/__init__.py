@@ -39,8 +39,7 @@ def derive(source, target: str) -> Derivation:
     if isinstance(source, str):
         from tutor.symbolic.variants import example
 
-        name, _, variant = source.partition("@")
-        source = example(name, variant or None)
+        source = example(source)
     return derivation(source, target)
 
 
@@ -51,6 +50,5 @@ def symbolic_forms(source, loss=None) -> dict[str, tuple[str, str]]:
     if isinstance(source, str):
         from tutor.symbolic.variants import example
 
-        name, _, variant = source.partition("@")
-        source = example(name, variant or None)
+        source = example(source)
     return forms(source, loss)

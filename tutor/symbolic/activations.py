@@ -14,17 +14,10 @@ import sympy as sp
 
 from tutor.symbolic.notation import equation, latex, sym, unicode
 from tutor.symbolic.steps import Derivation, Step
+from tutor.symbolic.structure import kind_of
 
-# The engine's activations that have the same forward function as another one.
-SAME_FORWARD = {"sigmoid_quirk_001": "sigmoid", "linear": "identity"}
 ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
 KINDS = ELEMENTWISE + ("softmax",)
-
-
-def kind_of(name: str) -> str:
-    """The symbolic kind of an engine activation name: 'leaky_relu(0.2)' → 'leaky_relu'."""
-    name = SAME_FORWARD.get(name, name)
-    return "leaky_relu" if name.startswith("leaky_relu") else name
 
 
 def slope(alpha: float) -> sp.Rational:

@@ -11,6 +11,7 @@ from tutor.symbolic.steps import Derivation, Step
 INDENT = "    "
 WIDTH = 100
 LONG_FORMULA = 400  # characters of LaTeX beyond which a display is scaled to fit
+TOO_LONG_FORMULA = 4000  # beyond this even scaled it overflows TeX's dimensions: not typeset
 
 # Prose characters that pdflatex cannot take as they are, in LaTeX text mode.
 _TEX_TEXT = {
@@ -127,6 +128,11 @@ def _display(formula: str) -> list[str]:
     """A display; a long one (an expanded derivative) scaled to fit: LaTeX will not break it."""
     if len(formula) <= LONG_FORMULA:
         return [r"\[", formula, r"\]"]
+    if len(formula) > TOO_LONG_FORMULA:
+        return [
+            rf"\emph{{({len(formula)} characters of LaTeX: too long to typeset; "
+            r"\texttt{--format json} has it.)}"
+        ]
     return [r"\[", r"\resizebox{\linewidth}{!}{$\displaystyle", formula, r"$}", r"\]"]
 
 

@@ -61,7 +61,13 @@ def example_names() -> list[str]:
 
 
 def example(name: str, variant: str | None = None) -> Example:
-    """The example called `name` (built in, or one of CHECK_EXAMPLES), with `variant` applied."""
+    """The example called `name` (built in, or one of CHECK_EXAMPLES), with `variant` applied.
+
+    `name` may carry the variant itself, as lessons write it: 'mazur@seed-001'.
+    """
+    if "@" in name and variant is None:
+        name, _, variant = name.partition("@")
+        variant = variant or None
     if name in CHECK_EXAMPLES:
         ex = CHECK_EXAMPLES[name]()
     else:
