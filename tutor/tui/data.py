@@ -42,9 +42,7 @@ def load_lessons(
     """The lessons (built-in ones, then those of `directories`) in order, and readable errors."""
     loader = _optional("tutor.lessons.loader")
     if loader is None:
-        from tutor.tui import fallback_loader
-
-        return fallback_loader.load_dirs(directories, builtin)
+        return [], ["lessons unavailable (tutor.lessons.loader is not installed)"]
     folders = loader.default_dirs(directories) if builtin else list(directories or [])
     result = loader.load_lessons(folders)
     return list(result.lessons), [str(e) for e in result.errors]
