@@ -210,3 +210,18 @@ async def test_phase_keys_goto_theme_and_palette_commands(private_data):
         assert "Go to step 7: Check" in titles and any(t.startswith("Open lesson") for t in titles)
         await pilot.press("ctrl+t")
     assert json.loads((private_data / "settings.json").read_text())["theme"] == "textual-dark"
+
+
+async def test_a_broken_lesson_file_is_listed_as_an_error_not_a_crash(private_data, tmp_path):
+    from tutor.tui.app import TutorApp
+
+    folder = tmp_path / "teacher"
+    folder.mkdir()
+    (folder / "01-bad.toml").write_text('id = "bad"\ntitle = 3\n')
+    app = TutorApp(lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        errors = text_of(app, "#picker-errors")
+        assert "01-bad.toml" in errors and "No lessons found" in errors
+        await pilot.press("enter", "down", "f1")
+        assert type(app.screen).__name__ == "HelpScreen"

@@ -33,7 +33,7 @@ from tutor.tui.widgets.step_view import (
 )
 from tutor.tui.widgets.values_table import ValuesTable
 
-MIN_SIZE = (60, 16)  # below this the lesson cannot be laid out; a message says so
+MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says so
 RUN_KINDS = ("run", "compare")
 
 
