@@ -276,7 +276,10 @@ class LessonScreen(Screen):
             if new_step and not self._run_active:
                 ids = self._experiments(step)
                 titles = ", ".join(data.experiment_title(i) for i in ids)
-                self.query_one(RunPanel).reset(f"{titles}\nPress r or Enter to start the run.")
+                panel = self.query_one(RunPanel)
+                panel.set_prose(title, step.text)
+                panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                panel.scroll_home(animate=False)
         if new_step:
             view.scroll_home(animate=False)
 
@@ -501,6 +504,7 @@ class LessonScreen(Screen):
         self._run_cancel.clear()
         panel = self.query_one(RunPanel)
         panel.reset("Running…  Esc cancels.")
+        panel.scroll_to_widget(panel.query_one("#run-status"), animate=False, top=True)
         self.run_worker_thread(self._experiments(f.step), self._run_token)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")

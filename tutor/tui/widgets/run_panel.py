@@ -59,7 +59,9 @@ class RunPanel(VerticalScroll, can_focus=False):
     total: reactive[float] = reactive(1.0)
 
     def compose(self) -> ComposeResult:
-        """Status line, bar, plot, results, heatmap, boundary."""
+        """The step's text, status line, bar, plot, results, heatmap, boundary."""
+        yield Static("", id="run-title")
+        yield Static("", id="run-prose")
         yield Static("", id="run-status")
         yield ProgressBar(show_eta=False, id="run-bar").data_bind(
             progress=RunPanel.done, total=RunPanel.total
@@ -69,11 +71,17 @@ class RunPanel(VerticalScroll, can_focus=False):
         yield Heatmap(id="heatmap")
         yield Boundary(id="boundary")
 
+    def set_prose(self, title: str, markdown: str) -> None:
+        """The step's title and text, scrolling with the results."""
+        self.query_one("#run-title", Static).update(Text(title, style="bold"))
+        self.query_one("#run-prose", Static).update(Markdown(markdown))
+
     def reset(self, status: str) -> None:
         """Back to an idle run with `status` shown."""
         self.done, self.total = 0.0, 1.0
         self.query_one("#run-status", Static).update(status)
         self.query_one(LossPlot).clear_series()
+        self.query_one(LossPlot).display = True
         for widget_id in ("#run-results", "#heatmap", "#boundary"):
             widget = self.query_one(widget_id, Static)
             widget.update("")
@@ -95,6 +103,7 @@ class RunPanel(VerticalScroll, can_focus=False):
         self.done = self.total
         plot = self.query_one(LossPlot)
         plot.clear_series()
+        plot.display = any(result.get("loss_curve") for _, result in results)
         parts = []
         for label, result in results:
             curve = result.get("loss_curve") or []
