@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             targets = ["forward"] + [p.name for p in params]
         else:
             targets = [target]
-    from tutor.symbolic import derivation  # SymPy is imported from here on
+    from tutor.symbolic.derivation import derivation  # SymPy is imported from here on
     from tutor.symbolic.render import render
 
     try:

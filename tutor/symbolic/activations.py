@@ -7,28 +7,24 @@ out = f(z) for the exponential and substituting, then checked to equal SymPy's r
 
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import cache
 
 import sympy as sp
 
 from tutor.symbolic.notation import equation, latex, sym, unicode
 from tutor.symbolic.steps import Derivation, Step
+from tutor.symbolic.structure import kind_of
 
-# The engine's activations that have the same forward function as another one.
-SAME_FORWARD = {"sigmoid_quirk_001": "sigmoid", "linear": "identity"}
 ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
 KINDS = ELEMENTWISE + ("softmax",)
 
 
-def kind_of(name: str) -> str:
-    """The symbolic kind of an engine activation name: 'leaky_relu(0.2)' → 'leaky_relu'."""
-    name = SAME_FORWARD.get(name, name)
-    return "leaky_relu" if name.startswith("leaky_relu") else name
-
-
 def slope(alpha: float) -> sp.Rational:
     """Leaky ReLU's slope as an exact number (0.01 → 1/100), so no float noise is printed."""
-    return sp.Rational(repr(float(alpha)))
+    # The shortest decimal that round-trips (repr), as a fraction: no string reaches SymPy.
+    exact = Fraction(repr(float(alpha)))
+    return sp.Rational(exact.numerator, exact.denominator)
 
 
 def output_expr(kind: str, alpha: float, nets: list[sp.Symbol], j: int) -> sp.Expr:
@@ -86,7 +82,7 @@ def _sigmoid() -> list[Step]:
     f = 1 / (1 + sp.exp(-z))
     d_sigma = sp.Derivative(sp.Function("sigma")(z), z)
     substituted = derivative.subs(sp.exp(-z), u_of_s)
-    residual = sp.simplify(derivative - f * (1 - f))
+    residual = sp.cancel(derivative - f * (1 - f))  # a rational function of e^−z
     return [
         _step("The logistic sigmoid", sp.Function("sigma")(z), f),
         _step("SymPy differentiates it", d_sigma, derivative),
@@ -94,7 +90,7 @@ def _sigmoid() -> list[Step]:
         _step("Substitute into the derivative", d_sigma, substituted),
         _step("SymPy factors it", d_sigma, sp.factor(substituted)),
         _step("Written as the lesson writes it", d_sigma, s * (1 - s)),
-        _step("Check: SymPy's derivative minus σ(1−σ) simplifies to", sym("residual"), residual),
+        _step("Check: SymPy's derivative minus σ(1−σ) cancels to", sym("residual"), residual),
     ]
 
 
@@ -103,7 +99,7 @@ def _tanh() -> list[Step]:
     exp_form = (sp.exp(z) - sp.exp(-z)) / (sp.exp(z) + sp.exp(-z))
     d_exp = sp.diff(exp_form, z)
     d_tanh = sp.diff(sp.tanh(z), z)
-    residual = sp.simplify(d_exp - (1 - exp_form**2))
+    residual = sp.cancel(d_exp - (1 - exp_form**2))
     d = sp.Derivative(sp.tanh(z), z)
     return [
         _step("The hyperbolic tangent", sp.tanh(z), exp_form),
@@ -206,7 +202,7 @@ def _in_softmax_outputs(expr: sp.Expr, zs: list[sp.Symbol], ss: list[sp.Symbol])
     total = sp.Symbol("S", positive=True)
     replaced = expr.subs(sp.Add(*(sp.exp(z) for z in zs)), total)
     replaced = replaced.subs({sp.exp(z): s * total for z, s in zip(zs, ss)})
-    return sp.simplify(replaced) if replaced.has(total) else replaced
+    return sp.cancel(replaced) if replaced.has(total) else replaced
 
 
 @cache

@@ -165,8 +165,10 @@ class ChainRule:
                 for m in range(len(outs))
             )
         )
-        form = sp.expand(sp.expand(total).subs(ts[-1], 1 - sp.Add(*ts[:-1])))
-        if sp.expand(form - (outs[j] - ts[j])) != 0:  # pragma: no cover - SymPy would be wrong
+        distribution = {ts[-1]: 1 - sp.Add(*ts[:-1])}
+        form = sp.expand(sp.expand(total).subs(distribution))
+        # SymPy would have to be wrong for this to fail.
+        if sp.expand(form - (outs[j] - ts[j]).subs(distribution)) != 0:  # pragma: no cover
             raise AssertionError(f"softmax + cross-entropy gave {form}")
         return outs[j] - ts[j]
 

@@ -61,14 +61,14 @@ def _derivation(
     values: tuple[float, ...],
 ) -> Derivation:
     snet = symbolic_network(structure)
-    env = snet.environment(x, t, list(values)) if x is not None and t is not None else None
+    sample = x is not None and t is not None
     if target == FORWARD:
-        return _forward(snet, env)
+        return _forward(snet, _environment(structure, x, t, values) if sample else None)
     chain = chain_rule(structure)
     if target not in chain.gradient:
         known = ", ".join(p.name for p in snet.params)
         raise KeyError(f"no parameter {target!r} in this network; its parameters are {known}")
-    numbers = _factor_values(chain, env) if env is not None else {}
+    numbers = _factor_values(structure, x, t, values) if sample else {}
     grad = chain.gradient[target]
     steps = []
     for factor in chain.walk(grad):
@@ -76,7 +76,7 @@ def _derivation(
         steps.append(
             Step(
                 chain.captions[factor],
-                _unicode(eq, factor in chain.ordered),
+                _lazy_unicode(eq, factor in chain.ordered),
                 _lazy_latex(eq, factor in chain.ordered),
                 numbers.get(factor),
                 factor.name,
@@ -85,16 +85,18 @@ def _derivation(
     if numbers:
         steps.append(_multiplied(chain.forms[grad], grad, numbers))
     index = [p.name for p in snet.params].index(target)
-    expanded = snet.gradient_exprs[index]
+    expanded = snet.gradient_expr(index)
     value = None
-    if x is not None and t is not None:
-        value = snet.gradients(x, t, list(values))[index]
+    if sample:
+        # Evaluated from the expanded expression alone (not from the chain-rule factors).
+        env = _environment(structure, x, t, values)
+        value = float(expanded.xreplace({s: env[s] for s in snet.primitives}))
     eq = equation(partial("E_total", target), expanded)
     steps.append(
         Step(
             "Fully expanded: SymPy differentiates E_total written in the inputs, targets and "
-            "parameters alone (evaluated with lambdify)",
-            _unicode(eq),
+            "parameters alone, evaluated with the numbers substituted",
+            _lazy_unicode(eq),
             _lazy_latex(eq),
             value,
             None,
@@ -113,14 +115,21 @@ def _forward(snet, env) -> Derivation:
             name.name.split("_")[0], "Quantity"
         )
         steps.append(
-            Step(f"{caption} {name.name}", _unicode(eq), _lazy_latex(eq), value, name.name)
+            Step(f"{caption} {name.name}", _lazy_unicode(eq), _lazy_latex(eq), value, name.name)
         )
     return Derivation(FORWARD, "The forward pass and the error, as SymPy expressions", tuple(steps))
 
 
-def _factor_values(chain, env) -> dict[sp.Symbol, float]:
+@lru_cache(maxsize=64)
+def _environment(structure: Structure, x, t, values) -> dict:
+    return symbolic_network(structure).environment(x, t, list(values))
+
+
+@lru_cache(maxsize=64)
+def _factor_values(structure: Structure, x, t, values) -> dict[sp.Symbol, float]:
     """Each chain-rule factor evaluated from its form, factors before the products that use them."""
-    known: dict[sp.Symbol, sp.Expr] = dict(env)
+    chain = chain_rule(structure)
+    known: dict[sp.Symbol, sp.Expr] = dict(_environment(structure, x, t, values))
     out: dict[sp.Symbol, float] = {}
 
     def value(s: sp.Symbol) -> sp.Expr:
@@ -170,6 +179,10 @@ def _unicode(expr, ordered: bool = False) -> str:
 @lru_cache(maxsize=4096)
 def _latex(expr, ordered: bool = False) -> str:
     return latex(expr, ordered)
+
+
+def _lazy_unicode(expr, ordered: bool = False):
+    return lambda: _unicode(expr, ordered)
 
 
 def _lazy_latex(expr, ordered: bool = False):

@@ -78,6 +78,7 @@ class SymbolicNetwork:
             self.defs[e] = error_expr(structure.loss, t, out, n_out)
         self.E_total = sym("E_total")
         self.defs[self.E_total] = sp.Add(*self.errors)
+        self._gradients: dict[int, sp.Expr] = {}
 
     @property
     def primitives(self) -> list[sp.Symbol]:
@@ -92,11 +93,17 @@ class SymbolicNetwork:
             done[name] = expr.xreplace(done)
         return done
 
+    def gradient_expr(self, index: int) -> sp.Expr:
+        """∂E_total/∂θ for parameter number `index`, SymPy's diff of the fully expanded E_total."""
+        if index not in self._gradients:
+            theta = self.param_symbols[self.params[index].name]
+            self._gradients[index] = sp.diff(self.expanded[self.E_total], theta)
+        return self._gradients[index]
+
     @cached_property
     def gradient_exprs(self) -> list[sp.Expr]:
-        """∂E_total/∂θ for every parameter θ, differentiated from the fully expanded E_total."""
-        E = self.expanded[self.E_total]
-        return [sp.diff(E, self.param_symbols[p.name]) for p in self.params]
+        """∂E_total/∂θ for every parameter θ."""
+        return [self.gradient_expr(k) for k in range(len(self.params))]
 
     @cached_property
     def gradient_function(self):

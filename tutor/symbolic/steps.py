@@ -11,13 +11,20 @@ class Step:
     """One line of a derivation: what it says, the formula (Unicode and LaTeX), its value."""
 
     caption: str
-    unicode: str
-    # The LaTeX text, or a function making it on first use (printing a long
-    # expanded derivative as LaTeX costs more than the terminal ever needs).
+    # The Unicode and LaTeX texts, or functions making them on first use: printing a long
+    # expanded derivative costs more than a reader of the numbers alone should pay.
+    unicode_source: str | Callable[[], str] = field(repr=False, compare=False)
     latex_source: str | Callable[[], str] = field(default="", repr=False, compare=False)
     value: float | None = None
     # The trace's name for the quantity this line ends with (`dE_total/dw5`), to match numbers.
     name: str | None = None
+
+    @property
+    def unicode(self) -> str:
+        """The formula drawn in Unicode for the terminal (2-D), or one line when it is long."""
+        if callable(self.unicode_source):
+            object.__setattr__(self, "unicode_source", self.unicode_source())
+        return self.unicode_source
 
     @property
     def latex(self) -> str:

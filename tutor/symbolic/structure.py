@@ -11,6 +11,7 @@ from tutor.engine.network import Network
 # Networks with more parameters than this are not derived symbolically.
 SYMBOLIC_LIMIT = 30
 
+# Engine activations whose forward function is another one's.
 SAME_FORWARD = {"sigmoid_quirk_001": "sigmoid", "linear": "identity"}
 
 
@@ -35,7 +36,8 @@ class Structure:
         return n
 
 
-def _kind(name: str) -> str:
+def kind_of(name: str) -> str:
+    """The symbolic kind of an engine activation: 'leaky_relu(0.2)' → 'leaky_relu'."""
     # The forward function is what SymPy differentiates: seed 001's quirk is a sigmoid.
     name = SAME_FORWARD.get(name, name)
     return "leaky_relu" if name.startswith("leaky_relu") else name
@@ -45,7 +47,7 @@ def structure_of(net: Network, loss: Loss) -> Structure:
     """The hashable structure of `net` trained on `loss`."""
     return Structure(
         sizes=tuple(net.sizes),
-        activations=tuple(_kind(layer.activation.name) for layer in net.layers),
+        activations=tuple(kind_of(layer.activation.name) for layer in net.layers),
         alphas=tuple(float(layer.activation.alpha) for layer in net.layers),
         bias_modes=tuple(layer.bias_mode for layer in net.layers),
         train_bias=tuple(bool(layer.train_bias) for layer in net.layers),
