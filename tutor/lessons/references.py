@@ -100,7 +100,8 @@ def experiment_value(result: dict[str, Any], key: str) -> Any:
     """Follow `name`, `name[0]`, `name.sub` into an experiment's result; KeyError naming the key."""
     head = re.match(r"^[A-Za-z_][A-Za-z0-9_]*", key)
     if head is None or head.group(0) not in result:
-        known = ", ".join(sorted(k for k in result if not k.startswith("_")))
+        names = sorted(k for k in result if not k.startswith("_"))
+        known = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
         raise KeyError(f"no result {key!r} (results: {known})")
     value = result[head.group(0)]
     for match in KEY_PART.finditer(key, head.end()):
