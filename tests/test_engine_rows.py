@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from tutor.engine.activations import RELU, softmax
+from tutor.engine.network import _bias_gradient
 from tutor.engine.rows import row_max, row_sum
 
 
@@ -23,6 +24,8 @@ def test_softmax_matches_the_textbook_formula():
     expected = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)
     assert np.array_equal(softmax(z), expected)
     assert np.allclose(softmax(z[0]), expected[0], rtol=0, atol=1e-15)  # 1-D input still works
+    assert np.allclose(softmax(np.array([1, 2, 3])), np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
+    assert softmax(z.astype(np.float32)).dtype == np.float32
 
 
 def test_relu_gate_backward_equals_derivative_product_and_respects_overwrite():
@@ -34,3 +37,15 @@ def test_relu_gate_backward_equals_derivative_product_and_respects_overwrite():
     assert np.array_equal(kept, g)  # not overwritten unless asked
     result = RELU.backward(z, RELU.forward(z), kept, overwrite=True)
     assert result is kept and np.array_equal(kept, expected)
+
+
+@pytest.mark.parametrize(
+    "shape", [(2000, 8), (2000, 2), (4, 8), (4, 2), (130, 6), (1, 3), (2000, 1), (4, 1)]
+)
+def test_bias_gradient_equals_numpy_sum_bit_for_bit(shape):
+    rng = np.random.default_rng(shape[0])
+    delta = rng.standard_normal(shape) * 10.0 ** rng.integers(-6, 6, shape)
+    assert np.array_equal(_bias_gradient(delta, "neuron"), np.sum(delta, axis=0))
+    assert np.array_equal(
+        _bias_gradient(delta.astype(np.float32), "neuron"), np.sum(delta.astype(np.float32), axis=0)
+    )

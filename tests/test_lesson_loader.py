@@ -351,10 +351,11 @@ def test_byte_level_damage_never_raises_anything_but_lesson_error(tmp_path, path
 def test_experiment_keys_index_into_lists_and_tables():
     from tutor.lessons.references import experiment_value
 
-    result = {"w": [1.5, 2.5], "tables": {"loss": {"rows": [[500, 0.6265]]}}}
+    result = {"w": [1.5, 2.5], "tables": {"loss": {"rows": [[500, 0.6265]]}}, "lr_0.1_n": 7}
     assert experiment_value(result, "w[1]") == 2.5
+    assert experiment_value(result, "lr_0.1_n") == 7  # a name with a dot in it
     assert experiment_value(result, "tables.loss.rows[0][1]") == 0.6265
     with pytest.raises(KeyError, match="no result 'w\\[2\\]'"):
         experiment_value(result, "w[2]")
-    with pytest.raises(KeyError, match="results: tables, w"):
+    with pytest.raises(KeyError, match="results: lr_0.1_n, tables, w"):
         experiment_value(result, "loss")

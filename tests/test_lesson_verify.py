@@ -41,6 +41,9 @@ def test_default_tolerance_is_half_a_unit_of_the_last_printed_digit(printed, tol
         ("0.019049119", -0.019049118258278114, 0),
         ("0.05", 0.05, 1),
         ("0.511301270", 0.5113012702387375, 9),
+        ("0", 0.0004, 1),
+        ("0", 0.6, 0),
+        ("0.000", 0.0004, 1),
     ],
 )
 def test_digits_of_agreement(printed, computed, digits):

@@ -48,7 +48,7 @@ def test_derive_json(capsys):
 
 def test_derive_markdown_and_tex(capsys):
     _, md, _ = _run(capsys, "derive", "mazur", "--param", "b2", "--format", "md")
-    assert md.startswith("## ∂E_total/∂b2") and "```text" in md
+    assert md.startswith(r"## ∂E\_total/∂b2") and "```text" in md
     _, tex, _ = _run(capsys, "derive", "mazur", "--param", "b2", "--format", "tex")
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
     assert r"\frac{\partial E_{\mathrm{total}}}{\partial b_{2}}" in tex

@@ -145,6 +145,10 @@ class Player:
         self.emit_result(result, step.extra.get("show", ()))
 
     def emit_result(self, result: dict, show) -> None:
+        tables = result.get("tables") or {}
+        missing = [key for key in show if key not in result and key not in tables]
+        if missing:
+            self.problem(f"no result {', '.join(map(repr, missing))} to show")
         lines = result_lines(result, show, self.md)
         if self.md:
             self.write(*lines)

@@ -24,11 +24,13 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax, shifted by the row maximum so exp never overflows."""
+def softmax(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Row-wise softmax, shifted by the row maximum so exp never overflows; into `out` if given."""
     z = np.asarray(z)
-    # In place on one fresh array: the same numbers as exp(z − max) / Σ, fewer temporaries.
-    e = z - row_max(z)
+    # In place on one array: the same numbers as exp(z − max) / Σ, fewer temporaries.
+    e = np.subtract(z, row_max(z), out=out)
+    if not np.issubdtype(e.dtype, np.inexact):
+        e = e.astype(np.float64)  # integer input: exp must not write back into integers
     np.exp(e, out=e)
     e /= row_sum(e, keepdims=True)
     return e
@@ -47,6 +49,14 @@ class Activation:
     alpha: float = 0.0
     # For a 0/1 derivative (ReLU): the mask z ↦ f'(z) ≠ 0, so backward multiplies by a boolean.
     gate: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    # f(z) written into a given array (the same numbers as `forward`), to reuse training buffers.
+    forward_into: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    def apply(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """f(z), written into `out` when given and this function can; otherwise a new array."""
+        if out is not None and self.forward_into is not None:
+            return self.forward_into(z, out)
+        return self.forward(z)
 
     @property
     def elementwise(self) -> bool:
@@ -106,6 +116,7 @@ RELU = Activation(
     "max(0, z)",
     "1 if z > 0 else 0",
     gate=lambda z, out: z > 0,
+    forward_into=lambda z, out: np.maximum(z, 0.0, out=out),
 )
 LEAKY_RELU = leaky_relu(0.01)
 # Seed 001's notebook applies the sigmoid derivative to the layer's *output*:
@@ -118,7 +129,9 @@ SIGMOID_QUIRK_001 = Activation(
     "1/(1+e^−z)",
     "σ(out)·(1−σ(out))  [seed 001's slip: σ′ applied to out, not to z]",
 )
-SOFTMAX = Activation("softmax", softmax, None, "e^z_k / Σ_j e^z_j", "diag(s) − s·sᵀ")
+SOFTMAX = Activation(
+    "softmax", softmax, None, "e^z_k / Σ_j e^z_j", "diag(s) − s·sᵀ", forward_into=softmax
+)
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, SIGMOID_QUIRK_001)

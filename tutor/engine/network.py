@@ -48,6 +48,21 @@ class Cache:
     nets: list[np.ndarray] = field(default_factory=list)
     outs: list[np.ndarray] = field(default_factory=list)
     masks: list[np.ndarray | None] = field(default_factory=list)
+    # Arrays kept from one training step to the next: when a dict is given, the passes write
+    # their large arrays into it instead of allocating afresh (allocating ~100 kB arrays every
+    # step faults in fresh pages and dominates a full-batch step). Overwritten by the next step.
+    buffers: dict | None = None
+
+
+def _buffer(cache: Cache | None, name: tuple, shape: tuple, dtype) -> np.ndarray | None:
+    """A reusable array of `cache.buffers`, or None (allocate as usual) without buffers."""
+    if cache is None or cache.buffers is None:
+        return None
+    key = (name, shape, np.dtype(dtype))
+    buf = cache.buffers.get(key)
+    if buf is None:
+        buf = cache.buffers[key] = np.empty(shape, dtype)
+    return buf
 
 
 @dataclass
@@ -120,16 +135,18 @@ class Network:
         inference every unit is on and, being inverted dropout, nothing is rescaled.
         """
         a = np.atleast_2d(X)
-        for layer in self.layers:
+        for k, layer in enumerate(self.layers):
             mask = None
             if dropout_rng is not None and layer.keep_prob < 1.0:
                 mask = (dropout_rng.random(a.shape) < layer.keep_prob).astype(a.dtype)
                 mask /= layer.keep_prob
                 a = a * mask
-            net = a @ layer.W
+            shape = (a.shape[0], layer.fan_out)
+            dtype = np.result_type(a, layer.W)
+            net = np.matmul(a, layer.W, out=_buffer(cache, ("net", k), shape, dtype))
             if layer.bias_mode != "none":
-                net += layer.b  # in place on the fresh product: the same sum, one array fewer
-            out = layer.activation.forward(net)
+                net += layer.b  # in place on the product: the same sum, one array fewer
+            out = layer.activation.apply(net, _buffer(cache, ("out", k), shape, dtype))
             if cache is not None:
                 cache.inputs.append(a)
                 cache.nets.append(net)
@@ -151,7 +168,8 @@ class Network:
         if last.activation.name == "softmax" and isinstance(loss, CrossEntropy):
             # Softmax followed by cross-entropy: dE/dnet = (ŷ − y), scaled by the reduction.
             scale = 1.0 / out.shape[0] if loss.reduction == "mean" else 1.0
-            delta = out - target
+            dtype = np.result_type(out, target)
+            delta = np.subtract(out, target, out=_buffer(cache, ("delta",), out.shape, dtype))
             delta *= scale
         else:
             delta = last.activation.backward(cache.nets[-1], out, loss.grad(out, target))
@@ -165,11 +183,13 @@ class Network:
             dW[k] = cache.inputs[k].T @ delta
             db[k] = _bias_gradient(delta, layer.bias_mode)
             if k > 0:
-                grad_in = delta @ layer.W.T
+                shape = (delta.shape[0], layer.fan_in)
+                dtype = np.result_type(delta, layer.W)
+                grad_in = np.matmul(delta, layer.W.T, out=_buffer(cache, ("grad", k), shape, dtype))
                 if cache.masks[k] is not None:
                     grad_in *= cache.masks[k]
                 prev = self.layers[k - 1]
-                # grad_in is ours (fresh), so the activation may write into it.
+                # grad_in is ours (fresh or our buffer), so the activation may write into it.
                 delta = prev.activation.backward(
                     cache.nets[k - 1], cache.outs[k - 1], grad_in, overwrite=True
                 )
@@ -193,6 +213,11 @@ class Network:
 
 def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
     if bias_mode == "neuron":
+        # Σ over samples. With two or more columns einsum adds the rows in the same order as
+        # np.sum(delta, axis=0) (row after row) but 3-4× faster on a tall, narrow delta; a
+        # single column is a contiguous sum, which np.sum does pairwise: keep np.sum there.
+        if delta.ndim == 2 and delta.shape[1] > 1:
+            return np.einsum("ij->j", delta)
         return np.sum(delta, axis=0)
     if bias_mode == "layer":
         return np.array([np.sum(delta)])

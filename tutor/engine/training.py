@@ -89,10 +89,13 @@ def train(
         else None
     )
     n = X.shape[0]
+    rows = n if config.rule == "batch" else 1 if config.rule == "online" else config.batch_size
+    # Reusing arrays between steps pays only for large batches (see Cache.buffers).
+    buffers: dict | None = {} if rows >= 64 else None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, config.epochs + 1):
             if config.rule == "batch":
-                epoch_loss = _step(net, X, T, loss, config, epoch, dropout_rng)
+                epoch_loss = _step(net, X, T, loss, config, epoch, dropout_rng, buffers)
             else:
                 size = 1 if config.rule == "online" else config.batch_size
                 order = (
@@ -107,9 +110,9 @@ def train(
                         if order is not None
                         else slice(start, start + size)
                     )
-                    total += _step(net, X[idx], T[idx], loss, config, epoch, dropout_rng) * (
-                        1 if size == 1 else len(X[idx])
-                    )
+                    total += _step(
+                        net, X[idx], T[idx], loss, config, epoch, dropout_rng, buffers
+                    ) * (1 if size == 1 else len(X[idx]))
                 epoch_loss = total / n
             history.losses.append(epoch_loss)
             _check_parameters(net, epoch)
@@ -119,8 +122,8 @@ def train(
     return history
 
 
-def _step(net, X, T, loss, config, epoch, dropout_rng) -> float:
-    cache = Cache()
+def _step(net, X, T, loss, config, epoch, dropout_rng, buffers=None) -> float:
+    cache = Cache(buffers=buffers)
     out = net.forward(X, cache, dropout_rng)
     value = loss.value(out, T)
     if not np.isfinite(value):

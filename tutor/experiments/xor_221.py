@@ -108,10 +108,10 @@ def run_221(
             "rows": [
                 [str(X[i].astype(int).tolist())]
                 + [round(float(v), 4) for v in (net_h[i, 0], out_h[i, 0], net_h[i, 1], out_h[i, 1])]
-                + [f"{last_active[i, 0]} / {last_active[i, 1]}"]
+                + [" / ".join(str(e) if e >= 0 else "never" for e in last_active[i])]
                 for i in range(4)
             ],
-            "caption": "Hidden units after training; last 0-based epoch each unit had net > 0.",
+            "caption": "Hidden units after training; the last (0-based) epoch each had net > 0.",
         }
     }
     # Cosine of the angle between the two hidden units' (w_i1, w_i2, b) vectors: 1 = same feature.

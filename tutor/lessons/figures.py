@@ -92,6 +92,8 @@ def agreeing_digits(published: str, computed: float) -> int:
     width = max(len(a), len(b))
     a, b = a.rjust(width, "0"), b.rjust(width, "0")
     first = next((k for k, ch in enumerate(a) if ch != "0"), width)
+    if first == width:  # a printed zero: it agrees when the computed value rounds to zero
+        return 1 if set(b) <= {"0"} else 0
     if any(ch != "0" for ch in b[:first]):
         return 0  # the computed value is larger by a whole leading digit
     count = 0

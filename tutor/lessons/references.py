@@ -19,7 +19,6 @@ ACTIVATION_TARGETS = ("sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 TRACE_SPEC = re.compile(r"^([a-z0-9_]+)(?:@([a-z0-9][a-z0-9-]*))?$")
 TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?$")
 EXPERIMENT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\]|\.[A-Za-z0-9_]+)*$")
-KEY_PART = re.compile(r"\[(\d+)\]|\.([A-Za-z0-9_]+)")
 
 # Trace variants the lessons may name, as keyword arguments of `traced_step`.
 # Used only when the engine has no variant registry (`tutor.engine.variants`).
@@ -96,20 +95,36 @@ def get_trace(spec: str):
     return trace
 
 
+def _follow(value: Any, path: str) -> Any:
+    """Follow `.name` and `[i]` steps; a name may itself contain dots (`lr_0.1_seed_0`)."""
+    if not path:
+        return value
+    if path.startswith("["):
+        close = path.index("]")
+        return _follow(value[int(path[1:close])], path[close + 1 :])
+    path = path[1:] if path.startswith(".") else path
+    if not isinstance(value, dict):
+        raise KeyError(path)
+    # Longest name first: "xor_epochs_lr_0.1_seed_0" before "xor_epochs_lr_0".
+    ends = [k for k, ch in enumerate(path) if ch in ".["] + [len(path)]
+    for end in reversed(ends):
+        if path[:end] in value:
+            try:
+                return _follow(value[path[:end]], path[end:])
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+    raise KeyError(path)
+
+
 def experiment_value(result: dict[str, Any], key: str) -> Any:
     """Follow `name`, `name[0]`, `name.sub` into an experiment's result; KeyError naming the key."""
-    head = re.match(r"^[A-Za-z_][A-Za-z0-9_]*", key)
-    if head is None or head.group(0) not in result:
-        known = ", ".join(sorted(k for k in result if not k.startswith("_")))
-        raise KeyError(f"no result {key!r} (results: {known})")
-    value = result[head.group(0)]
-    for match in KEY_PART.finditer(key, head.end()):
-        index, attr = match.groups()
-        try:
-            value = value[int(index)] if index is not None else value[attr]
-        except (KeyError, IndexError, TypeError):
-            raise KeyError(f"no result {key!r} (stops at {match.group(0)!r})") from None
-    return value
+    try:
+        return _follow(result, key)
+    except (KeyError, IndexError, TypeError, ValueError):
+        pass
+    names = sorted(k for k in result if not k.startswith("_"))
+    known = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
+    raise KeyError(f"no result {key!r} (results: {known})") from None
 
 
 def resolve_computed(ref: str, progress=None) -> float:

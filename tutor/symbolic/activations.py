@@ -82,7 +82,7 @@ def _sigmoid() -> list[Step]:
     f = 1 / (1 + sp.exp(-z))
     d_sigma = sp.Derivative(sp.Function("sigma")(z), z)
     substituted = derivative.subs(sp.exp(-z), u_of_s)
-    residual = sp.simplify(derivative - f * (1 - f))
+    residual = sp.cancel(derivative - f * (1 - f))  # a rational function of e^−z
     return [
         _step("The logistic sigmoid", sp.Function("sigma")(z), f),
         _step("SymPy differentiates it", d_sigma, derivative),
@@ -90,7 +90,7 @@ def _sigmoid() -> list[Step]:
         _step("Substitute into the derivative", d_sigma, substituted),
         _step("SymPy factors it", d_sigma, sp.factor(substituted)),
         _step("Written as the lesson writes it", d_sigma, s * (1 - s)),
-        _step("Check: SymPy's derivative minus σ(1−σ) simplifies to", sym("residual"), residual),
+        _step("Check: SymPy's derivative minus σ(1−σ) cancels to", sym("residual"), residual),
     ]
 
 
@@ -99,7 +99,7 @@ def _tanh() -> list[Step]:
     exp_form = (sp.exp(z) - sp.exp(-z)) / (sp.exp(z) + sp.exp(-z))
     d_exp = sp.diff(exp_form, z)
     d_tanh = sp.diff(sp.tanh(z), z)
-    residual = sp.simplify(d_exp - (1 - exp_form**2))
+    residual = sp.cancel(d_exp - (1 - exp_form**2))
     d = sp.Derivative(sp.tanh(z), z)
     return [
         _step("The hyperbolic tangent", sp.tanh(z), exp_form),
@@ -202,7 +202,7 @@ def _in_softmax_outputs(expr: sp.Expr, zs: list[sp.Symbol], ss: list[sp.Symbol])
     total = sp.Symbol("S", positive=True)
     replaced = expr.subs(sp.Add(*(sp.exp(z) for z in zs)), total)
     replaced = replaced.subs({sp.exp(z): s * total for z, s in zip(zs, ss)})
-    return sp.simplify(replaced) if replaced.has(total) else replaced
+    return sp.cancel(replaced) if replaced.has(total) else replaced
 
 
 @cache

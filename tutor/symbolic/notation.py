@@ -70,7 +70,8 @@ def _without_units_import():
 def unicode(expr, ordered: bool = False) -> str:
     """The terminal's form of `expr` (`ordered` keeps the factors in the order they were built)."""
     with _without_units_import():
-        return sp.pretty(expr, use_unicode=True, order="none" if ordered else None, wrap_line=False)
+        text = sp.pretty(expr, use_unicode=True, order="none" if ordered else None, wrap_line=False)
+    return "\n".join(line.rstrip() for line in text.splitlines())
 
 
 def one_line(expr, ordered: bool = False) -> str:

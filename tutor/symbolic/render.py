@@ -72,14 +72,22 @@ def to_markdown(derivations: list[Derivation], precision: int = 9) -> str:
     """Markdown: the Unicode formulas in code blocks (Textual's Markdown renders no `$…$`)."""
     lines: list[str] = []
     for d in derivations:
-        lines += [f"## {d.title}", ""]
+        lines += [f"## {_md_escape(d.title)}", ""]
         for step in d.steps:
-            lines += [step.caption.replace("*", r"\*"), ""]
+            lines += [_md_escape(step.caption), ""]
             if step.unicode:
                 lines += ["```text", step.unicode.rstrip(), "```", ""]
             if step.value is not None:
                 lines += [f"= `{_value(step, precision)}`", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_escape(text: str) -> str:
+    """Prose for Markdown: `_` and `*` would start emphasis (E_total, out_o1); code spans kept."""
+    pieces = text.split("`")
+    for k in range(0, len(pieces), 2):
+        pieces[k] = pieces[k].replace("\\", "\\\\").replace("_", r"\_").replace("*", r"\*")
+    return "`".join(pieces)
 
 
 def tex_text(text: str) -> str:
