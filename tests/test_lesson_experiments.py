@@ -1,0 +1,71 @@
+"""The experiments of lessons 3 and 8 show what their lessons say they show."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tutor.engine import get_activation
+from tutor.experiments import run_experiment
+from tutor.experiments.registry import Cancelled, get_experiment
+
+
+def test_activation_slopes_match_the_closed_forms():
+    rows = {
+        row[0]: row[1:] for row in run_experiment("activation_slopes")["tables"]["slopes"]["rows"]
+    }
+    z = np.array([-6.0, -4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0, 6.0])
+    s = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(rows["sigmoid'(z)"], s * (1 - s), rtol=1e-12)
+    np.testing.assert_allclose(rows["tanh'(z)"], 1 - np.tanh(z) ** 2, rtol=1e-12)
+    assert rows["relu'(z)"] == [0, 0, 0, 0, 0, 1, 1, 1, 1]
+    # and by central differences, independently of the closed forms
+    for name in ("sigmoid", "tanh"):
+        f = get_activation(name).forward
+        h = 1e-6
+        numeric = (f((z + h)[None, :]) - f((z - h)[None, :]))[0] / (2 * h)
+        np.testing.assert_allclose(rows[f"{name}'(z)"], numeric, rtol=1e-6, atol=1e-10)
+
+
+def test_sigmoid_gradients_vanish_and_relu_ones_do_not():
+    result = run_experiment("vanishing_gradients")
+    assert result["first_to_last_ratio_sigmoid"] < 1e-4
+    assert result["first_to_last_ratio_relu"] > 1e-2
+    assert result["first_to_last_ratio_tanh"] > 1e-2
+
+
+def test_tanh_learns_xor_faster_than_sigmoid_from_the_same_start():
+    tanh, sigmoid = run_experiment("tanh_xor"), run_experiment("sigmoid_xor")
+    assert tanh["accuracy"] == sigmoid["accuracy"] == 1.0
+    assert 0 < tanh["epochs_to_0_05"] < sigmoid["epochs_to_0_05"] / 3
+
+
+def test_tanh_worked_example_uses_the_tanh_slope():
+    result = run_experiment("tanh_worked_example")
+    out_h1 = np.tanh(0.15 * 0.05 + 0.20 * 0.10 + 0.35)
+    assert result["tanh_out_h1"] == pytest.approx(out_h1, abs=1e-15)
+    assert result["tanh_dout_h1_dnet_h1"] == pytest.approx(1 - out_h1**2, abs=1e-15)
+
+
+def test_regularization_closes_the_gap_between_train_and_held_out():
+    result = run_experiment("regularization")
+    assert result["train_accuracy_none"] == 1.0
+    gap_none = result["train_accuracy_none"] - result["held_out_accuracy_none"]
+    assert gap_none > 0.1  # it over-fits
+    for kind in ("l2", "dropout"):
+        assert result[f"held_out_accuracy_{kind}"] > result["held_out_accuracy_none"] + 0.03
+        assert result[f"train_accuracy_{kind}"] < result["train_accuracy_none"]
+    weights = {k: run_experiment(f"regularization_{k}")["weight_norm"] for k in ("none", "l2")}
+    assert weights["l2"] < weights["none"] / 5
+
+
+def test_an_experiment_can_be_cancelled():
+    calls = []
+
+    def stop(done, total, loss=None):
+        calls.append(done)
+        return False
+
+    with pytest.raises(Cancelled):
+        get_experiment("tanh_xor").func(progress=stop)
+    assert calls == [100]

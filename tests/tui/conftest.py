@@ -1,0 +1,30 @@
+"""Shared fixtures of the TUI tests: a private data folder and the tiny experiments."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+
+from tests.tui.tiny_experiments import register
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path, monkeypatch):
+    """Every test gets its own data folder and current folder (exports land there)."""
+    register()
+    data = tmp_path / "data"
+    monkeypatch.setenv("BACKPROP_TUTOR_DATA", str(data))
+    monkeypatch.chdir(tmp_path)
+    return data
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests in a fresh event loop (no asyncio plugin is installed)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
+        return True
+    return None

@@ -1,0 +1,24 @@
+"""The app factory for TUI tests: test lessons, a fixed data folder, the tiny experiments."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from tests.tui.tiny_experiments import register
+from tutor.tui.app import TutorApp
+
+LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
+
+
+def make_app(data_dir: Path | None = None, start_lesson: str | None = None) -> TutorApp:
+    """A TutorApp on the fixture lessons, with its own empty data folder, cursor not blinking."""
+    register()
+    folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="tutor-tui-"))
+    return TutorApp(
+        lessons_dirs=[LESSONS],
+        builtin_lessons=False,
+        data_dir=folder,
+        start_lesson=start_lesson,
+        cursor_blink=False,
+    )

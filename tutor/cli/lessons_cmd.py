@@ -1,0 +1,64 @@
+"""`backprop-tutor lessons`: list the lessons, and say which files failed to load and why."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tutor.lessons.loader import LoadResult, default_dirs, load_lessons
+
+
+def add_lessons_option(parser: argparse.ArgumentParser) -> None:
+    """`--lessons DIR` (repeatable): a teacher's folder of lessons, added to the built-in ones."""
+    parser.add_argument(
+        "--lessons",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also load the lessons in DIR (a folder of .toml files; repeatable)",
+    )
+
+
+def load_from_args(args: argparse.Namespace) -> LoadResult:
+    """The built-in lessons plus those of every `--lessons DIR`."""
+    return load_lessons(default_dirs(args.lessons))
+
+
+def print_errors(result: LoadResult, stream=None) -> None:
+    """The load errors, one per line, after a heading."""
+    stream = stream or sys.stdout
+    if result.errors:
+        print(f"\n{len(result.errors)} lesson file(s) could not be loaded:", file=stream)
+        for error in result.errors:
+            print(f"  {error}", file=stream)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_lessons_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = load_from_args(args)
+    rows = [
+        (
+            str(lesson.order),
+            lesson.id,
+            lesson.title,
+            str(len(lesson.steps)),
+            str(len(lesson.figures)),
+        )
+        for lesson in result.lessons
+    ]
+    header = ("#", "id", "title", "steps", "figures")
+    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+    align = [str.rjust, str.ljust, str.ljust, str.rjust, str.rjust]
+    print("  ".join(align[k](header[k], widths[k]) for k in range(len(header))).rstrip())
+    for lesson, row in zip(result.lessons, rows):
+        print("  ".join(align[k](row[k], widths[k]) for k in range(len(row))).rstrip())
+        print(" " * (widths[0] + 2) + lesson.summary)
+    if not result.lessons:
+        print("(no lessons found)")
+    print_errors(result)
+    return 1 if result.errors else 0

@@ -1,0 +1,239 @@
+"""`backprop-tutor run LESSON`: play a lesson headless (prose, values, derivations, answers)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
+from tutor.engine.trace import format_number
+from tutor.lessons.model import Lesson, Step
+from tutor.lessons.render import result_lines, table_lines, trace_lines
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lesson", help="lesson id (see `backprop-tutor lessons`) or its number")
+    parser.add_argument("--step", type=int, metavar="K", help="play only step K (from 1)")
+    add_lessons_option(parser)
+    parser.add_argument("--format", choices=("text", "md"), default="text")
+
+
+class Player:
+    """Writes a lesson's steps as text or Markdown; collects problems instead of raising."""
+
+    def __init__(self, lesson: Lesson, markdown: bool, out=None):
+        self.lesson = lesson
+        self.md = markdown
+        self.out = out or sys.stdout
+        self.problems: list[str] = []
+
+    def write(self, *lines: str) -> None:
+        for line in lines:
+            print(line, file=self.out)
+
+    def block(self, lines: list[str]) -> None:
+        """Preformatted lines: a fenced block in Markdown, indented in text."""
+        if self.md:
+            self.write("```", *lines, "```", "")
+        else:
+            self.write(*("  " + line for line in lines), "")
+
+    def header(self) -> None:
+        lesson = self.lesson
+        if self.md:
+            self.write(f"# {lesson.title}", "", f"*{lesson.summary}*", "")
+        else:
+            self.write(lesson.title, "=" * len(lesson.title), lesson.summary, "")
+
+    def step(self, number: int, step: Step) -> None:
+        title = step.title or step.kind
+        total = len(self.lesson.steps)
+        if self.md:
+            self.write(f"## {number}. {title}", "")
+        else:
+            heading = f"[{number}/{total}] {title}  ({step.kind})"
+            self.write(heading, "-" * len(heading))
+        if step.text.strip():
+            self.write(step.text.strip(), "")
+        getattr(self, f"play_{step.kind}")(step)
+
+    # -- step kinds -------------------------------------------------------------------------
+    def play_prose(self, step: Step) -> None:
+        pass
+
+    def trace(self, spec: str):
+        from tutor.lessons.references import get_trace
+
+        try:
+            return get_trace(spec)
+        except (KeyError, ValueError) as error:
+            self.problem(f"trace {spec!r}: {error.args[0] if error.args else error}")
+            return None
+
+    def play_reveal(self, step: Step) -> None:
+        spec = step.trace
+        if step.extra.get("variant"):
+            spec = f"{spec.split('@')[0]}@{step.extra['variant']}"
+        trace = self.trace(spec)
+        if trace is None:
+            return
+        if step.names:
+            missing = [n for n in step.names if n not in trace]
+            if missing:
+                self.problem(f"not in the trace {spec!r}: {', '.join(missing)}")
+            values = [trace[n] for n in step.names if n in trace]
+        else:
+            values = trace.phase(step.phase)
+        self.block(trace_lines(trace, values))
+
+    def play_derive(self, step: Step) -> None:
+        from tutor.lessons.derivations import derivation_text
+
+        text, problem = derivation_text(step, self.md)
+        if problem:
+            self.problem(problem)
+        else:
+            self.write(text.rstrip("\n"), "")
+
+    def play_predict(self, step: Step) -> None:
+        trace = self.trace(step.trace)
+        if trace is None:
+            return
+        if step.target not in trace:
+            self.problem(f"{step.target!r} is not in the trace {step.trace!r}")
+            return
+        value = trace[step.target]
+        self.write(
+            f"Answer: {step.target} = {format_number(value.value)}"
+            f"   (accepted within ±{step.tolerance:g}; {step.tries} tries)",
+            "",
+        )
+        self.block(trace_lines(trace, [value]))
+        if step.hints:
+            self.write("Hints, one per wrong try:")
+            self.write(*(f"  {k}. {hint}" for k, hint in enumerate(step.hints, 1)), "")
+
+    def play_quiz(self, step: Step) -> None:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        correct = [letters[k] for k, o in enumerate(step.options) if o.correct]
+        for k, option in enumerate(step.options):
+            mark = "✓" if option.correct else "✗"
+            self.write(f"{'- ' if self.md else '  '}{letters[k]}. {option.text}  {mark}")
+            self.write(f"{'  ' if self.md else '       '}{option.explanation}")
+        self.write("", f"Answer: {', '.join(correct)}", "")
+
+    def experiment(self, experiment_id: str):
+        from tutor.experiments.registry import get_experiment, run_experiment
+        from tutor.progress import progress_bar
+
+        try:
+            title = get_experiment(experiment_id).title
+            result = run_experiment(experiment_id, progress_bar(100, experiment_id))
+        except KeyError as error:
+            self.problem(error.args[0] if error.args else str(error))
+            return None, ""
+        except Exception as error:  # noqa: BLE001 - one failed run must not end the lesson
+            self.problem(f"experiment {experiment_id!r} failed: {type(error).__name__}: {error}")
+            return None, ""
+        return result, title
+
+    def play_run(self, step: Step) -> None:
+        result, title = self.experiment(step.experiment)
+        if result is None:
+            return
+        self.write(f"{'**' if self.md else ''}{title}{'**' if self.md else ''}", "")
+        self.emit_result(result, step.extra.get("show", ()))
+
+    def emit_result(self, result: dict, show) -> None:
+        tables = result.get("tables") or {}
+        missing = [key for key in show if key not in result and key not in tables]
+        if missing:
+            self.problem(f"no result {', '.join(map(repr, missing))} to show")
+        lines = result_lines(result, show, self.md)
+        if self.md:
+            self.write(*lines)
+        else:
+            self.write(*("  " + line if line else "" for line in lines))
+
+    def play_compare(self, step: Step) -> None:
+        results = []
+        for experiment_id in step.experiments:
+            result, title = self.experiment(experiment_id)
+            if result is not None:
+                results.append((experiment_id, title, result))
+        if not results:
+            return
+        rows = []
+        for experiment_id, title, result in results:
+            curve = result.get("loss_curve") or []
+            final = curve[-1] if curve else result.get("final_loss", "")
+            accuracy = result.get("accuracy", "")
+            if isinstance(accuracy, float):
+                accuracy = f"{accuracy:.1%}"
+            rows.append([experiment_id, title, final, accuracy])
+        table = table_lines(["experiment", "title", "final loss", "accuracy"], rows, self.md)
+        if self.md:
+            self.write(*table, "")
+        else:
+            self.block(table)
+        for experiment_id, title, result in results:
+            self.write(f"## {title}" if self.md else f"{title} ({experiment_id})", "")
+            self.emit_result(result, step.extra.get("show", ()))
+
+    def play_errata(self, step: Step) -> None:
+        from tutor.lessons.figures import check_figure
+
+        figure = next(f for f in self.lesson.figures if f.id == step.figure)
+        check = check_figure(self.lesson, figure)
+        computed = "—" if check.computed is None else format_number(check.computed, 12)
+        lines = [
+            f"published: {figure.published}   ({figure.source})",
+            f"computed:  {computed}   ({figure.computed})",
+            f"verdict:   {check.verdict}, {check.digits}/{check.printed_digits} digits agree",
+        ]
+        self.block(lines)
+        if figure.erratum:
+            self.write(figure.erratum, "")
+        if check.failed:
+            self.problem(f"figure {figure.id}: {check.verdict} {check.detail}".rstrip())
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+        self.write(f"(cannot show this step: {message})", "")
+
+
+def find_lesson(lessons: list[Lesson], key: str) -> Lesson | None:
+    """A lesson by id, or by its order number."""
+    for lesson in lessons:
+        if lesson.id == key or (key.isdigit() and lesson.order == int(key)):
+            return lesson
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.cli import UsageError
+
+    loaded = load_from_args(args)
+    lesson = find_lesson(loaded.lessons, args.lesson)
+    if lesson is None:
+        bad = [e for e in loaded.errors if args.lesson in str(e.file)]
+        if bad:
+            raise UsageError(str(bad[0]))
+        known = ", ".join(x.id for x in loaded.lessons) or "none"
+        raise UsageError(f"no lesson {args.lesson!r}; lessons: {known}")
+    numbers = range(1, len(lesson.steps) + 1)
+    if args.step is not None:
+        if args.step not in numbers:
+            raise UsageError(f"lesson {lesson.id!r} has steps 1 to {len(lesson.steps)}")
+        numbers = [args.step]
+    player = Player(lesson, args.format == "md")
+    if args.step is None:
+        player.header()
+    for number in numbers:
+        player.step(number, lesson.steps[number - 1])
+    if player.problems:
+        print(f"{len(player.problems)} step(s) could not be shown:", file=sys.stderr)
+        for message in player.problems:
+            print(f"  {message}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,129 @@
+"""`backprop-tutor verify`: compute every published figure of every lesson and judge it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from decimal import Decimal
+
+from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
+from tutor.lessons.figures import AGREES, EXPLAINED, FigureCheck, check_figure
+from tutor.lessons.references import check_references, parse_computed
+from tutor.progress import progress_bar
+
+SOURCE_WIDTH = 28
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_lessons_option(parser)
+    parser.add_argument("--lesson", metavar="ID", help="verify only this lesson")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def computed_text(check: FigureCheck) -> str:
+    """The computed value with three more decimals than printed, so a difference shows."""
+    if check.computed is None:
+        return "—"
+    exponent = -int(Decimal(check.published).as_tuple().exponent)
+    if "e" in check.published.lower() or abs(check.computed) >= 1e7:
+        return f"{check.computed:.{check.printed_digits + 2}e}"
+    return f"{check.computed:.{max(exponent, 0) + 3}f}"
+
+
+def _experiment_bar(reference: str):
+    """A progress bar for the experiment a figure runs (drawn only while it runs, on a TTY)."""
+    kind, where, _ = parse_computed(reference) if reference.count(":") >= 2 else ("", "", "")
+    return progress_bar(1, f"verify: {where}") if kind == "experiment" else None
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def run(args: argparse.Namespace) -> int:
+    from tutor.cli import UsageError
+
+    loaded = load_from_args(args)
+    lessons = loaded.lessons
+    if args.lesson:
+        lessons = [lesson for lesson in lessons if lesson.id == args.lesson]
+        if not lessons:
+            known = ", ".join(lesson.id for lesson in loaded.lessons)
+            raise UsageError(f"no lesson {args.lesson!r}; lessons: {known}")
+    errors = list(loaded.errors)
+    for lesson in lessons:
+        errors += check_references(lesson)
+
+    total = sum(len(lesson.figures) for lesson in lessons)
+    bar = progress_bar(total, "verify")
+    checks: list[FigureCheck] = []
+    for lesson in lessons:
+        for figure in lesson.figures:
+            checks.append(check_figure(lesson, figure, _experiment_bar(figure.computed)))
+            bar(len(checks), total)
+
+    failed = [c for c in checks if c.failed]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "version": 1,
+                    "ok": not failed and not errors,
+                    "figures": [c.as_dict() for c in checks],
+                    "errors": [str(e) for e in errors],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print_table(checks)
+        counts = {v: sum(c.verdict == v for c in checks) for v in (AGREES, EXPLAINED)}
+        print(
+            f"\n{len(checks)} figures in {len(lessons)} lessons: {counts[AGREES]} agree, "
+            f"{counts[EXPLAINED]} errata explained, {len(failed)} failed"
+        )
+        for check in failed:
+            reason = check.detail or f"|computed − published| > {check.tolerance:g}"
+            print(f"  {check.verdict}: {check.lesson} / {check.figure}: {reason}")
+        if errors:
+            print(f"\n{len(errors)} lesson problem(s):")
+            for error in errors:
+                print(f"  {error}")
+    return 1 if failed or errors else 0
+
+
+def short_source(source: str, width: int = SOURCE_WIDTH) -> str:
+    """The source with the seed file shortened to its number: `003: slide 'Forward Pass'…`."""
+    match = re.match(r"^(\d{3})_[0-9a-f]+\.txt,?\s*", source)
+    if match:
+        source = f"{match.group(1)}: {source[match.end() :]}"
+    return _short(source, width)
+
+
+def print_table(checks: list[FigureCheck]) -> None:
+    """Per lesson: figure | source | published | computed | digits | verdict, aligned."""
+    header = ("figure", "source", "published", "computed", "digits", "verdict")
+    right = {2, 3, 4}
+    lessons = list(dict.fromkeys(c.lesson for c in checks))
+    for number, lesson in enumerate(lessons):
+        rows = [
+            (
+                c.figure,
+                short_source(c.source),
+                c.published,
+                computed_text(c),
+                f"{c.digits}/{c.printed_digits}",
+                c.verdict,
+            )
+            for c in checks
+            if c.lesson == lesson
+        ]
+        widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+        print(("\n" if number else "") + f"lesson {lesson}")
+        for row in [header, *rows]:
+            cells = [
+                row[k].rjust(widths[k]) if k in right else row[k].ljust(widths[k]) for k in range(6)
+            ]
+            print("  " + "  ".join(cells).rstrip())

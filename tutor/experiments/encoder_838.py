@@ -1,0 +1,382 @@
+"""Seed 001: the 8-3-8 encoder trained online, its derivative quirk labelled."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from tutor.engine import Init, Network, build
+from tutor.experiments.registry import Progress, check_progress, experiment
+
+SOURCE = "001_bbb3b44a6a416223.txt"
+EPOCHS = 10_000
+LEARNING_RATE = 0.2
+LRS = (0.001, 0.002, 0.01, 0.02, 0.1, 0.2)
+LR_EPOCHS = 5_000
+X = np.eye(8)
+
+# Cell [18]'s printed table: "Epoch N - Loss: L" every epochs/10 epochs.
+PRINTED_LOSSES = {
+    0: "1.8286036104024668",
+    1000: "0.23884787982011235",
+    2000: "0.08921896246271027",
+    3000: "0.03713562217764077",
+    4000: "0.019750657863453598",
+    5000: "0.012296408286472223",
+    6000: "0.008487073159917622",
+    7000: "0.006248233014734154",
+    8000: "0.004791198388674983",
+    9000: "0.0037885038180476963",
+}
+# Cell [20]'s printed outputs, np.round(ŷ, 1), one row per input e_i.
+PRINTED_OUTPUT_DIAGONAL = (0.9, 1.0, 1.0, 1.0, 0.9, 0.9, 1.0, 0.9)
+
+
+def notebook_networks(activation: str, rng: np.random.RandomState) -> Network:
+    """Layer(8,3), Layer(3,8) draw W1, W2; NN.__init__ draws them again: the second draw trains."""
+    init = Init("xavier")  # randn(in, out)·√(1/in), zero biases
+    build([8, 3, 8], [activation, activation], init, rng=rng)  # the constructors' draw, discarded
+    return build([8, 3, 8], [activation, activation], init, rng=rng)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The notebook's σ(z) = 1/(1+e^−z); |z| stays small here, so e^−z never overflows."""
+    e = _exp(-z)
+    e += 1.0
+    return 1.0 / e
+
+
+def _quirk_derivative(out: np.ndarray) -> np.ndarray:
+    """Cell [15]'s derivative applied to the layer output: σ(out)(1 − σ(out))."""
+    s = _sigmoid(out)
+    return s * (1.0 - s)
+
+
+_add_reduce = np.add.reduce
+_exp = np.exp
+_outer = np.multiply.outer  # np.sum without its Python-level dispatch
+
+# Lean forms of the engine's activations (same formulas; the notebook's rounding of σ).
+_FAST = {
+    "sigmoid": (_sigmoid, lambda out: out * (1.0 - out)),
+    "sigmoid_quirk_001": (_sigmoid, _quirk_derivative),
+}
+
+
+def train_online(
+    net: Network,
+    inputs: np.ndarray,
+    lr: float,
+    epochs: int,
+    progress: Progress | None = None,
+    done_before: int = 0,
+    total: int | None = None,
+) -> list[float]:
+    """Online gradient descent as cell [17]: per sample e = ŷ − x, dE/dŷ = e, update at once.
+
+    Returns the epoch losses as the notebook records them: Σe² of each sample before its
+    update, averaged over the epoch with np.mean of the Python list. Trains `net` in place.
+    """
+    # Python overhead dominates 8-wide vectors: 1-D arrays, no caches, fused bookkeeping.
+    params = []
+    for layer in net.layers:
+        name = layer.activation.name
+        if name in _FAST:
+            f, df = _FAST[name]
+        else:
+            act = layer.activation
+            f, df = act.forward, (lambda out, act=act: act.derivative(None, out))
+        params.append((layer.W, layer.b, f, df))
+    reverse = list(range(len(params) - 1, -1, -1))
+    history: list[float] = []
+    total = total if total is not None else epochs
+    for epoch in range(epochs):
+        losses = []
+        for x in inputs:
+            outs = [x]
+            a = x
+            for W, b, f, _ in params:
+                z = a @ W
+                z += b
+                a = f(z)
+                outs.append(a)
+            error = a - x
+            losses.append(_add_reduce(error * error))  # = np.sum(error**2), same order
+            # Backward through every layer before any update (the notebook's NN.backward).
+            dA = error
+            deltas = [None] * len(params)
+            for k in reverse:
+                W, _, _, df = params[k]
+                dZ = dA * df(outs[k + 1])
+                deltas[k] = dZ
+                if k:
+                    dA = W @ dZ
+            for k, (W, b, _, _) in enumerate(params):
+                W -= lr * _outer(outs[k], deltas[k])
+                b -= lr * deltas[k]
+        history.append(float(np.mean(losses)))
+        if epoch % 100 == 0:
+            check_progress(progress, done_before + epoch, total, history[-1])
+    return history
+
+
+QUIRK = "sigmoid_quirk_001"
+CORRECT = "sigmoid"
+
+
+@cache
+def _main_run(activation: str, epochs: int = EPOCHS):
+    """Cell [18]: seed 42, draw twice, train online; returns (history, net, rng after the draws)."""
+    rng = np.random.RandomState(42)
+    net = notebook_networks(activation, rng)
+    state = rng.get_state()
+    history = train_online(net, X, LEARNING_RATE, epochs, progress=_PROGRESS.get(activation))
+    return history, net, state
+
+
+_PROGRESS: dict[str, Progress | None] = {}
+
+
+def _run_with_progress(activation: str, progress: Progress | None):
+    _PROGRESS[activation] = progress
+    try:
+        return _main_run(activation)
+    finally:
+        _PROGRESS.pop(activation, None)
+
+
+def _outputs(net: Network) -> np.ndarray:
+    """Cell [20]: ŷ for each e_i (rows)."""
+    return np.vstack([net.forward(X[i]) for i in range(8)])
+
+
+def _run_result(activation: str, progress: Progress | None) -> dict:
+    history, net, _ = _run_with_progress(activation, progress)
+    out = _outputs(net)
+    result: dict = {
+        "loss_curve": history[::10] + [history[-1]],
+        "loss_epochs": list(range(0, EPOCHS, 10)) + [EPOCHS - 1],
+        "final_loss": history[-1],
+    }
+    rows = []
+    for epoch, printed in PRINTED_LOSSES.items():
+        result[f"loss_epoch_{epoch}"] = history[epoch]
+        rows.append([epoch, printed, repr(history[epoch])])
+    result["tables"] = {
+        "loss_table": {
+            "columns": ["epoch", "printed (notebook)", "computed"],
+            "rows": rows,
+            "caption": "Cell [18]: mean over the epoch of Σ(ŷ − x)², before each sample's update.",
+        },
+        "outputs": {
+            "columns": ["input"] + [f"o{j + 1}" for j in range(8)],
+            "rows": [[f"e{i + 1}"] + [f"{v:.4f}" for v in out[i]] for i in range(8)],
+            "caption": "Cell [20]: ŷ of each one-hot input (printed rounded to 1 dp).",
+        },
+    }
+    for i in range(8):
+        result[f"output_{i + 1}"] = float(out[i, i])
+    off = out[~np.eye(8, dtype=bool)]
+    result["output_max_offdiagonal"] = float(off.max())
+    result["output_min_diagonal"] = float(np.diag(out).min())
+    return result
+
+
+@experiment(
+    "encoder_838_seed001",
+    "8-3-8 encoder as seed 001 computes it (σ′ applied to the output: the notebook's slip)",
+    f"{SOURCE}, cells [13]-[20]",
+)
+def encoder_838_seed001(progress: Progress | None = None) -> dict:
+    """The notebook's run, derivative quirk included (labelled)."""
+    result = _run_result(QUIRK, progress)
+    result["summary"] = (
+        "Seed 001's computation: online GD, lr 0.2, 10,000 epochs, seed 42, weights drawn "
+        "twice, **σ′ evaluated at the layer output** (σ(out)(1−σ(out)) instead of out(1−out)). "
+        f"Final epoch loss {result['final_loss']:.6g}; every ŷ_ii ≥ "
+        f"{result['output_min_diagonal']:.3f}, every off-diagonal ≤ "
+        f"{result['output_max_offdiagonal']:.3f}."
+    )
+    return result
+
+
+@experiment(
+    "encoder_838_corrected",
+    "8-3-8 encoder with the correct sigmoid derivative out·(1−out)",
+    f"{SOURCE}, cells [13]-[20], derivative corrected",
+)
+def encoder_838_corrected(progress: Progress | None = None) -> dict:
+    """The same run with σ′(z) = out(1−out): what the notebook meant to compute."""
+    result = _run_result(CORRECT, progress)
+    quirk = _main_run(QUIRK)[0]
+    rows = result["tables"]["loss_table"]["rows"]
+    for row in rows:
+        row.insert(2, repr(quirk[row[0]]))
+    result["tables"]["loss_table"]["columns"] = [
+        "epoch",
+        "printed (notebook)",
+        "quirk (notebook's σ′)",
+        "corrected σ′",
+    ]
+    result["summary"] = (
+        "With the correct derivative out·(1−out) (the notebook's σ(out)(1−σ(out)) stays "
+        "between 0.197 and 0.25 for out in [0, 1], so it never vanishes at saturation): "
+        f"final epoch loss {result['final_loss']:.6g} against {quirk[-1]:.6g} with the quirk."
+    )
+    return result
+
+
+@cache
+def _lr_runs(activation: str, epochs: int = LR_EPOCHS) -> tuple:
+    """Cell [21]: NN(layers, lr) re-draws the same Layer objects, continuing the seed-42 stream."""
+    rng = np.random.RandomState()
+    rng.set_state(_main_run(activation)[2])
+    build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng)  # cell [18]'s NN.__init__ draw
+    runs = []
+    for k, lr in enumerate(LRS):
+        net = build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng)
+        start = net.copy()
+        history = train_online(
+            net, X, lr, epochs, _PROGRESS.get(activation), k * epochs, len(LRS) * epochs
+        )
+        runs.append((lr, start, history, net))
+    return tuple(runs)
+
+
+@experiment(
+    "encoder_838_lr_comparison",
+    "8-3-8 encoder: learning rates 0.001 … 0.2, 5000 epochs each (seed 001's cell [21])",
+    f"{SOURCE}, cell [21]",
+)
+def encoder_838_lr_comparison(progress: Progress | None = None) -> dict:
+    """Final losses per learning rate, and whether the small ones are stuck or just slow."""
+    _PROGRESS[QUIRK] = progress
+    try:
+        _main_run(QUIRK)
+        runs = _lr_runs(QUIRK)
+    finally:
+        _PROGRESS.pop(QUIRK, None)
+    rows, result = [], {}
+    for lr, start, history, _ in runs:
+        # Same weights, lr 0.2 for the same lr·epochs: gradient flow predicts the same loss.
+        same_time = max(1, round(lr * LR_EPOCHS / 0.2))
+        twin = start.copy()
+        twin_history = train_online(twin, X, 0.2, same_time)
+        drop = history[-1001] - history[-1]
+        result[f"final_loss_lr_{lr:g}"] = history[-1]
+        result[f"drop_last_1000_lr_{lr:g}"] = drop
+        result[f"same_time_loss_lr_{lr:g}"] = twin_history[-1]
+        rows.append(
+            [
+                f"{lr:g}",
+                f"{history[-1]:.6g}",
+                f"{drop:.3g}",
+                f"{same_time}",
+                f"{twin_history[-1]:.6g}",
+            ]
+        )
+    result["tables"] = {
+        "final_losses": {
+            "columns": [
+                "lr",
+                "loss at epoch 4999",
+                "drop over last 1000 epochs",
+                "lr 0.2 epochs for same lr·epochs",
+                "its loss",
+            ],
+            "rows": rows,
+            "caption": "Cell [21] (quirk derivative, as the notebook). No numbers were printed.",
+        }
+    }
+    result["loss_curve"] = runs[0][2][::10]
+    result["loss_epochs"] = list(range(0, LR_EPOCHS, 10))
+    small = [r for r in runs if r[0] <= 0.002]
+    result["summary"] = (
+        "The small learning rates have not converged: their loss is still falling at epoch "
+        "5000 ("
+        + ", ".join(
+            f"lr {lr:g}: −{h[-1001] - h[-1]:.3g} over the last 1000 epochs" for lr, _, h, _ in small
+        )
+        + "), and lr 0.2 from the same weights for the same lr·epochs lands on about the same "
+        "loss. Not a local minimum: a slow one."
+    )
+    return result
+
+
+def hidden_code(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """Cells [23]-[24]: hidden activations per input rounded to 2 dp, and the code > 0.1."""
+    hidden = np.vstack(
+        [
+            net.layers[0].activation.forward(X[i] @ net.layers[0].W + net.layers[0].b)
+            for i in range(8)
+        ]
+    ).round(2)
+    return hidden, np.where(hidden > 0.1, 1, 0)
+
+
+def _unique(code: np.ndarray) -> bool:
+    return len({tuple(row) for row in code}) == len(code)
+
+
+@experiment(
+    "encoder_838_hidden_code",
+    "8-3-8 encoder: hidden activations (8×3) and the binary code thresholded at 0.1",
+    f"{SOURCE}, cells [23]-[24]",
+)
+def encoder_838_hidden_code(progress: Progress | None = None) -> dict:
+    """Heatmaps of the hidden layer and whether each input gets its own code."""
+    cases = {}
+    for label, activation in (("quirk", QUIRK), ("corrected", CORRECT)):
+        _PROGRESS[activation] = progress
+        try:
+            trained = _main_run(activation)[1]
+            # Cell [21] re-initialised nn.layers: the plotted layer is the lr 0.2 comparison run.
+            plotted = _lr_runs(activation)[-1][3]
+        finally:
+            _PROGRESS.pop(activation, None)
+        cases[f"{label}_10000"] = hidden_code(trained)
+        cases[f"{label}_plotted"] = hidden_code(plotted)
+    result: dict = {}
+    rows = []
+    for name, (_, code) in cases.items():
+        result[f"unique_{name}"] = _unique(code)
+        rows.append(
+            [
+                name,
+                "".join(f"{''.join(map(str, r))} " for r in code).strip(),
+                "yes" if _unique(code) else "NO",
+            ]
+        )
+    hidden, code = cases["quirk_plotted"]
+    result["heatmap"] = {
+        "rows": [f"e{i + 1}" for i in range(8)],
+        "columns": ["h1", "h2", "h3"],
+        "values": hidden.tolist(),
+        "caption": "Hidden activations as the notebook plotted them (the lr 0.2, 5000-epoch "
+        "network of cell [21], which re-initialised nn.layers), rounded to 2 dp.",
+    }
+    result["tables"] = {
+        "codes": {
+            "columns": ["network", "codes e1 … e8 (h > 0.1)", "all unique?"],
+            "rows": rows,
+            "caption": "'_10000': the 10,000-epoch run of cell [18]; '_plotted': what cells "
+            "[23]-[24] actually used (nn.layers re-initialised and retrained by cell [21]).",
+        },
+        "activations_10000": {
+            "columns": ["input", "h1", "h2", "h3", "code"],
+            "rows": [
+                [
+                    f"e{i + 1}",
+                    *cases["quirk_10000"][0][i].tolist(),
+                    "".join(map(str, cases["quirk_10000"][1][i])),
+                ]
+                for i in range(8)
+            ],
+            "caption": "Quirk run after 10,000 epochs, rounded to 2 dp.",
+        },
+    }
+    result["summary"] = "Unique codes: " + ", ".join(
+        f"{name} {'yes' if result[f'unique_{name}'] else 'NO'}" for name in cases
+    )
+    return result

@@ -1,0 +1,139 @@
+"""Lesson 8's experiment: L2 and inverted dropout on a small network that over-fits.
+
+The slides (003) explain L2 and dropout without numbers; this set-up is our
+construction: 40 noisy "two moons" points to train on, 500 held out from the same
+distribution, a 2-64-64-1 ReLU network trained long enough to memorise its data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tutor.engine import Init, TrainConfig, build, get_loss, train
+from tutor.experiments.lab_tools import accuracy, boundary, epoch_reporter
+from tutor.experiments.registry import experiment, run_experiment
+
+SOURCE = "our construction for the regularization slides of 003_bd86bf8af1f2b77a.txt"
+EPOCHS = 4000
+LEARNING_RATE = 0.1
+L2 = 0.01
+KEEP_PROB = 0.5
+SIZES = [2, 64, 64, 1]
+
+
+def moons(n: int, rng: np.random.RandomState, noise: float = 0.35):
+    """`n` points of two interleaved half-circles with Gaussian noise; labels 0/1."""
+    y = rng.randint(0, 2, n)
+    t = rng.rand(n) * np.pi
+    upper = np.c_[np.cos(t), np.sin(t)]
+    lower = np.c_[1 - np.cos(t), 0.5 - np.sin(t)]
+    X = np.where(y[:, None] == 0, upper, lower) + rng.randn(n, 2) * noise
+    return X, y.astype(float)[:, None]
+
+
+def data():
+    """(X_train, T_train, X_held_out, T_held_out), seeded."""
+    rng = np.random.RandomState(0)
+    X, T = moons(40, rng)
+    X_test, T_test = moons(500, rng)
+    return X, T, X_test, T_test
+
+
+def _run(label: str, l2: float, keep_prob: float, progress=None) -> dict:
+    X, T, X_test, T_test = data()
+    net = build(SIZES, ["relu", "relu", "sigmoid"], Init("he"), seed=1)
+    for layer in net.layers[1:]:  # dropout on the hidden layers' outputs (inverted: ÷p)
+        layer.keep_prob = keep_prob
+    loss = get_loss("bce")
+    config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
+    history = train(net, X, T, loss, config, epoch_reporter(progress, EPOCHS))
+    train_acc, test_acc = accuracy(net, X, T), accuracy(net, X_test, T_test)
+    weight_norm = float(sum(np.sum(layer.W**2) for layer in net.layers))
+    return {
+        "loss_curve": history.losses,
+        "loss_epochs": list(range(1, EPOCHS + 1)),
+        "train_accuracy": train_acc,
+        "held_out_accuracy": test_acc,
+        "accuracy": test_acc,
+        "final_loss": history.losses[-1],
+        "weight_norm": weight_norm,
+        "summary": (
+            f"{label}: train accuracy {train_acc:.1%}, held-out accuracy {test_acc:.1%} "
+            f"(gap {train_acc - test_acc:+.1%}); Σw² = {weight_norm:.1f}."
+        ),
+        "boundary": boundary(net, X, T[:, 0], (-1.6, 2.6), (-1.4, 1.9)),
+    }
+
+
+@experiment("regularization_none", "No regularization: the network memorises its data", SOURCE)
+def regularization_none(progress=None) -> dict:
+    """2-64-64-1 ReLU on 40 noisy points, 4000 epochs of batch gradient descent, lr 0.1."""
+    return _run("No regularization", 0.0, 1.0, progress)
+
+
+@experiment("regularization_l2", f"L2 weight decay, λ = {L2:g}", SOURCE)
+def regularization_l2(progress=None) -> dict:
+    """The same run with dE/dW + λ·W (weight decay)."""
+    return _run(f"L2, λ = {L2:g}", L2, 1.0, progress)
+
+
+@experiment(
+    "regularization_dropout", f"Inverted dropout, keep probability p = {KEEP_PROB:g}", SOURCE
+)
+def regularization_dropout(progress=None) -> dict:
+    """The same run with each hidden unit kept with probability p (scaled by 1/p in training)."""
+    return _run(f"Dropout, p = {KEEP_PROB:g}", 0.0, KEEP_PROB, progress)
+
+
+@experiment("regularization", "Over-fitting, L2 and dropout side by side", SOURCE)
+def regularization(progress=None) -> dict:
+    """The three runs, train vs held-out accuracy in one table."""
+    runs = [
+        ("none", "regularization_none"),
+        (f"L2 λ = {L2:g}", "regularization_l2"),
+        (f"dropout p = {KEEP_PROB:g}", "regularization_dropout"),
+    ]
+    rows, results = [], {}
+    for k, (label, experiment_id) in enumerate(runs):
+        offset = k * EPOCHS
+
+        def scaled(done, total, loss=None, offset=offset):
+            return None if progress is None else progress(offset + done, 3 * EPOCHS, loss)
+
+        result = run_experiment(experiment_id, scaled)
+        results[experiment_id] = result
+        rows.append(
+            [
+                label,
+                result["train_accuracy"],
+                result["held_out_accuracy"],
+                result["final_loss"],
+                result["weight_norm"],
+            ]
+        )
+    none, l2, drop = (results[e] for _, e in runs)
+    return {
+        "tables": {
+            "accuracy": {
+                "columns": ["regularization", "train acc.", "held-out acc.", "final loss", "Σw²"],
+                "rows": rows,
+                "caption": "40 training points, 500 held out; 2-64-64-1 ReLU, 4000 epochs, lr 0.1",
+            }
+        },
+        "summary": (
+            f"Without regularization the network fits its 40 training points "
+            f"{none['train_accuracy']:.0%} but only {none['held_out_accuracy']:.1%} of the "
+            f"held-out ones. L2 (λ = {L2:g}) gives up some training accuracy "
+            f"({l2['train_accuracy']:.1%}) for {l2['held_out_accuracy']:.1%} held out; dropout "
+            f"(p = {KEEP_PROB:g}) gets {drop['train_accuracy']:.1%} / "
+            f"{drop['held_out_accuracy']:.1%}."
+        ),
+        "loss_curve": none["loss_curve"],
+        "loss_epochs": none["loss_epochs"],
+        "train_accuracy_none": none["train_accuracy"],
+        "held_out_accuracy_none": none["held_out_accuracy"],
+        "train_accuracy_l2": l2["train_accuracy"],
+        "held_out_accuracy_l2": l2["held_out_accuracy"],
+        "train_accuracy_dropout": drop["train_accuracy"],
+        "held_out_accuracy_dropout": drop["held_out_accuracy"],
+    }

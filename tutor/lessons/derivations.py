@@ -1,0 +1,41 @@
+"""Derive steps as text: ask `tutor.symbolic` (imported lazily: SymPy is slow to import)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from tutor.lessons.model import Step
+from tutor.lessons.references import ACTIVATION_TARGETS, parse_trace_spec
+
+NEEDS_SYMBOLIC = "this derivation needs the symbolic module (tutor.symbolic), not available here"
+
+
+def derivation_for(step: Step):
+    """The symbolic Derivation a derive step asks for; ImportError when symbolic is missing."""
+    if importlib.util.find_spec("tutor.symbolic") is None:
+        raise ImportError(NEEDS_SYMBOLIC)
+    # The function, not `tutor.symbolic.derivation`: once the submodule of that name is
+    # imported, the package attribute is the module.
+    from tutor.symbolic.derivation import derivation
+
+    if step.target in ACTIVATION_TARGETS:
+        return derivation(None, step.target)
+    from tutor.symbolic.variants import example
+
+    name, variant = parse_trace_spec(step.trace)
+    return derivation(example(name, variant or None), step.target)
+
+
+def derivation_text(step: Step, markdown: bool = False) -> tuple[str, str]:
+    """(text, problem): the rendered derivation, or why it cannot be shown."""
+    try:
+        found = derivation_for(step)
+    except ImportError as error:
+        return "", str(error) or NEEDS_SYMBOLIC
+    except (KeyError, ValueError) as error:
+        return "", f"cannot derive {step.target!r}: {error.args[0] if error.args else error}"
+    except Exception as error:  # noqa: BLE001 - one failed derivation must not end the lesson
+        return "", f"cannot derive {step.target!r}: {type(error).__name__}: {error}"
+    from tutor.symbolic.render import render
+
+    return render([found], "md" if markdown else "text"), ""

@@ -1,0 +1,429 @@
+"""Load lesson TOML files into the model of `tutor.lessons.model`, validating every field.
+
+Lessons are data only: files are parsed with `tomllib` and checked field by
+field; anything unexpected is a `LessonError` naming the file, the step and the
+field. `load_lessons` reports a bad file and still loads the others.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tutor.lessons.errors import LessonError
+from tutor.lessons.model import STEP_KINDS, Figure, Lesson, Option, Step
+from tutor.lessons.references import (
+    ACTIVATION_TARGETS,
+    parse_computed,
+    parse_trace_spec,
+    valid_trace_name,
+)
+
+__all__ = ["LessonError", "LoadResult", "default_dirs", "load_lesson", "load_lessons"]
+
+LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+FIGURE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+/-]*$")
+EXPERIMENT_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+PUBLISHED = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+REVEAL_PHASES = ("given", "forward", "error", "backward", "update")
+
+TOP_KEYS = {"id", "title", "summary", "order", "sources", "figures", "steps"}
+FIGURE_KEYS = {"id", "published", "source", "computed", "erratum", "tolerance"}
+OPTION_KEYS = {"text", "correct", "explanation"}
+COMMON_STEP_KEYS = {"kind", "title", "text"}
+# Keys each kind accepts besides kind/title/text; `show` and `variant` go to Step.extra.
+STEP_KEYS: dict[str, set[str]] = {
+    "prose": set(),
+    "reveal": {"trace", "phase", "names", "variant"},
+    "derive": {"trace", "target"},
+    "predict": {"trace", "target", "tolerance", "tries", "hints"},
+    "quiz": {"options"},
+    "run": {"experiment", "show"},
+    "compare": {"experiments", "show"},
+    "errata": {"figure", "variant"},
+}
+EXTRA_KEYS = ("show", "variant")
+DEFAULT_PREDICT_TOLERANCE = 1e-6
+
+
+@dataclass
+class LoadResult:
+    """The lessons that loaded (sorted by order, then id) and the errors of those that did not."""
+
+    lessons: list[Lesson] = field(default_factory=list)
+    errors: list[LessonError] = field(default_factory=list)
+
+    def get(self, lesson_id: str) -> Lesson | None:
+        """The lesson with this id, or None."""
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+
+def default_dirs(extra: list[Path] | None = None) -> list[Path]:
+    """The built-in lessons folder followed by any teacher's folders."""
+    from tutor.paths import lessons_dir
+
+    return [lessons_dir(), *(Path(d) for d in extra or [])]
+
+
+def load_lessons(dirs: list[Path] | None = None) -> LoadResult:
+    """Load every `*.toml` of each folder (or a file named directly); bad files become errors."""
+    result = LoadResult()
+    seen: dict[str, Path] = {}
+    for folder in dirs if dirs is not None else default_dirs():
+        folder = Path(folder)
+        if folder.is_file():
+            files = [folder]
+        elif folder.is_dir():
+            files = sorted(folder.glob("*.toml"))
+        else:
+            result.errors.append(LessonError(folder, "no such lesson folder or file"))
+            continue
+        for path in files:
+            try:
+                lesson = load_lesson(path)
+            except LessonError as error:
+                result.errors.append(error)
+                continue
+            if lesson.id in seen:
+                result.errors.append(
+                    LessonError(
+                        path,
+                        f"duplicate lesson id {lesson.id!r} (also in {seen[lesson.id]})",
+                        "id",
+                    )
+                )
+                continue
+            seen[lesson.id] = path
+            result.lessons.append(lesson)
+    result.lessons.sort(key=lambda lesson: (lesson.order, lesson.id))
+    return result
+
+
+def load_lesson(path: Path | str) -> Lesson:
+    """Read and validate one lesson file; LessonError on the first problem found."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LessonError(path, f"cannot read the file ({error.strerror or error})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise LessonError(
+            path, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})"
+        ) from None
+    if not text.strip():
+        raise LessonError(path, "the file is empty")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise LessonError(path, f"invalid TOML: {error}") from None
+    return _Validator(path).lesson(data)
+
+
+def _describe(value: Any) -> str:
+    """A value as the error message shows it: strings quoted, tables and arrays by kind."""
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:37] + "..."
+        return '"' + short.replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return repr(value) if isinstance(value, (int, float)) else type(value).__name__
+
+
+class _Validator:
+    """Checks one parsed file, building error messages with the file/step/field path."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def error(self, field: str | None, message: str, step: int | None = None) -> LessonError:
+        return LessonError(self.path, message, field, step)
+
+    # -- primitives ------------------------------------------------------------------
+    def table(self, value, where: str, step=None) -> dict:
+        if not isinstance(value, dict):
+            raise self.error(where, f"expected a table, got {_describe(value)}", step)
+        return value
+
+    def keys(self, table: dict, allowed: set[str], where: str, step=None) -> None:
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            prefix = f"{where}." if where else ""
+            raise self.error(
+                prefix + unknown[0],
+                f"unknown key (expected one of: {', '.join(sorted(allowed))})",
+                step,
+            )
+
+    def string(self, table, key, where, step=None, required=True, empty=False) -> str:
+        name = f"{where}.{key}" if where else key
+        if key not in table:
+            if required:
+                raise self.error(name, "missing (expected a string)", step)
+            return ""
+        value = table[key]
+        if not isinstance(value, str):
+            raise self.error(name, f"expected a string, got {_describe(value)}", step)
+        if not empty and not value.strip():
+            raise self.error(name, "expected a non-empty string", step)
+        return value
+
+    def strings(self, table, key, where, step=None, required=False, nonempty=False) -> tuple:
+        name = f"{where}.{key}" if where else key
+        if key not in table:
+            if required:
+                raise self.error(name, "missing (expected an array of strings)", step)
+            return ()
+        value = table[key]
+        if not isinstance(value, list):
+            raise self.error(name, f"expected an array of strings, got {_describe(value)}", step)
+        for k, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(
+                    f"{name}[{k + 1}]", f"expected a non-empty string, got {_describe(item)}", step
+                )
+        if nonempty and not value:
+            raise self.error(name, "expected at least one string", step)
+        return tuple(value)
+
+    def number(self, table, key, where, step=None) -> float | None:
+        name = f"{where}.{key}" if where else key
+        if key not in table:
+            return None
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise self.error(name, f"expected a number ≥ 0, got {_describe(value)}", step)
+        if value < 0 or value == float("inf"):
+            raise self.error(name, f"expected a number ≥ 0, got {_describe(value)}", step)
+        return float(value)
+
+    def integer(self, table, key, where, step=None, minimum=None, required=False) -> int | None:
+        name = f"{where}.{key}" if where else key
+        if key not in table:
+            if required:
+                raise self.error(name, "missing (expected an integer)", step)
+            return None
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(name, f"expected an integer, got {_describe(value)}", step)
+        if minimum is not None and value < minimum:
+            raise self.error(name, f"expected an integer ≥ {minimum}, got {value}", step)
+        return value
+
+    def boolean(self, table, key, where, step=None) -> bool:
+        name = f"{where}.{key}"
+        if key not in table:
+            raise self.error(name, "missing (expected true or false)", step)
+        value = table[key]
+        if not isinstance(value, bool):
+            raise self.error(name, f"expected true or false, got {_describe(value)}", step)
+        return value
+
+    def array_of_tables(self, table, key, where_prefix, required=False) -> list[dict]:
+        if key not in table:
+            if required:
+                raise self.error(key, f"missing (expected at least one [[{key}]] table)")
+            return []
+        value = table[key]
+        if not isinstance(value, list):
+            got = _describe(value)
+            raise self.error(key, f"expected an array of tables ([[{key}]]), got {got}")
+        return value
+
+    # -- the lesson --------------------------------------------------------------------
+    def lesson(self, data: dict) -> Lesson:
+        self.keys(data, TOP_KEYS, "")
+        lesson_id = self.string(data, "id", "")
+        if not LESSON_ID.match(lesson_id):
+            raise self.error(
+                "id", f"expected lowercase letters, digits and '-', got {_describe(lesson_id)}"
+            )
+        title = self.string(data, "title", "")
+        summary = self.string(data, "summary", "")
+        order = self.integer(data, "order", "", required=True)
+        sources = self.strings(data, "sources", "")
+        figures = self.figures(self.array_of_tables(data, "figures", "figures"))
+        raw_steps = self.array_of_tables(data, "steps", "steps", required=True)
+        if not raw_steps:
+            raise self.error("steps", "expected at least one [[steps]] table")
+        figure_ids = {f.id for f in figures}
+        steps = tuple(self.step(raw, k + 1, figure_ids) for k, raw in enumerate(raw_steps))
+        return Lesson(lesson_id, title, summary, order, sources, steps, figures, self.path)
+
+    def figures(self, raw_figures: list) -> tuple[Figure, ...]:
+        figures, seen = [], set()
+        for k, raw in enumerate(raw_figures):
+            where = f"figures[{k + 1}]"
+            raw = self.table(raw, where)
+            self.keys(raw, FIGURE_KEYS, where)
+            figure_id = self.string(raw, "id", where)
+            if not FIGURE_ID.match(figure_id):
+                raise self.error(
+                    f"{where}.id",
+                    f"expected letters, digits and _ . + / -, got {_describe(figure_id)}",
+                )
+            if figure_id in seen:
+                raise self.error(f"{where}.id", f"duplicate figure id {figure_id!r}")
+            seen.add(figure_id)
+            published = self.string(raw, "published", where) if "published" in raw else None
+            if published is None:
+                raise self.error(f"{where}.published", "missing (expected the printed text)")
+            if not PUBLISHED.match(published.strip()):
+                raise self.error(
+                    f"{where}.published",
+                    f'expected a printed number such as "0.5932", got {_describe(published)}',
+                )
+            source = self.string(raw, "source", where)
+            computed = self.string(raw, "computed", where)
+            try:
+                parse_computed(computed)
+            except ValueError as problem:
+                raise self.error(f"{where}.computed", str(problem)) from None
+            erratum = self.string(raw, "erratum", where, required=False, empty=True)
+            tolerance = self.number(raw, "tolerance", where)
+            figures.append(
+                Figure(figure_id, published.strip(), source, computed, erratum.strip(), tolerance)
+            )
+        return tuple(figures)
+
+    def step(self, raw, number: int, figure_ids: set[str]) -> Step:
+        where = f"steps[{number}]"
+        raw = self.table(raw, where, number)
+        kind = self.string(raw, "kind", where, number)
+        if kind not in STEP_KINDS:
+            raise self.error(
+                f"{where}.kind",
+                f"unknown step kind {_describe(kind)} (expected one of: {', '.join(STEP_KINDS)})",
+                number,
+            )
+        self.keys(raw, COMMON_STEP_KEYS | STEP_KEYS[kind], where, number)
+        text_required = kind in ("prose", "predict", "quiz", "errata")
+        fields: dict[str, Any] = {
+            "kind": kind,
+            "title": self.string(raw, "title", where, number, required=False),
+            "text": self.string(raw, "text", where, number, required=text_required),
+        }
+        getattr(self, f"step_{kind}")(raw, where, number, fields, figure_ids)
+        extra = {}
+        if "show" in raw:
+            extra["show"] = self.strings(raw, "show", where, number)
+        if "variant" in raw:
+            extra["variant"] = self.string(raw, "variant", where, number)
+        return Step(**fields, extra=extra)
+
+    def trace_spec(self, raw, where, number, required=True) -> str:
+        spec = self.string(raw, "trace", where, number, required=required)
+        if spec:
+            try:
+                parse_trace_spec(spec)
+            except ValueError as problem:
+                raise self.error(f"{where}.trace", str(problem), number) from None
+        return spec
+
+    def trace_name(self, value: str, name: str, number: int) -> None:
+        if not valid_trace_name(value):
+            raise self.error(
+                name,
+                f'expected a traced value\'s name such as "out_h1" or "dE_total/dw5", '
+                f"got {_describe(value)}",
+                number,
+            )
+
+    # -- one method per step kind ----------------------------------------------------------
+    def step_prose(self, raw, where, number, fields, figure_ids) -> None:
+        pass
+
+    def step_reveal(self, raw, where, number, fields, figure_ids) -> None:
+        fields["trace"] = self.trace_spec(raw, where, number)
+        names = self.strings(raw, "names", where, number)
+        for k, name in enumerate(names):
+            self.trace_name(name, f"{where}.names[{k + 1}]", number)
+        phase = self.string(raw, "phase", where, number, required=not names)
+        if phase and phase not in REVEAL_PHASES:
+            raise self.error(
+                f"{where}.phase",
+                f"unknown phase {_describe(phase)} (expected one of: {', '.join(REVEAL_PHASES)})",
+                number,
+            )
+        fields["phase"], fields["names"] = phase, names
+
+    def step_derive(self, raw, where, number, fields, figure_ids) -> None:
+        target = self.string(raw, "target", where, number)
+        is_activation = target in ACTIVATION_TARGETS
+        if not is_activation:
+            self.trace_name(target, f"{where}.target", number)
+        fields["target"] = target
+        fields["trace"] = self.trace_spec(raw, where, number, required=not is_activation)
+
+    def step_predict(self, raw, where, number, fields, figure_ids) -> None:
+        fields["trace"] = self.trace_spec(raw, where, number)
+        target = self.string(raw, "target", where, number)
+        self.trace_name(target, f"{where}.target", number)
+        fields["target"] = target
+        tolerance = self.number(raw, "tolerance", where, number)
+        fields["tolerance"] = DEFAULT_PREDICT_TOLERANCE if tolerance is None else tolerance
+        tries = self.integer(raw, "tries", where, number, minimum=1)
+        if tries is not None:
+            fields["tries"] = tries
+        fields["hints"] = self.strings(raw, "hints", where, number)
+
+    def step_quiz(self, raw, where, number, fields, figure_ids) -> None:
+        name = f"{where}.options"
+        if "options" not in raw:
+            raise self.error(name, "missing (expected at least two [[steps.options]])", number)
+        raw_options = raw["options"]
+        if not isinstance(raw_options, list) or len(raw_options) < 2:
+            raise self.error(name, "expected at least two [[steps.options]] tables", number)
+        options = []
+        for k, option in enumerate(raw_options):
+            where_option = f"{name}[{k + 1}]"
+            option = self.table(option, where_option, number)
+            self.keys(option, OPTION_KEYS, where_option, number)
+            options.append(
+                Option(
+                    self.string(option, "text", where_option, number),
+                    self.boolean(option, "correct", where_option, number),
+                    self.string(option, "explanation", where_option, number),
+                )
+            )
+        if not any(option.correct for option in options):
+            raise self.error(name, "expected at least one option with correct = true", number)
+        fields["options"] = tuple(options)
+
+    def experiment_id(self, value: str, name: str, number: int) -> None:
+        if not EXPERIMENT_ID.match(value):
+            raise self.error(name, f"expected an experiment id, got {_describe(value)}", number)
+
+    def step_run(self, raw, where, number, fields, figure_ids) -> None:
+        experiment = self.string(raw, "experiment", where, number)
+        self.experiment_id(experiment, f"{where}.experiment", number)
+        fields["experiment"] = experiment
+
+    def step_compare(self, raw, where, number, fields, figure_ids) -> None:
+        experiments = self.strings(raw, "experiments", where, number, required=True)
+        if len(experiments) < 2:
+            raise self.error(
+                f"{where}.experiments", "expected at least two experiments to compare", number
+            )
+        for k, experiment in enumerate(experiments):
+            self.experiment_id(experiment, f"{where}.experiments[{k + 1}]", number)
+        fields["experiments"] = experiments
+
+    def step_errata(self, raw, where, number, fields, figure_ids) -> None:
+        figure = self.string(raw, "figure", where, number)
+        if figure not in figure_ids:
+            known = ", ".join(sorted(figure_ids)) or "none"
+            raise self.error(
+                f"{where}.figure",
+                f"no figure with id {_describe(figure)} in this lesson (figures: {known})",
+                number,
+            )
+        fields["figure"] = figure

@@ -1,0 +1,108 @@
+"""The usual wrong answers to a traced value, recomputed from the trace, so hints can name them.
+
+Given the trace of a step and the name of a value, each known mistake gives the value a
+student would get by making it: the sign of (out − target) flipped, the σ' factor left out,
+one output's contribution instead of the sum over outputs, the ½ of the error dropped,
+the updated instead of the original weights in the backward pass, the activation not
+applied. Everything is recomputed from the trace's own numbers; nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.engine.trace import Trace
+
+HINTS = {
+    "sign": "Check the sign: dE/dout = −(target − out) = out − target, and w+ = w − η·∂E/∂w.",
+    "missing_derivative": "You left out the activation's slope dout/dnet (σ' = out·(1 − out)).",
+    "missing_sum": "A hidden neuron feeds every output: add the error reaching it from each.",
+    "half_dropped": "E = ½·(target − out)²: the ½ cancels the 2 of the derivative; keep it.",
+    "updated_weights": "Use the original weights in the backward pass, not the updated ones.",
+    "no_activation": "That is the net input; apply the activation to it to get the output.",
+}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A recognised wrong answer: which mistake, the value it gives, and a hint."""
+
+    kind: str
+    value: float
+    hint: str
+
+
+def _closure(trace: Trace, name: str) -> set[str]:
+    """Every name `name` depends on, directly or not."""
+    seen: set[str] = set()
+    stack = [name]
+    while stack:
+        for parent in trace[stack.pop()].inputs:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
+    """(kind, wrong value) for a backward or error value, each mistake made once."""
+    tv = trace[name]
+    value = tv.value
+    deps = _closure(trace, name)
+    out: list[tuple[str, float]] = []
+    upstream_error = any(d.startswith("dE_total/dout_") for d in deps | {name})
+    if value != 0 and upstream_error and tv.phase == "backward":
+        out.append(("sign", -value))
+    for parent in tv.inputs:
+        if parent.startswith("dout_") and "/dnet_" in parent and trace.value(parent) != 0:
+            out.append(("missing_derivative", value / trace.value(parent)))
+    if name.startswith("delta_"):
+        for parent in tv.inputs:
+            if parent.startswith("dE_total/dout_"):
+                out.append(("missing_derivative", trace.value(parent)))
+    for hub in sorted(d for d in deps | {name} if d.startswith("dE_total/dout_")):
+        parts = trace[hub].inputs
+        total = trace.value(hub)
+        if len(parts) > 1 and all(p.startswith("dE_") for p in parts) and total != 0:
+            for part in parts:
+                out.append(("missing_sum", value * trace.value(part) / total))
+    if tv.phase == "error" and name.startswith("E_") or upstream_error:
+        out.append(("half_dropped", 2 * value))
+    return out
+
+
+def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mistake]:
+    """The wrong values a usual mistake gives for `name` (those that differ from the right one)."""
+    tv = trace[name]
+    raw: list[tuple[str, float]] = []
+    if tv.phase == "update" and len(tv.inputs) == 3:
+        w, eta, grad = (trace.value(n) for n in tv.inputs)
+        raw.append(("sign", w + eta * grad))
+        for kind, wrong in _gradient_candidates(trace, tv.inputs[2]):
+            if kind != "sign":
+                raw.append((kind, w - eta * wrong))
+    elif tv.phase in ("error", "backward"):
+        raw += _gradient_candidates(trace, name)
+    elif name.startswith("out_") and f"net_{name[4:]}" in trace:
+        raw.append(("no_activation", trace.value(f"net_{name[4:]}")))
+    if variant is not None and name in variant:
+        raw.append(("updated_weights", variant.value(name)))
+    seen: list[Mistake] = []
+    for kind, wrong in raw:
+        differs = abs(wrong - tv.value) > 1e-12 * max(1.0, abs(tv.value))
+        if differs and all((m.kind, m.value) != (kind, wrong) for m in seen):
+            seen.append(Mistake(kind, wrong, HINTS[kind]))
+    return seen
+
+
+def diagnose(
+    trace: Trace, name: str, answer: float, tolerance: float, variant: Trace | None = None
+) -> Mistake | None:
+    """The usual mistake that explains `answer`, if one does (closest first)."""
+    found = []
+    for mistake in candidates(trace, name, variant):
+        # A hint is only a guess: accept answers rounded to ~4 significant digits too.
+        slack = max(tolerance, 5e-4 * abs(mistake.value), 1e-12)
+        if abs(answer - mistake.value) <= slack:
+            found.append((abs(answer - mistake.value), mistake))
+    return min(found, key=lambda pair: pair[0])[1] if found else None

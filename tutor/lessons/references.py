@@ -1,0 +1,199 @@
+"""What lesson files refer to: traces of examples (with variants) and experiment results.
+
+Syntax is checked when a lesson loads (`parse_*`); whether the referenced
+trace names and experiments exist is checked by `check_references`, which the
+`verify` command and the tests run (it needs the engine and the experiments).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from tutor.lessons.errors import LessonError
+from tutor.lessons.model import Lesson
+
+ACTIVATION_TARGETS = ("sigmoid", "tanh", "relu", "leaky_relu", "softmax")
+
+TRACE_SPEC = re.compile(r"^([a-z0-9_]+)(?:@([a-z0-9][a-z0-9-]*))?$")
+TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?$")
+EXPERIMENT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\]|\.[A-Za-z0-9_]+)*$")
+
+# Trace variants the lessons may name, as keyword arguments of `traced_step`.
+# Used only when the engine has no variant registry (`tutor.engine.variants`).
+FALLBACK_VARIANTS: dict[str, dict[str, Any]] = {
+    "updated-weights": {"backprop_weights": "updated"},
+}
+
+
+def valid_trace_name(name: str) -> bool:
+    """True for a traced value's name in the lesson's notation (`out_h1`, `dE_total/dw5`, `w5+`)."""
+    return bool(TRACE_NAME.match(name))
+
+
+def parse_trace_spec(spec: str) -> tuple[str, str]:
+    """`mazur@updated-weights` → ("mazur", "updated-weights"); ValueError if malformed."""
+    match = TRACE_SPEC.match(spec)
+    if not match:
+        raise ValueError(
+            f'expected EXAMPLE or EXAMPLE@VARIANT such as "mazur@updated-weights", got "{spec}"'
+        )
+    return match.group(1), match.group(2) or ""
+
+
+def parse_computed(ref: str) -> tuple[str, str, str]:
+    """`trace:SPEC:NAME` → ("trace", SPEC, NAME); `experiment:ID:KEY` → ("experiment", ID, KEY)."""
+    expected = 'expected "trace:EXAMPLE[@VARIANT]:NAME" or "experiment:ID:KEY"'
+    parts = ref.split(":", 2)
+    if len(parts) != 3 or parts[0] not in ("trace", "experiment"):
+        raise ValueError(f'{expected}, got "{ref}"')
+    kind, where, key = parts
+    if kind == "trace":
+        parse_trace_spec(where)
+        if not valid_trace_name(key):
+            raise ValueError(f'{expected}; "{key}" is not a traced value\'s name')
+    else:
+        if not re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", where):
+            raise ValueError(f'{expected}; "{where}" is not an experiment id')
+        if not EXPERIMENT_KEY.match(key):
+            raise ValueError(f'{expected}; "{key}" is not a result key (name, name[0], name.sub)')
+    return kind, where, key
+
+
+def _variant_kwargs(variant: str) -> dict[str, Any]:
+    """traced_step keyword arguments of a variant known without the engine's registry."""
+    if variant in FALLBACK_VARIANTS:
+        return dict(FALLBACK_VARIANTS[variant])
+    known = ", ".join(sorted(FALLBACK_VARIANTS))
+    raise KeyError(f"unknown variant {variant!r}; known variants: {known}")
+
+
+@lru_cache(maxsize=32)
+def get_trace(spec: str):
+    """The Trace of one step of the example (and variant) named by `spec`; cached."""
+    name, variant = parse_trace_spec(spec)
+    try:  # the engine's variant registry, when it has one
+        from tutor.engine.variants import trace_reference
+    except ImportError:
+        trace_reference = None
+    if trace_reference is not None:
+        return trace_reference(spec)
+    from tutor.engine import get_example, traced_step
+
+    kwargs = _variant_kwargs(variant) if variant else {}
+    example = get_example(name)
+    trace, _ = traced_step(
+        example.network,
+        example.x,
+        example.target,
+        example.loss,
+        example.learning_rate,
+        title=example.title + (f" (variant: {variant})" if variant else ""),
+        **kwargs,
+    )
+    return trace
+
+
+def _follow(value: Any, path: str) -> Any:
+    """Follow `.name` and `[i]` steps; a name may itself contain dots (`lr_0.1_seed_0`)."""
+    if not path:
+        return value
+    if path.startswith("["):
+        close = path.index("]")
+        return _follow(value[int(path[1:close])], path[close + 1 :])
+    path = path[1:] if path.startswith(".") else path
+    if not isinstance(value, dict):
+        raise KeyError(path)
+    # Longest name first: "xor_epochs_lr_0.1_seed_0" before "xor_epochs_lr_0".
+    ends = [k for k, ch in enumerate(path) if ch in ".["] + [len(path)]
+    for end in reversed(ends):
+        if path[:end] in value:
+            try:
+                return _follow(value[path[:end]], path[end:])
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+    raise KeyError(path)
+
+
+def experiment_value(result: dict[str, Any], key: str) -> Any:
+    """Follow `name`, `name[0]`, `name.sub` into an experiment's result; KeyError naming the key."""
+    try:
+        return _follow(result, key)
+    except (KeyError, IndexError, TypeError, ValueError):
+        pass
+    names = sorted(k for k in result if not k.startswith("_"))
+    known = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
+    raise KeyError(f"no result {key!r} (results: {known})") from None
+
+
+def resolve_computed(ref: str, progress=None) -> float:
+    """The float a figure's `computed` reference names (runs an experiment if needed, cached)."""
+    kind, where, key = parse_computed(ref)
+    if kind == "trace":
+        return float(get_trace(where).value(key))
+    from tutor.experiments import run_experiment
+
+    value = experiment_value(run_experiment(where, progress), key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(value)  # NumPy scalars
+        except (TypeError, ValueError):
+            raise KeyError(f"result {key!r} is not a number") from None
+    return float(value)
+
+
+def check_references(lesson: Lesson) -> list[LessonError]:
+    """Every trace name and experiment id the lesson refers to exists (experiments are not run)."""
+    from tutor.experiments.registry import get_experiment
+
+    errors: list[LessonError] = []
+
+    def problem(field: str, message: str, step: int | None = None) -> None:
+        errors.append(LessonError(lesson.path or lesson.id, message, field, step))
+
+    def trace_has(spec: str, names: list[str], field: str, step: int | None) -> None:
+        try:
+            trace = get_trace(spec)
+        except (KeyError, ValueError) as error:
+            problem(field, error.args[0] if error.args else str(error), step)
+            return
+        for name in names:
+            if name not in trace:
+                problem(field, f"{name!r} is not a value of the trace {spec!r}", step)
+
+    def experiment_exists(experiment_id: str, field: str, step: int | None) -> None:
+        try:
+            get_experiment(experiment_id)
+        except KeyError as error:
+            problem(field, error.args[0], step)
+
+    for k, figure in enumerate(lesson.figures, start=1):
+        kind, where, key = parse_computed(figure.computed)
+        field = f"figures[{k}].computed"
+        if kind == "trace":
+            trace_has(where, [key], field, None)
+        else:
+            experiment_exists(where, field, None)
+    for number, step in enumerate(lesson.steps, start=1):
+        field = f"steps[{number}]"
+        if step.kind == "reveal":
+            trace_has(step.trace, list(step.names), f"{field}.names", number)
+        elif step.kind == "predict":
+            trace_has(step.trace, [step.target], f"{field}.target", number)
+        elif step.kind == "derive" and step.target not in ACTIVATION_TARGETS:
+            trace_has(step.trace, [step.target], f"{field}.target", number)
+        elif step.kind == "run":
+            experiment_exists(step.experiment, f"{field}.experiment", number)
+        elif step.kind == "compare":
+            for experiment_id in step.experiments:
+                experiment_exists(experiment_id, f"{field}.experiments", number)
+        variant = step.extra.get("variant")
+        if variant and step.kind in ("reveal", "errata"):
+            # the example the variant applies to: the step's trace, or its figure's source
+            base = step.trace.split("@")[0]
+            figure = next((f for f in lesson.figures if f.id == step.figure), None)
+            if not base and figure is not None:
+                base = parse_computed(figure.computed)[1].split("@")[0]
+            trace_has(f"{base}@{variant}", [], f"{field}.variant", number)
+    return errors

@@ -1,0 +1,1 @@
+"""The Textual tutor: a lesson picker and lesson screens that show what the engine traced."""

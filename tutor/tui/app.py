@@ -1,0 +1,121 @@
+"""The tutor's Textual app: a lesson picker, lesson screens, help, commands and themes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tutor.atomic import write_text_atomic
+from tutor.tui import data
+from tutor.tui.commands import THEMES, tutor_commands
+from tutor.tui.progress_store import ProgressStore
+from tutor.tui.screens.picker import PickerScreen
+
+
+class TutorApp(App):
+    """Step through lessons, predict values, watch networks learn."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "backprop-tutor"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        lessons_dirs: list[Path] | None = None,
+        data_dir: Path | None = None,
+        builtin_lessons: bool = True,
+        start_lesson: str | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.cursor_blink = cursor_blink  # Inputs read it on mount; tests turn it off
+        from tutor.paths import data_dir as default_data_dir
+
+        folders = [str(d) for d in lessons_dirs or []]
+        self.lessons_source = ", ".join(
+            (["the built-in lessons"] if builtin_lessons else []) + folders
+        )
+        self.lessons, self.load_errors = data.load_lessons(lessons_dirs, builtin_lessons)
+        self.store = ProgressStore(Path(data_dir) if data_dir else default_data_dir())
+        self.start_lesson = start_lesson
+        theme = self.store.settings().get("theme")
+        self.theme = theme if theme in THEMES.values() else THEMES["dark"]
+
+    def on_mount(self) -> None:
+        """The picker first; straight into a lesson if one was asked for."""
+        self.push_screen(PickerScreen())
+        if self.start_lesson:
+            self.open_lesson(self.start_lesson)
+
+    def open_lesson(self, lesson_id: str | None) -> None:
+        """Open the lesson `lesson_id` at its saved position (replacing an open lesson)."""
+        from tutor.tui.screens.lesson import LessonScreen
+
+        lesson = next((x for x in self.lessons if x.id == lesson_id), None)
+        if lesson is None:
+            self.notify(f"No lesson {lesson_id!r}.", severity="error")
+            return
+        while isinstance(self.screen, LessonScreen) or self.screen.is_modal:
+            self.pop_screen()
+        self.store.save_settings(last_lesson=lesson.id)
+        self.push_screen(LessonScreen(lesson, self.store.load(lesson.id)))
+        for notice in self.store.take_notices():
+            self.notify(notice, severity="warning", timeout=8)
+
+    # -- export ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def export_name(spec: str, ext: str) -> str:
+        """`mazur@updated-weights` → `mazur_updated-weights-trace.txt`."""
+        return f"{spec.replace('@', '_')}-trace.{ext}"
+
+    def export_trace(self, spec: str, fmt: str) -> Path | None:
+        """Export `spec` as `fmt` to the current folder (the data folder if that fails)."""
+        try:
+            text = data.export_trace(spec, fmt)
+        except data.DataError as error:
+            self.notify(str(error), severity="error")
+            return None
+        name = self.export_name(spec, data.EXPORT_FORMATS[fmt])
+        for folder in (Path.cwd(), self.store.folder):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                write_text_atomic(folder / name, text)
+            except OSError:
+                continue
+            path = (folder / name).resolve()
+            self.notify(f"Exported {spec} as {fmt} to {path}", title="Export")
+            return path
+        self.notify(f"Could not write {name} here or in {self.store.folder}", severity="error")
+        return None
+
+    # -- themes, help, commands ----------------------------------------------------------------
+
+    def set_theme(self, theme: str) -> None:
+        """Switch theme and remember it."""
+        self.theme = theme
+        self.store.save_settings(theme=theme)
+
+    def action_toggle_theme(self) -> None:
+        """Dark ↔ light."""
+        dark = self.theme == THEMES["dark"]
+        self.set_theme(THEMES["light"] if dark else THEMES["dark"])
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from tutor.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then the tutor's."""
+        yield from super().get_system_commands(screen)
+        yield from tutor_commands(self, screen)

@@ -1,0 +1,198 @@
+"""The TUI's one door to lessons, traces, exports, derivations and experiments.
+
+Every call from the TUI into the rest of the tutor goes through this module, so
+the screens compute nothing and a missing piece (a branch not merged yet)
+degrades to a clear message here instead of a crash there.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from tutor.lessons.model import Figure, Lesson
+
+EXPORT_FORMATS = {"text": "txt", "json": "json", "csv": "csv", "md": "md", "tex": "tex"}  # → suffix
+
+
+class DataError(Exception):
+    """Something the TUI asked for is not available; the message says what and why."""
+
+
+def _optional(module: str):
+    """The module if it exists (another branch may not be merged yet), else None."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name and module.startswith(error.name):
+            return None
+        raise
+
+
+# -- lessons ---------------------------------------------------------------------------------
+
+
+def load_lessons(
+    directories: list[Path] | None = None, builtin: bool = True
+) -> tuple[list[Lesson], list[str]]:
+    """The lessons (built-in ones, then those of `directories`) in order, and readable errors."""
+    loader = _optional("tutor.lessons.loader")
+    if loader is None:
+        return [], ["lessons unavailable (tutor.lessons.loader is not installed)"]
+    folders = loader.default_dirs(directories) if builtin else list(directories or [])
+    result = loader.load_lessons(folders)
+    return list(result.lessons), [str(e) for e in result.errors]
+
+
+# -- traces ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def trace_for(spec: str):
+    """The Trace of `spec` ("mazur" or "mazur@updated-weights"); DataError if unknown."""
+    from tutor.engine.variants import trace_reference
+
+    try:
+        return trace_reference(spec)
+    except (KeyError, ValueError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+
+
+def variant_note(spec: str) -> str:
+    """Why the variant in `spec` differs from the exact computation ("" for none)."""
+    from tutor.engine.variants import get_variant, parse_reference
+
+    _, variant = parse_reference(spec)
+    try:
+        return get_variant(variant).note if variant else ""
+    except KeyError:
+        return ""
+
+
+def variant_trace(spec: str):
+    """The 'updated weights' variant of `spec`'s example (for mistake hints), or None."""
+    base = spec.partition("@")[0]
+    try:
+        return trace_for(f"{base}@updated-weights")
+    except DataError:
+        return None
+
+
+def export_trace(spec: str, fmt: str, precision: int = 9) -> str:
+    """The trace `spec` exported as `fmt` by the CLI's exporters."""
+    if fmt not in EXPORT_FORMATS:
+        raise DataError(f"unknown format {fmt!r}; known: {', '.join(EXPORT_FORMATS)}")
+    export = _optional("tutor.export")
+    if export is None:
+        raise DataError("export unavailable (tutor.export is not installed)")
+    return export.export(trace_for(spec), fmt, precision=precision)
+
+
+# -- symbolic (slow: SymPy; the TUI calls these from a thread worker) ------------------------
+
+
+def derivation(spec: str, target: str) -> list[tuple[str, str, float | None]]:
+    """(caption, Unicode formula, value) per line of the derivation of `target` in `spec`."""
+    symbolic = _optional("tutor.symbolic")
+    if symbolic is None or not hasattr(symbolic, "derive"):
+        raise DataError("symbolic derivations unavailable (tutor.symbolic is not installed)")
+    try:
+        result = symbolic.derive(spec or None, target)
+    except (KeyError, ValueError, TypeError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+    return [(step.caption, step.unicode, step.value) for step in result.steps]
+
+
+@lru_cache(maxsize=8)
+def symbolic_formulas(spec: str) -> dict[str, str]:
+    """Trace name → SymPy's one-line Unicode formula for it; {} when unavailable."""
+    symbolic = _optional("tutor.symbolic")
+    if symbolic is None or not spec or not hasattr(symbolic, "symbolic_forms"):
+        return {}
+    try:
+        forms = symbolic.symbolic_forms(spec)
+    except (KeyError, ValueError, TypeError):
+        return {}
+    return {name: pair[0] for name, pair in forms.items()}
+
+
+# -- experiments -----------------------------------------------------------------------------
+
+
+def experiment_title(experiment_id: str) -> str:
+    """The title of an experiment, or a readable stand-in if it is unknown."""
+    from tutor.experiments.registry import get_experiment
+
+    try:
+        return get_experiment(experiment_id).title
+    except KeyError:
+        return f"{experiment_id} (not available)"
+
+
+def run_experiment(experiment_id: str, progress: Callable | None = None) -> dict[str, Any]:
+    """Run an experiment (cached per process); Cancelled propagates, unknown ids → DataError."""
+    from tutor.experiments.registry import get_experiment
+    from tutor.experiments.registry import run_experiment as run
+
+    try:
+        get_experiment(experiment_id)
+    except KeyError as error:
+        raise DataError(error.args[0]) from None
+    return run(experiment_id, progress)
+
+
+def cancelled_error() -> type[Exception]:
+    """The exception an experiment raises when its progress callback asks it to stop."""
+    from tutor.experiments.registry import Cancelled
+
+    return Cancelled
+
+
+# -- figures and answers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A published figure beside what the tutor computes for it."""
+
+    figure: Figure
+    computed: float | None
+    verdict: str  # agrees | erratum, explained | DISAGREES | STALE ERRATUM | ERROR
+    detail: str  # the erratum, or why the computation failed
+
+
+def figure_view(lesson: Lesson, figure_id: str) -> FigureView:
+    """The figure `figure_id` of `lesson`, computed and judged (may run an experiment: slow)."""
+    figure = next((f for f in lesson.figures if f.id == figure_id), None)
+    if figure is None:
+        raise DataError(f"lesson {lesson.id!r} has no figure {figure_id!r}")
+    figures = _optional("tutor.lessons.figures")
+    if figures is None:
+        return FigureView(figure, None, "ERROR", "figure checks unavailable")
+    check = figures.check_figure(lesson, figure)
+    return FigureView(figure, check.computed, check.verdict, check.detail)
+
+
+def parse_answer(text: str) -> float:
+    """The typed answer as a number; ValueError with a readable message otherwise."""
+    from tutor.lessons.answers import parse_number
+
+    return parse_number(text)
+
+
+def is_correct(answer: float, expected: float, tolerance: float) -> bool:
+    """Grade an answer with the lesson's absolute tolerance."""
+    from tutor.lessons.answers import is_correct as check
+
+    return check(answer, expected, tolerance)
+
+
+def diagnose(spec: str, name: str, answer: float, tolerance: float):
+    """The usual mistake that gives `answer` for `name` (a Mistake with a hint), or None."""
+    from tutor.lessons.mistakes import diagnose as find
+
+    return find(trace_for(spec), name, answer, tolerance, variant_trace(spec))

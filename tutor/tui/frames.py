@@ -1,0 +1,79 @@
+"""A lesson as a sequence of frames: one per revealed value, one per other step.
+
+A reveal step shows its values one at a time, so it expands into one frame per
+value; every other step is one frame. Each frame knows which trace is in effect
+and how far into that trace the student has seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tutor.lessons.model import Lesson, Step
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One screenful of a lesson."""
+
+    step_index: int
+    value_index: int  # position within a reveal step (0 otherwise)
+    value_count: int  # values in that reveal step (1 otherwise)
+    step: Step
+    trace: str  # trace spec in effect ("" when the lesson has none yet)
+    name: str  # the value computed or predicted in this frame ("" otherwise)
+    phase: str  # the phase of `name`, else the step's kind
+    upto: int  # trace index of the last value already shown (-1: only the givens)
+
+
+def _first_trace(lesson: Lesson) -> str:
+    return next((s.trace for s in lesson.steps if s.trace), "")
+
+
+def build_frames(
+    lesson: Lesson, get_trace: Callable[[str], object]
+) -> tuple[list[Frame], list[str]]:
+    """The frames of `lesson`, and readable problems (a trace or name that does not exist)."""
+    frames: list[Frame] = []
+    problems: list[str] = []
+    current = _first_trace(lesson)
+    seen: dict[str, int] = {}
+    for k, step in enumerate(lesson.steps):
+        if step.trace:
+            current = step.trace
+        trace = None
+        if current:
+            try:
+                trace = get_trace(current)
+            except Exception as error:  # a missing example must not stop the lesson
+                problems.append(f"step {k + 1}: {error}")
+        order = {v.name: i for i, v in enumerate(trace)} if trace is not None else {}
+        upto = seen.get(current, -1)
+        if step.kind == "reveal" and trace is not None:
+            names = [n for n in step.names if n in order]
+            if not step.names:
+                # A whole phase: skip what an earlier step already showed.
+                phase = [v.name for v in trace if v.phase == step.phase]
+                names = [n for n in phase if order[n] > upto] or phase
+            if step.phase == "given" and names:
+                # Given values are not computed: one frame shows them all.
+                upto = max(upto, *(order[n] for n in names))
+                frames.append(Frame(k, 0, 1, step, current, "", "given", upto))
+                seen[current] = upto
+                continue
+            for j, name in enumerate(names):
+                upto = max(upto, order[name])
+                frames.append(Frame(k, j, len(names), step, current, name, trace[name].phase, upto))
+            seen[current] = upto
+            if names:
+                continue
+        name = step.target if step.kind == "predict" and step.target in order else ""
+        if step.kind == "predict" and not name:
+            problems.append(f"step {k + 1}: no value {step.target!r} to predict")
+        phase = trace[name].phase if name else step.kind
+        visible = max(upto, order[name] - 1) if name else upto
+        frames.append(Frame(k, 0, 1, step, current, name, phase, visible))
+        if name:
+            seen[current] = max(upto, order[name])
+    return frames, problems

@@ -1,0 +1,42 @@
+"""Every key of the tutor, in one list that the help screen shows."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+KEYS: list[tuple[str, str, str]] = [
+    ("Everywhere", "? / F1", "this help"),
+    ("Everywhere", "ctrl+p", "command palette: open a lesson, go to a step, export, theme"),
+    ("Everywhere", "ctrl+t", "switch between the dark and the light theme"),
+    ("Everywhere", "ctrl+q", "quit (progress is saved)"),
+    ("Lesson list", "↑ / ↓", "choose a lesson"),
+    ("Lesson list", "Enter", "open it (the first line resumes where you stopped)"),
+    ("Lesson", "→  n  space", "next value or step"),
+    ("Lesson", "←  p", "previous value or step"),
+    ("Lesson", "Home / End", "first / last step"),
+    ("Lesson", "f  e  b  u", "jump to the forward, error, backward or update phase"),
+    ("Lesson", "g", "go to a step (its number) or a value (its name, e.g. out_h1)"),
+    ("Lesson", "v", "toggle the variant (e.g. original vs updated weights) on errata steps"),
+    ("Lesson", "q / Esc", "back to the lesson list"),
+    ("Predict", "type, Enter", "check your answer (a number: 0.5933, 5.933e-1, .59327)"),
+    ("Predict", "Esc", "leave the answer box, then step with ← →"),
+    ("Predict", "Enter", "back into the answer box"),
+    ("Lesson", "PgUp / PgDn", "scroll the step text or the run results"),
+    ("Quiz", "↑ ↓ Enter", "choose an answer; every option's explanation is shown"),
+    ("Run", "r / Enter", "start the training run"),
+    ("Run", "Esc", "cancel a run that is going"),
+]
+
+
+def render_keys() -> Table:
+    """The key table, grouped by where the keys work."""
+    table = Table(box=None, padding=(0, 2), show_header=False)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()
+    last = ""
+    for where, keys, what in KEYS:
+        table.add_row(Text(where if where != last else "", style="bold"), Text(keys, "bold"), what)
+        last = where
+    return table

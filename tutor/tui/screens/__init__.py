@@ -1,0 +1,1 @@
+"""Screens of the tutor: lesson picker, lesson, help and small prompts."""

@@ -1,0 +1,695 @@
+"""The lesson screen: the network, the current step, and the phase's values so far."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tutor.engine.trace import PHASES, format_number
+from tutor.lessons.model import Lesson
+from tutor.tui import data
+from tutor.tui.frames import Frame, build_frames
+from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
+from tutor.tui.progress_store import LessonProgress
+from tutor.tui.widgets.network_view import NetworkView
+from tutor.tui.widgets.run_panel import RunPanel
+from tutor.tui.widgets.step_view import (
+    StepView,
+    render_derivation,
+    render_formula_only,
+    render_work,
+)
+from tutor.tui.widgets.values_table import ValuesTable
+
+MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says so
+RUN_KINDS = ("run", "compare")
+
+
+class LessonScreen(Screen):
+    """Steps through one lesson; every number shown comes from `tutor.tui.data`."""
+
+    AUTO_FOCUS = ""  # the step keys belong to the screen unless an answer is being typed
+
+    BINDINGS = [
+        Binding("right,n,space", "next", "Next", key_display="→"),
+        Binding("left,p", "previous", "Back", key_display="←"),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("f", "phase('forward')", "Forward", show=False),
+        Binding("e", "phase('error')", "Error", show=False),
+        Binding("b", "phase('backward')", "Backward", show=False),
+        Binding("u", "phase('update')", "Update", show=False),
+        Binding("g", "goto", "Go to"),
+        Binding("v", "toggle_variant", "Variant", show=False),
+        Binding("r,enter", "run", "Run", show=False),
+        Binding("pagedown", "scroll_step(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_step(-1)", "Scroll up", show=False),
+        Binding("escape", "escape", "Back", show=False, priority=True),
+        Binding("q", "back", "Lessons"),
+    ]
+
+    def __init__(self, lesson: Lesson, progress: LessonProgress) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.progress = progress
+        self.frames, self.problems = build_frames(lesson, data.trace_for)
+        self.index = 0
+        self.variant_on = False
+        self._run_token = 0
+        self._run_active = False
+        self._run_cancel = threading.Event()
+        self._last_step = -1
+        self._save_timer = None
+        self._computed: dict[str, object] = {}  # key → value, or DataError
+        self._pending: set[str] = set()
+        self._forward = True  # arriving at a predict step going forward focuses its answer box
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Network on top; step and values side by side below; the run area for runs."""
+        yield Static("", id="position")
+        yield Static("", id="too-small")
+        with Vertical(id="main"):
+            yield NetworkView(id="network")
+            with Horizontal(id="lower"):
+                yield StepView(id="step")
+                with VerticalScroll(id="values-pane", can_focus=False):
+                    yield ValuesTable(id="values")
+            yield RunPanel(id="run")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Go to the saved position and draw."""
+        self.title = self.lesson.title
+        step, value = self.progress.position
+        self.index = self._frame_of(step, value)
+        self._check_size(self.size.width, self.size.height)
+        self.show_frame()
+        base = next((f.trace.partition("@")[0] for f in self.frames if f.trace), "")
+        if base:  # SymPy's formulas, in the background: they cost a second the first time
+            self.computed(f"forms:{base}", data.symbolic_formulas, base)
+        for problem in self.problems:
+            self.notify(problem, title="Lesson problem", severity="warning", timeout=8)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Show a 'too small' message instead of a broken layout."""
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        self.set_class(small, "-too-small")
+        if small:
+            need = f"{MIN_SIZE[0]}×{MIN_SIZE[1]}"
+            self.query_one("#too-small", Static).update(
+                f"Terminal too small ({width}×{height}).\nThe lesson needs at least {need}; "
+                "80×24 or more is best.\nEnlarge the window, or press q."
+            )
+
+    # -- frames -------------------------------------------------------------------------------
+
+    @property
+    def frame(self) -> Frame | None:
+        """The frame on screen (None for a lesson without steps)."""
+        return self.frames[self.index] if self.frames else None
+
+    def _frame_of(self, step: int, value: int = 0) -> int:
+        """Index of the frame of lesson step `step` (0-based), value `value` within it."""
+        best = 0
+        for i, f in enumerate(self.frames):
+            if f.step_index < step or (f.step_index == step and f.value_index <= value):
+                best = i
+        return best
+
+    def _trace_spec(self, frame: Frame) -> str:
+        """The trace shown: the frame's, or its variant when toggled on."""
+        variant = frame.step.extra.get("variant", "") if frame.step else ""
+        if self.variant_on and variant and frame.trace:
+            return f"{frame.trace.partition('@')[0]}@{variant}"
+        return frame.trace
+
+    def _trace(self, spec: str):
+        try:
+            return data.trace_for(spec) if spec else None
+        except data.DataError:
+            return None
+
+    def _answer(self, step_index: int) -> dict:
+        return self.progress.answers.setdefault(str(step_index), {})
+
+    def _solved(self, frame: Frame) -> bool:
+        record = self.progress.answers.get(str(frame.step_index), {})
+        return bool(record.get("correct") or record.get("revealed"))
+
+    def _visible(self, i: int, trace) -> tuple[set[str], set[str]]:
+        """(values shown, values hidden) at frame `i`."""
+        f = self.frames[i]
+        names = [v.name for v in trace]
+        visible = {v.name for v in trace if v.phase == "given"} | set(names[: f.upto + 1])
+        hidden: set[str] = set()
+        if f.step.kind == "predict" and f.name:
+            if self._solved(f):
+                visible.add(f.name)
+            else:
+                visible.discard(f.name)
+                hidden.add(f.name)
+        return visible, hidden
+
+    def go(self, index: int) -> None:
+        """Show frame `index` (clamped)."""
+        if not self.frames:
+            return
+        index = max(0, min(index, len(self.frames) - 1))
+        if index == self.index and self._last_step >= 0:
+            return
+        self._forward = index > self.index
+        self.index = index
+        self.show_frame()
+
+    def show_frame(self) -> None:
+        """Redraw everything for the current frame."""
+        f = self.frame
+        if f is None:
+            self.query_one(StepView).set_prose("This lesson has no steps.", "")
+            return
+        if self._run_active and f.step.kind not in RUN_KINDS:
+            self.cancel_run()
+        new_step = f.step_index != self._last_step
+        if new_step:
+            self.variant_on = False
+            self.remove_class("-compare")
+        spec = self._trace_spec(f)
+        trace = self._trace(spec)
+        self._show_position(f)
+        self.set_class(f.step.kind in RUN_KINDS, "-run")
+        self.set_class(trace is None, "-no-trace")
+        if trace is not None:
+            self._show_trace(f, trace)
+        self._show_step(f, trace, new_step)
+        if f.value_index == f.value_count - 1 and f.step.kind in ("prose", "reveal", "derive"):
+            self.progress.completed.add(f.step_index)
+        if f.step.kind == "errata":
+            self.progress.completed.add(f.step_index)
+        self.progress.position = [f.step_index, f.value_index]
+        self._last_step = f.step_index
+        self._schedule_save()
+
+    def _show_position(self, f: Frame) -> None:
+        """`step k of n · value j of m · phase` under the header."""
+        parts = [f"step {f.step_index + 1} of {len(self.lesson.steps)}"]
+        if f.value_count > 1:
+            parts.append(f"value {f.value_index + 1} of {f.value_count}")
+        parts.append(f.phase)
+        if f.step_index in self.progress.completed:
+            parts.append("✓")
+        if self.variant_on:
+            parts.append(f"variant: {f.step.extra.get('variant')}")
+        self.sub_title = " · ".join(parts)
+        self.query_one("#position", Static).update(
+            Text.assemble((self.lesson.title, "bold"), "  ", (self.sub_title, ""))
+        )
+
+    def _show_trace(self, f: Frame, trace) -> None:
+        """The network and the values table for frame `f`."""
+        visible, hidden = self._visible(self.index, trace)
+        previous = set()
+        if self.index > 0 and self.frames[self.index - 1].trace == f.trace:
+            previous, _ = self._visible(self.index - 1, trace)
+        current = f.name
+        self.query_one(NetworkView).show(trace, visible, current, hidden)
+        phase = f.phase if f.phase in PHASES else ""
+        if not phase:
+            shown = [v for v in trace if v.name in visible and v.phase != "given"]
+            phase = shown[-1].phase if shown else "given"
+        names = [
+            v.name for v in trace if v.phase == phase and (v.name in visible or v.name in hidden)
+        ]
+        table = self.query_one(ValuesTable)
+        base = self._trace(f.trace)
+        if self.variant_on and base is not None and base is not trace:
+            all_names = [v.name for v in base if v.name in visible or v.phase == "given"]
+            table.compare(
+                base, trace, "original", f.step.extra.get("variant", "variant"), all_names
+            )
+        else:
+            table.show(trace, names, visible - previous, current, hidden, f"{phase} values")
+        # The newest value is the last row: keep it in sight.
+        self.query_one("#values-pane").scroll_end(animate=False, immediate=True)
+
+    # -- the step pane --------------------------------------------------------------------------
+
+    def _show_step(self, f: Frame, trace, new_step: bool) -> None:
+        view = self.query_one(StepView)
+        step = f.step
+        title = step.title or step.kind.capitalize()
+        if new_step:
+            view.set_prose(title, step.text)
+        view.set_part("feedback", None)
+        self.set_focus(None)
+        answer = view.query_one("#answer", Input)
+        quiz = view.query_one("#quiz", OptionList)
+        answer.display = False
+        quiz.display = False
+        view.set_work()
+        kind = step.kind
+        if kind == "reveal" and trace is not None and f.name:
+            view.set_work(render_work(trace, f.name, self._sympy_formula(f)))
+        elif kind == "predict":
+            self._show_predict(f, trace, view, answer)
+        elif kind == "quiz":
+            self._show_quiz(f, view, quiz, new_step)
+        elif kind in ("derive", "errata"):
+            self._show_slow_work(f)
+        elif kind in RUN_KINDS:
+            if new_step and not self._run_active:
+                ids = self._experiments(step)
+                titles = ", ".join(data.experiment_title(i) for i in ids)
+                panel = self.query_one(RunPanel)
+                panel.set_prose(title, step.text)
+                panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                panel.scroll_home(animate=False)
+        if new_step:
+            view.scroll_home(animate=False)
+
+    def _sympy_formula(self, f: Frame) -> str | None:
+        """SymPy's Unicode formula for the frame's value, once computed."""
+        forms = self._computed.get(f"forms:{f.trace.partition('@')[0]}")
+        return forms.get(f.name) if isinstance(forms, dict) else None
+
+    def _show_slow_work(self, f: Frame) -> None:
+        """A derivation or a figure check: computed in a thread, shown when ready."""
+        view = self.query_one(StepView)
+        if f.step.kind == "derive":
+            key = f"derive:{f.trace}:{f.step.target}"
+            result = self.computed(key, data.derivation, f.trace, f.step.target)
+            render = render_derivation
+        else:
+            key = f"figure:{self.lesson.id}:{f.step.figure}"
+            result = self.computed(key, data.figure_view, self.lesson, f.step.figure)
+            render = self._render_figure
+        if result is None:
+            view.set_work(Text("Computing…", style="italic"))
+        elif isinstance(result, data.DataError):
+            view.set_work(Text(str(result), style="italic"))
+        else:
+            view.set_work(render(result))
+
+    def computed(self, key: str, func, *args):
+        """The value of `key` if ready; else None, and `func(*args)` starts in a thread."""
+        if key in self._computed:
+            return self._computed[key]
+        if key not in self._pending:
+            self._pending.add(key)
+            self._compute(key, func, args)
+        return None
+
+    @work(thread=True, group="compute", exit_on_error=False)
+    def _compute(self, key: str, func, args) -> None:
+        """Compute a slow value off the UI thread; report it by a message."""
+        try:
+            value, error = func(*args), ""
+        except data.DataError as problem:
+            value, error = None, str(problem)
+        except Exception as problem:  # a failing derivation must not take the TUI down
+            value, error = None, f"{type(problem).__name__}: {problem}"
+        self.post_message(Computed(key, value, error))
+
+    def on_computed(self, message: Computed) -> None:
+        """Keep a slow value and redraw the step if it shows it."""
+        self._pending.discard(message.key)
+        self._computed[message.key] = (
+            data.DataError(message.error) if message.error else message.value
+        )
+        f = self.frame
+        if f is None:
+            return
+        if f.step.kind in ("derive", "errata"):
+            self._show_slow_work(f)
+        elif f.step.kind == "reveal" and message.key.startswith("forms:"):
+            trace = self._trace(self._trace_spec(f))
+            if trace is not None and f.name:
+                self.query_one(StepView).set_work(
+                    render_work(trace, f.name, self._sympy_formula(f))
+                )
+
+    def _show_predict(self, f: Frame, trace, view: StepView, answer: Input) -> None:
+        if trace is None or not f.name:
+            view.set_work(Text("This step's value is not available.", style="italic"))
+            return
+        record = self.progress.answers.get(str(f.step_index), {})
+        if self._solved(f):
+            verdict = "✓ Correct." if record.get("correct") else "The worked answer:"
+            view.set_work(Text(verdict, style="bold"), render_work(trace, f.name))
+            self.set_focus(None)
+            return
+        self._show_tries(f, trace, view)
+        answer.display = True
+        answer.value = ""
+        if self._forward:
+            answer.focus()
+        self.call_after_refresh(view.scroll_end, animate=False)
+
+    def _show_tries(self, f: Frame, trace, view: StepView) -> None:
+        """The formula to use and how many tries are left."""
+        left = f.step.tries - int(self.progress.answers.get(str(f.step_index), {}).get("tries", 0))
+        view.set_work(
+            render_formula_only(trace, f.name),
+            Text(
+                f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left; "
+                "Esc leaves the box).",
+                "italic",
+            ),
+        )
+
+    def _show_quiz(self, f: Frame, view: StepView, quiz: OptionList, new_step: bool) -> None:
+        quiz.display = True
+        if new_step or quiz.option_count != len(f.step.options):
+            quiz.clear_options()
+            quiz.add_options([Option(o.text, id=str(i)) for i, o in enumerate(f.step.options)])
+            quiz.highlighted = 0
+        record = self.progress.answers.get(str(f.step_index))
+        if record and "choice" in record:
+            view.set_part("feedback", self._render_explanations(f, int(record["choice"])))
+        quiz.focus()
+
+    def _render_explanations(self, f: Frame, choice: int) -> Table:
+        table = Table(box=None, padding=(0, 1), show_header=False)
+        table.add_column(no_wrap=True)
+        table.add_column()
+        for i, option in enumerate(f.step.options):
+            mark = "✓" if option.correct else "✗"
+            style = "bold green" if option.correct else "red"
+            chosen = " ← your answer" if i == choice else ""
+            table.add_row(Text(mark, style=style), Text.assemble((option.text, "bold"), chosen))
+            table.add_row("", Text(option.explanation, style="italic"))
+        return table
+
+    def _render_figure(self, view) -> Group:
+        """Published beside computed, the verdict, then the erratum."""
+        table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
+        table.add_column("published")
+        table.add_column("computed")
+        table.add_column("")
+        computed = format_number(view.computed, 9) if view.computed is not None else "—"
+        style = "bold green" if view.verdict == "agrees" else "bold red"
+        table.add_row(view.figure.published, computed, Text(view.verdict, style=style))
+        parts = [table, Text(view.detail or view.figure.source, style="italic")]
+        if self.frame is not None and self.frame.step.extra.get("variant"):
+            parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
+        return Group(*parts)
+
+    # -- answers ----------------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Grade a predicted value."""
+        event.stop()
+        f = self.frame
+        if f is None or f.step.kind != "predict" or not f.name:
+            return
+        view = self.query_one(StepView)
+        try:
+            value = data.parse_answer(event.value)
+        except ValueError as error:
+            view.set_part("feedback", Text(str(error), style="bold yellow"))
+            return
+        trace = self._trace(f.trace)
+        expected = trace.value(f.name)
+        record = self._answer(f.step_index)
+        record["tries"] = int(record.get("tries", 0)) + 1
+        record["answer"] = event.value.strip()
+        if data.is_correct(value, expected, f.step.tolerance):
+            record["correct"] = True
+            self.progress.completed.add(f.step_index)
+            self._save_now()
+            self.show_frame()
+            self.query_one(StepView).set_part(
+                "feedback", Text(f"✓ {format_number(value, 9)} is right.", style="bold green")
+            )
+            return
+        tries = record["tries"]
+        if tries >= f.step.tries:
+            record["revealed"] = True
+            self.progress.completed.add(f.step_index)
+            self._save_now()
+            self.show_frame()
+            self.query_one(StepView).set_part(
+                "feedback",
+                Text(f"✗ {event.value.strip()} is not it; see the worked answer.", "red"),
+            )
+            return
+        self._save_now()
+        mistake = data.diagnose(f.trace, f.name, value, f.step.tolerance)
+        if mistake is not None:
+            hint = mistake.hint
+        elif f.step.hints:
+            hint = f.step.hints[min(tries, len(f.step.hints)) - 1]
+        else:
+            hint = f"Recompute {f.name} from the formula, with the values marked in the network."
+        left = f.step.tries - tries
+        self._show_tries(f, trace, view)
+        view.set_part(
+            "feedback",
+            Text.assemble(
+                (f"✗ {event.value.strip()} is not right. ", "bold red"),
+                hint,
+                (f"  ({left} {'try' if left == 1 else 'tries'} left)", "dim"),
+            ),
+        )
+        event.input.value = ""
+        view.scroll_end(animate=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Grade a quiz answer and show every option's explanation."""
+        event.stop()
+        f = self.frame
+        if f is None or f.step.kind != "quiz":
+            return
+        choice = int(event.option.id or 0)
+        record = self._answer(f.step_index)
+        record["choice"] = choice
+        record["correct"] = bool(f.step.options[choice].correct)
+        self.progress.completed.add(f.step_index)
+        self._save_now()
+        self.query_one(StepView).set_part("feedback", self._render_explanations(f, choice))
+        self._show_position(f)
+
+    # -- runs -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _experiments(step) -> tuple[str, ...]:
+        return tuple(step.experiments) if step.kind == "compare" else (step.experiment,)
+
+    def action_run(self) -> None:
+        """Start the run of a run or compare step (on a predict step: to the answer box)."""
+        f = self.frame
+        if f is not None and f.step.kind == "predict" and not self._solved(f):
+            self.query_one("#answer", Input).focus()
+            return
+        if f is None or f.step.kind not in RUN_KINDS or self._run_active:
+            return
+        self._run_token += 1
+        self._run_active = True
+        self._run_cancel.clear()
+        panel = self.query_one(RunPanel)
+        panel.reset("Running…  Esc cancels.")
+        panel.scroll_to_widget(panel.query_one("#run-status"), animate=False, top=True)
+        self.run_worker_thread(self._experiments(f.step), self._run_token)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="run")
+    def run_worker_thread(self, ids: tuple[str, ...], token: int) -> None:
+        """Run the experiments in a thread; report only by posting messages."""
+        worker = get_current_worker()
+        cancelled = data.cancelled_error()
+        results = []
+        for index, experiment_id in enumerate(ids):
+            points: list[tuple[float, float]] = []
+            last = [0.0]
+
+            def progress(done, total, loss=None, index=index, points=points, last=last):
+                if worker.is_cancelled or self._run_cancel.is_set():
+                    return False
+                if loss is not None:
+                    points.append((float(done), float(loss)))
+                now = time.monotonic()
+                if now - last[0] >= 0.05 or done >= total:
+                    last[0] = now
+                    self.post_message(RunProgress(token, index, done, total, tuple(points)))
+                return None
+
+            try:
+                results.append((experiment_id, data.run_experiment(experiment_id, progress)))
+            except cancelled:
+                self.post_message(RunStopped(token, "Run cancelled.", True))
+                return
+            except data.DataError as error:
+                self.post_message(RunStopped(token, f"Cannot run: {error}", False))
+                return
+            except Exception as error:  # a failing experiment must not take the TUI down
+                self.post_message(RunStopped(token, f"The run failed: {error!r}", False))
+                return
+        self.post_message(RunFinished(token, tuple(results)))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        """Move the bar and the live curve."""
+        if message.token != self._run_token or not self._run_active:
+            return
+        f = self.frame
+        ids = self._experiments(f.step) if f and f.step.kind in RUN_KINDS else ()
+        label = ids[message.index] if message.index < len(ids) else "loss"
+        panel = self.query_one(RunPanel)
+        panel.progress(label, message.done, message.total, message.points)
+        panel.status(f"Running {label}: {message.done}/{message.total}.  Esc cancels.")
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        """Show the results."""
+        if message.token != self._run_token:
+            return
+        self._run_active = False
+        f = self.frame
+        if f is None or f.step.kind not in RUN_KINDS:
+            return
+        panel = self.query_one(RunPanel)
+        panel.status("Done.")
+        panel.finished(list(message.results), tuple(f.step.extra.get("show", ())))
+        self.progress.completed.add(f.step_index)
+        self._show_position(f)
+        self._schedule_save()
+
+    def on_run_stopped(self, message: RunStopped) -> None:
+        """A cancelled or failed run: say so, stay responsive."""
+        if message.token != self._run_token:
+            return
+        self._run_active = False
+        if self.frame is not None and self.frame.step.kind in RUN_KINDS:
+            self.query_one(RunPanel).status(f"{message.reason}  Press r to run again.")
+        self.notify(message.reason, severity="information" if message.cancelled else "error")
+
+    def cancel_run(self) -> None:
+        """Ask the running experiment to stop (its progress callback returns False)."""
+        if self._run_active:
+            self._run_cancel.set()
+            self.workers.cancel_group(self, "run")
+
+    def on_unmount(self) -> None:
+        """Stop a run and save when the screen goes away."""
+        self._run_cancel.set()
+        self._save_now()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_scroll_step(self, direction: int) -> None:
+        """Page the step text (or the run results) up or down."""
+        pane = self.query_one(RunPanel) if self.has_class("-run") else self.query_one(StepView)
+        (pane.scroll_page_down if direction > 0 else pane.scroll_page_up)(animate=False)
+
+    def action_next(self) -> None:
+        """Next value or step."""
+        self.go(self.index + 1)
+
+    def action_previous(self) -> None:
+        """Previous value or step."""
+        self.go(self.index - 1)
+
+    def action_first(self) -> None:
+        """First step."""
+        self.go(0)
+
+    def action_last(self) -> None:
+        """Last step."""
+        self.go(len(self.frames) - 1)
+
+    def action_phase(self, phase: str) -> None:
+        """Jump to the first value of `phase`."""
+        self.jump_to_phase(phase)
+
+    def jump_to_phase(self, phase: str) -> None:
+        """The first frame of `phase`."""
+        for i, f in enumerate(self.frames):
+            if f.phase == phase:
+                self.go(i)
+                return
+        self.notify(f"This lesson has no {phase} values.", severity="warning")
+
+    def jump_to(self, target: str) -> bool:
+        """Go to a step number (1-based) or the frame of a value name; False if none."""
+        if target.isdigit():
+            step = int(target) - 1
+            if 0 <= step < len(self.lesson.steps):
+                self.go(self._frame_of(step, 0))
+                return True
+            self.notify(f"No step {target}: this lesson has {len(self.lesson.steps)}.")
+            return False
+        for i, f in enumerate(self.frames):
+            if f.name == target:
+                self.go(i)
+                return True
+        self.notify(f"No step shows {target!r}.", severity="warning")
+        return False
+
+    def action_goto(self) -> None:
+        """Ask for a step or a value and go there."""
+        from tutor.tui.screens.goto import GotoScreen
+
+        def done(answer: str | None) -> None:
+            if answer:
+                self.jump_to(answer)
+
+        self.app.push_screen(GotoScreen(), done)
+
+    def action_toggle_variant(self) -> None:
+        """Show the step's variant trace (and what differs), or the original again."""
+        f = self.frame
+        if f is None or not f.step.extra.get("variant"):
+            self.notify("This step has no variant to toggle.")
+            return
+        self.variant_on = not self.variant_on
+        spec = self._trace_spec(f)
+        trace = self._trace(spec)
+        if trace is None:
+            self.variant_on = False
+            self.notify(f"The variant {spec!r} is unavailable.", severity="warning")
+            return
+        self._show_position(f)
+        self.set_class(self.variant_on, "-compare")
+        self._show_trace(f, trace)
+        if self.variant_on:
+            self.notify(data.variant_note(spec) or spec, title=f"Variant {spec}", timeout=10)
+
+    def action_escape(self) -> None:
+        """Cancel a run, else leave the answer box, else back to the lessons."""
+        if self._run_active:
+            self.cancel_run()
+            self.query_one(RunPanel).status("Cancelling…")
+        elif isinstance(self.focused, (Input, OptionList)):
+            self.set_focus(None)
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        """Back to the lesson picker."""
+        self.cancel_run()
+        self._save_now()
+        self.app.pop_screen()
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def _schedule_save(self) -> None:
+        """Save soon, once, however fast the keys come."""
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(0.5, self._save_now)
+
+    def _save_now(self) -> None:
+        self._save_timer = None
+        self.app.store.save(self.progress)

@@ -1,0 +1,83 @@
+"""The lesson picker: every lesson with its summary and progress; Enter opens one."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+RESUME = "resume"
+
+
+class PickerScreen(Screen):
+    """Lists the lessons; the first line resumes the last lesson opened."""
+
+    BINDINGS = [Binding("q", "app.quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        """Header, title, the list, load problems, footer."""
+        yield Header(show_clock=False)
+        yield Static("Choose a lesson and press Enter.  ? for help", id="picker-title")
+        yield OptionList(id="lessons")
+        yield Static("", id="picker-errors")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the list."""
+        self.refresh_list()
+
+    def on_screen_resume(self) -> None:
+        """Progress may have changed in the lesson: redraw."""
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        """One option per lesson (title, summary, progress), a resume line first."""
+        app = self.app
+        listing = self.query_one("#lessons", OptionList)
+        listing.clear_options()
+        last = app.store.settings().get("last_lesson")
+        entries: list[Option] = []
+        by_id = {lesson.id: lesson for lesson in app.lessons}
+        if last in by_id:
+            step = app.store.load(last).position[0] + 1
+            label = Text.assemble(
+                ("▶ Resume ", "bold"), (by_id[last].title, "bold"), (f"  at step {step}", "dim")
+            )
+            entries.append(Option(label, id=RESUME))
+        for lesson in app.lessons:
+            progress = app.store.load(lesson.id)
+            done = len(progress.completed & set(range(len(lesson.steps))))
+            total = len(lesson.steps)
+            mark = "✓" if total and done == total else " "
+            label = Group(
+                Text.assemble(
+                    (f"{mark} {lesson.title}", "bold"), (f"  {done}/{total} steps", "dim")
+                ),
+                Padding(Text(lesson.summary), (0, 0, 0, 4)),
+            )
+            entries.append(Option(label, id=f"lesson:{lesson.id}"))
+        listing.add_options(entries)
+        if entries:
+            listing.highlighted = 0
+        listing.focus()
+        errors = self.query_one("#picker-errors", Static)
+        problems = list(app.load_errors)
+        if not app.lessons:
+            problems.insert(0, f"No lessons found in {app.lessons_source}.")
+        errors.update(Text("\n".join(problems), style="red") if problems else "")
+        errors.display = bool(problems)
+        for notice in app.store.take_notices():
+            app.notify(notice, severity="warning", timeout=8)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Open the chosen lesson."""
+        option_id = event.option.id or ""
+        if option_id == RESUME:
+            self.app.open_lesson(self.app.store.settings().get("last_lesson"))
+        elif option_id.startswith("lesson:"):
+            self.app.open_lesson(option_id.split(":", 1)[1])

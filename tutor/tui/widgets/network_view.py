@@ -1,0 +1,148 @@
+"""The network drawn as neurons and weights, each labelled with the value shown so far."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from tutor.engine.naming import neuron_names, weight_names
+from tutor.engine.trace import format_number
+
+CURRENT = "bold reverse"
+DEPENDENCY = "bold underline"
+HIDDEN = "?"
+
+
+class NetworkView(Static):
+    """Columns of neurons with the weights into each neuron between them."""
+
+    DEFAULT_CSS = "NetworkView { height: auto; }"
+
+    def show(self, trace, visible: set[str], current: str, hidden: set[str]) -> None:
+        """Redraw for `trace`, showing `visible` values, highlighting `current` and its inputs."""
+        if trace is None or "sizes" not in trace.meta:
+            self.update(Text("No network in this lesson step.", style="italic"))
+            return
+        deps = set(trace[current].inputs) if current and current in trace else set()
+        self.update(render_network(trace, visible, current, deps, hidden))
+
+
+def _value(trace, name: str, visible, current, deps, hidden, label: str = "") -> Text:
+    """`label value` styled by its role; '?' when hidden, blank when not reached yet."""
+    text = Text(f"{label} " if label else "")
+    if name not in trace or (name not in visible and name not in hidden):
+        return Text("")
+    shown = HIDDEN if name in hidden else short(trace.value(name))
+    style = CURRENT if name == current else DEPENDENCY if name in deps else ""
+    text.append(shown, style=style)
+    return text
+
+
+_PART = re.compile(r"[ihow]\d+(?:_\d+)?|b_?[a-z]*\d+(?:_\d+)?")
+
+
+def parts_of(name: str) -> set[str]:
+    """The neurons and weights a value's name refers to: `dE_o1/dout_h1` → {o1, h1}."""
+    return set(_PART.findall(name))
+
+
+def short(x: float) -> str:
+    """A value in at most ~7 characters: 4 decimals, or 3 significant digits when tiny."""
+    if x != 0 and (abs(x) < 0.01 or abs(x) >= 1e5):
+        return f"{x:.3g}"
+    return format_number(x, 4)
+
+
+def _compact(trace, name: str, visible, mark) -> Text:
+    """A gradient in 3 significant digits (`∇0.0822`), blank until it is shown."""
+    if name not in trace or name not in visible:
+        return Text("")
+    return Text(f"∇{short(trace.value(name))}", style=mark(name))
+
+
+def render_network(trace, visible, current, deps, hidden) -> Table | Group:
+    """A Rich table: input, weights, hidden, weights, output columns; one row per neuron."""
+    sizes = list(trace.meta["sizes"])
+    neurons = neuron_names(sizes)
+    weights = weight_names(sizes)
+    table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
+    headers = ["input"]
+    for k in range(1, len(sizes)):
+        headers += ["weights", "output" if k == len(sizes) - 1 else "hidden"]
+    for h in headers:
+        table.add_column(h, no_wrap=True)
+    role = {"visible": visible, "current": current, "deps": deps, "hidden": hidden}
+
+    def val(name: str, label: str = "") -> Text:
+        return _value(trace, name, label=label, **role)
+
+    current_parts = parts_of(current) if current else set()
+    dep_parts = set().union(*(parts_of(d) for d in deps)) if deps else set()
+
+    def mark(name: str) -> str:
+        """Style of a neuron or weight label: the one being computed, one it uses, or plain."""
+        if name == current or name in current_parts:
+            return CURRENT
+        return DEPENDENCY if name in deps or name in dep_parts else "bold"
+
+    for r in range(max(sizes)):
+        row: list[Text] = []
+        for layer, size in enumerate(sizes):
+            if layer > 0:
+                lines = []
+                if r < size:
+                    for i in range(sizes[layer - 1]):
+                        w = weights[layer - 1][i][r]
+                        line = Text(f"{w} ", style=mark(w))
+                        new = f"{w}+"
+                        shown = new if new in visible else w
+                        line.append_text(val(shown) if shown in trace else Text(""))
+                        grad = _compact(trace, f"dE_total/d{w}", visible, mark)
+                        if grad.plain and new not in visible:
+                            line.append(" ")
+                            line.append_text(grad)
+                        lines.append(line)
+                row.append(Text("\n").join(lines))
+            if r >= size:
+                row.append(Text(""))
+                continue
+            n = neurons[layer][r]
+            cell = Text(n, style=mark(n) if n in trace else "bold")
+            groups = (
+                [[n]]
+                if layer == 0
+                else [
+                    [f"net_{n}"],
+                    [f"out_{n}"],
+                    [f"E_{n}"],
+                    [f"delta_{n}"],
+                ]
+            )
+            labels = {f"net_{n}": "net", f"out_{n}": "out", f"t_{n}": "t", f"E_{n}": "E"}
+            labels[f"delta_{n}"] = "δ"
+            for g, group in enumerate(groups):
+                parts = [val(name, labels.get(name, "")) for name in group]
+                parts = [p for p in parts if p.plain]
+                if not parts:
+                    continue
+                if g > 0:
+                    cell.append("\n" + " " * len(n))
+                for part in parts:
+                    cell.append(" ")
+                    cell.append_text(part)
+            row.append(cell)
+        table.add_row(*row)
+    biases = [v.name for v in trace if v.phase == "given" and v.name.startswith("b")]
+    if biases:
+        line = Text("biases ", style="dim")
+        for b in biases:
+            new = f"{b}+"
+            line.append(f"{b} ", style=mark(b))
+            line.append_text(val(new if new in visible else b))
+            line.append("  ")
+        return Group(table, line)
+    return table
