@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from decimal import Decimal
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.lessons.figures import AGREES, EXPLAINED, FigureCheck, check_figure
@@ -24,7 +25,7 @@ def computed_text(check: FigureCheck) -> str:
     """The computed value with three more decimals than printed, so a difference shows."""
     if check.computed is None:
         return "—"
-    exponent = -int(__import__("decimal").Decimal(check.published).as_tuple().exponent)
+    exponent = -int(Decimal(check.published).as_tuple().exponent)
     if "e" in check.published.lower() or abs(check.computed) >= 1e7:
         return f"{check.computed:.{check.printed_digits + 2}e}"
     return f"{check.computed:.{max(exponent, 0) + 3}f}"
