@@ -105,30 +105,25 @@ def short_source(source: str, width: int = SOURCE_WIDTH) -> str:
 def print_table(checks: list[FigureCheck]) -> None:
     """Per lesson: figure | source | published | computed | digits | verdict, aligned."""
     header = ("figure", "source", "published", "computed", "digits", "verdict")
-    rows = [
-        (
-            c.figure,
-            short_source(c.source),
-            c.published,
-            computed_text(c),
-            f"{c.digits}/{c.printed_digits}",
-            c.verdict,
-        )
-        for c in checks
-    ]
-    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
     right = {2, 3, 4}
-
-    def line(row) -> str:
-        cells = [
-            row[k].rjust(widths[k]) if k in right else row[k].ljust(widths[k]) for k in range(6)
+    lessons = list(dict.fromkeys(c.lesson for c in checks))
+    for number, lesson in enumerate(lessons):
+        rows = [
+            (
+                c.figure,
+                short_source(c.source),
+                c.published,
+                computed_text(c),
+                f"{c.digits}/{c.printed_digits}",
+                c.verdict,
+            )
+            for c in checks
+            if c.lesson == lesson
         ]
-        return "  " + "  ".join(cells).rstrip()
-
-    lesson = None
-    for check, row in zip(checks, rows):
-        if check.lesson != lesson:
-            lesson = check.lesson
-            print(("\n" if lesson != checks[0].lesson else "") + f"lesson {lesson}")
-            print(line(header))
-        print(line(row))
+        widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+        print(("\n" if number else "") + f"lesson {lesson}")
+        for row in [header, *rows]:
+            cells = [
+                row[k].rjust(widths[k]) if k in right else row[k].ljust(widths[k]) for k in range(6)
+            ]
+            print("  " + "  ".join(cells).rstrip())
