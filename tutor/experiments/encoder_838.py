@@ -232,7 +232,6 @@ def _lr_runs(activation: str, epochs: int = LR_EPOCHS) -> tuple:
     """Cell [21]: NN(layers, lr) re-draws the same Layer objects, continuing the seed-42 stream."""
     rng = np.random.RandomState()
     rng.set_state(_main_run(activation)[2])
-    build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng)  # cell [18]'s NN.__init__ draw
     runs = []
     for k, lr in enumerate(LRS):
         net = build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng)
