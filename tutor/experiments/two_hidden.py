@@ -73,6 +73,8 @@ class Run:
     log: list[tuple[int, float, float]]  # (epoch, accuracy, loss) every 100 epochs and at the stop
     nan_epoch: int | None  # first logged epoch (every 100) whose loss was NaN: ŷ hit 0 or 1
     predictions: np.ndarray  # ŷ of the last forward pass
+    network: Network | None = None  # trained, with the weights of the epoch it stopped
+    data: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -150,7 +152,10 @@ def train_report(
             nets[b].layers[k].W[...] = w[b]
         if predictions[b] is None:
             predictions[b] = yh[b].copy()
-    return [Run(ends[b], reached[b], logs[b], nan_epochs[b], predictions[b]) for b in range(count)]
+    return [
+        Run(ends[b], reached[b], logs[b], nan_epochs[b], predictions[b], nets[b], setups[b][1:])
+        for b in range(count)
+    ]
 
 
 # --- what the report prints ------------------------------------------------------------------
@@ -362,6 +367,8 @@ def _sweep_result(distribution: str, kind: str, printed: tuple, progress) -> dic
         rows.append(row)
     label = "lr" if kind == "lr" else "h1 = h2"
     result["cells_agreeing"] = agree
+    shown = next((run for run in runs if run.reached), runs[0])
+    result["boundary"] = boundary(shown.network, *shown.data)
     result["cells_total"] = len(cells)
     result["nan_cells"] = len(nan_cells)
     result["tables"] = {
@@ -503,6 +510,8 @@ def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:
             result[key] = run.epochs
             if run.nan_epoch is not None:
                 result[f"{key}_nan_epoch"] = run.nan_epoch
+    first = _CELLS[("XOR", sweep_calls("XOR", "lr", SWEEP_LR_XOR[0])[1])]  # lr 0.1, seed 0
+    boundary_xor = boundary(first.network, *first.data)
     result["tables"] = {
         "cells": {
             "columns": ["cell", "epochs to 100 %"],
@@ -510,7 +519,10 @@ def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:
             "caption": "max 50000; a '_nan_epoch' row: where that run's loss became NaN.",
         }
     }
-    result["summary"] = f"{len(result) - 1} cells of the report's four sweep tables."
+    result["boundary"] = boundary_xor
+    result["summary"] = (
+        f"{sum(len(c) for c in FIGURE_CELLS.values())} cells of the report's four sweep tables."
+    )
     return result
 
 
@@ -552,6 +564,7 @@ def two_hidden_bce_nan(progress: Progress | None = None) -> dict:
         key = f"h_{h}_seed_{seed}"
         result[f"nan_epoch_{key}"] = run.nan_epoch
         result[f"clipped_finite_{key}"] = finite
+        result["boundary"] = boundary(net, x, y)
         result[f"clipped_stop_{key}"] = stop["epoch"] if stop["accuracy"] == 1.0 else None
         rows.append(
             [
@@ -674,6 +687,8 @@ def two_hidden_chaos(progress: Progress | None = None) -> dict:
         key = f"{distribution.lower()}_lr_{lr:g}_h_{h}_seed_{seed}"
         result[f"spread_{key}"] = max(epochs) - min(epochs)
         rows.append([distribution, lr, h, seed, epochs[0], " ".join(map(str, epochs[1:]))])
+        if n == 0:
+            result["boundary"] = boundary(runs[0].network, *runs[0].data)
         check_progress(progress, n + 1, len(CHAOS_CELLS), None)
     result["tables"] = {
         "chaos": {
