@@ -359,3 +359,24 @@ def test_experiment_keys_index_into_lists_and_tables():
         experiment_value(result, "w[2]")
     with pytest.raises(KeyError, match="results: lr_0.1_n, tables, w"):
         experiment_value(result, "loss")
+
+
+def test_a_reveal_of_an_empty_phase_is_reported(tmp_path, monkeypatch):
+    from tutor.lessons import references
+
+    text = MINIMAL + '\n[[steps]]\nkind = "reveal"\ntrace = "mazur"\nphase = "update"\n'
+    lesson = load_lesson(write(tmp_path, text))
+    assert check_references(lesson) == []  # mazur's update phase has w1+ .. w8+
+
+    class NoUpdates:
+        """A trace with every name but no values in any phase."""
+
+        def __contains__(self, name):
+            return True
+
+        def phase(self, name):
+            return []
+
+    monkeypatch.setattr(references, "get_trace", lambda spec: NoUpdates())
+    problems = {e.field: e.message for e in check_references(lesson)}
+    assert "has no 'update' values" in problems["steps[4].phase"]

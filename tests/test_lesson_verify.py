@@ -109,3 +109,15 @@ def test_verify_passes_for_every_lesson():
         if c.failed
     ]
     assert failed == []
+
+
+def test_the_schema_documents_a_lesson_that_loads_and_verifies(tmp_path):
+    from tutor.lessons.loader import load_lesson
+    from tutor.paths import lessons_dir
+
+    readme = (lessons_dir() / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "50-example.toml"
+    path.write_text(example, encoding="utf-8")
+    lesson = load_lesson(path)
+    assert [c.verdict for c in check_lesson(lesson)] == [AGREES]

@@ -177,7 +177,7 @@ class Player:
         else:
             self.block(table)
         for experiment_id, title, result in results:
-            self.write(f"## {title}" if self.md else f"{title} ({experiment_id})", "")
+            self.write(f"### {title}" if self.md else f"{title} ({experiment_id})", "")
             self.emit_result(result, step.extra.get("show", ()))
 
     def play_errata(self, step: Step) -> None:

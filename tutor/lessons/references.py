@@ -143,6 +143,14 @@ def resolve_computed(ref: str, progress=None) -> float:
     return float(value)
 
 
+def _has_trace(spec: str) -> bool:
+    try:
+        get_trace(spec)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
 def check_references(lesson: Lesson) -> list[LessonError]:
     """Every trace name and experiment id the lesson refers to exists (experiments are not run)."""
     from tutor.experiments.registry import get_experiment
@@ -179,6 +187,13 @@ def check_references(lesson: Lesson) -> list[LessonError]:
         field = f"steps[{number}]"
         if step.kind == "reveal":
             trace_has(step.trace, list(step.names), f"{field}.names", number)
+            if not step.names and step.trace and _has_trace(step.trace):
+                if not get_trace(step.trace).phase(step.phase):
+                    problem(
+                        f"{field}.phase",
+                        f"the trace {step.trace!r} has no {step.phase!r} values",
+                        number,
+                    )
         elif step.kind == "predict":
             trace_has(step.trace, [step.target], f"{field}.target", number)
         elif step.kind == "derive" and step.target not in ACTIVATION_TARGETS:

@@ -52,9 +52,12 @@ def table_lines(columns: Sequence[str], rows: Sequence[Sequence[Any]], markdown=
     """A table with aligned columns (numbers right-aligned), or a Markdown pipe table."""
     text_rows = [[cell(c) for c in row] for row in rows]
     if markdown:
-        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(r) + " |" for r in text_rows]
-        return lines
+
+        def md_row(cells) -> str:
+            return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+        lines = [md_row(columns), "|" + "---|" * len(columns)]
+        return lines + [md_row(r) for r in text_rows]
     widths = [len(str(c)) for c in columns]
     for row in text_rows:
         for k, c in enumerate(row[: len(widths)]):
