@@ -10,6 +10,7 @@ from tutor.lessons.figures import (
     ERROR,
     EXPLAINED,
     STALE,
+    UNREPRODUCED,
     agreeing_digits,
     check_figure,
     check_lesson,
@@ -66,6 +67,15 @@ def test_verdicts_agree_erratum_disagree_stale_and_error():
     assert verdict("0.593269992", erratum="misprint") == STALE  # the erratum no longer holds
     assert verdict("0.5", computed="trace:mazur:no_such_value") == ERROR
     assert verdict("0.5", computed="experiment:no_such_experiment:x") == ERROR
+
+
+def test_unreproduced_is_its_own_verdict_and_can_go_stale():
+    def verdict(published):
+        figure = Figure("f", published, "src", "trace:mazur:out_h1", unreproduced="chaotic run")
+        return check_figure(_lesson(figure), figure).verdict
+
+    assert verdict("0.593269993") == UNREPRODUCED
+    assert verdict("0.593269992") == STALE
 
 
 def test_an_explicit_tolerance_is_used():

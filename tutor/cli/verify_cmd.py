@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
-from tutor.lessons.figures import AGREES, EXPLAINED, FigureCheck, check_figure
+from tutor.lessons.figures import AGREES, EXPLAINED, UNREPRODUCED, FigureCheck, check_figure
 from tutor.lessons.references import check_references, parse_computed
 from tutor.progress import progress_bar
 
@@ -79,10 +79,12 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print_table(checks)
-        counts = {v: sum(c.verdict == v for c in checks) for v in (AGREES, EXPLAINED)}
+        verdicts = (AGREES, EXPLAINED, UNREPRODUCED)
+        counts = {v: sum(c.verdict == v for c in checks) for v in verdicts}
         print(
             f"\n{len(checks)} figures in {len(lessons)} lessons: {counts[AGREES]} agree, "
-            f"{counts[EXPLAINED]} errata explained, {len(failed)} failed"
+            f"{counts[EXPLAINED]} errata explained, {counts[UNREPRODUCED]} not reproducible here "
+            f"(explained), {len(failed)} failed"
         )
         for check in failed:
             reason = check.detail or f"|computed − published| > {check.tolerance:g}"

@@ -2,7 +2,9 @@
 
 A figure agrees when |computed − published| is within its tolerance (default:
 half a unit of the last printed digit, plus 1e-12 for float noise). A figure
-with an erratum must disagree (else the erratum is stale); one without must agree.
+with an erratum (the material is wrong) or an `unreproduced` note (a run that cannot be
+recomputed to the printed digits here) must disagree, else the note is stale; any other
+figure must agree.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from tutor.lessons.references import parse_computed, resolve_computed
 
 AGREES = "agrees"
 EXPLAINED = "erratum, explained"
+UNREPRODUCED = "not reproduced, explained"
 DISAGREES = "DISAGREES"
 STALE = "STALE ERRATUM"
 ERROR = "ERROR"
@@ -133,13 +136,15 @@ def check_figure(lesson: Lesson, figure: Figure, progress=None) -> FigureCheck:
     within = abs(value - float(figure.published)) <= tolerance + SLACK
     if figure.erratum:
         verdict = STALE if within else EXPLAINED
+    elif figure.unreproduced:
+        verdict = STALE if within else UNREPRODUCED
     else:
         verdict = AGREES if within else DISAGREES
     return FigureCheck(
         computed=value,
         digits=agreeing_digits(figure.published, value),
         verdict=verdict,
-        detail=figure.erratum,
+        detail=figure.erratum or figure.unreproduced,
         **common,
     )
 

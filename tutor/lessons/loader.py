@@ -31,7 +31,7 @@ PUBLISHED = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 REVEAL_PHASES = ("given", "forward", "error", "backward", "update")
 
 TOP_KEYS = {"id", "title", "summary", "order", "sources", "figures", "steps"}
-FIGURE_KEYS = {"id", "published", "source", "computed", "erratum", "tolerance"}
+FIGURE_KEYS = {"id", "published", "source", "computed", "erratum", "tolerance", "unreproduced"}
 OPTION_KEYS = {"text", "correct", "explanation"}
 COMMON_STEP_KEYS = {"kind", "title", "text"}
 # Keys each kind accepts besides kind/title/text; `show` and `variant` go to Step.extra.
@@ -289,8 +289,23 @@ class _Validator:
                 raise self.error(f"{where}.computed", str(problem)) from None
             erratum = self.string(raw, "erratum", where, required=False, empty=True)
             tolerance = self.number(raw, "tolerance", where)
+            unreproduced = self.string(raw, "unreproduced", where, required=False, empty=True)
+            if erratum.strip() and unreproduced.strip():
+                raise self.error(
+                    f"{where}.unreproduced",
+                    "expected either an erratum (the material is wrong) or an unreproduced "
+                    "explanation (it cannot be recomputed here), not both",
+                )
             figures.append(
-                Figure(figure_id, published.strip(), source, computed, erratum.strip(), tolerance)
+                Figure(
+                    figure_id,
+                    published.strip(),
+                    source,
+                    computed,
+                    erratum.strip(),
+                    tolerance,
+                    unreproduced.strip(),
+                )
             )
         return tuple(figures)
 

@@ -20,7 +20,8 @@ class Figure:
 
     `published` keeps the printed text (its digits are its precision);
     `computed` names what computes it: `trace:EXAMPLE[@VARIANT]:NAME` or
-    `experiment:ID:KEY`. `erratum` explains why the published figure is wrong, if it is.
+    `experiment:ID:KEY`. `erratum` explains why the published figure is wrong, if it is;
+    `unreproduced` why a figure that is not wrong still cannot be reproduced here.
     """
 
     id: str
@@ -29,6 +30,9 @@ class Figure:
     computed: str
     erratum: str = ""
     tolerance: float | None = None  # absolute; default: half a unit of the last printed digit
+    # Not an error in the material: why this run cannot be reproduced to the printed digits
+    # (e.g. a chaotic run that amplifies another machine's rounding). Verdict "not reproduced".
+    unreproduced: str = ""
 
 
 @dataclass(frozen=True)

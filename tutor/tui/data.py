@@ -161,7 +161,7 @@ class FigureView:
 
     figure: Figure
     computed: float | None
-    verdict: str  # agrees | erratum, explained | DISAGREES | STALE ERRATUM | ERROR
+    verdict: str  # agrees | erratum, explained | not reproduced, explained | DISAGREES | …
     detail: str  # the erratum, or why the computation failed
 
 
