@@ -78,3 +78,32 @@ def test_every_step_of_the_lesson_plays(lesson, fast_experiments, capsys):
 def test_every_step_kind_is_used_by_some_lesson():
     kinds = {step.kind for lesson in LESSONS for step in lesson.steps}
     assert kinds == {"prose", "reveal", "derive", "predict", "quiz", "run", "compare", "errata"}
+
+
+class _Tty:
+    """A stderr that says it is a terminal."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_run_shows_a_progress_bar_on_a_terminal(monkeypatch, capsys):
+    lesson = next(lesson for lesson in LESSONS if lesson.id == "xor-221")
+    number = next(k for k, s in enumerate(lesson.steps, 1) if s.experiment == "xor_relu")
+    monkeypatch.delitem(registry._CACHE, "xor_relu", raising=False)  # run it, not the cache
+    tty = _Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    assert main(["run", "xor-221", "--step", str(number)]) == 0
+    drawn = "".join(tty.parts)
+    assert "\rxor_relu █" in drawn and "5000/5000  loss " in drawn and drawn.endswith("\n")
+    assert "█" not in capsys.readouterr().out  # the bar never mixes into the lesson text
