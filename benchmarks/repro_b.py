@@ -12,12 +12,15 @@ from tutor.experiments import two_hidden as th
 from tutor.experiments.registry import get_experiment
 
 
-def notebook_001(epochs: int) -> None:
-    """Seed 001's Layer/NN classes, cells [16]-[18], as the notebook runs them."""
-    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+def notebook_001(epochs: int, quirk: bool = True) -> tuple[list, list]:
+    """Cells [16]-[18] as written (Layer/NN classes inlined): seed 42, draws twice, online GD."""
     rs = np.random.RandomState(42)
-    W = [rs.randn(8, 3) * np.sqrt(1 / 8), rs.randn(3, 8) * np.sqrt(1 / 3)]
+    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    deriv = (lambda a: sig(a) * (1 - sig(a))) if quirk else (lambda a: a * (1 - a))
+    for _ in range(2):
+        W = [rs.randn(8, 3) * np.sqrt(1.0 / 8), rs.randn(3, 8) * np.sqrt(1.0 / 3)]
     b = [np.zeros((1, 3)), np.zeros((1, 8))]
+    history = []
     for _ in range(epochs):
         losses = []
         for x in np.eye(8):
@@ -28,13 +31,14 @@ def notebook_001(epochs: int) -> None:
             losses.append(np.sum(error**2))
             dA, grads = error, [None, None]
             for k in (1, 0):
-                dZ = dA * (sig(a[k + 1]) * (1 - sig(a[k + 1])))
-                grads[k] = (np.dot(a[k].T, dZ) / 1, np.sum(dZ, axis=0, keepdims=True) / 1)
+                dZ = dA * deriv(a[k + 1])
+                grads[k] = (np.dot(a[k].T, dZ), np.sum(dZ, axis=0, keepdims=True))
                 dA = np.dot(dZ, W[k].T)
             for k in range(2):
                 W[k] -= 0.2 * grads[k][0]
                 b[k] -= 0.2 * grads[k][1]
-        np.mean(losses)
+        history.append(np.mean(losses))
+    return history, W
 
 
 def timed(f) -> float:

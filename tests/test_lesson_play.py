@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from tutor.cli import main
@@ -80,18 +82,8 @@ def test_every_step_kind_is_used_by_some_lesson():
     assert kinds == {"prose", "reveal", "derive", "predict", "quiz", "run", "compare", "errata"}
 
 
-class _Tty:
+class _Tty(io.StringIO):
     """A stderr that says it is a terminal."""
-
-    def __init__(self):
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
     def isatty(self) -> bool:
         return True
@@ -104,6 +96,6 @@ def test_a_long_run_shows_a_progress_bar_on_a_terminal(monkeypatch, capsys):
     tty = _Tty()
     monkeypatch.setattr("sys.stderr", tty)
     assert main(["run", "xor-221", "--step", str(number)]) == 0
-    drawn = "".join(tty.parts)
+    drawn = tty.getvalue()
     assert "\rxor_relu █" in drawn and "5000/5000  loss " in drawn and drawn.endswith("\n")
     assert "█" not in capsys.readouterr().out  # the bar never mixes into the lesson text

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from benchmarks.repro_b import notebook_001
 from tutor.engine import Cache, apply_update, build, get_loss
 from tutor.experiments import encoder_838 as enc
 from tutor.experiments import two_hidden as th
@@ -44,38 +45,9 @@ def test_published_figure(fig):
 
 
 # --- seed 001 ----------------------------------------------------------------------------------
-def _notebook_001(epochs, quirk=True):
-    """Cells [16]-[18] as written (Layer/NN classes inlined): seed 42, draws twice, online GD."""
-    rs = np.random.RandomState(42)
-    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
-    deriv = (lambda a: sig(a) * (1 - sig(a))) if quirk else (lambda a: a * (1 - a))
-    for _ in range(2):
-        W = [rs.randn(8, 3) * np.sqrt(1.0 / 8), rs.randn(3, 8) * np.sqrt(1.0 / 3)]
-    b = [np.zeros((1, 3)), np.zeros((1, 8))]
-    history = []
-    for _ in range(epochs):
-        losses = []
-        for x in np.eye(8):
-            a = [x.reshape(1, 8)]
-            for k in range(2):
-                a.append(sig(np.dot(a[k], W[k]) + b[k]))
-            error = a[2] - x
-            losses.append(np.sum(error**2))
-            dA, grads = error, [None, None]
-            for k in (1, 0):
-                dZ = dA * deriv(a[k + 1])
-                grads[k] = (np.dot(a[k].T, dZ), np.sum(dZ, axis=0, keepdims=True))
-                dA = np.dot(dZ, W[k].T)
-            for k in range(2):
-                W[k] -= 0.2 * grads[k][0]
-                b[k] -= 0.2 * grads[k][1]
-        history.append(np.mean(losses))
-    return history, W
-
-
 @pytest.mark.parametrize("activation", [enc.QUIRK, enc.CORRECT])
 def test_encoder_loop_matches_notebook_code(activation):
-    history, W = _notebook_001(5, quirk=activation == enc.QUIRK)
+    history, W = notebook_001(5, quirk=activation == enc.QUIRK)
     net = enc.notebook_networks(activation, np.random.RandomState(42))
     ours = enc.train_online(net, enc.X, 0.2, 5)
     np.testing.assert_allclose(ours, history, rtol=1e-12, atol=0)

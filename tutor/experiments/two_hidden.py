@@ -435,65 +435,66 @@ def two_hidden_linear(progress: Progress | None = None) -> dict:
     return result
 
 
-@experiment(
-    "two_hidden_sweep_lr_xor",
-    "Epochs to 100 %: learning rate × seed, XOR (h = 3)",
-    f"{SOURCE}, 4.A XOR table",
-)
-def two_hidden_sweep_lr_xor(progress: Progress | None = None) -> dict:
-    """Learning rates 0.5 … 0.005, seeds 0-4."""
-    return _sweep_result("XOR", "lr", SWEEP_LR_XOR, progress)
+# The four tables of section 4: experiment id → (data, swept quantity, printed table, title, place).
+SWEEPS = {
+    "two_hidden_sweep_lr_xor": (
+        "XOR",
+        "lr",
+        SWEEP_LR_XOR,
+        "learning rate × seed, XOR (h = 3)",
+        "4.A XOR table",
+    ),
+    "two_hidden_sweep_lr_linear": (
+        "linear",
+        "lr",
+        SWEEP_LR_LINEAR,
+        "learning rate × seed, linear (h = 2)",
+        "4.A linear table",
+    ),
+    "two_hidden_sweep_units_xor": (
+        "XOR",
+        "h",
+        SWEEP_UNITS_XOR,
+        "hidden units × seed, XOR (lr 0.1)",
+        "4.B XOR table",
+    ),
+    "two_hidden_sweep_units_linear": (
+        "linear",
+        "h",
+        SWEEP_UNITS_LINEAR,
+        "hidden units × seed, linear (lr 0.1), and the BCE divide-by-zero",
+        "4.B linear table and its RuntimeWarnings",
+    ),
+}
 
 
-@experiment(
-    "two_hidden_sweep_lr_linear",
-    "Epochs to 100 %: learning rate × seed, linear (h = 2)",
-    f"{SOURCE}, 4.A linear table",
-)
-def two_hidden_sweep_lr_linear(progress: Progress | None = None) -> dict:
-    """Learning rates 0.1 … 0.001, seeds 0-4."""
-    return _sweep_result("linear", "lr", SWEEP_LR_LINEAR, progress)
+def _register_sweep(experiment_id: str, distribution: str, kind: str, printed: tuple) -> None:
+    title, place = SWEEPS[experiment_id][3:]
+
+    @experiment(experiment_id, f"Epochs to 100 %: {title}", f"{SOURCE}, {place}")
+    def sweep(progress: Progress | None = None) -> dict:
+        """One table of section 4: every cell, max 50,000 epochs, seeds 0-4."""
+        return _sweep_result(distribution, kind, printed, progress)
 
 
-@experiment(
-    "two_hidden_sweep_units_xor",
-    "Epochs to 100 %: hidden units × seed, XOR (lr 0.1)",
-    f"{SOURCE}, 4.B XOR table",
-)
-def two_hidden_sweep_units_xor(progress: Progress | None = None) -> dict:
-    """h1 = h2 in 2, 3, 5, 10, seeds 0-4."""
-    return _sweep_result("XOR", "h", SWEEP_UNITS_XOR, progress)
+for _id, (_distribution, _kind, _printed, *_) in SWEEPS.items():
+    _register_sweep(_id, _distribution, _kind, _printed)
 
 
-@experiment(
-    "two_hidden_sweep_units_linear",
-    "Epochs to 100 %: hidden units × seed, linear (lr 0.1), and the BCE divide-by-zero",
-    f"{SOURCE}, 4.B linear table and its RuntimeWarnings",
-)
-def two_hidden_sweep_units_linear(progress: Progress | None = None) -> dict:
-    """h1 = h2 in 2, 3, 5, 10, seeds 0-4; NaN cells re-run with the engine's clipped BCE."""
-    return _sweep_result("linear", "h", SWEEP_UNITS_LINEAR, progress)
-
-
-# Cells of the four tables cheap enough for `verify` (each run stops within ~10,000 epochs);
-# the full tables (about 2 minutes) are the four sweep experiments above.
+# The cells of the four tables that stop early (each run within ~10,000 epochs), for a quick
+# look; the full tables (the other cells' figures) are the four sweep experiments above.
 FIGURE_CELLS = {
     ("XOR", "lr"): [(0.1, s) for s in SEEDS] + [(0.05, 0), (0.05, 3), (0.05, 4), (0.01, 4)],
     ("XOR", "h"): [(5, s) for s in SEEDS] + [(10, s) for s in SEEDS],
     ("linear", "lr"): [(lr, s) for lr in SWEEP_LR_LINEAR[0] for s in SEEDS],
     ("linear", "h"): [(2, s) for s in SEEDS] + [(10, s) for s in SEEDS] + [(5, 3)],
 }
-TABLES = {
-    ("XOR", "lr"): SWEEP_LR_XOR,
-    ("XOR", "h"): SWEEP_UNITS_XOR,
-    ("linear", "lr"): SWEEP_LR_LINEAR,
-    ("linear", "h"): SWEEP_UNITS_LINEAR,
-}
+TABLES = {(distribution, kind): printed for distribution, kind, printed, *_ in SWEEPS.values()}
 
 
 @experiment(
     "two_hidden_sweep_figures",
-    "Epochs to 100 %: the representative cells of the four tables that the lesson verifies",
+    "Epochs to 100 %: the cells of the four tables that stop early",
     f"{SOURCE}, 4.A and 4.B tables (subset)",
 )
 def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:

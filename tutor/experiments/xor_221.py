@@ -154,6 +154,13 @@ def _prediction_table(results: dict[str, Any], printed: list[str], caption: str)
     }
 
 
+def exercise_2_run(hidden: str, progress: Progress | None) -> dict[str, Any]:
+    """The handout's run (W = randn·0.1, lr 0.1, 5000 epochs) with its printed tables beside."""
+    _, results = run_221(hidden, Init("normal", 0.1), 0.1, 5000, 500, progress)
+    add_printed_tables(results, hidden, list(range(0, 5000, 500)))
+    return results
+
+
 @experiment(
     "xor_relu",
     "XOR 2-2-1, ReLU hidden, sigmoid output (Exercise 1)",
@@ -161,8 +168,7 @@ def _prediction_table(results: dict[str, Any], printed: list[str], caption: str)
 )
 def xor_relu(progress: Progress | None = None) -> dict[str, Any]:
     """Exercise 1: ReLU hidden layer, W = randn·0.1, lr 0.1, 5000 epochs; the loss every 500."""
-    _, results = run_221("relu", Init("normal", 0.1), 0.1, 5000, 500, progress)
-    add_printed_tables(results, "relu", list(range(0, 5000, 500)))
+    results = exercise_2_run("relu", progress)
     wrong = [
         str(X[i].astype(int).tolist())
         for i, key in enumerate(INPUT_KEYS)
@@ -192,8 +198,7 @@ def xor_relu(progress: Progress | None = None) -> dict[str, Any]:
 )
 def xor_sigmoid(progress: Progress | None = None) -> dict[str, Any]:
     """Exercise 2: the same network with a sigmoid hidden layer."""
-    _, results = run_221("sigmoid", Init("normal", 0.1), 0.1, 5000, 500, progress)
-    add_printed_tables(results, "sigmoid", list(range(0, 5000, 500)))
+    results = exercise_2_run("sigmoid", progress)
     curve = results["loss_curve"]
     results["loss_drop"] = curve[0] - curve[-1]
     out_h = np.array([[row[2], row[4]] for row in results["tables"]["hidden"]["rows"]])
