@@ -111,7 +111,8 @@ def run_221(
                 + [" / ".join(str(e) if e >= 0 else "never" for e in last_active[i])]
                 for i in range(4)
             ],
-            "caption": "Hidden units after training; the last (0-based) epoch each had net > 0.",
+            "caption": "Hidden units after training; 'last active': the number of updates "
+            f"after which each unit last had net > 0 (0 = the start, {epochs} = the end).",
         }
     }
     # Cosine of the angle between the two hidden units' (w_i1, w_i2, b) vectors: 1 = same feature.
@@ -205,7 +206,7 @@ def xor_sigmoid(progress: Progress | None = None) -> dict[str, Any]:
     results["summary"] = (
         f"Accuracy {results['accuracy']:.0%}: every output is 0.5 ± 0.0002. The loss falls by "
         f"only {results['loss_drop']:.2e} in 5000 epochs: a plateau around the symmetric "
-        f"start (weights 0.1), not saturation: the hidden outputs stay in "
+        f"start (weights of size ~0.1), not saturation: the hidden outputs stay in "
         f"[{out_h.min():.2f}, {out_h.max():.2f}], where σ′ ≈ 0.25 is largest."
     )
     return results
