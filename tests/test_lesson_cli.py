@@ -125,3 +125,13 @@ def test_verify_text_fails_on_a_disagreeing_teachers_figure(tmp_path, capsys):
     assert main(["verify", "--lessons", str(tmp_path), "--lesson", "bad"]) == 1
     out = capsys.readouterr().out
     assert "DISAGREES" in out and "1 failed" in out
+
+
+def test_lessons_fits_80_columns_even_with_a_long_title(tmp_path, capsys):
+    title = "A very long teacher title that goes on and on and on and on forever"
+    text = BAD_LESSON.replace('"Bad"', f'"{title}"').replace('"video"', '"prose"\ntext = "x"')
+    (tmp_path / "50-long.toml").write_text(text, encoding="utf-8")
+    assert main(["lessons", "--lessons", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any("A very long teacher title" in line and line.endswith("1     0") for line in lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from tutor.lessons.loader import LoadResult, default_dirs, load_lessons
@@ -51,13 +52,21 @@ def run(args: argparse.Namespace) -> int:
         )
         for lesson in result.lessons
     ]
-    header = ("#", "id", "title", "steps", "figures")
+    header = ("#", "id", "title", "steps", "figs")
     widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+    # Fit 80 columns: a long (teacher's) title is cut rather than wrapping every row.
+    room = 80 - sum(widths) + widths[2] - 2 * (len(header) - 1)
+    if widths[2] > room:
+        rows = [
+            r[:2] + (r[2] if len(r[2]) <= room else r[2][: room - 1] + "…",) + r[3:] for r in rows
+        ]
+        widths[2] = room
     align = [str.rjust, str.ljust, str.ljust, str.rjust, str.rjust]
     print("  ".join(align[k](header[k], widths[k]) for k in range(len(header))).rstrip())
     for lesson, row in zip(result.lessons, rows):
         print("  ".join(align[k](row[k], widths[k]) for k in range(len(row))).rstrip())
-        print(" " * (widths[0] + 2) + lesson.summary)
+        indent = " " * (widths[0] + 2)
+        print(textwrap.fill(lesson.summary, 80, initial_indent=indent, subsequent_indent=indent))
     if not result.lessons:
         print("(no lessons found)")
     print_errors(result)
