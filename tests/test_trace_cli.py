@@ -194,3 +194,25 @@ def test_symbolic_forms_are_included_on_request(capsys):
     assert "\\partial" in values["dE_total/dw5"]["symbolic"]["latex"]
     code, plain, _ = run(capsys, "mazur", "--format", "json")
     assert all("symbolic" not in v for v in json.loads(plain)["values"])
+
+
+def test_console_script_runs_in_an_interpreter_without_site_imports():
+    """The installed `backprop-tutor` calls main() with only what tutor imports itself.
+
+    A fresh venv's interpreter has not imported importlib.util at start-up (this machine's
+    site-packages .pth files do), so `-S` reproduces the fresh machine.
+    """
+    import site
+
+    paths = [str(ROOT), *site.getsitepackages()]
+    code = (
+        f"import sys; sys.path[:0] = {paths!r}\n"
+        "assert 'importlib.util' not in sys.modules\n"
+        "from tutor.cli import main\n"
+        "sys.exit(main(['trace', 'mazur']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "E_total = E_o1 + E_o2" in result.stdout

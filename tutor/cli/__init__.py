@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 
 # name → (module, help). Each module defines `add_arguments(parser)` and `run(args) -> int`.
