@@ -6,6 +6,7 @@ as `TrainingDiverged` naming the epoch and the layer where it first appeared.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -47,7 +48,11 @@ class TrainConfig:
 
 @dataclass
 class History:
-    """Loss per epoch (as the notebooks record it: before that epoch's updates)."""
+    """Loss per epoch, before that epoch's updates, over all samples.
+
+    Online and mini-batch: each batch's loss before its own update, reduced over the
+    epoch as the loss reduces a batch (mean: weighted by rows; sum: added up).
+    """
 
     losses: list[float] = field(default_factory=list)
     stopped_early: bool = False
@@ -89,6 +94,7 @@ def train(
         else None
     )
     n = X.shape[0]
+    mean = loss.reduction == "mean"
     rows = n if config.rule == "batch" else 1 if config.rule == "online" else config.batch_size
     # Reusing arrays between steps pays only for large batches (see Cache.buffers).
     buffers: dict | None = {} if rows >= 64 else None
@@ -110,10 +116,10 @@ def train(
                         if order is not None
                         else slice(start, start + size)
                     )
-                    total += _step(
-                        net, X[idx], T[idx], loss, config, epoch, dropout_rng, buffers
-                    ) * (1 if size == 1 else len(X[idx]))
-                epoch_loss = total / n
+                    value = _step(net, X[idx], T[idx], loss, config, epoch, dropout_rng, buffers)
+                    # A 'mean' loss of a batch weighs by its rows; a 'sum' loss adds up as it is.
+                    total += value * min(size, n - start) if mean else value
+                epoch_loss = total / n if mean else total
             history.losses.append(epoch_loss)
             _check_parameters(net, epoch)
             if on_epoch is not None and on_epoch(epoch, epoch_loss, net) is False:
@@ -144,6 +150,14 @@ def _locate(cache: Cache, epoch: int) -> TrainingDiverged:
 
 
 def _check_parameters(net: Network, epoch: int) -> None:
+    """TrainingDiverged naming the first layer whose weights or biases are not all finite."""
+    # A sum is finite only when every term is (an inf or a NaN carries into it): one reduction
+    # per array settles the usual case; a non-finite sum (or an overflowing one) looks closer.
+    total = 0.0
+    for layer in net.layers:
+        total += float(layer.W.sum()) + float(layer.b.sum())
+    if math.isfinite(total):
+        return
     for k, layer in enumerate(net.layers, start=1):
         if not (np.isfinite(layer.W).all() and np.isfinite(layer.b).all()):
             raise TrainingDiverged(epoch, k, "weights after the update")
