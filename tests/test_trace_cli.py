@@ -216,3 +216,28 @@ def test_console_script_runs_in_an_interpreter_without_site_imports():
     )
     assert result.returncode == 0, result.stderr
     assert "E_total = E_o1 + E_o2" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "json", "text"])
+def test_rounds_summary_is_in_every_document_format(capsys, fmt):
+    code, out, _ = run(capsys, "mazur", "--rounds", "20", "--format", fmt)
+    assert code == 0
+    assert "After 20 rounds" in out or '"rounds": 20' in out
+    final = json.loads(main_json(capsys, "--rounds", "20"))["meta"]["rounds"]["final_error"]
+    assert f"{final:.9f}".rstrip("0") in out or repr(final) in out
+    assert "0.291027774" in out or "0.29102777" in out  # round 1, exact
+
+
+def main_json(capsys, *argv: str) -> str:
+    assert main(["trace", "mazur", "--format", "json", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def test_rounds_with_csv_is_refused(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    code, out, err = run(capsys, "mazur", "--rounds", "5", "--format", "csv", "-o", str(path))
+    assert code == 2 and out == "" and not path.exists()
+    assert err == (
+        "backprop-tutor trace: error: --rounds with --format csv: CSV holds the traced step "
+        "only; use json\n"
+    )

@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
     if args.rounds < 1:
         raise UsageError(f"--rounds: expected a whole number ≥ 1, got {args.rounds}")
+    if args.rounds > 1 and args.format == "csv":
+        # CSV is one row per traced value: the errors of later rounds have no row to go in.
+        raise UsageError("--rounds with --format csv: CSV holds the traced step only; use json")
 
     trace, updated = trace_example_step(example, args.variant)
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None

@@ -11,6 +11,8 @@ from tutor.export.common import (
     given_groups,
     is_trivial,
     phases_in_order,
+    rounds_heading,
+    rounds_of,
     setup_line,
     template_parts,
 )
@@ -221,6 +223,7 @@ def export_latex(trace: Trace, precision: int = 9, symbolic: Symbolic | None = N
                 body.append(rf"\subsection*{{{tex_text(layer.capitalize())} layer}}")
             body += _align(v, values, precision, symbolic)
         body.append("")
+    body += _rounds(trace, precision)
     preamble = [
         r"\documentclass[11pt]{article}",
         r"\usepackage[T1]{fontenc}",
@@ -255,3 +258,26 @@ def _align(v: TraceValue, values, precision: int, symbolic) -> list[str]:
     if v.description:
         lines.insert(0, rf"\noindent {tex_text(v.description[0].upper() + v.description[1:])}:")
     return lines
+
+
+def _rounds(trace: Trace, precision: int) -> list[str]:
+    """The `--rounds` summary: E_total by round in a table, then the final outputs."""
+    rounds = rounds_of(trace)
+    if rounds is None:
+        return []
+    lines = [
+        rf"\section*{{{tex_text(rounds_heading(rounds))}}}",
+        r"\begin{tabular}{rr}",
+        r"round & $E_{\mathrm{total}}$ \\ \hline",
+    ]
+    lines += [rf"{r} & ${tex_number(e, precision)}$ \\" for r, e in rounds["errors"]]
+    outs = ", ".join(
+        f"${tex_name(f'out_o{k + 1}')} = {tex_number(v, precision)}$"
+        for k, v in enumerate(rounds["final_outputs"])
+    )
+    return lines + [
+        r"\end{tabular}",
+        "",
+        rf"\noindent Outputs after round {rounds['rounds']}: {outs}",
+        "",
+    ]
