@@ -7,6 +7,7 @@ import os
 import sys
 
 from tutor.cli import UsageError
+from tutor.cli.loading import load_example
 from tutor.engine import format_number, get_example
 from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
@@ -100,17 +101,7 @@ def _example(args):
     """The built-in example or the network file the arguments name."""
     if args.network and args.example:
         raise UsageError("give a built-in example or --network FILE, not both")
-    if args.network:
-        from tutor.engine.netfile import NetFileError, load_network_file
-
-        try:
-            return load_network_file(args.network)
-        except NetFileError as error:
-            raise UsageError(str(error)) from None
-    try:
-        return get_example(args.example or "mazur")
-    except KeyError as error:
-        raise UsageError(error.args[0]) from None
+    return load_example(args.network, args.example or "mazur", get_example)
 
 
 def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:

@@ -17,7 +17,8 @@ from tutor.export.common import (
     template_parts,
 )
 
-# Prose characters → LaTeX (text mode). Anything else outside ASCII becomes a code point.
+# Prose characters → LaTeX (text mode), for traces and derivations alike (tutor.symbolic.render
+# uses `tex_text` too). Anything else outside ASCII becomes a code point.
 _TEXT = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -42,6 +43,16 @@ _TEXT = {
     "…": r"\ldots{}",
     "’": "'",
     "≈": r"$\approx$",
+    "∂": r"$\partial$",
+    "σ": r"$\sigma$",
+    "α": r"$\alpha$",
+    "θ": r"$\theta$",
+    "≤": r"$\le$",
+    "′": "'",
+    "ᵀ": r"$^T$",
+    "ŷ": r"$\hat{y}$",
+    "₁": r"$_1$",
+    "₂": r"$_2$",
 }
 # Formula literals (math mode).
 _MATH = {
@@ -68,31 +79,22 @@ _WORDS_IN_MATH = [
 ]
 
 
+def _escape(text: str, table: dict[str, str], unknown: str) -> str:
+    """Each character through `table`; other ASCII as it is; the rest as `unknown`'s code point."""
+    return "".join(
+        table[c] if c in table else c if ord(c) < 128 else unknown.format(ord(c)) for c in text
+    )
+
+
 def tex_text(text: str) -> str:
     """Escape prose for LaTeX text mode."""
-    out = []
-    for char in text:
-        if char in _TEXT:
-            out.append(_TEXT[char])
-        elif ord(char) < 128:
-            out.append(char)
-        else:
-            out.append(rf"\texttt{{U+{ord(char):04X}}}")
-    return "".join(out)
+    return _escape(text, _TEXT, r"\texttt{{U+{:04X}}}")
 
 
 def _math_literal(text: str) -> str:
     for pattern, replacement in _WORDS_IN_MATH:
         text = pattern.sub(replacement, text)
-    out = []
-    for char in text:
-        if char in _MATH:
-            out.append(_MATH[char])
-        elif ord(char) < 128:
-            out.append(char)
-        else:
-            out.append(rf"\text{{\texttt{{U+{ord(char):04X}}}}}")
-    return "".join(out)
+    return _escape(text, _MATH, r"\text{{\texttt{{U+{:04X}}}}}")
 
 
 def _subscripted(name: str) -> str:
