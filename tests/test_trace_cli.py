@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,26 @@ def test_rounds_with_csv_is_refused(tmp_path, capsys):
         "backprop-tutor trace: error: --rounds with --format csv: CSV holds the traced step "
         "only; use json\n"
     )
+
+
+@pytest.mark.parametrize("rounds", ["6", "500"])
+def test_a_diverging_network_file_is_one_line_naming_the_round(tmp_path, capsys, rounds):
+    """Identity units and η = 50: the errors grow 0.42, 8.5, 4.7e5, 4e20, 3e65, 8e199, inf."""
+    text = (ROOT / "examples" / "mazur.toml").read_text()
+    text = text.replace('"sigmoid"', '"identity"').replace(
+        "learning_rate = 0.5", "learning_rate = 50"
+    )
+    (tmp_path / "net.toml").write_text(text)
+    out_file = tmp_path / "out.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = run(
+            capsys, "--network", str(tmp_path / "net.toml"), "--rounds", rounds, "-o", str(out_file)
+        )
+    assert code == 2 and out == "" and not out_file.exists()
+    assert err == (
+        f"backprop-tutor trace: error: --rounds {rounds}: training diverged in round 6 "
+        "(non-finite loss); try a smaller learning rate\n"
+    )
+    code, out, _ = run(capsys, "--network", str(tmp_path / "net.toml"), "--rounds", "5")
+    assert code == 0 and "      5  7.894903e+199" in out

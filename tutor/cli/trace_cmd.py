@@ -12,6 +12,7 @@ from tutor.engine import format_number, get_example
 from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
+from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import VARIANTS, get_variant, trace_example_step
 from tutor.export import FORMATS, export, export_text
 
@@ -115,16 +116,25 @@ def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
         if done % 100 == 0 or done == n_rounds:
             update(done, n_rounds, error)
 
-    return continue_rounds(
-        updated,
-        example.x,
-        example.target,
-        example.loss,
-        example.learning_rate,
-        [trace.value("E_total"), first],
-        n_rounds - 1,
-        on_round,
-    )
+    try:
+        return continue_rounds(
+            updated,
+            example.x,
+            example.target,
+            example.loss,
+            example.learning_rate,
+            [trace.value("E_total"), first],
+            n_rounds - 1,
+            on_round,
+        )
+    except TrainingDiverged as error:
+        # train()'s epoch e starts from the network after round e: its forward pass tests round
+        # e's update, its own update is round e + 1's.
+        round_ = error.epoch + (error.quantity == "weights after the update")
+        raise UsageError(
+            f"--rounds {n_rounds}: training diverged in round {round_} ({error.detail}); "
+            "try a smaller learning rate"
+        ) from None
 
 
 def _shown_rounds(n: int) -> list[int]:

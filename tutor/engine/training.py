@@ -25,8 +25,9 @@ class TrainingDiverged(ArithmeticError):
         self.epoch = epoch
         self.layer = layer
         self.quantity = quantity
-        where = f"layer {layer}" if layer is not None else "the loss"
-        super().__init__(f"training diverged at epoch {epoch}: non-finite {quantity} in {where}")
+        # What went non-finite and where, without the epoch: "non-finite output in layer 2".
+        self.detail = f"non-finite {quantity}" + (f" in layer {layer}" if layer is not None else "")
+        super().__init__(f"training diverged at epoch {epoch}: {self.detail}")
 
 
 @dataclass
@@ -133,13 +134,13 @@ def _step(net, X, T, loss, config, epoch, dropout_rng, buffers=None) -> float:
     out = net.forward(X, cache, dropout_rng)
     value = loss.value(out, T)
     if not np.isfinite(value):
-        raise _locate(cache, epoch)
+        raise locate_divergence(cache, epoch)
     grads = net.backward(cache, T, loss)
     apply_update(net, grads, config.learning_rate, config.l2)
     return value
 
 
-def _locate(cache: Cache, epoch: int) -> TrainingDiverged:
+def locate_divergence(cache: Cache, epoch: int) -> TrainingDiverged:
     """Find the first layer whose net input or output is not finite."""
     for k, (net_k, out_k) in enumerate(zip(cache.nets, cache.outs), start=1):
         if not np.all(np.isfinite(net_k)):
