@@ -265,3 +265,18 @@ def test_a_diverging_network_file_is_one_line_naming_the_round(tmp_path, capsys,
     )
     code, out, _ = run(capsys, "--network", str(tmp_path / "net.toml"), "--rounds", "5")
     assert code == 0 and "      5  7.894903e+199" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--rounds", "abc"], "argument --rounds: invalid int value: 'abc'"),
+        (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    ],
+)
+def test_a_bad_option_is_one_line_and_exit_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as info:
+        main(["trace", *argv])
+    out, err = capsys.readouterr()
+    assert info.value.code == 2 and out == ""
+    assert err.startswith(f"backprop-tutor trace: error: {message}") and err.count("\n") == 1
