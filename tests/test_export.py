@@ -115,6 +115,17 @@ def test_json_schema_fields(mazur):
         ('{"schema_version": 2, "values": []}', "schema_version: expected 1, got 2"),
         ('{"schema_version": 1, "values": [{"name": "x"}]}', "values[0]: missing field"),
         ("{not json", "not JSON"),
+        (
+            '{"schema_version": 1, "values": [{"name": "a", "phase": "forward", "template": '
+            '"{0}", "inputs": ["b"], "value": 1}]}',
+            "values[0].inputs: 'b' is not an earlier name",
+        ),
+        (
+            '{"schema_version": 1, "values": [{"name": "a", "phase": "given", "template": "1", '
+            '"inputs": [], "value": 1}, {"name": "a", "phase": "given", "template": "1", '
+            '"inputs": [], "value": 1}]}',
+            "values[1].name: 'a' appears twice",
+        ),
     ],
 )
 def test_json_load_rejects_what_it_cannot_read(text, message):
