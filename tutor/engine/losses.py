@@ -56,7 +56,9 @@ class HalfSquaredError(Loss):
 
     def grad(self, out, target):
         out, target = _rows(out), _rows(target)
-        return (out - target) * self._scale(out.shape[0])
+        scale = self._scale(out.shape[0])
+        # ×1.0 changes no bit (the worked example's 'sum'): skip the call.
+        return out - target if scale == 1.0 else (out - target) * scale
 
 
 class MeanSquaredError(Loss):

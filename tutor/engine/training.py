@@ -133,7 +133,7 @@ def _step(net, X, T, loss, config, epoch, dropout_rng, buffers=None) -> float:
     cache = Cache(buffers=buffers)
     out = net.forward(X, cache, dropout_rng)
     value = loss.value(out, T)
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise locate_divergence(cache, epoch)
     grads = net.backward(cache, T, loss)
     apply_update(net, grads, config.learning_rate, config.l2)
