@@ -330,3 +330,34 @@ def test_the_fast_path_records_nothing(monkeypatch):
     ex = get_example("mazur")
     rounds = continue_rounds(ex.network, ex.x, ex.target, ex.loss, ex.learning_rate, [0.3], 50)
     assert rounds.rounds == 50 and rounds.errors[-1] < rounds.errors[1]
+
+
+@pytest.mark.parametrize(
+    "acts, loss_name, bias_mode, train_bias",
+    [
+        (["tanh", "sigmoid"], "bce", "neuron", True),
+        (["relu", "softmax"], "cross_entropy", "layer", True),
+        (["leaky_relu", "softmax"], "half_sse", "neuron", False),
+        (["sigmoid", "identity"], "mse", "none", True),
+        (["identity", "tanh", "sigmoid"], "half_sse", "layer", False),
+    ],
+)
+def test_the_traced_step_updates_like_one_fast_step(acts, loss_name, bias_mode, train_bias):
+    """The teaching path (scalar, traced) and the fast path (matrices) give the same network."""
+    from tutor.engine import traced_step
+
+    sizes = [3, 4, 3, 2][: len(acts) + 1]
+    rng = np.random.RandomState(len(acts) * 10 + len(loss_name))
+    net = build(sizes, acts, Init("normal", 0.6), rng=rng, bias_mode=bias_mode)
+    for layer in net.layers:
+        layer.b[:] = rng.randn(*layer.b.shape) * 0.2
+        layer.train_bias = train_bias
+    x = rng.randn(sizes[0])
+    t = np.eye(sizes[-1])[1] if loss_name in ("cross_entropy", "bce") else rng.rand(sizes[-1])
+    loss = get_loss(loss_name)
+    trace, traced = traced_step(net, x, t, loss, 0.4)
+    fast = net.copy()
+    history = train(fast, x[None, :], t[None, :], loss, TrainConfig(0.4, 1, "batch"))
+    assert trace.value("E_total") == pytest.approx(history.losses[0], rel=1e-12)
+    for a, b in zip(traced.parameters(), fast.parameters()):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
