@@ -243,3 +243,14 @@ def test_symbolic_forms_appear_where_given(mazur):
 def test_unknown_format_names_the_known_ones(mazur):
     with pytest.raises(ValueError, match="text, json, csv, md, tex"):
         export(mazur, "html")
+
+
+def test_latex_breaks_long_rows_to_fit_the_page(softmax_net):
+    """A 3-input net_h1 substituted is too wide for one line of a page: cut before a `+`."""
+    from tutor.export.latex import LINE_CHARS, _visible
+
+    tex = export_latex(softmax_net, 9)
+    rows = [line for line in tex.splitlines() if line.startswith(("  \\\\ &", "\\mathrm{net}"))]
+    assert any(row.startswith("  \\\\ &\\quad + ") for row in rows)
+    assert max(_visible(row) for row in rows) * 1.25 <= LINE_CHARS + 20
+    assert tex.count("{") == tex.count("}")

@@ -254,8 +254,11 @@ def _align(v: TraceValue, values, precision: int, symbolic) -> list[str]:
     if is_trivial(v, rows[-1], result):
         rows.pop()
     rows.append(result)
-    lines = [r"\begin{align*}", rf"{tex_name(v.name)} &= {rows[0]}"]
-    lines += [rf"  \\ &= {row}" for row in rows[1:]]
+    lines = [r"\begin{align*}"]
+    for k, row in enumerate(rows):
+        first, *rest = _break(row)
+        lines.append(rf"{tex_name(v.name)} &= {first}" if k == 0 else rf"  \\ &= {first}")
+        lines += [rf"  \\ &\quad + {part}" for part in rest]
     lines.append(r"\end{align*}")
     if v.description:
         lines.insert(0, rf"\noindent {tex_text(v.description[0].upper() + v.description[1:])}:")
@@ -283,3 +286,32 @@ def _rounds(trace: Trace, precision: int) -> list[str]:
         rf"\noindent Outputs after round {rounds['rounds']}: {outs}",
         "",
     ]
+
+
+# Visible characters a display line holds on the page (article, 11pt) before it overflows.
+LINE_CHARS = 62
+
+
+def _visible(tex: str) -> int:
+    """Roughly how many characters `tex` shows: a command counts as one, braces as none."""
+    return len(re.sub(r"[{}]", "", re.sub(r"\\[A-Za-z]+", "x", tex)).replace(" ", ""))
+
+
+def _break(row: str) -> list[str]:
+    """A long row cut before a ` + ` outside any braces into lines that fit the page."""
+    if _visible(row) * 1.25 <= LINE_CHARS:  # spaces around operators take room too
+        return [row]
+    terms, depth, start = [], 0, 0
+    for k, char in enumerate(row):
+        depth += {"{": 1, "}": -1}.get(char, 0)  # plain ( ) may span lines; braces not
+        if depth == 0 and row.startswith(" + ", k):
+            terms.append(row[start:k])
+            start = k + 3
+    terms.append(row[start:])
+    parts = [terms[0]]
+    for term in terms[1:]:
+        if _visible(parts[-1] + term) * 1.25 <= LINE_CHARS:
+            parts[-1] += " + " + term
+        else:
+            parts.append(term)
+    return parts
