@@ -90,6 +90,10 @@ def main() -> None:
     print(f"  fast path (Network.forward/backward via train)      {fast * 1000:8.0f} ms")
     print(f"  traced path, every round (1,000 timed, ×10)         {traced * 1000:8.0f} ms")
     print(f"  peer: plain Python floats, hand-written 2-2-2       {plain * 1000:8.0f} ms")
+    print(
+        f"  per step: fast {fast * 100:.1f} µs, traced {traced * 100:.0f} µs, "
+        f"plain Python {plain * 100:.1f} µs"
+    )
     print(f"  traced / fast = {traced / fast:.1f}×   fast / plain Python = {fast / plain:.1f}×")
 
 

@@ -117,3 +117,31 @@ def test_divergence_names_epoch_and_layer():
     assert info.value.epoch == 1
     assert info.value.layer in (1, 2)
     assert "epoch 1" in str(info.value)
+
+
+@pytest.mark.parametrize("bias_mode", ["layer", "none"])
+@pytest.mark.parametrize(
+    "acts, loss_name",
+    [
+        (["tanh", "sigmoid"], "bce"),
+        (["relu", "softmax"], "cross_entropy"),
+        (["sigmoid", "identity"], "half_sse"),
+    ],
+)
+def test_shared_and_absent_biases_match_finite_differences(bias_mode, acts, loss_name):
+    """A bias shared by a layer gets Σ of its neurons' deltas; no bias, no gradient."""
+    rng = np.random.RandomState(5)
+    net = build([3, 4, 2], acts, Init("normal", 0.8), rng=rng, bias_mode=bias_mode)
+    for layer in net.layers:
+        layer.b[:] = rng.randn(*layer.b.shape) * 0.3
+    X = rng.randn(6, 3)
+    T = np.eye(2)[rng.randint(0, 2, 6)]
+    loss = get_loss(loss_name)
+    _, grads = net.gradients(X, T, loss)
+    numeric = finite_difference(net, X, T, loss)
+    analytic = [g for pair in zip(grads.dW, grads.db) for g in pair]
+    assert all(db.shape == ((1,) if bias_mode == "layer" else (0,)) for db in grads.db)
+    for a, n in zip(analytic, numeric):
+        assert a.shape == n.shape
+        scale = max(np.max(np.abs(n), initial=0.0), 1e-3)
+        assert np.max(np.abs(a - n), initial=0.0) / scale < 1e-7

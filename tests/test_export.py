@@ -115,6 +115,17 @@ def test_json_schema_fields(mazur):
         ('{"schema_version": 2, "values": []}', "schema_version: expected 1, got 2"),
         ('{"schema_version": 1, "values": [{"name": "x"}]}', "values[0]: missing field"),
         ("{not json", "not JSON"),
+        (
+            '{"schema_version": 1, "values": [{"name": "a", "phase": "forward", "template": '
+            '"{0}", "inputs": ["b"], "value": 1}]}',
+            "values[0].inputs: 'b' is not an earlier name",
+        ),
+        (
+            '{"schema_version": 1, "values": [{"name": "a", "phase": "given", "template": "1", '
+            '"inputs": [], "value": 1}, {"name": "a", "phase": "given", "template": "1", '
+            '"inputs": [], "value": 1}]}',
+            "values[1].name: 'a' appears twice",
+        ),
     ],
 )
 def test_json_load_rejects_what_it_cannot_read(text, message):
@@ -232,3 +243,14 @@ def test_symbolic_forms_appear_where_given(mazur):
 def test_unknown_format_names_the_known_ones(mazur):
     with pytest.raises(ValueError, match="text, json, csv, md, tex"):
         export(mazur, "html")
+
+
+def test_latex_breaks_long_rows_to_fit_the_page(softmax_net):
+    """A 3-input net_h1 substituted is too wide for one line of a page: cut before a `+`."""
+    from tutor.export.latex import LINE_CHARS, _visible
+
+    tex = export_latex(softmax_net, 9)
+    rows = [line for line in tex.splitlines() if line.startswith(("  \\\\ &", "\\mathrm{net}"))]
+    assert any(row.startswith("  \\\\ &\\quad + ") for row in rows)
+    assert max(_visible(row) for row in rows) * 1.25 <= LINE_CHARS + 20
+    assert tex.count("{") == tex.count("}")

@@ -233,3 +233,24 @@ def test_ten_thousand_rounds_against_an_independent_loop():
     assert epochs == sorted(set(epochs)) and len(epochs) <= 300
     assert curve[-1] == results["E_total_after_10000_rounds"]
     assert all(a >= b for a, b in zip(curve, curve[1:]))  # the error only falls here
+
+
+# The names issue 2 lists, with the phase each belongs to.
+LISTED_PHASES = {
+    "net_h1": "forward", "out_h1": "forward", "net_o1": "forward", "out_o1": "forward",
+    "E_o1": "error", "E_total": "error", "dE_total/dout_o1": "backward",
+    "dout_o1/dnet_o1": "backward", "dnet_o1/dw5": "backward", "delta_o1": "backward",
+    "dE_total/dw5": "backward", "w5+": "update", "dE_o1/dout_h1": "backward",
+}  # fmt: skip
+
+
+def test_every_listed_name_has_phase_formula_inputs_and_value(trace):
+    order = [v.name for v in trace]
+    for name, phase in LISTED_PHASES.items():
+        v = trace[name]
+        assert v.phase == phase and v.formula and v.inputs and math.isfinite(v.value)
+        # computed from values traced before it, each of which the formula names
+        assert all(order.index(i) < order.index(name) and i in v.formula for i in v.inputs)
+    assert trace["dE_total/dw5"].formula == "dE_total/dout_o1·dout_o1/dnet_o1·dnet_o1/dw5"
+    assert trace["w5+"].formula == "w5 − eta·dE_total/dw5"
+    assert trace["E_o1"].inputs == ("t_o1", "out_o1")

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,88 @@ def test_symbolic_forms_are_included_on_request(capsys):
     assert "\\partial" in values["dE_total/dw5"]["symbolic"]["latex"]
     code, plain, _ = run(capsys, "mazur", "--format", "json")
     assert all("symbolic" not in v for v in json.loads(plain)["values"])
+
+
+def test_console_script_runs_in_an_interpreter_without_site_imports():
+    """The installed `backprop-tutor` calls main() with only what tutor imports itself.
+
+    A fresh venv's interpreter has not imported importlib.util at start-up (this machine's
+    site-packages .pth files do), so `-S` reproduces the fresh machine.
+    """
+    import site
+
+    paths = [str(ROOT), *site.getsitepackages()]
+    code = (
+        f"import sys; sys.path[:0] = {paths!r}\n"
+        "assert 'importlib.util' not in sys.modules\n"
+        "from tutor.cli import main\n"
+        "sys.exit(main(['trace', 'mazur']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "E_total = E_o1 + E_o2" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "json", "text"])
+def test_rounds_summary_is_in_every_document_format(capsys, fmt):
+    code, out, _ = run(capsys, "mazur", "--rounds", "20", "--format", fmt)
+    assert code == 0
+    assert "After 20 rounds" in out or '"rounds": 20' in out
+    final = json.loads(main_json(capsys, "--rounds", "20"))["meta"]["rounds"]["final_error"]
+    assert f"{final:.9f}".rstrip("0") in out or repr(final) in out
+    assert "0.291027774" in out or "0.29102777" in out  # round 1, exact
+
+
+def main_json(capsys, *argv: str) -> str:
+    assert main(["trace", "mazur", "--format", "json", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def test_rounds_with_csv_is_refused(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    code, out, err = run(capsys, "mazur", "--rounds", "5", "--format", "csv", "-o", str(path))
+    assert code == 2 and out == "" and not path.exists()
+    assert err == (
+        "backprop-tutor trace: error: --rounds with --format csv: CSV holds the traced step "
+        "only; use json\n"
+    )
+
+
+@pytest.mark.parametrize("rounds", ["6", "500"])
+def test_a_diverging_network_file_is_one_line_naming_the_round(tmp_path, capsys, rounds):
+    """Identity units and η = 50: the errors grow 0.42, 8.5, 4.7e5, 4e20, 3e65, 8e199, inf."""
+    text = (ROOT / "examples" / "mazur.toml").read_text()
+    text = text.replace('"sigmoid"', '"identity"').replace(
+        "learning_rate = 0.5", "learning_rate = 50"
+    )
+    (tmp_path / "net.toml").write_text(text)
+    out_file = tmp_path / "out.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = run(
+            capsys, "--network", str(tmp_path / "net.toml"), "--rounds", rounds, "-o", str(out_file)
+        )
+    assert code == 2 and out == "" and not out_file.exists()
+    assert err == (
+        f"backprop-tutor trace: error: --rounds {rounds}: training diverged in round 6 "
+        "(non-finite loss); try a smaller learning rate\n"
+    )
+    code, out, _ = run(capsys, "--network", str(tmp_path / "net.toml"), "--rounds", "5")
+    assert code == 0 and "      5  7.894903e+199" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--rounds", "abc"], "argument --rounds: invalid int value: 'abc'"),
+        (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    ],
+)
+def test_a_bad_option_is_one_line_and_exit_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as info:
+        main(["trace", *argv])
+    out, err = capsys.readouterr()
+    assert info.value.code == 2 and out == ""
+    assert err.startswith(f"backprop-tutor trace: error: {message}") and err.count("\n") == 1

@@ -26,6 +26,10 @@ def test_wheel_contains_the_lessons_and_lessons_dir_finds_them(tmp_path):
         for lesson in lessons:
             assert f"tutor/_lessons/{lesson.as_posix()}" in names
         assert "tutor/cli/trace_cmd.py" in names and "tutor/export/latex.py" in names
+        # Data files the installed tutor reads: the shipped MNIST subset and the TUI's stylesheet.
+        shipped = sorted(p.name for p in (ROOT / "tutor" / "mnist" / "shipped").glob("*.npz"))
+        assert shipped and all(f"tutor/mnist/shipped/{name}" in names for name in shipped)
+        assert "tutor/tui/app.tcss" in names
         site = tmp_path / "site"
         archive.extractall(site)
     # An installed layout: import tutor from the unpacked wheel, not from the checkout.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 
 # name → (module, help). Each module defines `add_arguments(parser)` and `run(args) -> int`.
@@ -27,9 +28,16 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line (like UsageError), not the usage block too."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with only the modules that exist registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="backprop-tutor",
         description="A terminal tutor that traces every number of backpropagation.",
     )

@@ -30,21 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _example(args):
-    from tutor.cli import UsageError
+    from tutor.cli.loading import load_example
     from tutor.symbolic.variants import example
 
-    if args.network:
-        from tutor.engine.netfile import NetFileError, load_network_file
-
-        try:
-            return load_network_file(args.network)
-        except NetFileError as error:
-            raise UsageError(str(error)) from None
-    try:
-        return example(args.example)
-    except KeyError as error:
-        known = ", ".join(ACTIVATION_TARGETS)
-        raise UsageError(f"{error.args[0]}; or an activation: {known}") from None
+    hint = f"; or an activation: {', '.join(ACTIVATION_TARGETS)}"
+    return load_example(args.network, args.example, example, hint)
 
 
 def run(args: argparse.Namespace) -> int:

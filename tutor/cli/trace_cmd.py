@@ -7,10 +7,12 @@ import os
 import sys
 
 from tutor.cli import UsageError
+from tutor.cli.loading import load_example
 from tutor.engine import format_number, get_example
 from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
+from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import VARIANTS, get_variant, trace_example_step
 from tutor.export import FORMATS, export, export_text
 
@@ -52,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
     if args.rounds < 1:
         raise UsageError(f"--rounds: expected a whole number ≥ 1, got {args.rounds}")
+    if args.rounds > 1 and args.format == "csv":
+        # CSV is one row per traced value: the errors of later rounds have no row to go in.
+        raise UsageError("--rounds with --format csv: CSV holds the traced step only; use json")
 
     trace, updated = trace_example_step(example, args.variant)
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
@@ -97,17 +102,7 @@ def _example(args):
     """The built-in example or the network file the arguments name."""
     if args.network and args.example:
         raise UsageError("give a built-in example or --network FILE, not both")
-    if args.network:
-        from tutor.engine.netfile import NetFileError, load_network_file
-
-        try:
-            return load_network_file(args.network)
-        except NetFileError as error:
-            raise UsageError(str(error)) from None
-    try:
-        return get_example(args.example or "mazur")
-    except KeyError as error:
-        raise UsageError(error.args[0]) from None
+    return load_example(args.network, args.example or "mazur", get_example)
 
 
 def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
@@ -121,16 +116,25 @@ def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
         if done % 100 == 0 or done == n_rounds:
             update(done, n_rounds, error)
 
-    return continue_rounds(
-        updated,
-        example.x,
-        example.target,
-        example.loss,
-        example.learning_rate,
-        [trace.value("E_total"), first],
-        n_rounds - 1,
-        on_round,
-    )
+    try:
+        return continue_rounds(
+            updated,
+            example.x,
+            example.target,
+            example.loss,
+            example.learning_rate,
+            [trace.value("E_total"), first],
+            n_rounds - 1,
+            on_round,
+        )
+    except TrainingDiverged as error:
+        # train()'s epoch e starts from the network after round e: its forward pass tests round
+        # e's update, its own update is round e + 1's.
+        round_ = error.epoch + (error.quantity == "weights after the update")
+        raise UsageError(
+            f"--rounds {n_rounds}: training diverged in round {round_} ({error.detail}); "
+            "try a smaller learning rate"
+        ) from None
 
 
 def _shown_rounds(n: int) -> list[int]:

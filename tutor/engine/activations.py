@@ -21,7 +21,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     z = np.asarray(z)
     # e^-|z| never overflows; pick the algebraically equal form for each sign.
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # 1/(1+e) where z ≥ 0, e/(1+e) elsewhere: one division of the chosen numerator, same bits.
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def softmax(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

@@ -18,6 +18,11 @@ from tutor.engine.rows import row_sum
 EPS = 1e-12
 
 
+def _rows(a) -> np.ndarray:
+    """`a` as a batch of rows; a 2-D array as it is (atleast_2d costs more than the loss)."""
+    return a if type(a) is np.ndarray and a.ndim == 2 else np.atleast_2d(a)
+
+
 @dataclass(frozen=True)
 class Loss:
     """A loss E(out, target), its gradient dE/dout, and how it reduces over samples."""
@@ -35,7 +40,7 @@ class Loss:
 
     def value(self, out: np.ndarray, target: np.ndarray) -> float:
         """The reduced scalar loss."""
-        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        out, target = _rows(out), _rows(target)
         return float(self.per_sample(out, target).sum() * self._scale(out.shape[0]))
 
     def grad(self, out: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -47,11 +52,13 @@ class HalfSquaredError(Loss):
     """The worked example's E = Σ ½(target − out)², summed over outputs."""
 
     def per_sample(self, out, target):
-        return 0.5 * np.sum((target - out) ** 2, axis=-1)
+        return 0.5 * ((target - out) ** 2).sum(axis=-1)
 
     def grad(self, out, target):
-        out, target = np.atleast_2d(out), np.atleast_2d(target)
-        return (out - target) * self._scale(out.shape[0])
+        out, target = _rows(out), _rows(target)
+        scale = self._scale(out.shape[0])
+        # ×1.0 changes no bit (the worked example's 'sum'): skip the call.
+        return out - target if scale == 1.0 else (out - target) * scale
 
 
 class MeanSquaredError(Loss):
@@ -61,7 +68,7 @@ class MeanSquaredError(Loss):
         return np.mean((target - out) ** 2, axis=-1)
 
     def grad(self, out, target):
-        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        out, target = _rows(out), _rows(target)
         return 2.0 * (out - target) / out.shape[-1] * self._scale(out.shape[0])
 
 
@@ -73,7 +80,7 @@ class BinaryCrossEntropy(Loss):
         return -row_sum(target * np.log(p) + (1.0 - target) * np.log1p(-p))
 
     def grad(self, out, target):
-        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        out, target = _rows(out), _rows(target)
         p = np.clip(out, EPS, 1.0 - EPS)
         return (p - target) / (p * (1.0 - p)) * self._scale(out.shape[0])
 
@@ -87,7 +94,7 @@ class CrossEntropy(Loss):
         return -row_sum(target * log_p)
 
     def grad(self, out, target):
-        out, target = np.atleast_2d(out), np.atleast_2d(target)
+        out, target = _rows(out), _rows(target)
         return -target / np.clip(out, EPS, 1.0) * self._scale(out.shape[0])
 
 

@@ -17,6 +17,8 @@ from tutor.engine.activations import Activation, get_activation
 from tutor.engine.losses import CrossEntropy, Loss
 
 BIAS_MODES = ("neuron", "layer", "none")
+# Up to this many rows a batch is "small": NumPy's per-call overhead, not arithmetic, dominates.
+SMALL_BATCH = 8
 
 
 @dataclass
@@ -135,21 +137,27 @@ class Network:
         inference every unit is on and, being inverted dropout, nothing is rescaled.
         """
         a = X if type(X) is np.ndarray and X.ndim == 2 else np.atleast_2d(X)
+        reuse = cache is not None and cache.buffers is not None
         for k, layer in enumerate(self.layers):
             mask = None
             if dropout_rng is not None and layer.keep_prob < 1.0:
                 mask = (dropout_rng.random(a.shape) < layer.keep_prob).astype(a.dtype)
                 mask /= layer.keep_prob
                 a = a * mask
-            shape = (a.shape[0], layer.fan_out)
-            dtype = np.result_type(a, layer.W)
-            net = np.matmul(a, layer.W, out=_buffer(cache, ("net", k), shape, dtype))
+            if reuse:
+                shape = (a.shape[0], layer.fan_out)
+                dtype = np.result_type(a, layer.W)
+                net = np.matmul(a, layer.W, out=_buffer(cache, ("net", k), shape, dtype))
+            else:
+                net = np.matmul(a, layer.W)  # small batches: no buffer bookkeeping per step
             if layer.bias_mode != "none":
                 if layer.b.dtype == net.dtype:
                     net += layer.b  # in place on the product: the same sum, one array fewer
                 else:
                     net = net + layer.b  # keep NumPy's type promotion (float32 + float64)
-            out = layer.activation.apply(net, _buffer(cache, ("out", k), net.shape, net.dtype))
+            out = layer.activation.apply(
+                net, _buffer(cache, ("out", k), net.shape, net.dtype) if reuse else None
+            )
             if cache is not None:
                 cache.inputs.append(a)
                 cache.nets.append(net)
@@ -169,11 +177,15 @@ class Network:
         if not (type(target) is np.ndarray and target.ndim == 2):
             target = np.atleast_2d(target)
         last = self.layers[-1]
+        reuse = cache.buffers is not None
         if last.activation.name == "softmax" and isinstance(loss, CrossEntropy):
             # Softmax followed by cross-entropy: dE/dnet = (ŷ − y), scaled by the reduction.
             scale = 1.0 / out.shape[0] if loss.reduction == "mean" else 1.0
-            dtype = np.result_type(out, target)
-            delta = np.subtract(out, target, out=_buffer(cache, ("delta",), out.shape, dtype))
+            if reuse:
+                dtype = np.result_type(out, target)
+                delta = np.subtract(out, target, out=_buffer(cache, ("delta",), out.shape, dtype))
+            else:
+                delta = np.subtract(out, target)
             delta *= scale
         else:
             delta = last.activation.backward(cache.nets[-1], out, loss.grad(out, target))
@@ -187,9 +199,13 @@ class Network:
             dW[k] = cache.inputs[k].T @ delta
             db[k] = _bias_gradient(delta, layer.bias_mode)
             if k > 0:
-                shape = (delta.shape[0], layer.fan_in)
-                dtype = np.result_type(delta, layer.W)
-                grad_in = np.matmul(delta, layer.W.T, out=_buffer(cache, ("grad", k), shape, dtype))
+                if reuse:
+                    shape = (delta.shape[0], layer.fan_in)
+                    dtype = np.result_type(delta, layer.W)
+                    buffer = _buffer(cache, ("grad", k), shape, dtype)
+                    grad_in = np.matmul(delta, layer.W.T, out=buffer)
+                else:
+                    grad_in = np.matmul(delta, layer.W.T)
                 if cache.masks[k] is not None:
                     grad_in *= cache.masks[k]
                 prev = self.layers[k - 1]
@@ -220,11 +236,12 @@ def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
         # Σ over samples. With two or more columns einsum adds the rows in the same order as
         # np.sum(delta, axis=0) (row after row) but 3-4× faster on a tall, narrow delta; a
         # single column is a contiguous sum, which np.sum does pairwise: keep np.sum there.
-        if delta.ndim == 2 and delta.shape[1] > 1:
+        # A few rows: the method call is cheaper than einsum's set-up and adds in the same order.
+        if delta.ndim == 2 and delta.shape[1] > 1 and delta.shape[0] > SMALL_BATCH:
             return np.einsum("ij->j", delta)
-        return np.sum(delta, axis=0)
+        return delta.sum(axis=0)
     if bias_mode == "layer":
-        return np.array([np.sum(delta)])
+        return delta.sum().reshape(1)
     return np.zeros(0, dtype=delta.dtype)
 
 

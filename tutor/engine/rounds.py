@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from tutor.engine.losses import Loss
-from tutor.engine.network import Network
-from tutor.engine.training import TrainConfig, train
+from tutor.engine.network import Cache, Network
+from tutor.engine.training import TrainConfig, locate_divergence, train
 
 
 @dataclass
@@ -53,8 +54,13 @@ def continue_rounds(
 
     if more > 0:
         train(net, X, T, loss, TrainConfig(learning_rate, epochs=more, rule="batch"), record)
-    out = net.forward(X)
-    final = float(loss.value(out, T))
+    cache = Cache()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = net.forward(X, cache)
+        final = float(loss.value(out, T))
+    if not math.isfinite(final):
+        # As train() would have found it at the start of one more epoch.
+        raise locate_divergence(cache, more + 1)
     if more > 0:
         errors.append(final)
         if on_round is not None:

@@ -6,6 +6,7 @@ as `TrainingDiverged` naming the epoch and the layer where it first appeared.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,8 +25,9 @@ class TrainingDiverged(ArithmeticError):
         self.epoch = epoch
         self.layer = layer
         self.quantity = quantity
-        where = f"layer {layer}" if layer is not None else "the loss"
-        super().__init__(f"training diverged at epoch {epoch}: non-finite {quantity} in {where}")
+        # What went non-finite and where, without the epoch: "non-finite output in layer 2".
+        self.detail = f"non-finite {quantity}" + (f" in layer {layer}" if layer is not None else "")
+        super().__init__(f"training diverged at epoch {epoch}: {self.detail}")
 
 
 @dataclass
@@ -47,7 +49,11 @@ class TrainConfig:
 
 @dataclass
 class History:
-    """Loss per epoch (as the notebooks record it: before that epoch's updates)."""
+    """Loss per epoch, before that epoch's updates, over all samples.
+
+    Online and mini-batch: each batch's loss before its own update, reduced over the
+    epoch as the loss reduces a batch (mean: weighted by rows; sum: added up).
+    """
 
     losses: list[float] = field(default_factory=list)
     stopped_early: bool = False
@@ -89,6 +95,7 @@ def train(
         else None
     )
     n = X.shape[0]
+    mean = loss.reduction == "mean"
     rows = n if config.rule == "batch" else 1 if config.rule == "online" else config.batch_size
     # Reusing arrays between steps pays only for large batches (see Cache.buffers).
     buffers: dict | None = {} if rows >= 64 else None
@@ -110,10 +117,10 @@ def train(
                         if order is not None
                         else slice(start, start + size)
                     )
-                    total += _step(
-                        net, X[idx], T[idx], loss, config, epoch, dropout_rng, buffers
-                    ) * (1 if size == 1 else len(X[idx]))
-                epoch_loss = total / n
+                    value = _step(net, X[idx], T[idx], loss, config, epoch, dropout_rng, buffers)
+                    # A 'mean' loss of a batch weighs by its rows; a 'sum' loss adds up as it is.
+                    total += value * min(size, n - start) if mean else value
+                epoch_loss = total / n if mean else total
             history.losses.append(epoch_loss)
             _check_parameters(net, epoch)
             if on_epoch is not None and on_epoch(epoch, epoch_loss, net) is False:
@@ -126,14 +133,14 @@ def _step(net, X, T, loss, config, epoch, dropout_rng, buffers=None) -> float:
     cache = Cache(buffers=buffers)
     out = net.forward(X, cache, dropout_rng)
     value = loss.value(out, T)
-    if not np.isfinite(value):
-        raise _locate(cache, epoch)
+    if not math.isfinite(value):
+        raise locate_divergence(cache, epoch)
     grads = net.backward(cache, T, loss)
     apply_update(net, grads, config.learning_rate, config.l2)
     return value
 
 
-def _locate(cache: Cache, epoch: int) -> TrainingDiverged:
+def locate_divergence(cache: Cache, epoch: int) -> TrainingDiverged:
     """Find the first layer whose net input or output is not finite."""
     for k, (net_k, out_k) in enumerate(zip(cache.nets, cache.outs), start=1):
         if not np.all(np.isfinite(net_k)):
@@ -144,6 +151,14 @@ def _locate(cache: Cache, epoch: int) -> TrainingDiverged:
 
 
 def _check_parameters(net: Network, epoch: int) -> None:
+    """TrainingDiverged naming the first layer whose weights or biases are not all finite."""
+    # A sum is finite only when every term is (an inf or a NaN carries into it): one reduction
+    # per array settles the usual case; a non-finite sum (or an overflowing one) looks closer.
+    total = 0.0
+    for layer in net.layers:
+        total += float(layer.W.sum()) + float(layer.b.sum())
+    if math.isfinite(total):
+        return
     for k, layer in enumerate(net.layers, start=1):
         if not (np.isfinite(layer.W).all() and np.isfinite(layer.b).all()):
             raise TrainingDiverged(epoch, k, "weights after the update")

@@ -94,3 +94,16 @@ def setup_line(trace: Trace) -> str:
     if meta.get("backprop_weights", "original") != "original":
         bits.append(f"backward pass through the {meta['backprop_weights']} weights")
     return "; ".join(bits)
+
+
+def rounds_of(trace: Trace) -> dict | None:
+    """The `--rounds` summary in `trace.meta` (errors every so often, final outputs), if any."""
+    rounds = trace.meta.get("rounds")
+    return rounds if isinstance(rounds, dict) and rounds.get("errors") else None
+
+
+def rounds_heading(rounds: dict) -> str:
+    """`After N rounds (round 1 …; rounds 2..N by the fast path, exact)`."""
+    n, first = rounds["rounds"], rounds.get("first_round", "exact")
+    how = "traced above" if first == "exact" else f"the {first} variant"
+    return f"After {n} rounds (round 1 {how}; rounds 2..{n} by the fast path, exact)"

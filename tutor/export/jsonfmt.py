@@ -77,8 +77,17 @@ def load_trace_json(text: str) -> Trace:
     if not isinstance(values, list):
         raise TraceFormatError("values: expected a list")
     trace = Trace(str(document.get("title", "")), meta=dict(document.get("meta") or {}))
+    seen: set[str] = set()
     for k, item in enumerate(values):
-        trace.values.append(_value(item, k))
+        value = _value(item, k)
+        # The schema's promise that formats rely on: names unique, inputs computed before.
+        if value.name in seen:
+            raise TraceFormatError(f"values[{k}].name: {value.name!r} appears twice")
+        unknown = [n for n in value.inputs if n not in seen]
+        if unknown:
+            raise TraceFormatError(f"values[{k}].inputs: {unknown[0]!r} is not an earlier name")
+        seen.add(value.name)
+        trace.values.append(value)
     return trace
 
 

@@ -11,11 +11,14 @@ from tutor.export.common import (
     given_groups,
     is_trivial,
     phases_in_order,
+    rounds_heading,
+    rounds_of,
     setup_line,
     template_parts,
 )
 
-# Prose characters → LaTeX (text mode). Anything else outside ASCII becomes a code point.
+# Prose characters → LaTeX (text mode), for traces and derivations alike (tutor.symbolic.render
+# uses `tex_text` too). Anything else outside ASCII becomes a code point.
 _TEXT = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -40,6 +43,16 @@ _TEXT = {
     "…": r"\ldots{}",
     "’": "'",
     "≈": r"$\approx$",
+    "∂": r"$\partial$",
+    "σ": r"$\sigma$",
+    "α": r"$\alpha$",
+    "θ": r"$\theta$",
+    "≤": r"$\le$",
+    "′": "'",
+    "ᵀ": r"$^T$",
+    "ŷ": r"$\hat{y}$",
+    "₁": r"$_1$",
+    "₂": r"$_2$",
 }
 # Formula literals (math mode).
 _MATH = {
@@ -66,31 +79,22 @@ _WORDS_IN_MATH = [
 ]
 
 
+def _escape(text: str, table: dict[str, str], unknown: str) -> str:
+    """Each character through `table`; other ASCII as it is; the rest as `unknown`'s code point."""
+    return "".join(
+        table[c] if c in table else c if ord(c) < 128 else unknown.format(ord(c)) for c in text
+    )
+
+
 def tex_text(text: str) -> str:
     """Escape prose for LaTeX text mode."""
-    out = []
-    for char in text:
-        if char in _TEXT:
-            out.append(_TEXT[char])
-        elif ord(char) < 128:
-            out.append(char)
-        else:
-            out.append(rf"\texttt{{U+{ord(char):04X}}}")
-    return "".join(out)
+    return _escape(text, _TEXT, r"\texttt{{U+{:04X}}}")
 
 
 def _math_literal(text: str) -> str:
     for pattern, replacement in _WORDS_IN_MATH:
         text = pattern.sub(replacement, text)
-    out = []
-    for char in text:
-        if char in _MATH:
-            out.append(_MATH[char])
-        elif ord(char) < 128:
-            out.append(char)
-        else:
-            out.append(rf"\text{{\texttt{{U+{ord(char):04X}}}}}")
-    return "".join(out)
+    return _escape(text, _MATH, r"\text{{\texttt{{U+{:04X}}}}}")
 
 
 def _subscripted(name: str) -> str:
@@ -221,6 +225,7 @@ def export_latex(trace: Trace, precision: int = 9, symbolic: Symbolic | None = N
                 body.append(rf"\subsection*{{{tex_text(layer.capitalize())} layer}}")
             body += _align(v, values, precision, symbolic)
         body.append("")
+    body += _rounds(trace, precision)
     preamble = [
         r"\documentclass[11pt]{article}",
         r"\usepackage[T1]{fontenc}",
@@ -249,9 +254,64 @@ def _align(v: TraceValue, values, precision: int, symbolic) -> list[str]:
     if is_trivial(v, rows[-1], result):
         rows.pop()
     rows.append(result)
-    lines = [r"\begin{align*}", rf"{tex_name(v.name)} &= {rows[0]}"]
-    lines += [rf"  \\ &= {row}" for row in rows[1:]]
+    lines = [r"\begin{align*}"]
+    for k, row in enumerate(rows):
+        first, *rest = _break(row)
+        lines.append(rf"{tex_name(v.name)} &= {first}" if k == 0 else rf"  \\ &= {first}")
+        lines += [rf"  \\ &\quad + {part}" for part in rest]
     lines.append(r"\end{align*}")
     if v.description:
         lines.insert(0, rf"\noindent {tex_text(v.description[0].upper() + v.description[1:])}:")
     return lines
+
+
+def _rounds(trace: Trace, precision: int) -> list[str]:
+    """The `--rounds` summary: E_total by round in a table, then the final outputs."""
+    rounds = rounds_of(trace)
+    if rounds is None:
+        return []
+    lines = [
+        rf"\section*{{{tex_text(rounds_heading(rounds))}}}",
+        r"\begin{tabular}{rr}",
+        r"round & $E_{\mathrm{total}}$ \\ \hline",
+    ]
+    lines += [rf"{r} & ${tex_number(e, precision)}$ \\" for r, e in rounds["errors"]]
+    outs = ", ".join(
+        f"${tex_name(f'out_o{k + 1}')} = {tex_number(v, precision)}$"
+        for k, v in enumerate(rounds["final_outputs"])
+    )
+    return lines + [
+        r"\end{tabular}",
+        "",
+        rf"\noindent Outputs after round {rounds['rounds']}: {outs}",
+        "",
+    ]
+
+
+# Visible characters a display line holds on the page (article, 11pt) before it overflows.
+LINE_CHARS = 62
+
+
+def _visible(tex: str) -> int:
+    """Roughly how many characters `tex` shows: a command counts as one, braces as none."""
+    return len(re.sub(r"[{}]", "", re.sub(r"\\[A-Za-z]+", "x", tex)).replace(" ", ""))
+
+
+def _break(row: str) -> list[str]:
+    """A long row cut before a ` + ` outside any braces into lines that fit the page."""
+    if _visible(row) * 1.25 <= LINE_CHARS:  # spaces around operators take room too
+        return [row]
+    terms, depth, start = [], 0, 0
+    for k, char in enumerate(row):
+        depth += {"{": 1, "}": -1}.get(char, 0)  # plain ( ) may span lines; braces not
+        if depth == 0 and row.startswith(" + ", k):
+            terms.append(row[start:k])
+            start = k + 3
+    terms.append(row[start:])
+    parts = [terms[0]]
+    for term in terms[1:]:
+        if _visible(parts[-1] + term) * 1.25 <= LINE_CHARS:
+            parts[-1] += " + " + term
+        else:
+            parts.append(term)
+    return parts

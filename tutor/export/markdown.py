@@ -10,6 +10,8 @@ from tutor.export.common import (
     given_groups,
     is_trivial,
     phases_in_order,
+    rounds_heading,
+    rounds_of,
     setup_line,
 )
 
@@ -52,7 +54,22 @@ def export_markdown(trace: Trace, precision: int = 9, symbolic: Symbolic | None 
             if symbolic and v.name in symbolic:
                 lines.append(f"  (symbolically: `{symbolic[v.name][0]}`)")
         lines.append("")
+    lines += _rounds(trace, precision)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _rounds(trace: Trace, precision: int) -> list[str]:
+    """The `--rounds` summary as a table of E_total by round, and the final outputs."""
+    rounds = rounds_of(trace)
+    if rounds is None:
+        return []
+    lines = [f"## {_escape(rounds_heading(rounds))}", "", "| round | E_total |", "|---:|---:|"]
+    lines += [f"| {r} | {format_number(e, precision)} |" for r, e in rounds["errors"]]
+    outs = ", ".join(
+        f"`out_o{k + 1} = {format_number(v, precision)}`"
+        for k, v in enumerate(rounds["final_outputs"])
+    )
+    return lines + ["", f"Outputs after round {rounds['rounds']}: {outs}", ""]
 
 
 def _escape(text: str) -> str:

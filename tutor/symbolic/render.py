@@ -6,45 +6,13 @@ import json
 import textwrap
 
 from tutor.engine.trace import format_number
+from tutor.export.latex import tex_text as escape_tex_text
 from tutor.symbolic.steps import Derivation, Step
 
 INDENT = "    "
 WIDTH = 100
 LONG_FORMULA = 400  # characters of LaTeX beyond which a display is scaled to fit
 TOO_LONG_FORMULA = 4000  # beyond this even scaled it overflows TeX's dimensions: not typeset
-
-# Prose characters that pdflatex cannot take as they are, in LaTeX text mode.
-_TEX_TEXT = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "∂": r"$\partial$",
-    "δ": r"$\delta$",
-    "σ": r"$\sigma$",
-    "Σ": r"$\Sigma$",
-    "α": r"$\alpha$",
-    "η": r"$\eta$",
-    "θ": r"$\theta$",
-    "·": r"$\cdot$",
-    "−": "-",
-    "—": "---",
-    "…": r"\ldots{}",
-    "≤": r"$\le$",
-    "→": r"$\to$",
-    "′": "'",
-    "²": r"$^2$",
-    "ᵀ": r"$^T$",
-    "ŷ": r"$\hat{y}$",
-    "₁": r"$_1$",
-    "₂": r"$_2$",
-}
 
 
 def _value(step: Step, precision: int) -> str:
@@ -95,7 +63,7 @@ def tex_text(text: str) -> str:
     pieces = text.split("`")
     out = []
     for k, piece in enumerate(pieces):
-        escaped = "".join(_TEX_TEXT.get(c, c) for c in piece)
+        escaped = escape_tex_text(piece)
         # Odd pieces were between backquotes: a command the reader can type.
         out.append(rf"\texttt{{{escaped}}}" if k % 2 else escaped)
     return "".join(out)
