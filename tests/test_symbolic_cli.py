@@ -142,3 +142,19 @@ def test_numeric_check_and_trace_never_import_sympy():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "mazur@seed-001"],
+        ["check", "encoder-838", "--variant", "seed-001"],
+        ["derive", "mazur"],
+        ["derive", "softmax"],
+        ["derive", "relu"],
+    ],
+)
+def test_output_fits_80_columns(capsys, argv):
+    _, out, _ = _run(capsys, *argv)
+    too_wide = [line for line in out.splitlines() if len(line) > 80]
+    assert too_wide == []
