@@ -122,10 +122,19 @@ def test_check_network_file(capsys, tmp_path):
     assert code == 2 and "bad.toml" in err and "loss" in err
 
 
-@pytest.mark.parametrize("argv", [["check", "nope"], ["check", "mazur", "--variant", "nope"]])
-def test_check_usage_errors(capsys, argv):
-    code, _, err = _run(capsys, *argv)
-    assert code == 2 and "unknown" in err
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["check", "nope"], "unknown example"),
+        (["check", "mazur", "--variant", "nope"], "unknown variant"),
+        (["check", "mazur", "--tolerance", "-1"], "--tolerance"),
+        (["check", "mazur", "--tolerance", "nan"], "--tolerance"),
+        (["derive", "mazur", "--precision", "-3"], "--precision"),
+    ],
+)
+def test_check_usage_errors(capsys, argv, message):
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
 
 
 def test_numeric_check_and_trace_never_import_sympy():

@@ -127,9 +127,14 @@ def format_report(result, variant_note: str | None = None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tutor.cli import UsageError
     from tutor.symbolic.gradcheck import check_gradients
     from tutor.symbolic.variants import VARIANTS
 
+    if not 0 < args.tolerance < 1:  # also refuses nan
+        raise UsageError(
+            f"--tolerance: expected a relative error between 0 and 1, got {args.tolerance}"
+        )
     ex = _example(args)
     result = check_gradients(
         ex.network, ex.x, ex.target, ex.loss, title=ex.title, tolerance=args.tolerance

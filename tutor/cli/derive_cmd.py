@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from tutor.cli import UsageError
     from tutor.symbolic.steps import TooLargeForSymbolic
 
+    if not 1 <= args.precision <= 17:
+        raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
     target = args.param
     if target is None and args.example in ACTIVATION_TARGETS and not args.network:
         target = args.example
