@@ -127,3 +127,17 @@ def test_softmax_cross_entropy_needs_targets_summing_to_one():
     assert not result.ok
     for row in result.rows:
         assert relative_error(row.symbolic, row.finite_difference) <= 1e-7
+
+
+def test_mazur_factorisations_are_the_lessons_in_trace_names():
+    ex = get_example("mazur")
+    trace, _ = traced_step(ex.network, ex.x, ex.target, ex.loss, ex.learning_rate)
+    forms = {name: pair[0] for name, pair in symbolic_forms(ex).items()}
+    # w5: three factors; w1: the same three-factor shape, its first factor the sum of both paths.
+    assert forms["dE_total/dw1"] == "dE_total/dout_h1·dout_h1/dnet_h1·dnet_h1/dw1"
+    assert forms["dE_total/dout_h1"] == "dE_o1/dout_h1 + dE_o2/dout_h1"
+    assert forms["dE_o2/dout_h1"] == "delta_o2·w7"
+    assert forms["delta_o1"] == "dE_total/dout_o1·dout_o1/dnet_o1"
+    for p in ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"):
+        names = [s.name for s in derivation(ex, p).steps if s.name]
+        assert names and all(name in trace for name in names), p
