@@ -46,8 +46,8 @@ def output_expr(kind: str, alpha: float, nets: list[sp.Symbol], j: int) -> sp.Ex
 
 
 @cache
-def _sigmoid_in_terms_of_output() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
-    """(z, σ, SymPy's dσ/dz, dσ/dz rewritten in σ) — derived by solving σ = 1/(1+e^−z)."""
+def _sigmoid_in_terms_of_output() -> tuple[sp.Expr, ...]:
+    """(z, σ, SymPy's dσ/dz, e^−z in σ, dσ/dz rewritten in σ): solving σ = 1/(1+e^−z)."""
     z, s, u = sym("z"), sym("sigma"), sp.Symbol("u", positive=True)
     derivative = sp.diff(1 / (1 + sp.exp(-z)), z)
     # e^−z in terms of σ: solve σ·(1 + u) = 1 (linear in u = e^−z); solve() is 5× slower.
@@ -57,7 +57,7 @@ def _sigmoid_in_terms_of_output() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
     lesson_form = s * (1 - s)  # only to check SymPy's result against: never shown as derived
     if sp.expand(rewritten - lesson_form) != 0:  # pragma: no cover - SymPy would be wrong
         raise AssertionError(f"σ' rewrote to {rewritten}, not σ(1−σ)")
-    return z, s, derivative, u_of_s
+    return z, s, derivative, u_of_s, rewritten
 
 
 def absorb_sign(expr: sp.Expr) -> sp.Expr:
@@ -86,8 +86,8 @@ def softmax_jacobian(nets: tuple[sp.Symbol, ...], outs: tuple[sp.Symbol, ...]) -
 def local_derivative(kind: str, alpha: float, net: sp.Symbol, out: sp.Symbol) -> sp.Expr:
     """dout/dnet of an element-wise activation, in the lesson's form (in `out` where it can be)."""
     if kind == "sigmoid":
-        z, s, derivative, u_of_s = _sigmoid_in_terms_of_output()
-        return absorb_sign(sp.factor(derivative.subs(sp.exp(-z), u_of_s))).subs(s, out)
+        _z, s, _derivative, _u, rewritten = _sigmoid_in_terms_of_output()
+        return rewritten.subs(s, out)
     if kind == "tanh":
         return sp.diff(sp.tanh(net), net).subs(sp.tanh(net), out)
     if kind in ("identity", "relu", "leaky_relu"):
@@ -101,7 +101,7 @@ def _step(caption: str, lhs, rhs, ordered: bool = False) -> Step:
 
 
 def _sigmoid() -> list[Step]:
-    z, s, derivative, u_of_s = _sigmoid_in_terms_of_output()
+    z, s, derivative, u_of_s, rewritten = _sigmoid_in_terms_of_output()
     f = 1 / (1 + sp.exp(-z))
     d_sigma = sp.Derivative(sp.Function("sigma")(z), z)
     substituted = derivative.subs(sp.exp(-z), u_of_s)
@@ -112,11 +112,7 @@ def _sigmoid() -> list[Step]:
         _step("Solve σ = 1/(1 + e^−z) for e^−z", sp.exp(-z), u_of_s),
         _step("Substitute into the derivative", d_sigma, substituted),
         _step("SymPy factors it", d_sigma, sp.factor(substituted)),
-        _step(
-            "The sign taken into the bracket, as the lesson writes it",
-            d_sigma,
-            absorb_sign(sp.factor(substituted)),
-        ),
+        _step("The sign taken into the bracket, as the lesson writes it", d_sigma, rewritten),
         _step("Check: SymPy's derivative minus σ(1−σ) cancels to", sym("residual"), residual),
     ]
 
