@@ -123,7 +123,7 @@ def format_report(result, variant_note: str | None = None) -> str:
             f"largest: {worst.name}, {a.replace('_', ' ')} vs {b.replace('_', ' ')}, "
             f"relative error {size:.3g}"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
