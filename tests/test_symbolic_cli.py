@@ -96,6 +96,15 @@ def test_check_flags_seed_001(capsys):
     assert "largest: w8, backprop vs " in out and "relative error 0.188" in out
 
 
+@pytest.mark.parametrize("source", [["mazur"], ["--network", str(MAZUR_TOML)]])
+def test_check_trace_variant_is_the_plain_check(capsys, source):
+    # updated-weights changes the trace (backprop through updated weights), not ∂E/∂θ.
+    code, out, err = _run(capsys, "check", *source, "--variant", "updated-weights")
+    assert code == 0 and err == ""
+    assert "variant: updated-weights changes how a step is traced" in out
+    assert "all 10 gradients agree" in out
+
+
 def test_check_variant_in_the_name(capsys):
     code, out, _ = _run(capsys, "check", "mazur@seed-001")
     assert code == 1 and "DISAGREEMENT in 10 of 10 gradients" in out

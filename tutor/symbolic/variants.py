@@ -80,6 +80,11 @@ def example(name: str, variant: str | None = None) -> Example:
             raise KeyError(
                 f"unknown example {name!r}; known examples: {', '.join(example_names())}"
             ) from None
+    return with_variant(ex, variant)
+
+
+def with_variant(ex: Example, variant: str | None) -> Example:
+    """`ex` with the named variant applied (None: as it is); KeyError names the known ones."""
     if variant is None:
         return ex
     if variant in VARIANTS:
