@@ -176,3 +176,17 @@ def test_output_fits_80_columns(capsys, argv):
     _, out, _ = _run(capsys, *argv)
     too_wide = [line for line in out.splitlines() if len(line) > 80]
     assert too_wide == []
+
+
+def test_derive_a_loss_without_a_real_value(capsys, tmp_path):
+    # bce on an identity output of 1.4: log(1 − out) is not real; one line, no traceback.
+    net = tmp_path / "bce.toml"
+    net.write_text(
+        'inputs = 1\nloss = "bce"\nlearning_rate = 0.1\n'
+        '[[layers]]\nsize = 1\nactivation = "identity"\nweights = [[2.0]]\n'
+        "[sample]\ninputs = [0.7]\ntargets = [1.0]\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(capsys, "derive", "--network", str(net), "--param", "w1")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "E_o1" in err and "not a real number" in err and "bce needs outputs in (0, 1)" in err

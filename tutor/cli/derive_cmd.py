@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{error}; `backprop-tutor check` still checks every gradient numerically"
         ) from None
-    except KeyError as error:
+    except (KeyError, ValueError) as error:
         raise UsageError(error.args[0]) from None
     print(render(derivations, args.format, args.precision), end="")
     return 0
