@@ -184,7 +184,7 @@ def test_derive_a_loss_without_a_real_value(capsys, tmp_path):
     net.write_text(
         'inputs = 1\nloss = "bce"\nlearning_rate = 0.1\n'
         '[[layers]]\nsize = 1\nactivation = "identity"\nweights = [[2.0]]\n'
-        "[sample]\ninputs = [0.7]\ntargets = [1.0]\n",
+        "[sample]\ninputs = [0.7]\ntargets = [0.5]\n",
         encoding="utf-8",
     )
     code, out, err = _run(capsys, "derive", "--network", str(net), "--param", "w1")
