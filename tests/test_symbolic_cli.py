@@ -96,6 +96,15 @@ def test_check_flags_seed_001(capsys):
     assert "largest: w8, backprop vs " in out and "relative error 0.188" in out
 
 
+@pytest.mark.parametrize("source", [["mazur"], ["--network", str(MAZUR_TOML)]])
+def test_check_trace_variant_is_the_plain_check(capsys, source):
+    # updated-weights changes the trace (backprop through updated weights), not ∂E/∂θ.
+    code, out, err = _run(capsys, "check", *source, "--variant", "updated-weights")
+    assert code == 0 and err == ""
+    assert "variant: updated-weights changes how a step is traced" in out
+    assert "all 10 gradients agree" in out
+
+
 def test_check_variant_in_the_name(capsys):
     code, out, _ = _run(capsys, "check", "mazur@seed-001")
     assert code == 1 and "DISAGREEMENT in 10 of 10 gradients" in out
@@ -122,10 +131,19 @@ def test_check_network_file(capsys, tmp_path):
     assert code == 2 and "bad.toml" in err and "loss" in err
 
 
-@pytest.mark.parametrize("argv", [["check", "nope"], ["check", "mazur", "--variant", "nope"]])
-def test_check_usage_errors(capsys, argv):
-    code, _, err = _run(capsys, *argv)
-    assert code == 2 and "unknown" in err
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["check", "nope"], "unknown example"),
+        (["check", "mazur", "--variant", "nope"], "unknown variant"),
+        (["check", "mazur", "--tolerance", "-1"], "--tolerance"),
+        (["check", "mazur", "--tolerance", "nan"], "--tolerance"),
+        (["derive", "mazur", "--precision", "-3"], "--precision"),
+    ],
+)
+def test_check_usage_errors(capsys, argv, message):
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
 
 
 def test_numeric_check_and_trace_never_import_sympy():
@@ -142,3 +160,33 @@ def test_numeric_check_and_trace_never_import_sympy():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "mazur@seed-001"],
+        ["check", "encoder-838", "--variant", "seed-001"],
+        ["derive", "mazur"],
+        ["derive", "softmax"],
+        ["derive", "relu"],
+    ],
+)
+def test_output_fits_80_columns(capsys, argv):
+    _, out, _ = _run(capsys, *argv)
+    too_wide = [line for line in out.splitlines() if len(line) > 80]
+    assert too_wide == []
+
+
+def test_derive_a_loss_without_a_real_value(capsys, tmp_path):
+    # bce on an identity output of 1.4: log(1 − out) is not real; one line, no traceback.
+    net = tmp_path / "bce.toml"
+    net.write_text(
+        'inputs = 1\nloss = "bce"\nlearning_rate = 0.1\n'
+        '[[layers]]\nsize = 1\nactivation = "identity"\nweights = [[2.0]]\n'
+        "[sample]\ninputs = [0.7]\ntargets = [0.5]\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(capsys, "derive", "--network", str(net), "--param", "w1")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "E_o1" in err and "not a real number" in err and "bce needs outputs in (0, 1)" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 
 from tutor.engine.trace import format_number
 
@@ -35,63 +36,66 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _example(args):
     from tutor.cli import UsageError
-    from tutor.symbolic.variants import VARIANTS, example
+    from tutor.symbolic.variants import example, with_variant
 
-    if args.network:
-        from tutor.engine.netfile import NetFileError, load_network_file
-
-        try:
-            ex = load_network_file(args.network)
-        except NetFileError as error:
-            raise UsageError(str(error)) from None
-        if args.variant:
-            if args.variant not in VARIANTS:
-                raise UsageError(
-                    f"unknown variant {args.variant!r}; known variants: {', '.join(VARIANTS)}"
-                )
-            ex = VARIANTS[args.variant][1](ex)
-        return ex
     try:
+        if args.network:
+            from tutor.engine.netfile import NetFileError, load_network_file
+
+            try:
+                ex = load_network_file(args.network)
+            except NetFileError as error:
+                raise UsageError(str(error)) from None
+            return with_variant(ex, args.variant)
         return example(args.example, args.variant)
     except KeyError as error:
         raise UsageError(error.args[0]) from None
 
 
+WIDTH = 80  # the table and its notes fit a default terminal
+
+
 def _number(x: float | None) -> str:
-    return "—" if x is None else f"{x:.12g}"
+    return "—" if x is None else f"{x:.8g}"
 
 
 def _error(x: float | None) -> str:
     return "—" if x is None else f"{x:.1e}"
 
 
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, subsequent_indent="  ", break_on_hyphens=False)
+
+
 def format_report(result, variant_note: str | None = None) -> str:
     """The check as a table, one row per parameter, disagreements named below it."""
-    lines = [result.title, f"E_total = {format_number(result.loss_value)}"]
+    lines = [*_wrapped(result.title), f"E_total = {format_number(result.loss_value)}"]
     if variant_note:
-        lines.append(f"variant: {variant_note}")
-    lines.append(
-        "relative error = |a − b| / max(|a|, |b|, 1e-4); finite difference: 4th-order central, "
-        "h = 1e-4"
+        lines += _wrapped(f"variant: {variant_note}")
+    lines += _wrapped(
+        "relative error = |a − b| / max(|a|, |b|, 1e-4); finite difference: 4th-order "
+        "central, h = 1e-4; ✗ marks a relative error above the tolerance"
     )
     if result.symbolic_note:
-        lines.append(result.symbolic_note)
+        lines += _wrapped(result.symbolic_note)
     lines.append("")
+    wide = max([5] + [len(row.name) + row.frozen for row in result.rows]) + 1
+    lines.append(f"{'':<{wide}}{'∂E_total/∂param, three ways':^45}{'relative errors':^24}")
     header = (
-        f"{'param':<7}{'symbolic':>20}{'backprop':>20}{'finite diff':>20}"
-        f"{'bp vs sym':>11}{'bp vs fd':>10}{'sym vs fd':>11}  "
+        f"{'param':<{wide}}{'symbolic':>15}{'backprop':>15}{'finite diff':>15}"
+        f"{'bp-sym':>8}{'bp-fd':>8}{'sym-fd':>8}"
     )
-    lines += [header, "─" * len(header)]
+    lines += [header, "─" * (len(header) + 4)]
     for row in result.rows:
         e = row.errors
-        flag = "DISAGREE" if row.flagged else "ok"
+        flag = "✗" if row.flagged else "ok"
         name = row.name + ("*" if row.frozen else "")
         lines.append(
-            f"{name:<7}{_number(row.symbolic):>20}{_number(row.backprop):>20}"
-            f"{_number(row.finite_difference):>20}"
-            f"{_error(e.get(('backprop', 'symbolic'))):>11}"
-            f"{_error(e.get(('backprop', 'finite_difference'))):>10}"
-            f"{_error(e.get(('symbolic', 'finite_difference'))):>11}  {flag}"
+            f"{name:<{wide}}{_number(row.symbolic):>15}{_number(row.backprop):>15}"
+            f"{_number(row.finite_difference):>15}"
+            f"{_error(e.get(('backprop', 'symbolic'))):>8}"
+            f"{_error(e.get(('backprop', 'finite_difference'))):>8}"
+            f"{_error(e.get(('symbolic', 'finite_difference'))):>8}  {flag}"
         )
     if any(row.frozen for row in result.rows):
         lines.append("* frozen: the gradient is checked, though the step never applies it")
@@ -103,7 +107,7 @@ def format_report(result, variant_note: str | None = None) -> str:
         )
     else:
         names = ", ".join(row.name for row in bad)
-        lines.append(
+        lines += _wrapped(
             f"DISAGREEMENT in {len(bad)} of {len(result.rows)} gradients "
             f"(tolerance {result.tolerance:g}): {names}"
         )
@@ -113,17 +117,28 @@ def format_report(result, variant_note: str | None = None) -> str:
             f"largest: {worst.name}, {a.replace('_', ' ')} vs {b.replace('_', ' ')}, "
             f"relative error {size:.3g}"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
+    from tutor.cli import UsageError
     from tutor.symbolic.gradcheck import check_gradients
     from tutor.symbolic.variants import VARIANTS
 
+    if not 0 < args.tolerance < 1:  # also refuses nan
+        raise UsageError(
+            f"--tolerance: expected a relative error between 0 and 1, got {args.tolerance}"
+        )
     ex = _example(args)
     result = check_gradients(
         ex.network, ex.x, ex.target, ex.loss, title=ex.title, tolerance=args.tolerance
     )
-    note = VARIANTS[args.variant][0] if args.variant else None
+    note = None
+    if args.variant:
+        note = (
+            VARIANTS[args.variant][0]
+            if args.variant in VARIANTS
+            else (f"{args.variant} changes how a step is traced, not the gradients checked here")
+        )
     print(format_report(result, note), end="")
     return 0 if result.ok else 1

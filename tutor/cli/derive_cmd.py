@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from tutor.cli import UsageError
     from tutor.symbolic.steps import TooLargeForSymbolic
 
+    if not 1 <= args.precision <= 17:
+        raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
     target = args.param
     if target is None and args.example in ACTIVATION_TARGETS and not args.network:
         target = args.example
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{error}; `backprop-tutor check` still checks every gradient numerically"
         ) from None
-    except KeyError as error:
+    except (KeyError, ValueError) as error:
         raise UsageError(error.args[0]) from None
     print(render(derivations, args.format, args.precision), end="")
     return 0

@@ -8,7 +8,7 @@ out = f(z) for the exponential and substituting, then checked to equal SymPy's r
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 import sympy as sp
 
@@ -46,25 +46,48 @@ def output_expr(kind: str, alpha: float, nets: list[sp.Symbol], j: int) -> sp.Ex
 
 
 @cache
-def _sigmoid_in_terms_of_output() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
-    """(z, σ, SymPy's dσ/dz, dσ/dz rewritten in σ) — derived by solving σ = 1/(1+e^−z)."""
+def _sigmoid_in_terms_of_output() -> tuple[sp.Expr, ...]:
+    """(z, σ, SymPy's dσ/dz, e^−z in σ, dσ/dz rewritten in σ): solving σ = 1/(1+e^−z)."""
     z, s, u = sym("z"), sym("sigma"), sp.Symbol("u", positive=True)
     derivative = sp.diff(1 / (1 + sp.exp(-z)), z)
     # e^−z in terms of σ: solve σ·(1 + u) = 1 (linear in u = e^−z); solve() is 5× slower.
     _u, u_of_s = sp.solve_linear(s * (1 + u) - 1, symbols=[u])
     u_of_s = sp.together(u_of_s)
-    rewritten = sp.factor(derivative.subs(sp.exp(-z), u_of_s))
-    lesson_form = s * (1 - s)
+    rewritten = absorb_sign(sp.factor(derivative.subs(sp.exp(-z), u_of_s)))
+    lesson_form = s * (1 - s)  # only to check SymPy's result against: never shown as derived
     if sp.expand(rewritten - lesson_form) != 0:  # pragma: no cover - SymPy would be wrong
         raise AssertionError(f"σ' rewrote to {rewritten}, not σ(1−σ)")
-    return z, s, derivative, u_of_s
+    return z, s, derivative, u_of_s, rewritten
+
+
+def absorb_sign(expr: sp.Expr) -> sp.Expr:
+    """SymPy's factored −a·(b − 1) written as the lesson does, a·(1 − b): the sign moved inside."""
+    coeff, rest = expr.as_coeff_Mul()
+    factors = sp.Mul.make_args(rest)
+    if coeff == -1 and sum(1 for f in factors if f.is_Add) == 1:
+        return sp.Mul(*(-f if f.is_Add else f for f in factors))
+    return expr
+
+
+@lru_cache(maxsize=16)
+def softmax_jacobian(nets: tuple[sp.Symbol, ...], outs: tuple[sp.Symbol, ...]) -> sp.Matrix:
+    """∂out_m/∂net_k of a softmax layer: SymPy's diff of e^net_m / Σe^net, in the outputs."""
+    n = len(nets)
+    exps = [output_expr("softmax", 0.0, list(nets), m) for m in range(n)]
+    return sp.Matrix(
+        n,
+        n,
+        lambda m, k: absorb_sign(
+            sp.factor(_in_softmax_outputs(sp.diff(exps[m], nets[k]), nets, outs))
+        ),
+    )
 
 
 def local_derivative(kind: str, alpha: float, net: sp.Symbol, out: sp.Symbol) -> sp.Expr:
     """dout/dnet of an element-wise activation, in the lesson's form (in `out` where it can be)."""
     if kind == "sigmoid":
-        _z, s, _d, _u = _sigmoid_in_terms_of_output()
-        return (s * (1 - s)).subs(s, out)
+        _z, s, _derivative, _u, rewritten = _sigmoid_in_terms_of_output()
+        return rewritten.subs(s, out)
     if kind == "tanh":
         return sp.diff(sp.tanh(net), net).subs(sp.tanh(net), out)
     if kind in ("identity", "relu", "leaky_relu"):
@@ -78,7 +101,7 @@ def _step(caption: str, lhs, rhs, ordered: bool = False) -> Step:
 
 
 def _sigmoid() -> list[Step]:
-    z, s, derivative, u_of_s = _sigmoid_in_terms_of_output()
+    z, s, derivative, u_of_s, rewritten = _sigmoid_in_terms_of_output()
     f = 1 / (1 + sp.exp(-z))
     d_sigma = sp.Derivative(sp.Function("sigma")(z), z)
     substituted = derivative.subs(sp.exp(-z), u_of_s)
@@ -89,7 +112,7 @@ def _sigmoid() -> list[Step]:
         _step("Solve σ = 1/(1 + e^−z) for e^−z", sp.exp(-z), u_of_s),
         _step("Substitute into the derivative", d_sigma, substituted),
         _step("SymPy factors it", d_sigma, sp.factor(substituted)),
-        _step("Written as the lesson writes it", d_sigma, s * (1 - s)),
+        _step("The sign taken into the bracket, as the lesson writes it", d_sigma, rewritten),
         _step("Check: SymPy's derivative minus σ(1−σ) cancels to", sym("residual"), residual),
     ]
 
@@ -157,7 +180,7 @@ def _softmax(n: int = 3) -> list[Step]:
     exps = [output_expr("softmax", 0.0, zs, j) for j in range(n)]
     # The Jacobian, differentiated by SymPy, then written in s by recognising e^zj/Σe^z = s_j.
     jac = sp.Matrix(n, n, lambda j, k: sp.diff(exps[j], zs[k]))
-    jac_s = jac.applyfunc(lambda e: sp.factor(_in_softmax_outputs(e, zs, ss)))
+    jac_s = softmax_jacobian(tuple(zs), tuple(ss))
     expected = sp.diag(*ss) - sp.Matrix(ss) * sp.Matrix(ss).T
     if sp.expand(jac_s - expected) != sp.zeros(n, n):  # pragma: no cover
         raise AssertionError("softmax Jacobian did not rewrite to diag(s) − s·sᵀ")

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from tutor.symbolic.activations import local_derivative
+from tutor.symbolic.activations import local_derivative, softmax_jacobian
 from tutor.symbolic.model import SymbolicNetwork, symbolic_network
 from tutor.symbolic.notation import partial, sym
 from tutor.symbolic.structure import Structure
@@ -89,11 +89,11 @@ class ChainRule:
                 if k == n_layers - 1 and fused:
                     self._add(delta, self._softmax_cross_entropy(j), self._fused_caption(j))
                 elif kind == "softmax":
-                    # Σ_m ∂E/∂out_m · ∂out_m/∂net_n with the softmax Jacobian out_m(δ_mn − out_n).
-                    inner = sp.Add(*(g[m] * outs[m] for m in range(len(outs))))
+                    # Σ_m ∂E/∂out_m · ∂out_m/∂net_n, SymPy's Jacobian out_m(δ_mn − out_n).
+                    jac = softmax_jacobian(tuple(nets), tuple(outs))
                     self._add(
                         delta,
-                        outs[j] * (g[j] - inner),
+                        sp.Add(*(g[m] * jac[m, j] for m in range(len(outs)))),
                         f"δ_{n} = ∂E_total/∂net_{n} through the softmax Jacobian "
                         f"out_m(δ_mn − out_{n}) (see `derive softmax`)",
                     )
@@ -155,16 +155,12 @@ class ChainRule:
             self.gradient[p.name] = grad
 
     def _softmax_cross_entropy(self, j: int) -> sp.Expr:
-        """δ_n for softmax + cross-entropy, derived: Σ_m ∂E/∂out_m · out_m(δ_mn − out_n), Σt = 1."""
+        """δ_n for softmax + cross-entropy, derived: Σ_m ∂E/∂out_m · ∂out_m/∂net_n with Σt = 1."""
         snet = self.snet
         outs, ts = snet.outs[-1], snet.targets
+        jac = softmax_jacobian(tuple(snet.nets[-1]), tuple(outs))
         e_in_outs = sp.Add(*(snet.defs[e] for e in snet.errors))
-        total = sp.Add(
-            *(
-                sp.diff(e_in_outs, outs[m]) * outs[m] * ((1 if m == j else 0) - outs[j])
-                for m in range(len(outs))
-            )
-        )
+        total = sp.Add(*(sp.diff(e_in_outs, outs[m]) * jac[m, j] for m in range(len(outs))))
         distribution = {ts[-1]: 1 - sp.Add(*ts[:-1])}
         form = sp.expand(sp.expand(total).subs(distribution))
         # SymPy would have to be wrong for this to fail.

@@ -18,8 +18,9 @@ from tutor.symbolic.notation import equation, latex, one_line, partial, sym, uni
 from tutor.symbolic.steps import Derivation, Step
 from tutor.symbolic.structure import Structure, parameter_values, structure_of
 
-# Wider than this, a pretty form is shown as one line of text instead (it would wrap unreadably).
-MAX_PRETTY_WIDTH = 100
+# Wider than this, a pretty form is shown as one line of text instead (it would wrap unreadably
+# in an 80-column terminal once indented by four).
+MAX_PRETTY_WIDTH = 76
 FORWARD = "forward"
 
 

@@ -14,7 +14,7 @@ import sympy as sp
 
 from tutor.engine.naming import neuron_names, target_names
 from tutor.symbolic.activations import output_expr
-from tutor.symbolic.notation import sym
+from tutor.symbolic.notation import one_line, sym
 from tutor.symbolic.steps import TooLargeForSymbolic
 from tutor.symbolic.structure import SYMBOLIC_LIMIT, Parameter, Structure, parameters
 
@@ -124,7 +124,16 @@ class SymbolicNetwork:
         for s, v in zip(self.primitives, [*x, *target, *values]):
             env[s] = sp.Float(float(v))
         for name, expr in self.defs.items():
-            env[name] = sp.Float(float(expr.xreplace(env)))
+            value = expr.xreplace(env)
+            if not value.is_real:
+                # e.g. bce's log(out) with out outside (0, 1): the loss has no real value.
+                raise ValueError(
+                    f"{name} = {one_line(self.defs[name])} is not a real number at these values "
+                    f"({value.evalf(6)}); {self.structure.loss} needs outputs in (0, 1)"
+                    if self.structure.loss in ("bce", "cross_entropy")
+                    else f"{name} is not a real number at these values ({value.evalf(6)})"
+                )
+            env[name] = sp.Float(float(value))
         return env
 
 

@@ -10,7 +10,7 @@ from tutor.export.latex import tex_text as escape_tex_text
 from tutor.symbolic.steps import Derivation, Step
 
 INDENT = "    "
-WIDTH = 100
+WIDTH = 80  # a terminal's default: captions wrap and formulas fit within it
 LONG_FORMULA = 400  # characters of LaTeX beyond which a display is scaled to fit
 TOO_LONG_FORMULA = 4000  # beyond this even scaled it overflows TeX's dimensions: not typeset
 

@@ -8,28 +8,31 @@ import numpy as np
 
 from tutor.engine.activations import SIGMOID_QUIRK_001
 from tutor.engine.examples import EXAMPLES, Example, get_example
-from tutor.engine.initializers import Init
 from tutor.engine.losses import HALF_SSE
-from tutor.engine.network import Network, build
+from tutor.engine.network import Network
 
 
 def encoder_838() -> Example:
-    """Seed 001's 8-3-8 encoder: sigmoid layers, randn·√(1/fan_in) weights, zero biases, x = e₁.
+    """Seed 001's 8-3-8 encoder as its notebook starts training it, on its first sample x = e₁.
 
-    The notebook's backward pass starts from dA = ŷ − x, the gradient of ½Σ(ŷ − x)², so the
-    loss is half_sse. The notebook sets no seed; seed 0 here.
+    The notebook seeds 42, draws W1, W2 in Layer.__init__ and draws them again in
+    NN.__init__: the second draw (randn·√(1/fan_in), zero biases) is the network it trains,
+    built here by the experiment's own code. Its backward pass starts from dA = ŷ − x, the
+    gradient of ½Σ(ŷ − x)², so the loss is half_sse.
     """
-    net = build([8, 3, 8], ["sigmoid", "sigmoid"], Init("xavier"), seed=0)
+    from tutor.experiments.encoder_838 import LEARNING_RATE, SOURCE, notebook_networks
+
+    net = notebook_networks("sigmoid", np.random.RandomState(42))
     x = np.eye(8)[0]
     return Example(
         name="encoder-838",
-        title="Seed 001's 8-3-8 encoder (one sample, x = target = e₁)",
+        title="Seed 001's 8-3-8 encoder: seed 42, second draw (one sample, x = target = e₁)",
         network=net,
         x=x,
         target=x.copy(),
         loss=HALF_SSE,
-        learning_rate=0.2,
-        source="001_bbb3b44a6a416223.txt, notebook cells [15]-[18]",
+        learning_rate=LEARNING_RATE,
+        source=f"{SOURCE}, notebook cells [13]-[18]",
     )
 
 
@@ -77,6 +80,11 @@ def example(name: str, variant: str | None = None) -> Example:
             raise KeyError(
                 f"unknown example {name!r}; known examples: {', '.join(example_names())}"
             ) from None
+    return with_variant(ex, variant)
+
+
+def with_variant(ex: Example, variant: str | None) -> Example:
+    """`ex` with the named variant applied (None: as it is); KeyError names the known ones."""
     if variant is None:
         return ex
     if variant in VARIANTS:
