@@ -179,18 +179,22 @@ async def test_tiny_terminal_resize_and_key_repeat_do_not_crash(private_data):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not screen.has_class("-too-small")
-        await pilot.press(*(["right"] * 8))
-        assert screen.frame.step.kind == "predict"  # the answer box took the focus
-        for _ in range(len(screen.frames) + 4):  # Esc leaves each answer box on the way
-            await pilot.press("escape" if app.focused else "right")
+        # → goes on through an empty answer box, so holding it reaches the end
+        await pilot.press(*(["right"] * (len(screen.frames) + 4)))
         assert screen.index == len(screen.frames) - 1
         await pilot.press(*(["left"] * (len(screen.frames) + 2)))
         assert screen.index == 0
+        await pilot.press("right")
         await pilot.resize_terminal(40, 12)
-        await pilot.press("end", "home", "right")
+        await pilot.pause()
+        await pilot.press("end", "home", "right", "n", "space", "f", "u", "g")
+        assert screen.index == 1  # keys must not move the hidden lesson
+        assert type(app.screen).__name__ == "LessonScreen"
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert screen.index == 1
+        await pilot.press("right")
+        assert screen.index == 2
 
 
 async def test_phase_keys_goto_theme_and_palette_commands(private_data):
@@ -225,3 +229,34 @@ async def test_a_broken_lesson_file_is_listed_as_an_error_not_a_crash(private_da
         assert "01-bad.toml" in errors and "No lessons found" in errors
         await pilot.press("enter", "down", "f1")
         assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_arrows_step_while_the_answer_box_is_empty(private_data):
+    app = make_app(private_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("right", "right", "right")
+        assert screen.frame.name == "out_h1" and isinstance(app.focused, Input)
+        await pilot.press("5", "left")  # with text in the box the arrows move the cursor
+        assert screen.frame.name == "out_h1" and app.focused.cursor_position == 0
+        await pilot.press("delete", "right")
+        assert screen.frame.name == "out_h2"
+        await pilot.press("left", "left")
+        assert screen.frame.name == "net_h2"
+
+
+async def test_run_results_come_back_when_you_return_to_the_step(private_data):
+    app = make_app(private_data)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("end", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("left")
+        assert screen.frame.step.kind != "run"
+        await pilot.press("right")
+        await pilot.pause()
+        panel = screen.query_one(RunPanel)
+        assert panel.query_one("#run-results").display
+        assert "predictions" in text_of(app, "#run-results")
+        assert panel.done == panel.total and "Done" in text_of(app, "#run-status")

@@ -145,6 +145,14 @@ def run_experiment(experiment_id: str, progress: Callable | None = None) -> dict
     return run(experiment_id, progress)
 
 
+def cached_runs(experiment_ids) -> list[tuple[str, dict[str, Any]]] | None:
+    """The results of every experiment of a step if all ran this session, else None."""
+    from tutor.experiments.registry import cached_result
+
+    results = [(i, cached_result(i)) for i in experiment_ids]
+    return results if all(r is not None for _, r in results) else None
+
+
 def cancelled_error() -> type[Exception]:
     """The exception an experiment raises when its progress callback asks it to stop."""
     from tutor.experiments.registry import Cancelled

@@ -104,6 +104,12 @@ class LessonScreen(Screen):
         for problem in self.problems:
             self.notify(problem, title="Lesson problem", severity="warning", timeout=8)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While 'terminal too small' shows, only leaving works: keys must not move the lesson."""
+        if self.has_class("-too-small"):
+            return action in ("back", "escape")
+        return True
+
     def on_resize(self, event: events.Resize) -> None:
         """Show a 'too small' message instead of a broken layout."""
         self._check_size(event.size.width, event.size.height)
@@ -111,6 +117,8 @@ class LessonScreen(Screen):
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         self.set_class(small, "-too-small")
+        if small and isinstance(self.focused, (Input, OptionList)):
+            self.set_focus(None)  # a hidden answer box must not take keys either
         if small:
             need = f"{MIN_SIZE[0]}×{MIN_SIZE[1]}"
             self.query_one("#too-small", Static).update(
@@ -278,7 +286,12 @@ class LessonScreen(Screen):
                 titles = ", ".join(data.experiment_title(i) for i in ids)
                 panel = self.query_one(RunPanel)
                 panel.set_prose(title, step.text)
-                panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                cached = data.cached_runs(ids)
+                if cached is None:
+                    panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                else:  # ran earlier this session: its results again, without a rerun
+                    panel.reset(f"{titles}\nDone (results of this session's run).")
+                    panel.finished(cached, tuple(step.extra.get("show", ())))
                 panel.scroll_home(animate=False)
         if new_step:
             view.scroll_home(animate=False)
@@ -367,8 +380,8 @@ class LessonScreen(Screen):
         view.set_work(
             render_formula_only(trace, f.name),
             Text(
-                f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left; "
-                "Esc leaves the box).",
+                f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left). "
+                "While the box is empty, → and ← step on and back.",
                 "italic",
             ),
         )

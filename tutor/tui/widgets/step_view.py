@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
@@ -47,6 +48,19 @@ def render_formula_only(trace, name: str) -> Text:
     return Text.assemble((name, "bold"), " = ", tv.formula if tv.inputs else "?")
 
 
+class AnswerInput(Input):
+    """The answer box: while it is empty, → and ← step the lesson instead of the cursor."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.value and event.key in ("left", "right"):
+            event.stop()
+            event.prevent_default()
+            action = "next" if event.key == "right" else "previous"
+            await self.screen.run_action(action)
+            return
+        await super()._on_key(event)
+
+
 class StepView(VerticalScroll, can_focus=False):
     """Title, prose, worked lines, answer box, feedback and quiz options of one step."""
 
@@ -56,7 +70,7 @@ class StepView(VerticalScroll, can_focus=False):
         yield Static("", id="prose")
         yield Static("", id="work")
         yield Static("", id="feedback")
-        yield Input(placeholder="your answer, e.g. 0.5933", id="answer", compact=True)
+        yield AnswerInput(placeholder="your answer, e.g. 0.5933", id="answer", compact=True)
         yield OptionList(id="quiz")
 
     def on_mount(self) -> None:
