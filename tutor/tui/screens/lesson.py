@@ -371,7 +371,7 @@ class LessonScreen(Screen):
         answer.display = True
         answer.value = ""
         if self._forward:
-            answer.focus()
+            self.set_focus(answer)  # now, not deferred: a quick next key must not race it
         self.call_after_refresh(view.scroll_end, animate=False)
 
     def _show_tries(self, f: Frame, trace, view: StepView) -> None:
@@ -395,7 +395,7 @@ class LessonScreen(Screen):
         record = self.progress.answers.get(str(f.step_index))
         if record and "choice" in record:
             view.set_part("feedback", self._render_explanations(f, int(record["choice"])))
-        quiz.focus()
+        self.set_focus(quiz)
 
     def _render_explanations(self, f: Frame, choice: int) -> Table:
         table = Table(box=None, padding=(0, 1), show_header=False)
@@ -508,7 +508,7 @@ class LessonScreen(Screen):
         """Start the run of a run or compare step (on a predict step: to the answer box)."""
         f = self.frame
         if f is not None and f.step.kind == "predict" and not self._solved(f):
-            self.query_one("#answer", Input).focus()
+            self.set_focus(self.query_one("#answer", Input))
             return
         if f is None or f.step.kind not in RUN_KINDS or self._run_active:
             return

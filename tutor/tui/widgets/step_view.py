@@ -6,7 +6,6 @@ from rich.console import Group
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
@@ -51,14 +50,19 @@ def render_formula_only(trace, name: str) -> Text:
 class AnswerInput(Input):
     """The answer box: while it is empty, → and ← step the lesson instead of the cursor."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        if not self.value and event.key in ("left", "right"):
-            event.stop()
-            event.prevent_default()
-            action = "next" if event.key == "right" else "previous"
-            await self.screen.run_action(action)
-            return
-        await super()._on_key(event)
+    async def action_cursor_right(self, select: bool = False) -> None:
+        """Next step when empty, else the cursor."""
+        if self.value or select:
+            super().action_cursor_right(select)
+        else:
+            await self.screen.run_action("next")
+
+    async def action_cursor_left(self, select: bool = False) -> None:
+        """Previous step when empty, else the cursor."""
+        if self.value or select:
+            super().action_cursor_left(select)
+        else:
+            await self.screen.run_action("previous")
 
 
 class StepView(VerticalScroll, can_focus=False):
