@@ -164,8 +164,7 @@ class LessonScreen(Screen):
     def _visible(self, i: int, trace) -> tuple[set[str], set[str]]:
         """(values shown, values hidden) at frame `i`."""
         f = self.frames[i]
-        names = [v.name for v in trace]
-        visible = {v.name for v in trace if v.phase == "given"} | set(names[: f.upto + 1])
+        visible = {v.name for v in trace if v.phase == "given"} | set(f.shown)
         hidden: set[str] = set()
         if f.step.kind == "predict" and f.name:
             if self._solved(f):
