@@ -55,3 +55,28 @@ def test_the_2_2_2_network_keeps_every_weight():
     trace = trace_of([2, 2, 2])
     text = "\n".join(lines_of(trace, "out_o2"))
     assert all(f"w{k} " in text for k in range(1, 9))
+
+
+def test_wide_result_tables_keep_every_digit_at_80_columns():
+    from tutor.tui.widgets.run_panel import render_results
+
+    z = [-6, -4, -2, -1, 0, 1, 2, 4, 6]
+    slopes = [0.0024726231566347743 * (1 + k) for k in range(9)]
+    result = {
+        "tables": {
+            "slopes": {
+                "columns": ["z"] + [str(v) for v in z],
+                "rows": [["sigmoid'(z)"] + slopes, ["relu(z)"] + [float(max(v, 0)) for v in z]],
+            },
+            "outputs": {
+                "columns": ["input"] + [f"o{j}" for j in range(1, 9)],
+                "rows": [[f"e{i}"] + ["0.9364"] * 8 for i in range(1, 9)],
+            },
+        }
+    }
+    console = Console(width=76, record=True, file=io.StringIO())
+    console.print(render_results(result))
+    text = console.export_text()
+    assert "…" not in text
+    assert "0.00247" in text and "0.0222" in text  # turned on its side, 3 significant digits
+    assert text.count("0.9364") == 64
