@@ -260,3 +260,18 @@ async def test_run_results_come_back_when_you_return_to_the_step(private_data):
         assert panel.query_one("#run-results").display
         assert "predictions" in text_of(app, "#run-results")
         assert panel.done == panel.total and "Done" in text_of(app, "#run-status")
+
+
+async def test_deriving_an_activation_hides_the_lessons_network(private_data):
+    from tutor.tui.app import TutorApp
+
+    app = TutorApp(data_dir=private_data, start_lesson="activations", cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.jump_to("4")  # derive ReLU: not a value of the 2-2-2 trace
+        await pilot.pause()
+        assert screen.frame.step.kind == "derive" and screen.has_class("-no-trace")
+        screen.jump_to("8")  # predict dout_h1/dnet_h1 on the 2-2-2 network
+        await pilot.pause()
+        assert not screen.has_class("-no-trace")

@@ -199,6 +199,8 @@ class LessonScreen(Screen):
             self.remove_class("-compare")
         spec = self._trace_spec(f)
         trace = self._trace(spec)
+        if trace is not None and f.step.kind == "derive" and f.step.target not in trace:
+            trace = None  # deriving σ or ReLU: the lesson's network would only be clutter
         self._show_position(f)
         self.set_class(f.step.kind in RUN_KINDS, "-run")
         self.set_class(trace is None, "-no-trace")
