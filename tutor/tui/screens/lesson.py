@@ -116,7 +116,9 @@ class LessonScreen(Screen):
 
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
-        self.set_class(small, "-too-small")
+        if small != self.has_class("-too-small"):
+            self.set_class(small, "-too-small")
+            self.refresh_bindings()  # the footer offers only what works
         if small and isinstance(self.focused, (Input, OptionList)):
             self.set_focus(None)  # a hidden answer box must not take keys either
         if small:
