@@ -100,6 +100,12 @@ async def test_run_to_the_end_shows_results(private_data):
         assert "predictions" in text_of(app, "#run-results")
         assert panel.query_one("#boundary").display and panel.query_one("#heatmap").display
         assert 8 in screen.progress.completed
+        # away and back: this session's results show again without pressing r
+        await pilot.press("left", "right")
+        await pilot.pause()
+        assert screen.frame.step.kind == "run"
+        assert "predictions" in text_of(app, "#run-results")
+        assert panel.done == panel.total and "Done" in text_of(app, "#run-status")
 
 
 async def test_cancel_a_run_with_escape_and_stay_responsive(private_data):
@@ -243,23 +249,6 @@ async def test_arrows_step_while_the_answer_box_is_empty(private_data):
         assert screen.frame.name == "out_h2"
         await pilot.press("left", "left")
         assert screen.frame.name == "net_h2"
-
-
-async def test_run_results_come_back_when_you_return_to_the_step(private_data):
-    app = make_app(private_data)
-    async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_first_lesson(pilot)
-        await pilot.press("end", "r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("left")
-        assert screen.frame.step.kind != "run"
-        await pilot.press("right")
-        await pilot.pause()
-        panel = screen.query_one(RunPanel)
-        assert panel.query_one("#run-results").display
-        assert "predictions" in text_of(app, "#run-results")
-        assert panel.done == panel.total and "Done" in text_of(app, "#run-status")
 
 
 async def test_deriving_an_activation_hides_the_lessons_network(private_data):

@@ -89,10 +89,7 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
     dep_parts = set().union(*(parts_of(d) for d in deps)) if deps else set()
 
     def mark(name: str) -> str:
-        """Style of a neuron or weight label: the one being computed, one it uses, or plain."""
-        if name == current or name in current_parts:
-            return CURRENT
-        return DEPENDENCY if name in deps or name in dep_parts else "bold"
+        return mark_style(name, current, current_parts, deps, dep_parts)
 
     for r in range(max(sizes)):
         row: list[Text] = []
@@ -185,8 +182,7 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
                 row.append(Text(""))
                 continue
             n = neurons[layer][r]
-            style = CURRENT if n in current_parts else DEPENDENCY if n in dep_parts else "bold"
-            cell = Text(n, style=style)
+            cell = Text(n, style=mark_style(n, current, current_parts, deps, dep_parts))
             name = _latest(trace, order, n, visible, current, hidden)
             if name:
                 label = next((lab for p, lab in _NEURON_VALUES if name == f"{p}{n}"), "")
@@ -226,7 +222,7 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
 
 
 def mark_style(name: str, current, current_parts, deps, dep_parts) -> str:
-    """The one being computed, one it uses, or plain."""
+    """Style of a neuron or weight label: the one being computed, one it uses, or plain."""
     if name == current or name in current_parts:
         return CURRENT
     return DEPENDENCY if name in deps or name in dep_parts else "bold"
