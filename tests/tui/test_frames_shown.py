@@ -40,3 +40,9 @@ def test_a_predict_frame_shows_what_the_value_uses_but_not_the_value():
     assert f.step.kind == "predict"
     assert "dE_total/dw1" not in f.shown
     assert {"dout_h1/dnet_h1", "dE_total/dout_h1", "dnet_h1/dw1", "out_h1"} <= f.shown
+
+
+def test_sympy_formulas_are_shown_in_unicode():
+    forms = data.symbolic_formulas("mazur")
+    assert forms["E_o2"] == "(−out_o2 + t_o2)²/2"
+    assert not any("^2" in f or "-" in f for f in forms.values())

@@ -117,7 +117,15 @@ def symbolic_formulas(spec: str) -> dict[str, str]:
         forms = symbolic.symbolic_forms(spec)
     except (KeyError, ValueError, TypeError):
         return {}
-    return {name: pair[0] for name, pair in forms.items()}
+    return {name: _unicode(pair[0]) for name, pair in forms.items()}
+
+
+_UNICODE = str.maketrans({"-": "−"})
+
+
+def _unicode(formula: str) -> str:
+    """`(-out_o2 + t_o2)^2/2` → `(−out_o2 + t_o2)²/2`: squares and minus signs as printed."""
+    return formula.replace("^2", "²").replace("^3", "³").translate(_UNICODE)
 
 
 # -- experiments -----------------------------------------------------------------------------
