@@ -80,3 +80,26 @@ def test_wide_result_tables_keep_every_digit_at_80_columns():
     assert "…" not in text
     assert "0.00247" in text and "0.0222" in text  # turned on its side, 3 significant digits
     assert text.count("0.9364") == 64
+
+
+def test_every_built_in_lessons_network_fits_80_by_24():
+    from tutor.tui import data
+    from tutor.tui.frames import build_frames
+
+    lessons, errors = data.load_lessons()
+    assert lessons and not errors
+    drawn = 0
+    for lesson in lessons:
+        frames, _ = build_frames(lesson, data.trace_for)
+        for f in frames:
+            if not f.trace:
+                continue
+            trace = data.trace_for(f.trace)
+            visible = {v.name for v in trace if v.phase == "given"} | set(f.shown)
+            deps = set(trace[f.name].inputs) if f.name else set()
+            console = Console(width=78, record=True, file=io.StringIO())
+            console.print(render_network(trace, visible, f.name, deps, set()))
+            lines = console.export_text().rstrip("\n").splitlines()
+            assert len(lines) <= 12 and all(len(x) <= 78 for x in lines), (lesson.id, f.name)
+            drawn += 1
+    assert drawn > 50
