@@ -100,6 +100,12 @@ async def test_run_to_the_end_shows_results(private_data):
         assert "predictions" in text_of(app, "#run-results")
         assert panel.query_one("#boundary").display and panel.query_one("#heatmap").display
         assert 8 in screen.progress.completed
+        # away and back: this session's results show again without pressing r
+        await pilot.press("left", "right")
+        await pilot.pause()
+        assert screen.frame.step.kind == "run"
+        assert "predictions" in text_of(app, "#run-results")
+        assert panel.done == panel.total and "Done" in text_of(app, "#run-status")
 
 
 async def test_cancel_a_run_with_escape_and_stay_responsive(private_data):
@@ -179,18 +185,22 @@ async def test_tiny_terminal_resize_and_key_repeat_do_not_crash(private_data):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not screen.has_class("-too-small")
-        await pilot.press(*(["right"] * 8))
-        assert screen.frame.step.kind == "predict"  # the answer box took the focus
-        for _ in range(len(screen.frames) + 4):  # Esc leaves each answer box on the way
-            await pilot.press("escape" if app.focused else "right")
+        # → goes on through an empty answer box, so holding it reaches the end
+        await pilot.press(*(["right"] * (len(screen.frames) + 4)))
         assert screen.index == len(screen.frames) - 1
         await pilot.press(*(["left"] * (len(screen.frames) + 2)))
         assert screen.index == 0
+        await pilot.press("right")
         await pilot.resize_terminal(40, 12)
-        await pilot.press("end", "home", "right")
+        await pilot.pause()
+        await pilot.press("end", "home", "right", "n", "space", "f", "u", "g")
+        assert screen.index == 1  # keys must not move the hidden lesson
+        assert type(app.screen).__name__ == "LessonScreen"
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert screen.index == 1
+        await pilot.press("right")
+        assert screen.index == 2
 
 
 async def test_phase_keys_goto_theme_and_palette_commands(private_data):
@@ -225,3 +235,32 @@ async def test_a_broken_lesson_file_is_listed_as_an_error_not_a_crash(private_da
         assert "01-bad.toml" in errors and "No lessons found" in errors
         await pilot.press("enter", "down", "f1")
         assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_arrows_step_while_the_answer_box_is_empty(private_data):
+    app = make_app(private_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("right", "right", "right")
+        assert screen.frame.name == "out_h1" and isinstance(app.focused, Input)
+        await pilot.press("5", "left")  # with text in the box the arrows move the cursor
+        assert screen.frame.name == "out_h1" and app.focused.cursor_position == 0
+        await pilot.press("delete", "right")
+        assert screen.frame.name == "out_h2"
+        await pilot.press("left", "left")
+        assert screen.frame.name == "net_h2"
+
+
+async def test_deriving_an_activation_hides_the_lessons_network(private_data):
+    from tutor.tui.app import TutorApp
+
+    app = TutorApp(data_dir=private_data, start_lesson="activations", cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.jump_to("4")  # derive ReLU: not a value of the 2-2-2 trace
+        await pilot.pause()
+        assert screen.frame.step.kind == "derive" and screen.has_class("-no-trace")
+        screen.jump_to("8")  # predict dout_h1/dnet_h1 on the 2-2-2 network
+        await pilot.pause()
+        assert not screen.has_class("-no-trace")

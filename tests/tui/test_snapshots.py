@@ -57,3 +57,13 @@ def test_help(snap_compare, private_data):
         await pilot.press("f1")
 
     assert snap_compare(make_app(private_data), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_lesson_step_in_the_light_theme(snap_compare, private_data):
+    """The same forward-pass value in the light theme (ctrl+t): highlights stay readable."""
+
+    async def run_before(pilot):
+        await pilot.press("enter", "right", "right", "ctrl+t")
+        await settle(pilot)
+
+    assert snap_compare(make_app(private_data), terminal_size=(80, 24), run_before=run_before)

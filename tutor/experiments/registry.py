@@ -73,6 +73,11 @@ def run_experiment(id: str, progress: Progress | None = None) -> dict[str, Any]:
     return result
 
 
+def cached_result(id: str) -> dict[str, Any] | None:
+    """The results of `id` if it already ran in this process, else None (nothing is run)."""
+    return _CACHE.get(id)
+
+
 def check_progress(progress: Progress | None, done: int, total: int, loss=None) -> None:
     """Report progress; raise Cancelled when the callback asks to stop."""
     if progress is not None and progress(done, total, loss) is False:

@@ -117,7 +117,15 @@ def symbolic_formulas(spec: str) -> dict[str, str]:
         forms = symbolic.symbolic_forms(spec)
     except (KeyError, ValueError, TypeError):
         return {}
-    return {name: pair[0] for name, pair in forms.items()}
+    return {name: _unicode(pair[0]) for name, pair in forms.items()}
+
+
+_UNICODE = str.maketrans({"-": "−"})
+
+
+def _unicode(formula: str) -> str:
+    """`(-out_o2 + t_o2)^2/2` → `(−out_o2 + t_o2)²/2`: squares and minus signs as printed."""
+    return formula.replace("^2", "²").replace("^3", "³").translate(_UNICODE)
 
 
 # -- experiments -----------------------------------------------------------------------------
@@ -143,6 +151,14 @@ def run_experiment(experiment_id: str, progress: Callable | None = None) -> dict
     except KeyError as error:
         raise DataError(error.args[0]) from None
     return run(experiment_id, progress)
+
+
+def cached_runs(experiment_ids) -> list[tuple[str, dict[str, Any]]] | None:
+    """The results of every experiment of a step if all ran this session, else None."""
+    from tutor.experiments.registry import cached_result
+
+    results = [(i, cached_result(i)) for i in experiment_ids]
+    return results if all(r is not None for _, r in results) else None
 
 
 def cancelled_error() -> type[Exception]:

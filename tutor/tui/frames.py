@@ -25,10 +25,24 @@ class Frame:
     name: str  # the value computed or predicted in this frame ("" otherwise)
     phase: str  # the phase of `name`, else the step's kind
     upto: int  # trace index of the last value already shown (-1: only the givens)
+    shown: frozenset[str] = frozenset()  # the computed values on screen (givens always are)
 
 
 def _first_trace(lesson: Lesson) -> str:
     return next((s.trace for s in lesson.steps if s.trace), "")
+
+
+def with_inputs(trace, names) -> set[str]:
+    """`names` and every value they are computed from, transitively."""
+    result: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in result or name not in trace:
+            continue
+        result.add(name)
+        todo.extend(trace[name].inputs)
+    return result
 
 
 def build_frames(
@@ -39,6 +53,10 @@ def build_frames(
     problems: list[str] = []
     current = _first_trace(lesson)
     seen: dict[str, int] = {}
+    # What the student has seen, per trace: a value once revealed or predicted, and what it uses.
+    # A set, not a prefix of the trace: predicting w1+ early must not show w5+ … w8+ or the rest
+    # of the backward pass before the steps that reveal them.
+    shown: dict[str, frozenset[str]] = {}
     for k, step in enumerate(lesson.steps):
         if step.trace:
             current = step.trace
@@ -50,22 +68,28 @@ def build_frames(
                 problems.append(f"step {k + 1}: {error}")
         order = {v.name: i for i, v in enumerate(trace)} if trace is not None else {}
         upto = seen.get(current, -1)
+        before = shown.get(current, frozenset())
         if step.kind == "reveal" and trace is not None:
             names = [n for n in step.names if n in order]
             if not step.names:
                 # A whole phase: skip what an earlier step already showed.
                 phase = [v.name for v in trace if v.phase == step.phase]
-                names = [n for n in phase if order[n] > upto] or phase
+                names = [n for n in phase if n not in before] or phase
             if step.phase == "given" and names:
                 # Given values are not computed: one frame shows them all.
                 upto = max(upto, *(order[n] for n in names))
-                frames.append(Frame(k, 0, 1, step, current, "", "given", upto))
+                shown[current] = before | frozenset(names)
+                frames.append(Frame(k, 0, 1, step, current, "", "given", upto, shown[current]))
                 seen[current] = upto
                 continue
             for j, name in enumerate(names):
                 upto = max(upto, order[name])
-                frames.append(Frame(k, j, len(names), step, current, name, trace[name].phase, upto))
+                before = before | with_inputs(trace, [name])
+                frames.append(
+                    Frame(k, j, len(names), step, current, name, trace[name].phase, upto, before)
+                )
             seen[current] = upto
+            shown[current] = before
             if names:
                 continue
         name = step.target if step.kind == "predict" and step.target in order else ""
@@ -73,7 +97,9 @@ def build_frames(
             problems.append(f"step {k + 1}: no value {step.target!r} to predict")
         phase = trace[name].phase if name else step.kind
         visible = max(upto, order[name] - 1) if name else upto
-        frames.append(Frame(k, 0, 1, step, current, name, phase, visible))
+        uses = with_inputs(trace, trace[name].inputs) if name else set()
+        frames.append(Frame(k, 0, 1, step, current, name, phase, visible, before | uses))
         if name:
             seen[current] = max(upto, order[name])
+            shown[current] = before | uses | {name}
     return frames, problems

@@ -104,13 +104,23 @@ class LessonScreen(Screen):
         for problem in self.problems:
             self.notify(problem, title="Lesson problem", severity="warning", timeout=8)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While 'terminal too small' shows, only leaving works: keys must not move the lesson."""
+        if self.has_class("-too-small"):
+            return action in ("back", "escape")
+        return True
+
     def on_resize(self, event: events.Resize) -> None:
         """Show a 'too small' message instead of a broken layout."""
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
-        self.set_class(small, "-too-small")
+        if small != self.has_class("-too-small"):
+            self.set_class(small, "-too-small")
+            self.refresh_bindings()  # the footer offers only what works
+        if small and isinstance(self.focused, (Input, OptionList)):
+            self.set_focus(None)  # a hidden answer box must not take keys either
         if small:
             need = f"{MIN_SIZE[0]}×{MIN_SIZE[1]}"
             self.query_one("#too-small", Static).update(
@@ -156,8 +166,7 @@ class LessonScreen(Screen):
     def _visible(self, i: int, trace) -> tuple[set[str], set[str]]:
         """(values shown, values hidden) at frame `i`."""
         f = self.frames[i]
-        names = [v.name for v in trace]
-        visible = {v.name for v in trace if v.phase == "given"} | set(names[: f.upto + 1])
+        visible = {v.name for v in trace if v.phase == "given"} | set(f.shown)
         hidden: set[str] = set()
         if f.step.kind == "predict" and f.name:
             if self._solved(f):
@@ -192,6 +201,8 @@ class LessonScreen(Screen):
             self.remove_class("-compare")
         spec = self._trace_spec(f)
         trace = self._trace(spec)
+        if trace is not None and f.step.kind == "derive" and f.step.target not in trace:
+            trace = None  # deriving σ or ReLU: the lesson's network would only be clutter
         self._show_position(f)
         self.set_class(f.step.kind in RUN_KINDS, "-run")
         self.set_class(trace is None, "-no-trace")
@@ -278,7 +289,12 @@ class LessonScreen(Screen):
                 titles = ", ".join(data.experiment_title(i) for i in ids)
                 panel = self.query_one(RunPanel)
                 panel.set_prose(title, step.text)
-                panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                cached = data.cached_runs(ids)
+                if cached is None:
+                    panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                else:  # ran earlier this session: its results again, without a rerun
+                    panel.reset(f"{titles}\nDone (results of this session's run).")
+                    panel.finished(cached, tuple(step.extra.get("show", ())))
                 panel.scroll_home(animate=False)
         if new_step:
             view.scroll_home(animate=False)
@@ -358,7 +374,7 @@ class LessonScreen(Screen):
         answer.display = True
         answer.value = ""
         if self._forward:
-            answer.focus()
+            self.set_focus(answer)  # now, not deferred: a quick next key must not race it
         self.call_after_refresh(view.scroll_end, animate=False)
 
     def _show_tries(self, f: Frame, trace, view: StepView) -> None:
@@ -367,8 +383,8 @@ class LessonScreen(Screen):
         view.set_work(
             render_formula_only(trace, f.name),
             Text(
-                f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left; "
-                "Esc leaves the box).",
+                f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left). "
+                "While the box is empty, → and ← step on and back.",
                 "italic",
             ),
         )
@@ -382,7 +398,7 @@ class LessonScreen(Screen):
         record = self.progress.answers.get(str(f.step_index))
         if record and "choice" in record:
             view.set_part("feedback", self._render_explanations(f, int(record["choice"])))
-        quiz.focus()
+        self.set_focus(quiz)
 
     def _render_explanations(self, f: Frame, choice: int) -> Table:
         table = Table(box=None, padding=(0, 1), show_header=False)
@@ -495,7 +511,7 @@ class LessonScreen(Screen):
         """Start the run of a run or compare step (on a predict step: to the answer box)."""
         f = self.frame
         if f is not None and f.step.kind == "predict" and not self._solved(f):
-            self.query_one("#answer", Input).focus()
+            self.set_focus(self.query_one("#answer", Input))
             return
         if f is None or f.step.kind not in RUN_KINDS or self._run_active:
             return

@@ -30,7 +30,12 @@ class LossPlot(PlotextPlot):
         plt.clear_figure()
         plt.title("loss")
         plt.xlabel("epoch")
+        last = 0.0
         for label, (xs, ys) in self._series.items():
             if xs:
                 plt.plot(xs, ys, label=label if len(self._series) > 1 else None, marker="braille")
+                last = max(last, max(xs))
+        if last >= 4:  # whole epochs on the axis, not plotext's 2499.8
+            ticks = sorted({round(last * k / 4) for k in range(5)})
+            plt.xticks(ticks, [str(t) for t in ticks])
         self.refresh()

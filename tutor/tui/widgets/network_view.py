@@ -64,9 +64,14 @@ def _compact(trace, name: str, visible, mark) -> Text:
     return Text(f"∇{short(trace.value(name))}", style=mark(name))
 
 
+FULL_WIDTH = 3  # layers up to this wide are drawn with every weight; wider ones compactly
+
+
 def render_network(trace, visible, current, deps, hidden) -> Table | Group:
     """A Rich table: input, weights, hidden, weights, output columns; one row per neuron."""
     sizes = list(trace.meta["sizes"])
+    if max(sizes) > FULL_WIDTH:
+        return render_compact(trace, visible, current, deps, hidden)
     neurons = neuron_names(sizes)
     weights = weight_names(sizes)
     table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
@@ -84,10 +89,7 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
     dep_parts = set().union(*(parts_of(d) for d in deps)) if deps else set()
 
     def mark(name: str) -> str:
-        """Style of a neuron or weight label: the one being computed, one it uses, or plain."""
-        if name == current or name in current_parts:
-            return CURRENT
-        return DEPENDENCY if name in deps or name in dep_parts else "bold"
+        return mark_style(name, current, current_parts, deps, dep_parts)
 
     for r in range(max(sizes)):
         row: list[Text] = []
@@ -146,3 +148,81 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
             line.append("  ")
         return Group(table, line)
     return table
+
+
+_NEURON_VALUES = (("delta_", "δ"), ("E_", "E"), ("out_", "out"), ("net_", "net"))
+
+
+def _latest(trace, order, n: str, visible, current, hidden) -> str:
+    """The value of neuron `n` most worth showing: the one computed now, else the latest seen."""
+    names = [f"{prefix}{n}" for prefix, _ in _NEURON_VALUES] if n[0] != "i" else [n]
+    if current in names:
+        return current
+    seen = [x for x in names if x in trace and (x in visible or x in hidden)]
+    return max(seen, key=order.__getitem__) if seen else ""
+
+
+def render_compact(trace, visible, current, deps, hidden) -> Group:
+    """Wide layers: one line per neuron with its latest value; weights summarised per matrix."""
+    sizes = list(trace.meta["sizes"])
+    neurons = neuron_names(sizes)
+    weights = weight_names(sizes)
+    role = {"visible": visible, "current": current, "deps": deps, "hidden": hidden}
+    current_parts = parts_of(current) if current else set()
+    dep_parts = set().union(*(parts_of(d) for d in deps)) if deps else set()
+    order = {v.name: i for i, v in enumerate(trace)}
+    table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
+    for k, size in enumerate(sizes):
+        last = k == len(sizes) - 1
+        table.add_column(f"{'input' if k == 0 else 'output' if last else 'hidden'} ({size})")
+    for r in range(max(sizes)):
+        row = []
+        for layer, size in enumerate(sizes):
+            if r >= size:
+                row.append(Text(""))
+                continue
+            n = neurons[layer][r]
+            cell = Text(n, style=mark_style(n, current, current_parts, deps, dep_parts))
+            name = _latest(trace, order, n, visible, current, hidden)
+            if name:
+                label = next((lab for p, lab in _NEURON_VALUES if name == f"{p}{n}"), "")
+                cell.append(" ")
+                cell.append_text(_value(trace, name, label=label if layer else "", **role))
+            row.append(cell)
+        table.add_row(*row)
+    lines = [table]
+    summary = Text("weights ", style="dim")
+    for k, matrix in enumerate(weights):
+        names = [w for column in matrix for w in column]
+        updated = all(f"{w}+" in visible for w in names)
+        values = [trace.value(f"{w}+" if updated else w) for w in names if w in trace]
+        summary.append(f"W{k + 1}{'+' if updated else ''} {sizes[k]}×{sizes[k + 1]} ", "bold")
+        if values:
+            summary.append(f"{short(min(values))}…{short(max(values))}  ")
+    lines.append(summary)
+    # The weights in play right now, with their values: the rest would not fit.
+    used = [
+        w
+        for matrix in weights
+        for column in matrix
+        for w in column
+        if w == current or w in current_parts or w in deps or w in dep_parts or f"{w}+" == current
+    ]
+    if used:
+        line = Text("in use  ", style="dim")
+        for w in used[:6]:
+            new = f"{w}+"
+            line.append(f"{w} ", style=mark_style(w, current, current_parts, deps, dep_parts))
+            line.append_text(_value(trace, new if new in visible else w, **role))
+            line.append("  ")
+        if len(used) > 6:
+            line.append(f"… {len(used) - 6} more", style="dim")
+        lines.append(line)
+    return Group(*lines)
+
+
+def mark_style(name: str, current, current_parts, deps, dep_parts) -> str:
+    """Style of a neuron or weight label: the one being computed, one it uses, or plain."""
+    if name == current or name in current_parts:
+        return CURRENT
+    return DEPENDENCY if name in deps or name in dep_parts else "bold"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Group
 from rich.markdown import Markdown
 from rich.table import Table
@@ -18,10 +19,12 @@ from tutor.tui.widgets.boundary import Boundary
 from tutor.tui.widgets.heatmap import Heatmap
 from tutor.tui.widgets.loss_plot import LossPlot
 
+WIDE_TABLE = 6  # columns beyond which numbers get 3 significant digits, to fit 80 columns
 
-def _cell(value: Any) -> str:
+
+def _cell(value: Any, wide: bool = False) -> str:
     if isinstance(value, float):
-        return format_number(value, 6)
+        return f"{value:.3g}" if wide else format_number(value, 6)
     return str(value)
 
 
@@ -43,11 +46,25 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
     for name, spec in (results.get("tables") or {}).items():
         if show and name not in show:
             continue
-        table = Table(title=name, caption=spec.get("caption", ""), padding=(0, 1))
-        for column in spec.get("columns", []):
-            table.add_column(str(column))
-        for row in spec.get("rows", []):
-            table.add_row(*(_cell(c) for c in row))
+        columns = [str(c) for c in spec.get("columns", [])]
+        rows = [list(r) for r in spec.get("rows", [])]
+        if len(columns) > WIDE_TABLE and len(rows) + 1 < len(columns):
+            # Few long rows (a function over many z): turned on its side it fits 80 columns.
+            grid = [columns] + rows
+            columns = [str(r[0]) for r in grid]
+            rows = [[r[j] for r in grid] for j in range(1, len(grid[0]))]
+        wide = len(columns) > WIDE_TABLE
+        # A wide table loses its inner rules and two digits rather than truncate numbers to "0.9…".
+        table = Table(
+            title=name,
+            caption=spec.get("caption", ""),
+            padding=(0, 0) if wide else (0, 1),
+            box=box.SIMPLE_HEAD if wide else box.HEAVY_HEAD,
+        )
+        for column in columns:
+            table.add_column(column, overflow="fold")  # never "0.9…": every digit stays
+        for row in rows:
+            table.add_row(*(_cell(c, wide) for c in row))
         parts.append(table)
     return Group(*parts)
 

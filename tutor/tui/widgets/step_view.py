@@ -47,6 +47,24 @@ def render_formula_only(trace, name: str) -> Text:
     return Text.assemble((name, "bold"), " = ", tv.formula if tv.inputs else "?")
 
 
+class AnswerInput(Input):
+    """The answer box: while it is empty, → and ← step the lesson instead of the cursor."""
+
+    async def action_cursor_right(self, select: bool = False) -> None:
+        """Next step when empty, else the cursor."""
+        if self.value or select:
+            super().action_cursor_right(select)
+        else:
+            await self.screen.run_action("next")
+
+    async def action_cursor_left(self, select: bool = False) -> None:
+        """Previous step when empty, else the cursor."""
+        if self.value or select:
+            super().action_cursor_left(select)
+        else:
+            await self.screen.run_action("previous")
+
+
 class StepView(VerticalScroll, can_focus=False):
     """Title, prose, worked lines, answer box, feedback and quiz options of one step."""
 
@@ -56,7 +74,7 @@ class StepView(VerticalScroll, can_focus=False):
         yield Static("", id="prose")
         yield Static("", id="work")
         yield Static("", id="feedback")
-        yield Input(placeholder="your answer, e.g. 0.5933", id="answer", compact=True)
+        yield AnswerInput(placeholder="your answer, e.g. 0.5933", id="answer", compact=True)
         yield OptionList(id="quiz")
 
     def on_mount(self) -> None:
