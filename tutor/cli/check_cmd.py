@@ -36,17 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _example(args):
     from tutor.cli import UsageError
+    from tutor.cli.loading import load_example
     from tutor.symbolic.variants import example, with_variant
 
     try:
         if args.network:
-            from tutor.engine.netfile import NetFileError, load_network_file
-
-            try:
-                ex = load_network_file(args.network)
-            except NetFileError as error:
-                raise UsageError(str(error)) from None
-            return with_variant(ex, args.variant)
+            return with_variant(load_example(args.network, "", example), args.variant)
         return example(args.example, args.variant)
     except KeyError as error:
         raise UsageError(error.args[0]) from None
