@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.mnist_helpers import one_blas_thread  # noqa: F401  (autouse)
 from tutor.engine.losses import CROSS_ENTROPY
 from tutor.engine.network import Cache
 from tutor.engine.training import TrainingDiverged
@@ -14,13 +15,6 @@ from tutor.mnist.blas import blas_threads
 from tutor.mnist.evaluate import evaluate
 from tutor.mnist.subset import load_subset, subset_dataset
 from tutor.mnist.train import MnistConfig, build_mnist_network, fit, one_hot, to_inputs
-
-
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    """Small matrix products: one BLAS thread is steadier on a busy machine."""
-    with blas_threads(1):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,18 @@ KEEP_HELP = (
 )
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_data_argument(parser: argparse.ArgumentParser) -> None:
+    """`--data DIR`: the full MNIST folder (shared with benchmarks/bench_mnist.py)."""
     parser.add_argument(
         "--data",
         metavar="DIR",
         help="folder with the full MNIST (train-images-idx3-ubyte[.gz] etc., or mnist_train.csv "
         "and mnist_test.csv); default $BACKPROP_TUTOR_MNIST, else the shipped 5,000 digits",
     )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
     parser.add_argument("--epochs", type=int, help="epochs (default 30 on the subset, 10 on full)")
     parser.add_argument(
         "--hidden", default="128", help="hidden layer sizes, comma-separated (default 128)"
