@@ -143,23 +143,21 @@ def run(args: argparse.Namespace) -> int:
         sample = trace_sample(net, ds.X_test[args.sample], int(ds.y_test[args.sample]), args.sample)
 
     sizes = "-".join(str(s) for s in net.sizes)
-    dropout = (
-        f"dropout keep p = {config.keep_prob} on input and hidden units\n"
-        "  (p = probability of KEEPING a unit, as in the slides; no dropout at test time)"
-        if config.keep_prob < 1
-        else "no dropout"
-    )
+    hidden_init = "He" if config.activation == "relu" else "Xavier"
+    decay = f" × {config.lr_decay}/epoch" if config.lr_decay != 1 else ""
+    # Every line fits 80 columns.
     print(f"data: {ds.source}")
-    print(
-        f"network: {sizes}, {config.activation} hidden, softmax + cross-entropy, "
-        f"{'He' if config.activation == 'relu' else 'Xavier'}/Xavier init, {config.dtype}"
-    )
+    print(f"network: {sizes}, {config.activation} hidden, softmax + cross-entropy, {config.dtype}")
+    print(f"  init: {hidden_init} (hidden layers), Xavier (output layer); seed {config.seed}")
     print(
         f"training: {config.epochs} epoch{'s' if config.epochs != 1 else ''}, "
-        f"batch {config.batch_size}, η = {config.learning_rate}"
-        f"{f' × {config.lr_decay}/epoch' if config.lr_decay != 1 else ''}, L2 λ = {config.l2}, "
-        f"{dropout}, seed {config.seed}"
+        f"batch {config.batch_size}, η = {config.learning_rate}{decay}, L2 λ = {config.l2}"
     )
+    if config.keep_prob < 1:
+        print(f"dropout: keep p = {config.keep_prob} on input and hidden units while training")
+        print("  (p = probability of KEEPING a unit, as in the slides; none at test time)")
+    else:
+        print("dropout: none")
     print(f"time: {seconds:.2f} s (BLAS threads: {threads or '?'})")
     step = max(1, config.epochs // 10)
     shown = [e for e in range(1, config.epochs + 1) if e % step == 0 or e in (1, config.epochs)]
@@ -177,8 +175,11 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"  #{w.index}: true {w.label}, predicted {w.predicted}, p(true) = {w.p_true:.3g}"
             )
-        captions = [f"#{w.index} {w.label}→{w.predicted}" for w in ev.worst]
-        print(_small_digits([ds.X_test[w.index] for w in ev.worst], captions))
+        # Four 15-column digits to a row: 69 columns.
+        for row in range(0, len(ev.worst), 4):
+            shown_worst = ev.worst[row : row + 4]
+            captions = [f"#{w.index} {w.label}→{w.predicted}" for w in shown_worst]
+            print(_small_digits([ds.X_test[w.index] for w in shown_worst], captions))
     print()
     print(format_trace(sample))
     if args.export:
