@@ -97,6 +97,20 @@ def test_cli_on_a_data_folder_with_export(tmp_path, capsys, monkeypatch):
     assert doc["traced_sample"]["index"] == 3
 
 
+def test_cli_reads_the_folder_named_by_the_environment(tmp_path, capsys, monkeypatch):
+    ds = subset_dataset()
+    train = (ds.X_train[::40], ds.y_train[::40])
+    write_idx_folder(tmp_path, train, (ds.X_test[::50], ds.y_test[::50]), gz_train=False)
+    monkeypatch.setenv("BACKPROP_TUTOR_MNIST", str(tmp_path))
+    assert main(["mnist", "--epochs", "1", "--worst", "0"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"data: MNIST IDX files in {tmp_path}" in out
+        and "accuracy" in out
+        and "on 20 digits" in out
+    )
+
+
 def test_cli_env_var_and_bad_input(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BACKPROP_TUTOR_MNIST", str(tmp_path / "nowhere"))
     assert main(["mnist", "--epochs", "1"]) == 2

@@ -191,3 +191,15 @@ def test_benchmark_runs_and_says_so_without_pytorch():
     assert "torch not installed" in out and "PyTorch not installed: pip install torch" in out
     assert "max |Δweight| ours vs bare = 0.0e+00" in out  # same weights, bit for bit
     assert "ours/bare = " in out and "ours/torch" not in out
+
+
+@pytest.mark.parametrize("activation, hidden_gain", [("relu", 2.0), ("sigmoid", 1.0)])
+def test_he_for_relu_xavier_for_sigmoid_and_softmax(activation, hidden_gain):
+    """Weight spread: √(2/fan_in) (He) for ReLU layers, √(1/fan_in) (Xavier) otherwise."""
+    net = build_mnist_network(MnistConfig(hidden=(256,), activation=activation, seed=4))
+    W1, W2 = (layer.W for layer in net.layers)
+    assert W1.dtype == np.float32 and W1.shape == (784, 256) and W2.shape == (256, 10)
+    # 200,704 and 2,560 draws: their standard deviations are within 1 % and 5 % of the target.
+    assert W1.std() == pytest.approx(np.sqrt(hidden_gain / 784), rel=0.01)
+    assert W2.std() == pytest.approx(np.sqrt(1 / 256), rel=0.05)
+    assert net.layers[0].activation.name == activation
