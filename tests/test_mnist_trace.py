@@ -124,6 +124,8 @@ def test_cli_env_var_and_bad_input(tmp_path, capsys, monkeypatch):
     assert "batch size 0: expected at least 1" in capsys.readouterr().err
     assert main(["mnist", "--export", str(tmp_path / "no" / "x.json")]) == 2
     assert "its folder does not exist" in capsys.readouterr().err
+    assert main(["mnist", "--export", str(tmp_path)]) == 2  # refused before training
+    assert "is a folder; expected a file name" in capsys.readouterr().err
 
 
 def test_mnist_code_imports_neither_textual_nor_sympy():

@@ -119,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.export and not os.path.isdir(os.path.dirname(os.path.abspath(args.export))):
         raise UsageError(f"--export {args.export}: its folder does not exist")
+    if args.export and os.path.isdir(args.export):
+        raise UsageError(f"--export {args.export}: is a folder; expected a file name")
     ds, full = _load(args)
     config = _config(args, full)
     if not 0 <= args.sample < len(ds.y_test):
