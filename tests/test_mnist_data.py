@@ -96,7 +96,7 @@ MALFORMED = {
         load_idx_labels,
         "lab",
         idx_labels(np.array([1, 2, 12], dtype=np.uint8)),
-        "label 2: label 12 is outside 0-9",
+        "entry 2 (counting from 0): label 12 is outside 0-9",
     ),
     "idx labels truncated": (
         load_idx_labels,

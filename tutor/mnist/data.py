@@ -107,7 +107,7 @@ def load_idx_labels(path: str | os.PathLike) -> np.ndarray:
         kind = "truncated IDX file" if got < n else "IDX file too long"
         raise MnistDataError(f"{path}: {kind}: header says {n} labels, found {got} bytes")
     labels = np.frombuffer(data, dtype=np.uint8, offset=8).copy()
-    _check_labels(path, labels, lambda i: f"label {i}")
+    _check_labels(path, labels, lambda i: f"entry {i} (counting from 0)")
     return labels
 
 
