@@ -203,3 +203,24 @@ def test_he_for_relu_xavier_for_sigmoid_and_softmax(activation, hidden_gain):
     assert W1.std() == pytest.approx(np.sqrt(hidden_gain / 784), rel=0.01)
     assert W2.std() == pytest.approx(np.sqrt(1 / 256), rel=0.05)
     assert net.layers[0].activation.name == activation
+
+
+def test_evaluation_against_a_plain_count(subset):
+    """Accuracy, per-class accuracy, confusion and worst digits, recounted one digit at a time."""
+    config = MnistConfig(hidden=(16,), epochs=1, seed=3)
+    net = build_mnist_network(config)
+    fit(net, to_inputs(subset.X_train[::8]), one_hot(subset.y_train[::8]), config)
+    images, labels = subset.X_test[::7], subset.y_test[::7]
+    ev = evaluate(net, images, labels, n_worst=4)
+    probs = [net.predict(to_inputs(image[None, :]))[0] for image in images]
+    confusion = [[0] * 10 for _ in range(10)]
+    for p, label in zip(probs, labels):
+        confusion[label][int(np.argmax(p))] += 1
+    assert ev.confusion.tolist() == confusion
+    assert ev.accuracy == pytest.approx(sum(confusion[k][k] for k in range(10)) / len(labels))
+    for k in range(10):
+        assert ev.per_class[k] == pytest.approx(confusion[k][k] / sum(confusion[k]))
+    p_true = sorted((float(p[label]), i) for i, (p, label) in enumerate(zip(probs, labels)))
+    assert [w.index for w in ev.worst] == [i for _, i in p_true[:4]]
+    assert [w.p_true for w in ev.worst] == pytest.approx([p for p, _ in p_true[:4]], rel=1e-5)
+    assert all(w.label == labels[w.index] for w in ev.worst)
