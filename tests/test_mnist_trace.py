@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -161,3 +162,23 @@ def test_cli_end_to_end_on_a_full_size_idx_set(tmp_path, capsys, monkeypatch):
     assert np.array(doc["confusion"]).sum() == 10_000 and len(doc["loss_curve"]) == 1
     # Images and labels stayed paired: one epoch over 12 copies of the digits learns them.
     assert doc["accuracy"] > 0.9
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_draws_a_progress_bar_on_a_terminal_only(monkeypatch, capsys):
+    monkeypatch.delenv("BACKPROP_TUTOR_MNIST", raising=False)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["mnist", "--epochs", "2", "--worst", "0"]) == 0
+    drawn = terminal.getvalue()
+    # 4,000 digits in batches of 128: 32 a epoch; the bar ends full, on its own line.
+    last = drawn.rsplit("\r", 1)[-1]
+    assert drawn.startswith("\rtraining ") and drawn.count("\r") >= 2
+    assert last.startswith("training " + "█" * 30 + " 64/64  loss ") and last.endswith("\n")
+    assert "test set: accuracy" in capsys.readouterr().out
