@@ -23,8 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tutor.cli.mnist_cmd import add_data_argument  # noqa: E402
 from tutor.mnist.blas import blas_threads, get_blas_threads  # noqa: E402
-from tutor.mnist.data import data_folder_from_env, load_full  # noqa: E402
+from tutor.mnist.data import MnistDataError, data_folder_from_env, load_full  # noqa: E402
 from tutor.mnist.subset import load_subset  # noqa: E402
 from tutor.mnist.train import (  # noqa: E402
     MnistConfig,
@@ -189,10 +190,13 @@ def main() -> None:
         help="BLAS and torch thread counts to measure, e.g. 1,2 (default 1: on a busy machine "
         "two threads spin and the times mean little)",
     )
-    parser.add_argument("--data", default=None, help="folder with the full MNIST")
+    add_data_argument(parser)
     args = parser.parse_args()
 
-    X, y, what = training_data(args.data or data_folder_from_env())
+    try:
+        X, y, what = training_data(args.data or data_folder_from_env())
+    except MnistDataError as error:
+        sys.exit(f"bench_mnist: {error}")
     config = MnistConfig(hidden=(128,), learning_rate=LR, batch_size=BATCH, epochs=1, seed=0)
     W0 = [(layer.W.copy(), layer.b.copy()) for layer in build_mnist_network(config).layers]
     try:

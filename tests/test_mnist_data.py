@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import struct
 
 import numpy as np
 import pytest
 
+from tests.mnist_helpers import idx_images, idx_labels
 from tutor.mnist.data import (
     MnistDataError,
     load_csv,
@@ -20,14 +20,6 @@ from tutor.mnist.subset import load_subset, split_subset
 RNG = np.random.default_rng(7)
 IMAGES = RNG.integers(0, 256, size=(5, 784), dtype=np.uint8)
 LABELS = np.array([3, 0, 9, 1, 7], dtype=np.uint8)
-
-
-def idx_images(images: np.ndarray, magic: int = 2051, rows: int = 28) -> bytes:
-    return struct.pack(">IIII", magic, len(images), rows, 28) + images.tobytes()
-
-
-def idx_labels(labels: np.ndarray, magic: int = 2049) -> bytes:
-    return struct.pack(">II", magic, len(labels)) + labels.tobytes()
 
 
 def csv_text(images, labels, header: bool) -> str:
@@ -57,54 +49,116 @@ def test_csv_round_trip(tmp_path, header, gz):
     assert np.array_equal(images, IMAGES) and np.array_equal(labels, LABELS)
 
 
-def test_idx_truncated(tmp_path):
-    path = tmp_path / "train-images-idx3-ubyte"
-    path.write_bytes(idx_images(IMAGES)[:-10])
+def _csv_bytes(labels=LABELS, header=True) -> bytes:
+    return csv_text(IMAGES, labels, header).encode()
+
+
+# (loader, file name, file bytes, the message after "<path>: " or "<path>, ").
+MALFORMED = {
+    "idx images truncated": (
+        load_idx_images,
+        "train-images-idx3-ubyte",
+        idx_images(IMAGES)[:-10],
+        "truncated IDX file: header says 5 images (3920 bytes), found 3910 bytes",
+    ),
+    "idx images too long": (
+        load_idx_images,
+        "train-images-idx3-ubyte",
+        idx_images(IMAGES) + b"\0",
+        "IDX file too long: header says 5 images (3920 bytes), found 3921 bytes",
+    ),
+    "idx header cut": (
+        load_idx_images,
+        "img",
+        idx_images(IMAGES)[:10],
+        "truncated IDX file: header cut after 10 bytes",
+    ),
+    "idx empty file": (load_idx_labels, "lab", b"", "truncated IDX file: 0 bytes, no header"),
+    "idx labels where images expected": (
+        load_idx_images,
+        "t10k-images-idx3-ubyte",
+        idx_labels(LABELS),
+        "not an IDX image file: magic number 2049, expected 2051",
+    ),
+    "idx images where labels expected": (
+        load_idx_labels,
+        "t10k-labels-idx1-ubyte",
+        idx_images(IMAGES),
+        "not an IDX label file: magic number 2051, expected 2049",
+    ),
+    "idx wrong image size": (
+        load_idx_images,
+        "img",
+        idx_images(IMAGES[:, :756], rows=27),
+        "images are 27×28, expected 28×28",
+    ),
+    "idx label out of range": (
+        load_idx_labels,
+        "lab",
+        idx_labels(np.array([1, 2, 12], dtype=np.uint8)),
+        "entry 2 (counting from 0): label 12 is outside 0-9",
+    ),
+    "idx labels truncated": (
+        load_idx_labels,
+        "lab",
+        idx_labels(LABELS)[:-2],
+        "truncated IDX file: header says 5 labels, found 3 bytes",
+    ),
+    "idx labels too long": (
+        load_idx_labels,
+        "lab",
+        idx_labels(LABELS) + b"\1",
+        "IDX file too long: header says 5 labels, found 6 bytes",
+    ),
+    "truncated gzip": (
+        load_idx_images,
+        "img.gz",
+        gzip.compress(idx_images(IMAGES))[:-30],
+        "truncated or corrupt gzip data",
+    ),
+    "csv label out of range": (
+        load_csv,
+        "mnist_test.csv",
+        _csv_bytes([3, 0, 9, 10, 7]),
+        "line 5: label 10 is outside 0-9",
+    ),
+    "csv negative label": (
+        load_csv,
+        "mnist_test.csv",
+        _csv_bytes([3, 0, -1, 1, 7], header=False),
+        "line 3: label -1 is outside 0-9",
+    ),
+    "csv empty": (load_csv, "mnist_train.csv", b"\n\n", "empty CSV file"),
+    "csv header only": (
+        load_csv,
+        "mnist_train.csv",
+        _csv_bytes().split(b"\n")[0] + b"\n",
+        "no digits after the header",
+    ),
+    "csv cut mid-line": (
+        load_csv,
+        "mnist_train.csv",
+        _csv_bytes()[: _csv_bytes().rindex(b"\n", 0, -1)]  # the last digit cut after 500 cells
+        + b"\n"
+        + b",".join(_csv_bytes().split(b"\n")[-2].split(b",")[:500]),
+        "line 6: expected 785 columns (label then 784 pixels), found 500",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_file_gets_a_message_naming_it(tmp_path, case):
+    loader, name, data, message = MALFORMED[case]
+    path = tmp_path / name
+    path.write_bytes(data)
     with pytest.raises(MnistDataError) as error:
-        load_idx_images(path)
-    assert str(error.value) == (
-        f"{path}: truncated IDX file: header says 5 images (3920 bytes), found 3910 bytes"
-    )
+        loader(path)
+    assert str(error.value) in (f"{path}: {message}", f"{path}, {message}")
 
 
-def test_idx_wrong_magic(tmp_path):
-    path = tmp_path / "t10k-images-idx3-ubyte"
-    path.write_bytes(idx_labels(LABELS))  # a label file where images are expected
-    with pytest.raises(MnistDataError) as error:
-        load_idx_images(path)
-    assert str(error.value) == f"{path}: not an IDX image file: magic number 2049, expected 2051"
-
-
-def test_idx_wrong_image_size(tmp_path):
-    path = tmp_path / "img"
-    path.write_bytes(idx_images(IMAGES[:, :756], rows=27))
-    with pytest.raises(MnistDataError) as error:
-        load_idx_images(path)
-    assert str(error.value) == f"{path}: images are 27×28, expected 28×28"
-
-
-def test_idx_label_out_of_range(tmp_path):
-    path = tmp_path / "lab"
-    path.write_bytes(idx_labels(np.array([1, 2, 12], dtype=np.uint8)))
-    with pytest.raises(MnistDataError) as error:
-        load_idx_labels(path)
-    assert str(error.value) == f"{path}: label 2: label 12 is outside 0-9"
-
-
-def test_idx_labels_truncated(tmp_path):
-    path = tmp_path / "lab"
-    path.write_bytes(idx_labels(LABELS)[:-2])
-    with pytest.raises(MnistDataError) as error:
-        load_idx_labels(path)
-    assert str(error.value) == f"{path}: truncated IDX file: header says 5 labels, found 3 bytes"
-
-
-def test_truncated_gzip(tmp_path):
-    path = tmp_path / "img.gz"
-    path.write_bytes(gzip.compress(idx_images(IMAGES))[:-30])
-    with pytest.raises(MnistDataError) as error:
-        load_idx_images(path)
-    assert str(error.value) == f"{path}: truncated or corrupt gzip data"
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(MnistDataError, match=r"nothing-here: cannot read: No such file"):
+        load_idx_images(tmp_path / "nothing-here")
 
 
 def test_csv_wrong_column_count(tmp_path):
@@ -139,14 +193,6 @@ def test_csv_huge_pixel_value(tmp_path):
     assert str(error.value) == (
         f"{path}, line 2, column 2: pixel value 1000000000000 is outside 0-255"
     )
-
-
-def test_csv_label_out_of_range(tmp_path):
-    path = tmp_path / "mnist_test.csv"
-    path.write_text(csv_text(IMAGES, [3, 0, 9, 10, 7], header=True))
-    with pytest.raises(MnistDataError) as error:
-        load_csv(path)
-    assert str(error.value) == f"{path}, line 5: label 10 is outside 0-9"
 
 
 def test_csv_not_an_integer(tmp_path):

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import gzip
+import io
 import json
-import struct
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+from tests.mnist_helpers import one_blas_thread, write_idx_folder  # noqa: F401  (autouse)
 from tutor.cli import main
-from tutor.mnist.blas import blas_threads
-from tutor.mnist.subset import subset_dataset
+from tutor.mnist.subset import load_subset, subset_dataset
 from tutor.mnist.traced_sample import draw_digit, format_trace, to_json, trace_sample
 from tutor.mnist.train import MnistConfig, build_mnist_network, fit, one_hot, to_inputs
-
-
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    """Small matrix products: one BLAS thread is steadier on a busy machine."""
-    with blas_threads(1):
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -83,27 +75,13 @@ def test_screen_summary_and_full_export(trained):
     assert len(doc["softmax"]) == 10 and len(doc["image"]) == 784
 
 
-def _write_idx_folder(folder, ds, n_train=600, n_test=40):
-    def images(a):
-        return struct.pack(">IIII", 2051, len(a), 28, 28) + a.tobytes()
-
-    def labels(a):
-        return struct.pack(">II", 2049, len(a)) + a.tobytes()
-
-    take = np.arange(0, len(ds.y_train), len(ds.y_train) // n_train)[:n_train]
-    files = {
-        "train-images-idx3-ubyte.gz": gzip.compress(images(ds.X_train[take])),
-        "train-labels-idx1-ubyte.gz": gzip.compress(labels(ds.y_train[take])),
-        "t10k-images-idx3-ubyte": images(ds.X_test[:n_test]),  # all zeros: sorted by digit
-        "t10k-labels-idx1-ubyte": labels(ds.y_test[:n_test]),
-    }
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-
-
 def test_cli_on_a_data_folder_with_export(tmp_path, capsys, monkeypatch):
     ds = subset_dataset()
-    _write_idx_folder(tmp_path, ds)
+    take = np.arange(0, len(ds.y_train), len(ds.y_train) // 600)[:600]
+    # Test digits 0-39 are all zeros (the subset is sorted by digit).
+    write_idx_folder(
+        tmp_path, (ds.X_train[take], ds.y_train[take]), (ds.X_test[:40], ds.y_test[:40])
+    )
     monkeypatch.delenv("BACKPROP_TUTOR_MNIST", raising=False)
     out_file = tmp_path / "run.json"
     argv = ["mnist", "--data", str(tmp_path), "--epochs", "2", "--sample", "3"]
@@ -120,6 +98,20 @@ def test_cli_on_a_data_folder_with_export(tmp_path, capsys, monkeypatch):
     assert doc["traced_sample"]["index"] == 3
 
 
+def test_cli_reads_the_folder_named_by_the_environment(tmp_path, capsys, monkeypatch):
+    ds = subset_dataset()
+    train = (ds.X_train[::40], ds.y_train[::40])
+    write_idx_folder(tmp_path, train, (ds.X_test[::50], ds.y_test[::50]), gz_train=False)
+    monkeypatch.setenv("BACKPROP_TUTOR_MNIST", str(tmp_path))
+    assert main(["mnist", "--epochs", "1", "--worst", "0"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"data: MNIST IDX files in {tmp_path}" in out
+        and "accuracy" in out
+        and "on 20 digits" in out
+    )
+
+
 def test_cli_env_var_and_bad_input(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BACKPROP_TUTOR_MNIST", str(tmp_path / "nowhere"))
     assert main(["mnist", "--epochs", "1"]) == 2
@@ -133,6 +125,8 @@ def test_cli_env_var_and_bad_input(tmp_path, capsys, monkeypatch):
     assert "batch size 0: expected at least 1" in capsys.readouterr().err
     assert main(["mnist", "--export", str(tmp_path / "no" / "x.json")]) == 2
     assert "its folder does not exist" in capsys.readouterr().err
+    assert main(["mnist", "--export", str(tmp_path)]) == 2  # refused before training
+    assert "is a folder; expected a file name" in capsys.readouterr().err
 
 
 def test_mnist_code_imports_neither_textual_nor_sympy():
@@ -142,3 +136,49 @@ def test_mnist_code_imports_neither_textual_nor_sympy():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_cli_end_to_end_on_a_full_size_idx_set(tmp_path, capsys, monkeypatch):
+    """60,000 + 10,000 digits (the shipped 5,000 tiled) as IDX .gz files: the `--data` path."""
+    images, labels = load_subset()
+    order = np.random.default_rng(0).permutation(len(labels))  # not sorted by digit
+    images, labels = images[order], labels[order]
+    write_idx_folder(
+        tmp_path,
+        (np.tile(images, (12, 1)), np.tile(labels, 12)),
+        (np.tile(images, (2, 1)), np.tile(labels, 2)),
+        gz_test=True,
+    )
+    monkeypatch.setenv("BACKPROP_TUTOR_MNIST", str(tmp_path / "not-used"))  # --data wins
+    out_file = tmp_path / "run.json"
+    code = main(
+        ["mnist", "--data", str(tmp_path), "--epochs", "1", "--threads", "1"]
+        + ["--export", str(out_file)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"data: MNIST IDX files in {tmp_path}" in out and "training: 1 epoch," in out
+    doc = json.loads(out_file.read_text())
+    assert np.array(doc["confusion"]).sum() == 10_000 and len(doc["loss_curve"]) == 1
+    # Images and labels stayed paired: one epoch over 12 copies of the digits learns them.
+    assert doc["accuracy"] > 0.9
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_draws_a_progress_bar_on_a_terminal_only(monkeypatch, capsys):
+    monkeypatch.delenv("BACKPROP_TUTOR_MNIST", raising=False)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["mnist", "--epochs", "2", "--worst", "0"]) == 0
+    drawn = terminal.getvalue()
+    # 4,000 digits in batches of 128: 32 a epoch; the bar ends full, on its own line.
+    last = drawn.rsplit("\r", 1)[-1]
+    assert drawn.startswith("\rtraining ") and drawn.count("\r") >= 2
+    assert last.startswith("training " + "█" * 30 + " 64/64  loss ") and last.endswith("\n")
+    assert "test set: accuracy" in capsys.readouterr().out

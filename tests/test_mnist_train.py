@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.mnist_helpers import one_blas_thread  # noqa: F401  (autouse)
 from tutor.engine.losses import CROSS_ENTROPY
 from tutor.engine.network import Cache
 from tutor.engine.training import TrainingDiverged
@@ -14,13 +15,6 @@ from tutor.mnist.blas import blas_threads
 from tutor.mnist.evaluate import evaluate
 from tutor.mnist.subset import load_subset, subset_dataset
 from tutor.mnist.train import MnistConfig, build_mnist_network, fit, one_hot, to_inputs
-
-
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    """Small matrix products: one BLAS thread is steadier on a busy machine."""
-    with blas_threads(1):
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +133,9 @@ def test_mnist_experiment_reaches_90_percent_held_out():
     assert result["loss_curve"][-1] < 0.5 * result["loss_curve"][0]
     tables = result["tables"]
     assert [row[0] for row in tables["per_class"]["rows"]] == list(range(10))
+    assert [row[3].strip() for row in tables["per_class"]["rows"]] == [
+        f"{row[2] / row[1]:.1%}" for row in tables["per_class"]["rows"]
+    ]
     assert sum(sum(row[1:]) for row in tables["confusion"]["rows"]) == 1000
     correct = sum(tables["confusion"]["rows"][k][k + 1] for k in range(10))
     assert correct / 1000 == pytest.approx(result["accuracy"])
@@ -173,3 +170,57 @@ def test_in_place_update_equals_the_engine_update(subset, monkeypatch, l2):
     fit(reference, X, T, config)
     for a, b in zip(fast.layers, reference.layers):
         assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
+
+
+def test_benchmark_runs_and_says_so_without_pytorch():
+    """bench_mnist.py with `import torch` failing: ours and bare timed, torch named as missing."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_mnist.py"
+    code = (
+        "import runpy, sys\n"
+        "sys.modules['torch'] = None  # `import torch` raises ImportError, as if not installed\n"
+        "sys.argv = ['bench_mnist.py', '--repeats', '1']\n"
+        f"runpy.run_path({str(bench)!r}, run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "torch not installed" in out and "PyTorch not installed: pip install torch" in out
+    assert "max |Δweight| ours vs bare = 0.0e+00" in out  # same weights, bit for bit
+    assert "ours/bare = " in out and "ours/torch" not in out
+
+
+@pytest.mark.parametrize("activation, hidden_gain", [("relu", 2.0), ("sigmoid", 1.0)])
+def test_he_for_relu_xavier_for_sigmoid_and_softmax(activation, hidden_gain):
+    """Weight spread: √(2/fan_in) (He) for ReLU layers, √(1/fan_in) (Xavier) otherwise."""
+    net = build_mnist_network(MnistConfig(hidden=(256,), activation=activation, seed=4))
+    W1, W2 = (layer.W for layer in net.layers)
+    assert W1.dtype == np.float32 and W1.shape == (784, 256) and W2.shape == (256, 10)
+    # 200,704 and 2,560 draws: their standard deviations are within 1 % and 5 % of the target.
+    assert W1.std() == pytest.approx(np.sqrt(hidden_gain / 784), rel=0.01)
+    assert W2.std() == pytest.approx(np.sqrt(1 / 256), rel=0.05)
+    assert net.layers[0].activation.name == activation
+
+
+def test_evaluation_against_a_plain_count(subset):
+    """Accuracy, per-class accuracy, confusion and worst digits, recounted one digit at a time."""
+    config = MnistConfig(hidden=(16,), epochs=1, seed=3)
+    net = build_mnist_network(config)
+    fit(net, to_inputs(subset.X_train[::8]), one_hot(subset.y_train[::8]), config)
+    images, labels = subset.X_test[::7], subset.y_test[::7]
+    ev = evaluate(net, images, labels, n_worst=4)
+    probs = [net.predict(to_inputs(image[None, :]))[0] for image in images]
+    confusion = [[0] * 10 for _ in range(10)]
+    for p, label in zip(probs, labels):
+        confusion[label][int(np.argmax(p))] += 1
+    assert ev.confusion.tolist() == confusion
+    assert ev.accuracy == pytest.approx(sum(confusion[k][k] for k in range(10)) / len(labels))
+    for k in range(10):
+        assert ev.per_class[k] == pytest.approx(confusion[k][k] / sum(confusion[k]))
+    p_true = sorted((float(p[label]), i) for i, (p, label) in enumerate(zip(probs, labels)))
+    assert [w.index for w in ev.worst] == [i for _, i in p_true[:4]]
+    assert [w.p_true for w in ev.worst] == pytest.approx([p for p, _ in p_true[:4]], rel=1e-5)
+    assert all(w.label == labels[w.index] for w in ev.worst)

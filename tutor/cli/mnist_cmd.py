@@ -13,13 +13,18 @@ KEEP_HELP = (
 )
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_data_argument(parser: argparse.ArgumentParser) -> None:
+    """`--data DIR`: the full MNIST folder (shared with benchmarks/bench_mnist.py)."""
     parser.add_argument(
         "--data",
         metavar="DIR",
         help="folder with the full MNIST (train-images-idx3-ubyte[.gz] etc., or mnist_train.csv "
         "and mnist_test.csv); default $BACKPROP_TUTOR_MNIST, else the shipped 5,000 digits",
     )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
     parser.add_argument("--epochs", type=int, help="epochs (default 30 on the subset, 10 on full)")
     parser.add_argument(
         "--hidden", default="128", help="hidden layer sizes, comma-separated (default 128)"
@@ -114,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.export and not os.path.isdir(os.path.dirname(os.path.abspath(args.export))):
         raise UsageError(f"--export {args.export}: its folder does not exist")
+    if args.export and os.path.isdir(args.export):
+        raise UsageError(f"--export {args.export}: is a folder; expected a file name")
     ds, full = _load(args)
     config = _config(args, full)
     if not 0 <= args.sample < len(ds.y_test):
@@ -138,23 +145,21 @@ def run(args: argparse.Namespace) -> int:
         sample = trace_sample(net, ds.X_test[args.sample], int(ds.y_test[args.sample]), args.sample)
 
     sizes = "-".join(str(s) for s in net.sizes)
-    dropout = (
-        f"dropout keep p = {config.keep_prob} on input and hidden units\n"
-        "  (p = probability of KEEPING a unit, as in the slides; no dropout at test time)"
-        if config.keep_prob < 1
-        else "no dropout"
-    )
+    hidden_init = "He" if config.activation == "relu" else "Xavier"
+    decay = f" × {config.lr_decay}/epoch" if config.lr_decay != 1 else ""
+    # Every line fits 80 columns.
     print(f"data: {ds.source}")
-    print(
-        f"network: {sizes}, {config.activation} hidden, softmax + cross-entropy, "
-        f"{'He' if config.activation == 'relu' else 'Xavier'}/Xavier init, {config.dtype}"
-    )
+    print(f"network: {sizes}, {config.activation} hidden, softmax + cross-entropy, {config.dtype}")
+    print(f"  init: {hidden_init} (hidden layers), Xavier (output layer); seed {config.seed}")
     print(
         f"training: {config.epochs} epoch{'s' if config.epochs != 1 else ''}, "
-        f"batch {config.batch_size}, η = {config.learning_rate}"
-        f"{f' × {config.lr_decay}/epoch' if config.lr_decay != 1 else ''}, L2 λ = {config.l2}, "
-        f"{dropout}, seed {config.seed}"
+        f"batch {config.batch_size}, η = {config.learning_rate}{decay}, L2 λ = {config.l2}"
     )
+    if config.keep_prob < 1:
+        print(f"dropout: keep p = {config.keep_prob} on input and hidden units while training")
+        print("  (p = probability of KEEPING a unit, as in the slides; none at test time)")
+    else:
+        print("dropout: none")
     print(f"time: {seconds:.2f} s (BLAS threads: {threads or '?'})")
     step = max(1, config.epochs // 10)
     shown = [e for e in range(1, config.epochs + 1) if e % step == 0 or e in (1, config.epochs)]
@@ -172,8 +177,11 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"  #{w.index}: true {w.label}, predicted {w.predicted}, p(true) = {w.p_true:.3g}"
             )
-        captions = [f"#{w.index} {w.label}→{w.predicted}" for w in ev.worst]
-        print(_small_digits([ds.X_test[w.index] for w in ev.worst], captions))
+        # Four 15-column digits to a row: 69 columns.
+        for row in range(0, len(ev.worst), 4):
+            shown_worst = ev.worst[row : row + 4]
+            captions = [f"#{w.index} {w.label}→{w.predicted}" for w in shown_worst]
+            print(_small_digits([ds.X_test[w.index] for w in shown_worst], captions))
     print()
     print(format_trace(sample))
     if args.export:

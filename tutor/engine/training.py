@@ -122,7 +122,7 @@ def train(
                     total += value * min(size, n - start) if mean else value
                 epoch_loss = total / n if mean else total
             history.losses.append(epoch_loss)
-            _check_parameters(net, epoch)
+            check_parameters(net, epoch)
             if on_epoch is not None and on_epoch(epoch, epoch_loss, net) is False:
                 history.stopped_early = True
                 break
@@ -150,7 +150,7 @@ def locate_divergence(cache: Cache, epoch: int) -> TrainingDiverged:
     return TrainingDiverged(epoch, None, "loss")
 
 
-def _check_parameters(net: Network, epoch: int) -> None:
+def check_parameters(net: Network, epoch: int) -> None:
     """TrainingDiverged naming the first layer whose weights or biases are not all finite."""
     # A sum is finite only when every term is (an inf or a NaN carries into it): one reduction
     # per array settles the usual case; a non-finite sum (or an overflowing one) looks closer.

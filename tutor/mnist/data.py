@@ -107,7 +107,7 @@ def load_idx_labels(path: str | os.PathLike) -> np.ndarray:
         kind = "truncated IDX file" if got < n else "IDX file too long"
         raise MnistDataError(f"{path}: {kind}: header says {n} labels, found {got} bytes")
     labels = np.frombuffer(data, dtype=np.uint8, offset=8).copy()
-    _check_labels(path, labels, lambda i: f"label {i}")
+    _check_labels(path, labels, lambda i: f"entry {i} (counting from 0)")
     return labels
 
 
@@ -127,6 +127,8 @@ def load_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     if first is None:
         raise MnistDataError(f"{path}: empty CSV file")
     skip = first + 1 if _is_header(lines[first]) else first
+    if not any(line.strip() for line in lines[skip:]):
+        raise MnistDataError(f"{path}: no digits after the header")
     try:
         table = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.int32, skiprows=skip, ndmin=2)
     except (ValueError, OverflowError):
@@ -134,8 +136,6 @@ def load_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     if table is None or table.shape[1] != PIXELS + 1:
         _diagnose_csv(path, lines, skip)
         raise MnistDataError(f"{path}: cannot parse as CSV")  # pragma: no cover
-    if table.shape[0] == 0:
-        raise MnistDataError(f"{path}: no digits after the header")
     line_of = _data_line_numbers(lines, skip)
     labels, pixels = table[:, 0], table[:, 1:]
     bad = np.flatnonzero((labels < 0) | (labels > 9))

@@ -65,7 +65,7 @@ def per_class_table(ev: Evaluation) -> dict:
     return {
         "columns": ["digit", "digits", "correct", "accuracy"],
         "rows": [
-            [k, ev.counts[k], int(ev.confusion[k, k]), round(ev.per_class[k], 4)] for k in range(10)
+            [k, ev.counts[k], int(ev.confusion[k, k]), _percent(ev.per_class[k])] for k in range(10)
         ],
         "caption": "Accuracy on the held-out digits of each class",
     }
@@ -99,3 +99,8 @@ def format_report(ev: Evaluation) -> str:
     for k in range(10):
         lines.append(f"  {k:>3}  " + " ".join(f"{v:>5}" for v in ev.confusion[k]))
     return "\n".join(lines)
+
+
+def _percent(fraction: float) -> str:
+    """A percentage six wide (' 98.0%'), to line up; a dash for a class with no digits (NaN)."""
+    return "     —" if fraction != fraction else f"{fraction:>6.1%}"  # right-aligned

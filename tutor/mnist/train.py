@@ -16,7 +16,9 @@ import numpy as np
 from tutor.engine.initializers import Init
 from tutor.engine.losses import CROSS_ENTROPY
 from tutor.engine.network import Cache, Gradients, Network, build
-from tutor.engine.training import TrainingDiverged
+
+# The engine's own divergence checks: the same messages as every other training loop.
+from tutor.engine.training import check_parameters, locate_divergence
 from tutor.experiments.registry import Progress, check_progress
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -134,13 +136,13 @@ def fit(
                 out = net.forward(x, cache, dropout_rng)
                 value = loss.value(out, t)
                 if not math.isfinite(value):
-                    raise _diverged(cache, epoch)
+                    raise locate_divergence(cache, epoch)
                 _update_in_place(net, net.backward(cache, t, loss), lr, config.l2)
                 epoch_loss += value * len(idx)
                 done += 1
                 if done % report_every == 0 or done == total:
                     check_progress(progress, done, total, value)
-            _check_weights(net, epoch)
+            check_parameters(net, epoch)
             history.losses.append(epoch_loss / n)
             history.learning_rates.append(lr)
             lr *= config.lr_decay
@@ -157,19 +159,3 @@ def _update_in_place(net: Network, grads: Gradients, lr: float, l2: float) -> No
         if layer.train_bias and layer.bias_mode != "none":
             db *= lr
             layer.b -= db
-
-
-def _diverged(cache: Cache, epoch: int) -> TrainingDiverged:
-    """The first layer whose net input or output is not finite."""
-    for k, (net_k, out_k) in enumerate(zip(cache.nets, cache.outs), start=1):
-        if not np.all(np.isfinite(net_k)):
-            return TrainingDiverged(epoch, k, "net input")
-        if not np.all(np.isfinite(out_k)):
-            return TrainingDiverged(epoch, k, "output")
-    return TrainingDiverged(epoch, None, "loss")
-
-
-def _check_weights(net: Network, epoch: int) -> None:
-    for k, layer in enumerate(net.layers, start=1):
-        if not (np.all(np.isfinite(layer.W)) and np.all(np.isfinite(layer.b))):
-            raise TrainingDiverged(epoch, k, "weights after the update")
