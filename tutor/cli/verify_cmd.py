@@ -80,9 +80,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_table(checks)
         verdicts = (AGREES, EXPLAINED, UNREPRODUCED)
+        plural = "lesson" if len(lessons) == 1 else "lessons"
         counts = {v: sum(c.verdict == v for c in checks) for v in verdicts}
         print(
-            f"\n{len(checks)} figures in {len(lessons)} lessons: {counts[AGREES]} agree, "
+            f"\n{len(checks)} figures in {len(lessons)} {plural}: {counts[AGREES]} agree, "
             f"{counts[EXPLAINED]} errata explained, {counts[UNREPRODUCED]} not reproducible here "
             f"(explained), {len(failed)} failed"
         )
