@@ -231,7 +231,6 @@ def traced_step(
     # -- backward (and, for the 'updated' variant, each layer's update at once) ----
     deferred_updates: list[int] = []
     fused_softmax_ce = net.layers[-1].activation.name == "softmax" and loss.name == "cross_entropy"
-    # delta names of the layer above, to propagate from
     for k in range(n_layers - 1, -1, -1):
         layer = net.layers[k]
         label = layer_label(k, n_layers)
@@ -253,7 +252,6 @@ def traced_step(
                     )
                 dout_names.append(f"dE_total/dout_{neuron}")
             else:
-                above = net.layers[k + 1]
                 parts = []
                 for m, upper in enumerate(neurons[k + 2]):
                     w_name = weights[k + 1][j][m]
@@ -270,7 +268,6 @@ def traced_step(
                         label,
                     )
                     parts.append(part)
-                del above
                 add(
                     f"dE_total/dout_{neuron}",
                     "backward",
