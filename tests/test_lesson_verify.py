@@ -6,6 +6,7 @@ import pytest
 
 from tutor.lessons.figures import (
     AGREES,
+    AGREES_HERE,
     DISAGREES,
     ERROR,
     EXPLAINED,
@@ -69,13 +70,15 @@ def test_verdicts_agree_erratum_disagree_stale_and_error():
     assert verdict("0.5", computed="experiment:no_such_experiment:x") == ERROR
 
 
-def test_unreproduced_is_its_own_verdict_and_can_go_stale():
-    def verdict(published):
+def test_a_machine_dependent_figure_may_agree_here_or_not_and_never_fails():
+    # Seen: the report's chaotic XOR run stops at 1769 on one machine and 1770 on another.
+    def check(published):
         figure = Figure("f", published, "src", "trace:mazur:out_h1", unreproduced="chaotic run")
-        return check_figure(_lesson(figure), figure).verdict
+        return check_figure(_lesson(figure), figure)
 
-    assert verdict("0.593269993") == UNREPRODUCED
-    assert verdict("0.593269992") == STALE
+    assert check("0.593269993").verdict == UNREPRODUCED
+    assert check("0.593269992").verdict == AGREES_HERE
+    assert not check("0.593269993").failed and not check("0.593269992").failed
 
 
 def test_an_explicit_tolerance_is_used():

@@ -8,7 +8,14 @@ import re
 from decimal import Decimal
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
-from tutor.lessons.figures import AGREES, EXPLAINED, UNREPRODUCED, FigureCheck, check_figure
+from tutor.lessons.figures import (
+    AGREES,
+    AGREES_HERE,
+    EXPLAINED,
+    UNREPRODUCED,
+    FigureCheck,
+    check_figure,
+)
 from tutor.lessons.references import check_references, parse_computed
 from tutor.progress import progress_bar
 
@@ -79,13 +86,14 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print_table(checks)
-        verdicts = (AGREES, EXPLAINED, UNREPRODUCED)
+        verdicts = (AGREES, AGREES_HERE, EXPLAINED, UNREPRODUCED)
         plural = "lesson" if len(lessons) == 1 else "lessons"
         counts = {v: sum(c.verdict == v for c in checks) for v in verdicts}
+        here, not_here = counts[AGREES_HERE], counts[UNREPRODUCED]
         print(
             f"\n{len(checks)} figures in {len(lessons)} {plural}: {counts[AGREES]} agree, "
-            f"{counts[EXPLAINED]} errata explained, {counts[UNREPRODUCED]} not reproducible here "
-            f"(explained), {len(failed)} failed"
+            f"{counts[EXPLAINED]} errata explained, {here + not_here} machine-dependent "
+            f"({here} reproduced here, {not_here} not, explained), {len(failed)} failed"
         )
         for check in failed:
             reason = check.detail or f"|computed − published| > {check.tolerance:g}"
