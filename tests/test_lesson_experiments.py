@@ -69,3 +69,23 @@ def test_an_experiment_can_be_cancelled():
     with pytest.raises(Cancelled):
         get_experiment("tanh_xor").func(progress=stop)
     assert calls == [100]
+
+
+def test_the_learning_rate_run_backs_the_lesson_quiz():
+    # Lesson 2's quiz says: after 1000 epochs η = 0.01 only halves E (0.298 → 0.149), η = 0.5
+    # reaches 0.0011 and η = 5 reaches 0.000035, the lowest of the five.
+    from tutor.engine.examples import get_example
+    from tutor.engine.training import TrainConfig, train
+
+    result = run_experiment("mazur_learning_rates")
+    finals = {eta: result[f"E_total_after_1000_eta_{eta:g}"] for eta in (0.01, 0.1, 0.5, 1, 5)}
+    assert round(finals[0.01], 3) == 0.149
+    assert round(finals[0.5], 4) == 0.0011
+    assert round(finals[5], 6) == 0.000035
+    assert min(finals, key=finals.get) == 5
+    # independently: the engine's own batch training, 1000 epochs at η = 0.01
+    ex = get_example("mazur")
+    net = ex.network.copy()
+    x, t = np.atleast_2d(ex.x), np.atleast_2d(ex.target)
+    train(net, x, t, ex.loss, TrainConfig(0.01, epochs=1000, rule="batch"))
+    assert float(ex.loss.value(net.forward(x), t)) == pytest.approx(finals[0.01], rel=1e-12)

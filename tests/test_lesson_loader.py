@@ -380,3 +380,13 @@ def test_a_reveal_of_an_empty_phase_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(references, "get_trace", lambda spec: NoUpdates())
     problems = {e.field: e.message for e in check_references(lesson)}
     assert "has no 'update' values" in problems["steps[4].phase"]
+
+
+def test_the_knowledge_check_spans_the_course_with_at_least_eight_questions():
+    lesson = load_lessons().get("knowledge-check")
+    quizzes = [step for step in lesson.steps if step.kind == "quiz"]
+    assert len(quizzes) >= 8
+    for quiz in quizzes:
+        options = quiz.options
+        assert sum(option.correct for option in options) == 1, quiz.title
+        assert all(option.explanation.strip() for option in options), quiz.title

@@ -71,3 +71,54 @@ def mazur(progress=None) -> dict:
             f"out_o2 = {rounds.outputs[1]:.9f} (target 0.99)."
         ),
     }
+
+
+LEARNING_RATES = (0.01, 0.1, 0.5, 1.0, 5.0)
+EPOCHS = 1000
+
+
+@experiment(
+    "mazur_learning_rates",
+    "The 2-2-2 worked example, 1000 epochs at five learning rates",
+    "003_bd86bf8af1f2b77a.txt, slides 'The Learning Rate' ('a learning rate of 0.01 is a "
+    "safe bet') and 'Epoch' ('preferred value of number of training epochs is set to 1000')",
+)
+def mazur_learning_rates(progress=None) -> dict:
+    """E_total after 1 and 1000 epochs for each learning rate, from the slides' weights."""
+    ex = get_example("mazur")
+    trace, _ = trace_example_step(ex)
+    start = trace.value("E_total")
+    rows, finals, outputs = [], {}, {}
+    for done, eta in enumerate(LEARNING_RATES):
+        rounds = continue_rounds(ex.network, ex.x, ex.target, ex.loss, eta, [start], EPOCHS)
+        finals[eta] = rounds.errors[EPOCHS]
+        outputs[eta] = rounds.outputs[0]
+        rows.append(
+            [
+                eta,
+                f"{rounds.errors[1]:.9f}",
+                f"{rounds.errors[EPOCHS]:.6g}",
+                f"{rounds.outputs[0]:.4f}",
+                f"{rounds.outputs[1]:.4f}",
+            ]
+        )
+        check_progress(progress, done + 1, len(LEARNING_RATES), rounds.errors[EPOCHS])
+    best = min(finals, key=finals.get)
+    return {
+        **{f"E_total_after_1000_eta_{eta:g}": error for eta, error in finals.items()},
+        "tables": {
+            "learning_rates": {
+                "columns": ["η", "E after 1 epoch", "E after 1000", "out_o1", "out_o2"],
+                "rows": rows,
+                "caption": f"From E = {start:.9f}; targets 0.01 and 0.99.",
+            }
+        },
+        "summary": (
+            f"After {EPOCHS} epochs η = 0.01 has only halved E ({start:.4f} → "
+            f"{finals[0.01]:.4f}); out_o1 is still {outputs[0.01]:.2f} for a target of 0.01. "
+            f"The largest η tried, {best:g}, gets lowest ({finals[best]:.2g}) and does not "
+            f"overshoot on this network. 'A learning rate of 0.01 is a safe bet' is safe in that "
+            f"it never overshoots here, but with 1000 epochs it is far too slow. No learning "
+            f"rate or epoch count is right for every network: they are tried and watched."
+        ),
+    }
