@@ -76,7 +76,7 @@ def test_run_an_errata_step_shows_published_and_computed(capsys):
         (
             "worked-example",
             [
-                "[29/29]",
+                "[30/30]",
                 "The chain rule for w5",  # derive w5 (SymPy)
                 "= 0.082167041",
                 "dE_total/dw1 = 0.036350306 · 0.241300709 · 0.05 = 0.000438568",  # derive w1
