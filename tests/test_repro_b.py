@@ -37,9 +37,14 @@ def test_published_figure(fig):
     value = run_experiment(exp_id)[key]
     tolerance = float(fig.get("tolerance", _half_unit(fig["published"])))
     agrees = abs(float(value) - float(fig["published"])) <= tolerance
-    if fig.get("erratum") or fig.get("unreproduced"):
+    if fig.get("erratum"):
         # An erratum claims the figure does NOT reproduce: a stale erratum must fail.
         assert not agrees, f"{fig['id']} now agrees ({value!r}); drop its erratum"
+    elif fig.get("unreproduced"):
+        # Machine-dependent (a chaotic run amplifying rounding): it may agree here or not,
+        # but a run gone wrong would land far away. Seen across two machines: within 6 %.
+        off = abs(float(value) - float(fig["published"]))
+        assert off <= 0.1 * abs(float(fig["published"])), f"{fig['id']}: computed {value!r}"
     else:
         assert agrees, f"{fig['id']}: published {fig['published']}, computed {value!r}"
 
