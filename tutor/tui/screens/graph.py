@@ -35,11 +35,11 @@ def render_nodes(graph: Graph, order: list[GraphNode], cursor: int) -> Text:
     current = order[cursor]
     receiving = set(current.inputs)
     width = max(len(n.id) for n in order)
-    text = Text()
+    text = Text(no_wrap=True, overflow="ellipsis")
     for index, node in enumerate(order):
         style = CURRENT if node is current else RECEIVING if node.id in receiving else ""
         text.append(node.id.ljust(width), style=style or "bold")
-        text.append(f" {node.op:<8.8} {short(node.value):>8} ", style="dim" if not style else "")
+        text.append(f" {node.op:<7.7} {short(node.value):>7} ", style="dim" if not style else "")
         if index <= cursor:
             text.append(f"∇{short(node.grad)}", style="yellow" if index == cursor else "")
         else:
@@ -48,7 +48,26 @@ def render_nodes(graph: Graph, order: list[GraphNode], cursor: int) -> Text:
     return text
 
 
-def render_flow(node: GraphNode, graph: Graph, precision: int = 6) -> Text:
+def _trace_names(node: GraphNode, source: str, graph: Graph, trace) -> tuple[str, str]:
+    """The trace's names of the factor ∂node/∂source and of the part it sends, where it has them.
+
+    `dout_h1/dnet_h1` is a factor the trace names; a product w5·out_h1 sends to out_h1 the
+    part the trace calls `dE_o1/dout_h1` (δ_o1·w5) and to w5 the factor `dnet_o1/dw5`.
+    """
+    if trace is None:
+        return "", ""
+    factor = f"d{node.id}/d{source}"
+    part = ""
+    if node.op == "×":
+        users = [user for user, _ in graph.consumers(node.id) if user.id.startswith("net_")]
+        if users:
+            upper = users[0].id[len("net_") :]
+            factor = f"d{users[0].id}/d{source}"
+            part = f"dE_{upper}/d{source}"
+    return (factor if factor in trace else ""), (part if part in trace else "")
+
+
+def render_flow(node: GraphNode, graph: Graph, trace=None, precision: int = 6) -> Text:
     """The current node's gradient and what it sends to each input (the chain-rule factors)."""
     text = Text()
     text.append(f"{node.id}", style="bold")
@@ -69,8 +88,11 @@ def render_flow(node: GraphNode, graph: Graph, precision: int = 6) -> Text:
         part = node.grad * local
         text.append(f"∂E/∂{source} ", style=RECEIVING)
         text.append(f"+= {short(node.grad)} × {short(local)}\n")
-        text.append(f"   factor ∂{node.id}/∂{source}\n", style="dim")
-        text.append(f"   = {format_number(part, precision)}\n")
+        factor_name, part_name = _trace_names(node, source, graph, trace)
+        text.append(f"   factor ∂{node.id}/∂{source}", style="dim")
+        text.append(f" = {factor_name}\n" if factor_name else "\n", style="dim")
+        text.append(f"   = {format_number(part, precision)}")
+        text.append(f"  ({part_name})\n" if part_name else "\n", style="dim")
     return text
 
 
@@ -90,6 +112,7 @@ class GraphScreen(Screen):
     def __init__(self, example, trace=None, note: str = "") -> None:
         super().__init__()
         self.graph = graph_of_example(example, trace)
+        self.trace = trace
         self.order = self.graph.backward_order()
         self.cursor = 0
         self.note = note
@@ -121,7 +144,7 @@ class GraphScreen(Screen):
         self.query_one("#graph-list", Static).update(
             render_nodes(self.graph, self.order, self.cursor)
         )
-        self.query_one("#graph-flow", Static).update(render_flow(node, self.graph))
+        self.query_one("#graph-flow", Static).update(render_flow(node, self.graph, self.trace))
         pane = self.query_one("#graph-nodes", VerticalScroll)
         pane.scroll_to(y=max(0, self.cursor - pane.size.height // 2), animate=False)
 
