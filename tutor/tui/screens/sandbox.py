@@ -29,6 +29,18 @@ from tutor.tui.widgets.sandbox_plot import SandboxLossPlot
 STEP = 0.1  # what + and − add to a value
 DEFAULT_STEPS = 100
 CHUNKS = 50  # a run posts about this many updates of the curve
+KEYS = """\
+Select a value: ← → ↑ ↓ Tab or a click.
+Type a number (Enter sets it) or + −.
+a x: add/remove a hidden neuron
+A X: add/remove a hidden layer
+c: activation of the selected layer
+e: loss · d: data set · r: row traced
+t: train N steps · n: set N
+space: pause/resume · s: one step
+z: reset · R: random weights (seed)
+L: log scale · u U: undo/redo
+G: graph · ctrl+s save · ctrl+o load"""
 PROMPTS = {
     "value": "new value of {name} (Enter sets it, Esc cancels)",
     "steps": "train how many steps at a time (1 to {max})",
@@ -119,7 +131,8 @@ class SandboxScreen(Screen):
         self.query_one(SandboxNetwork).show(
             trace, self.old_trace, self.selected, editable, show_grads=self.size.width >= 100
         )
-        self.query_one("#sb-changes", Static).update(render_changes(self.old_trace, trace))
+        changes = render_changes(self.old_trace, trace) if self.old_trace else Text(KEYS)
+        self.query_one("#sb-changes", Static).update(changes)
         right, rows = state.accuracy()
         wide = self.size.width >= 110
         title = state.title if len(state.title) <= 40 else state.title[:39] + "…"
