@@ -211,3 +211,47 @@ async def test_the_lesson_opens_the_graph_view_and_the_picker_the_sandbox(privat
         await pilot.pause()
         assert isinstance(pilot.app.screen, SandboxScreen)
         assert pilot.app.screen.state.name == "xor"
+
+
+async def test_pause_resume_and_the_result_is_still_the_engines(private_data):
+    async with make_sandbox_app("xor", private_data).run_test(size=(80, 24)) as pilot:
+        screen = await sandbox(pilot)
+        start = screen.state
+        screen.steps_n = 20000
+        await pilot.press("t")
+        for _ in range(500):  # until the first chunk of steps has arrived
+            if screen.steps_done:
+                break
+            await pilot.pause(0.01)
+        await pilot.press("space")  # pause
+        await pilot.pause()
+        assert not screen.training and 0 < screen.remaining < 20000
+        assert "paused" in text_of(pilot.app, "#sb-message")
+        await pilot.press("w")  # an unbound key while paused changes nothing
+        await pilot.press("space")  # resume
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.remaining == 0 and screen.steps_done == 20000
+        expected, _ = sb.train_steps(start, 20000)
+        for a, b in zip(expected.network.layers, screen.state.network.layers):
+            assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
+
+
+async def test_randomise_from_a_seed_and_step_one(private_data):
+    async with make_sandbox_app("mazur", private_data).run_test(size=(80, 24)) as pilot:
+        screen = await sandbox(pilot)
+        start = screen.state
+        await pilot.press("R")
+        await pilot.pause()
+        screen.query_one("#sb-input").value = "7"
+        await pilot.press("enter")
+        await pilot.pause()
+        expected = sb.randomise(start, 7)
+        assert screen.state.trace.as_dict() == expected.trace.as_dict()
+        await pilot.press("s")
+        one, _ = sb.train_steps(expected, 1)
+        assert screen.state.trace.as_dict() == one.trace.as_dict()
+        assert screen.steps_done == 1
+        # the traced step's update is the step the sandbox takes
+        for a, b in zip(expected.traced()[1].layers, screen.state.network.layers):
+            np.testing.assert_allclose(a.W, b.W, rtol=1e-13)

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from tutor.engine.graph import Graph, GraphNode, graph_of_example, graph_size
 from tutor.engine.trace import format_number
+from tutor.export.graphfmt import printable
 from tutor.tui.widgets.network_view import short
 
 # Graphs above this many nodes are not drawn in the tutor (trace --form graph prints them).
@@ -136,7 +137,7 @@ class GraphScreen(Screen):
         node = self.order[self.cursor]
         status = Text.assemble(
             ("Graph ", "bold"),
-            Text(self.graph.title),  # data: literal text
+            Text(printable(self.graph.title)),  # data: literal text, no control characters
             f"  node {self.cursor + 1} of {len(self.order)} backward from E_total",
             (f"  {self.note}" if self.note else ""),
         )

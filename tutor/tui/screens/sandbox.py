@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from tutor.engine import sandbox as sb
 from tutor.engine.training import TrainingDiverged
+from tutor.export.graphfmt import printable
 from tutor.tui.sandbox_messages import TrainChunk, TrainEnded
 from tutor.tui.widgets.boundary import render_boundary
 from tutor.tui.widgets.sandbox_network import SandboxNetwork, render_changes
@@ -138,7 +139,7 @@ class SandboxScreen(Screen):
         title = state.title if len(state.title) <= 40 else state.title[:39] + "…"
         status = Text.assemble(
             ("Sandbox ", "bold"),
-            Text(f"{title} ({state.name})" if wide else state.name),  # data: literal Text
+            Text(printable(f"{title} ({state.name})" if wide else state.name)),  # data: literal
             f" · data {state.data_name} · ",
             (f"E {_num(state.data_loss())}", "bold"),
             f" · {right}/{rows} right · step {self.steps_done} · N {self.steps_n}",
@@ -168,7 +169,7 @@ class SandboxScreen(Screen):
     def say(self, message: str, error: bool = False) -> None:
         """One line under the panes: what happened, or why an edit was refused."""
         self.query_one("#sb-message", Static).update(
-            Text(message, style="bold red" if error else "")
+            Text(printable(message), style="bold red" if error else "")
         )
 
     # -- editing --------------------------------------------------------------------------------
