@@ -236,3 +236,24 @@ def test_graph_options_that_do_not_fit_are_one_line_errors(capsys, argv, message
     assert main(["trace", "mazur", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and message in err and err.count("\n") == 1
+
+
+def test_every_built_in_example_small_enough_to_draw_agrees_with_its_trace():
+    from tutor.engine.examples import EXAMPLES
+    from tutor.engine.graph import graph_of_example
+    from tutor.engine.variants import trace_example_step
+
+    drawn = []
+    for name in EXAMPLES:
+        example = get_example(name)
+        if graph_size(example.network.sizes) > MAX_NODES:
+            continue
+        trace, _ = trace_example_step(example)
+        graph = graph_of_example(example, trace)
+        for node in graph.nodes:
+            if node.grad_name:
+                assert _close(node.grad, trace.value(node.grad_name)), (name, node.id)
+        params = [n for n in graph.nodes if n.op in ("weight", "bias")]
+        assert {f"dE_total/d{n.id}" for n in params} <= {n.grad_name for n in params}
+        drawn.append(name)
+    assert "mazur" in drawn
