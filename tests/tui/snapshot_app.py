@@ -22,3 +22,18 @@ def make_app(data_dir: Path | None = None, start_lesson: str | None = None) -> T
         start_lesson=start_lesson,
         cursor_blink=False,
     )
+
+
+def make_sandbox_app(name: str = "mazur", data_dir: Path | None = None) -> TutorApp:
+    """A TutorApp opened on the sandbox (`backprop-tutor play NAME`), fixture lessons behind it."""
+    from tutor.engine import sandbox as sb
+
+    register()
+    folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="tutor-tui-"))
+    return TutorApp(
+        lessons_dirs=[LESSONS],
+        builtin_lessons=False,
+        data_dir=folder,
+        cursor_blink=False,
+        start_sandbox=sb.open_named(name),
+    )

@@ -67,3 +67,62 @@ def test_lesson_step_in_the_light_theme(snap_compare, private_data):
         await settle(pilot)
 
     assert snap_compare(make_app(private_data), terminal_size=(80, 24), run_before=run_before)
+
+
+def _sandbox_after_an_edit():
+    async def run_before(pilot):
+        await pilot.pause()
+        await pilot.press("0")
+        await pilot.pause()
+        await pilot.press(".", "5", "enter")
+        await pilot.pause()
+
+    return run_before
+
+
+def test_sandbox_after_editing_w5(snap_compare, private_data):
+    """The sandbox on mazur after w5 = 0.5: changed values marked, the list old → new."""
+    from tests.tui.snapshot_app import make_sandbox_app
+
+    app = make_sandbox_app("mazur", private_data)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_sandbox_after_an_edit())
+
+
+def test_sandbox_xor_wide(snap_compare, private_data):
+    """The XOR sandbox at 120×40 after one step: boundary, curve, every weight with ∇."""
+    from tests.tui.snapshot_app import make_sandbox_app
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+
+    app = make_sandbox_app("xor", private_data)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def _graph_at(steps: int):
+    async def run_before(pilot):
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        await pilot.press(*["right"] * steps)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_graph_view(snap_compare, private_data):
+    """The graph view at out_h1: the gradient flowing to net_h1 with its factor."""
+    from tests.tui.snapshot_app import make_sandbox_app
+
+    app = make_sandbox_app("mazur", private_data)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_graph_at(18))
+
+
+def test_graph_view_wide(snap_compare, private_data):
+    """The graph view at 120×40 on a product node: two inputs, the trace's names."""
+    from tests.tui.snapshot_app import make_sandbox_app
+
+    app = make_sandbox_app("mazur", private_data)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_graph_at(12))

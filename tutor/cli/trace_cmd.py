@@ -33,7 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rounds", type=int, default=1, metavar="N", help="train N rounds (first traced)"
     )
     parser.add_argument("--precision", type=int, default=9, metavar="D", help="decimals shown")
-    parser.add_argument("--format", default="text", choices=FORMATS, help="output format")
+    parser.add_argument(
+        "--format", default="text", choices=(*FORMATS, "dot"), help="output format (dot: graph)"
+    )
+    parser.add_argument(
+        "--form",
+        default="steps",
+        choices=("steps", "graph"),
+        help="steps: by phase, neuron by neuron; graph: the computational graph, node by node",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     parser.add_argument(
         "--symbolic",
@@ -45,6 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Trace, optionally train on, and print or write the result."""
     example = _example(args)
+    if args.form == "graph" or args.format == "dot":
+        from tutor.cli.trace_graph import run_graph
+
+        return run_graph(args, example)
     if args.variant is not None:
         try:
             get_variant(args.variant)

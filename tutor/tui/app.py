@@ -33,6 +33,7 @@ class TutorApp(App):
         builtin_lessons: bool = True,
         start_lesson: str | None = None,
         cursor_blink: bool = True,
+        start_sandbox=None,
     ) -> None:
         super().__init__()
         self.cursor_blink = cursor_blink  # Inputs read it on mount; tests turn it off
@@ -45,6 +46,7 @@ class TutorApp(App):
         self.lessons, self.load_errors = data.load_lessons(lessons_dirs, builtin_lessons)
         self.store = ProgressStore(Path(data_dir) if data_dir else default_data_dir())
         self.start_lesson = start_lesson
+        self.start_sandbox = start_sandbox  # a SandboxState to open first (`play`)
         theme = self.store.settings().get("theme")
         self.theme = theme if theme in THEMES.values() else THEMES["dark"]
 
@@ -53,6 +55,8 @@ class TutorApp(App):
         self.push_screen(PickerScreen())
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
+        if self.start_sandbox is not None:
+            self.open_sandbox(self.start_sandbox)
 
     def open_lesson(self, lesson_id: str | None) -> None:
         """Open the lesson `lesson_id` at its saved position (replacing an open lesson)."""
@@ -68,6 +72,40 @@ class TutorApp(App):
         self.push_screen(LessonScreen(lesson, self.store.load(lesson.id)))
         for notice in self.store.take_notices():
             self.notify(notice, severity="warning", timeout=8)
+
+    # -- sandbox and graph ---------------------------------------------------------------------
+
+    def open_sandbox(self, what) -> None:
+        """Open the sandbox on a SandboxState, a preset or a built-in example's name."""
+        from tutor.engine import sandbox as sb
+        from tutor.tui.screens.sandbox import SandboxScreen
+
+        try:
+            state = what if isinstance(what, sb.SandboxState) else sb.open_named(what)
+        except (KeyError, sb.SandboxError) as error:
+            self.notify(str(error.args[0]), severity="error")
+            return
+        self.push_screen(SandboxScreen(state))
+
+    def action_graph_of_step(self) -> None:
+        """The computational graph of the traced step the current lesson step shows."""
+        from tutor.engine.examples import get_example
+        from tutor.engine.variants import parse_reference, trace_example_step
+        from tutor.tui.screens.graph import GraphScreen, graph_fits
+
+        frame = getattr(self.screen, "frame", None)
+        spec = frame.trace if frame is not None else ""
+        name, variant = parse_reference(spec) if spec else ("", None)
+        try:
+            example = get_example(name) if name else None
+        except KeyError:
+            example = None
+        if example is None or not graph_fits(example):
+            self.notify("No network small enough to draw as a graph here.", severity="warning")
+            return
+        trace, _ = trace_example_step(example)
+        note = f"(the exact step, not the {variant} variant)" if variant else ""
+        self.push_screen(GraphScreen(example, trace, note))
 
     # -- export ---------------------------------------------------------------------------------
 

@@ -37,8 +37,37 @@ def tutor_commands(app, screen) -> Iterator[SystemCommand]:
                     f"write {spec} to {app.export_name(spec, ext)} in the current folder",
                     partial(app.export_trace, spec, fmt),
                 )
+    yield from sandbox_commands(app, screen)
     for name, theme in THEMES.items():
         yield SystemCommand(
             f"Theme: {name}", f"switch to the {name} theme", partial(app.set_theme, theme)
         )
     yield SystemCommand("Help: keys", "show every key", app.action_help)
+
+
+SANDBOXES = {"mazur": "the 2-2-2 worked example", "xor": "XOR, a 2-3-1 sigmoid network"}
+
+
+def sandbox_commands(app, screen) -> Iterator[SystemCommand]:
+    """Open the sandbox on a preset or example; the graph view of the step on screen."""
+    from tutor.tui.screens.lesson import LessonScreen
+    from tutor.tui.screens.sandbox import SandboxScreen
+
+    for name, about in SANDBOXES.items():
+        yield SystemCommand(
+            f"Sandbox: {name}",
+            f"change any number of {about}, train it",
+            partial(app.open_sandbox, name),
+        )
+    if isinstance(screen, LessonScreen) and screen.frame and screen.frame.trace:
+        yield SystemCommand(
+            "Graph view of this step",
+            "the step as a computational graph, walked backward",
+            app.action_graph_of_step,
+        )
+    if isinstance(screen, SandboxScreen):
+        yield SystemCommand(
+            "Graph view of this step",
+            "the step as a computational graph, walked backward",
+            screen.action_graph,
+        )

@@ -52,6 +52,7 @@ class LessonScreen(Screen):
         Binding("b", "phase('backward')", "Backward", show=False),
         Binding("u", "phase('update')", "Update", show=False),
         Binding("g", "goto", "Go to"),
+        Binding("G", "app.graph_of_step", "Graph", show=False),
         Binding("v", "toggle_variant", "Variant", show=False),
         Binding("r,enter", "run", "Run", show=False),
         Binding("pagedown", "scroll_step(1)", "Scroll down", show=False),

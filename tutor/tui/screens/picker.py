@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.tui.commands import SANDBOXES
+
 RESUME = "resume"
 
 
@@ -61,6 +63,9 @@ class PickerScreen(Screen):
                 Padding(Text(lesson.summary), (0, 0, 0, 4)),
             )
             entries.append(Option(label, id=f"lesson:{lesson.id}"))
+        for name, about in SANDBOXES.items():
+            label = Text.assemble(("▷ Sandbox: ", "bold"), (name, "bold"), (f"  {about}", "dim"))
+            entries.append(Option(label, id=f"sandbox:{name}"))
         listing.add_options(entries)
         if entries:
             listing.highlighted = 0
@@ -81,3 +86,5 @@ class PickerScreen(Screen):
             self.app.open_lesson(self.app.store.settings().get("last_lesson"))
         elif option_id.startswith("lesson:"):
             self.app.open_lesson(option_id.split(":", 1)[1])
+        elif option_id.startswith("sandbox:"):
+            self.app.open_sandbox(option_id.split(":", 1)[1])

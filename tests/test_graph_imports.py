@@ -1,0 +1,33 @@
+"""The graph and sandbox engine modules and `trace --form graph` load neither Textual nor SymPy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.test_import_hygiene import REPORT, ROOT
+
+CASES = {
+    "sandbox-engine": "import tutor.engine.sandbox, tutor.engine.graph\n"
+    "import tutor.engine.netfile_write\n",
+    "trace-graph-dot": "from tutor.cli import main\n"
+    "main(['trace', 'mazur', '--form', 'graph', '--format', 'dot'])\n",
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_textual_no_sympy(case):
+    result = subprocess.run(
+        [sys.executable, "-c", REPORT + CASES[case]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = [x for x in result.stdout.splitlines() if x.startswith("MODULES=")][-1]
+    modules = json.loads(line.removeprefix("MODULES="))
+    assert "tutor.engine.graph" in modules
+    assert [m for m in modules if m.split(".")[0] in ("textual", "sympy")] == []
