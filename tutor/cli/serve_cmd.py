@@ -1,0 +1,61 @@
+"""`backprop-tutor serve`: the tutor in a web browser (textual-serve), one process per tab."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tutor.cli import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `serve`."""
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address students type, when it differs from http://HOST:PORT",
+    )
+    parser.add_argument(
+        "--lessons",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        help="also offer the lessons in DIR (repeatable)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the options, warn about a non-loopback address, and serve until Ctrl+C."""
+    from tutor.web import TEMPLATES_DIR, exposure_warning, session_command
+
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"--port: expected 1 to 65535, got {args.port}")
+    if not args.host or len(args.host) > 253:
+        raise UsageError("--host: expected an address or host name of 1 to 253 characters")
+    for folder in args.lessons or []:
+        if not folder.is_dir():
+            raise UsageError(f"--lessons {folder}: no such folder")
+    warning = exposure_warning(args.host, args.port)
+    if warning:
+        print(warning, file=sys.stderr)
+    # textual-serve (aiohttp) is imported only here; Textual itself only in each session.
+    from textual_serve.server import Server
+
+    server = Server(
+        session_command(args.lessons),
+        host=args.host,
+        port=args.port,
+        title="backprop-tutor",
+        public_url=args.public_url,
+        templates_path=TEMPLATES_DIR,
+    )
+    try:
+        server.serve()
+    except OSError as error:
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {error.strerror}") from None
+    return 0
