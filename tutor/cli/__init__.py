@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("tutor.cli.verify_cmd", "check every published figure of every lesson"),
     "mnist": ("tutor.cli.mnist_cmd", "train and evaluate on MNIST digits"),
     "serve": ("tutor.cli.serve_cmd", "serve the tutor in a web browser, one session per tab"),
+    "worksheet": ("tutor.cli.worksheet_cmd", "a student's own worksheet, or its key"),
     "tui": ("tutor.cli.tui_cmd", "open the tutor (the default with no subcommand)"),
 }
 
