@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "mnist": ("tutor.cli.mnist_cmd", "train and evaluate on MNIST digits"),
     "serve": ("tutor.cli.serve_cmd", "serve the tutor in a web browser, one session per tab"),
     "worksheet": ("tutor.cli.worksheet_cmd", "a student's own worksheet, or its key"),
+    "grade": ("tutor.cli.grade_cmd", "grade filled worksheets against their keys"),
     "tui": ("tutor.cli.tui_cmd", "open the tutor (the default with no subcommand)"),
 }
 
