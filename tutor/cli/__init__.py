@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("tutor.cli.serve_cmd", "serve the tutor in a web browser, one session per tab"),
     "worksheet": ("tutor.cli.worksheet_cmd", "a student's own worksheet, or its key"),
     "grade": ("tutor.cli.grade_cmd", "grade filled worksheets against their keys"),
+    "progress": ("tutor.cli.progress_cmd", "show or export the student's progress"),
     "tui": ("tutor.cli.tui_cmd", "open the tutor (the default with no subcommand)"),
 }
 
