@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from tutor.cli import main
 
+ROOT = Path(__file__).resolve().parent.parent
 PDFLATEX = shutil.which("pdflatex")
 pytestmark = pytest.mark.skipif(
     PDFLATEX is None, reason="pdflatex is not installed (texlive is not installed in CI)"
@@ -26,10 +28,11 @@ SHEETS = {
         "--format",
         "tex",
     ],
-    "lesson-worksheet": ["run", "worked-example", "--blanks", "--format", "tex"],
-    "lesson-key": ["run", "worked-example", "--answers", "--format", "tex"],
-    "quiz-key": ["run", "knowledge-check", "--answers", "--format", "tex"],
 }
+# Every built-in lesson, as a worksheet and as its key (their prose holds σ, η, ∂, …).
+for _lesson in sorted(p.stem.split("-", 1)[1] for p in (ROOT / "lessons").glob("*.toml")):
+    for _mode in ("blanks", "answers"):
+        SHEETS[f"lesson-{_lesson}-{_mode}"] = ["run", _lesson, f"--{_mode}", "--format", "tex"]
 
 
 @pytest.mark.parametrize("name", SHEETS)
