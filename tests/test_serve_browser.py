@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.skipif(
 PICKER_TEXT = "Choose a lesson and press Enter"
 FIRST_LESSON_TITLE = "The artificial neuron and the perceptron"
 CYCLES = 20
+PRIVATE_ROOTS: list[Path] = []  # the sessions' progress folders' parent, seen by the tests
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,7 @@ def server(artefacts):
     finally:
         serve.stop()
     assert serve.app_pids() == []
+    assert not any(root.exists() for root in PRIVATE_ROOTS)  # removed with the server
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +101,11 @@ def test_picker_then_lesson_in_chromium(server, browser, artefacts):
         sessions = server.app_pids()
         assert len(sessions) == 1, sessions
         print(f"app process RSS: {rss_kib(sessions[0]) / 1024:.1f} MiB")
+        # The session keeps its progress in its own folder, not the server's shared one.
+        environ = Path(f"/proc/{sessions[0]}/environ").read_bytes().split(b"\0")
+        data = next(e for e in environ if e.startswith(b"BACKPROP_TUTOR_DATA=")).split(b"=", 1)[1]
+        assert Path(data.decode()).parent.name.startswith("bt-serve-")
+        PRIVATE_ROOTS.append(Path(data.decode()).parent)
     finally:
         context.close()
     assert blocked == [], f"the page asked for other hosts: {blocked}"

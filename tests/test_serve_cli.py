@@ -61,3 +61,23 @@ def test_serve_does_not_import_textual():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["2", "False"]
+
+
+def test_each_session_gets_its_own_progress_folder(tmp_path):
+    fake_python = tmp_path / "fake-python"
+    fake_python.write_text('#!/bin/sh\necho "$BACKPROP_TUTOR_DATA $*"\n')
+    fake_python.chmod(0o755)
+    root = tmp_path / "sessions"
+    root.mkdir()
+    command = session_command(python=str(fake_python), private_root=root)
+    first = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=True)
+    second = subprocess.run(["sh", "-c", command], capture_output=True, text=True, check=True)
+    folder_1, args_1 = first.stdout.split(" ", 1)
+    folder_2, _ = second.stdout.split(" ", 1)
+    assert args_1.split() == ["-m", "tutor", "tui"]
+    assert folder_1 != folder_2
+    assert {p.name for p in root.iterdir()} == {
+        folder_1.rsplit("/", 1)[1],
+        folder_2.rsplit("/", 1)[1],
+    }
+    assert session_command(python="p").startswith("exec p -m tutor tui")  # shared: no env

@@ -21,6 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the address students type, when it differs from http://HOST:PORT",
     )
     parser.add_argument(
+        "--shared-progress",
+        action="store_true",
+        help="every session uses the server's progress folder (default: each its own, "
+        "temporary, removed when the server stops)",
+    )
+    parser.add_argument(
         "--lessons",
         metavar="DIR",
         type=Path,
@@ -44,10 +50,14 @@ def run(args: argparse.Namespace) -> int:
     if warning:
         print(warning, file=sys.stderr)
     # textual-serve (aiohttp) is imported only here; Textual itself only in each session.
+    import shutil
+    import tempfile
+
     from textual_serve.server import Server
 
+    private_root = None if args.shared_progress else Path(tempfile.mkdtemp(prefix="bt-serve-"))
     server = Server(
-        session_command(args.lessons),
+        session_command(args.lessons, private_root=private_root),
         host=args.host,
         port=args.port,
         title="backprop-tutor",
@@ -58,4 +68,7 @@ def run(args: argparse.Namespace) -> int:
         server.serve()
     except OSError as error:
         raise UsageError(f"cannot serve on {args.host}:{args.port}: {error.strerror}") from None
+    finally:
+        if private_root is not None:
+            shutil.rmtree(private_root, ignore_errors=True)
     return 0

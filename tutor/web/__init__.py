@@ -18,12 +18,25 @@ from pathlib import Path
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def session_command(lessons_dirs: list[Path] | None = None, python: str | None = None) -> str:
-    """The shell command textual-serve runs for each browser session."""
+def session_command(
+    lessons_dirs: list[Path] | None = None,
+    python: str | None = None,
+    private_root: Path | None = None,
+) -> str:
+    """The shell command textual-serve runs for each browser session.
+
+    With `private_root`, each session keeps its progress in a folder of its own made there
+    (`mktemp -d`), so one student never resumes another's lesson; without it, every session
+    shares the server's data folder.
+    """
     words = [python or sys.executable, "-m", "tutor", "tui"]
     for folder in lessons_dirs or []:
         words += ["--lessons", str(Path(folder).resolve())]
-    return "exec " + " ".join(shlex.quote(word) for word in words)
+    command = " ".join(shlex.quote(word) for word in words)
+    if private_root is None:
+        return "exec " + command
+    folder = f'"$(mktemp -d -p {shlex.quote(str(private_root))} session-XXXXXX)"'
+    return f"exec env BACKPROP_TUTOR_DATA={folder} {command}"
 
 
 def is_loopback(host: str) -> bool:
