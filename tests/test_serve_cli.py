@@ -81,3 +81,13 @@ def test_each_session_gets_its_own_progress_folder(tmp_path):
         folder_2.rsplit("/", 1)[1],
     }
     assert session_command(python="p").startswith("exec p -m tutor tui")  # shared: no env
+
+
+def test_public_url_never_points_browsers_at_a_wildcard_address():
+    import socket
+
+    from tutor.web import default_public_url
+
+    assert default_public_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert default_public_url("0.0.0.0", 80) == f"http://{socket.getfqdn()}:80"
+    assert default_public_url("::1", 8000) == "http://[::1]:8000"

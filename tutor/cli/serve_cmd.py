@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the options, warn about a non-loopback address, and serve until Ctrl+C."""
-    from tutor.web import TEMPLATES_DIR, exposure_warning, session_command
+    from tutor.web import TEMPLATES_DIR, default_public_url, exposure_warning, session_command
 
     if not 1 <= args.port <= 65535:
         raise UsageError(f"--port: expected 1 to 65535, got {args.port}")
@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     warning = exposure_warning(args.host, args.port)
     if warning:
         print(warning, file=sys.stderr)
+    public_url = args.public_url or default_public_url(args.host, args.port)
+    if len(public_url) > 2000 or not public_url.startswith(("http://", "https://")):
+        raise UsageError("--public-url: expected an http:// or https:// address")
     # textual-serve (aiohttp) is imported only here; Textual itself only in each session.
     import shutil
     import tempfile
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         title="backprop-tutor",
-        public_url=args.public_url,
+        public_url=public_url.rstrip("/"),
         templates_path=TEMPLATES_DIR,
     )
     try:

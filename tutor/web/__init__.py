@@ -57,3 +57,18 @@ def exposure_warning(host: str, port: int) -> str | None:
         f"warning: serving on {host}:{port}, not the loopback address: anyone who can reach "
         "this port gets a tutor session (a process on this machine)"
     )
+
+
+def default_public_url(host: str, port: int) -> str:
+    """The address the page tells browsers to connect to when `--public-url` is not given.
+
+    The page holds absolute links (its websocket among them), so a wildcard address
+    (0.0.0.0, ::) is replaced by this machine's name: no browser can connect to 0.0.0.0.
+    """
+    if host in ("0.0.0.0", "::", "[::]"):
+        import socket
+
+        host = socket.getfqdn()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
