@@ -1,7 +1,8 @@
 """`backprop-tutor serve` in a real headless Chromium: the picker, a lesson, no leaked processes.
 
 Skipped only where no Chromium is installed (.ci/run installs Debian's `chromium`).
-The screenshot and the server's log are kept in a folder printed in the test output.
+The screenshot and the server's log are kept in a folder printed in the test output (`-s`),
+or in $BACKPROP_TUTOR_ARTEFACTS when set.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ PRIVATE_ROOTS: list[Path] = []  # the sessions' progress folders' parent, seen b
 
 @pytest.fixture(scope="module")
 def artefacts(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("serve-artefacts")
+    """pytest's tmp folder, or $BACKPROP_TUTOR_ARTEFACTS (for CI to keep the screenshot)."""
+    chosen = os.environ.get("BACKPROP_TUTOR_ARTEFACTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("serve-artefacts")
+    folder.mkdir(parents=True, exist_ok=True)
     print(f"\nbrowser test artefacts: {folder}")
     return folder
 
@@ -41,7 +45,7 @@ def artefacts(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(artefacts):
     data = artefacts / "data"
-    data.mkdir()
+    data.mkdir(exist_ok=True)
     serve = ServeProcess(data, artefacts / "serve.log")
     try:
         serve.wait_listening()
