@@ -30,6 +30,7 @@ def test_wheel_contains_the_lessons_and_lessons_dir_finds_them(tmp_path):
         shipped = sorted(p.name for p in (ROOT / "tutor" / "mnist" / "shipped").glob("*.npz"))
         assert shipped and all(f"tutor/mnist/shipped/{name}" in names for name in shipped)
         assert "tutor/tui/app.tcss" in names
+        assert "tutor/web/templates/app_index.html" in names  # serve's page
         # The MNIST subset ships inside the package, with its source and licence beside it.
         assert {"tutor/mnist/shipped/mnist_5k.npz", "tutor/mnist/shipped/README.md"} <= names
         site = tmp_path / "site"

@@ -21,6 +21,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("tutor.cli.verify_cmd", "check every published figure of every lesson"),
     "mnist": ("tutor.cli.mnist_cmd", "train and evaluate on MNIST digits"),
     "play": ("tutor.cli.play_cmd", "the sandbox: change any number, watch the step, train"),
+    "serve": ("tutor.cli.serve_cmd", "serve the tutor in a web browser, one session per tab"),
+    "worksheet": ("tutor.cli.worksheet_cmd", "a student's own worksheet, or its key"),
+    "grade": ("tutor.cli.grade_cmd", "grade filled worksheets against their keys"),
+    "progress": ("tutor.cli.progress_cmd", "show or export the student's progress"),
     "tui": ("tutor.cli.tui_cmd", "open the tutor (the default with no subcommand)"),
 }
 

@@ -15,7 +15,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", help="lesson id (see `backprop-tutor lessons`) or its number")
     parser.add_argument("--step", type=int, metavar="K", help="play only step K (from 1)")
     add_lessons_option(parser)
-    parser.add_argument("--format", choices=("text", "md"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "md", "tex"), default="text", help="tex: with --blanks"
+    )
+    sheet = parser.add_mutually_exclusive_group()
+    sheet.add_argument(
+        "--blanks", action="store_true", help="write the lesson as a worksheet (md or tex)"
+    )
+    sheet.add_argument("--answers", action="store_true", help="write the worksheet's answer key")
+    parser.add_argument("-o", "--output", metavar="FILE", help="with --blanks/--answers: a file")
 
 
 class Player:
@@ -221,6 +229,10 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(bad[0]))
         known = ", ".join(x.id for x in loaded.lessons) or "none"
         raise UsageError(f"no lesson {args.lesson!r}; lessons: {known}")
+    if args.blanks or args.answers:
+        return _worksheet(lesson, args)
+    if args.format == "tex" or args.output:
+        raise UsageError("--format tex and -o are for worksheets: add --blanks or --answers")
     numbers = range(1, len(lesson.steps) + 1)
     if args.step is not None:
         if args.step not in numbers:
@@ -236,4 +248,31 @@ def run(args: argparse.Namespace) -> int:
         for message in player.problems:
             print(f"  {message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _worksheet(lesson: Lesson, args: argparse.Namespace) -> int:
+    """`--blanks` / `--answers`: the lesson as a worksheet or its key (md or tex)."""
+    from tutor.classroom.lesson_sheet import lesson_sheet
+    from tutor.cli import UsageError
+
+    if args.format == "text" and not args.output:
+        args.format = "md"
+    if args.format not in ("md", "tex") or args.step is not None:
+        raise UsageError("--blanks/--answers: the whole lesson, as --format md or tex")
+    text, problems = lesson_sheet(lesson, args.format, answers=args.answers)
+    for message in problems:
+        print(f"cannot show a step: {message}", file=sys.stderr)
+    if problems:
+        return 1
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    from tutor.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(args.output, text)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -184,6 +184,11 @@ def _formula(value: TraceValue) -> str:
     return _render(value, lambda k, before: tex_name(value.inputs[k]))
 
 
+def tex_formula(value: TraceValue) -> str:
+    """A traced value's formula in LaTeX math, in the lesson's names (worksheets use it)."""
+    return _formula(value)
+
+
 def _substituted(value: TraceValue, values, precision: int) -> str:
     if not value.inputs:
         return _math_literal(value.template)

@@ -25,6 +25,13 @@ class LessonProgress:
     position: list[int] = field(default_factory=lambda: [0, 0])  # [step index, value index]
     completed: set[int] = field(default_factory=set)
     answers: dict[str, dict] = field(default_factory=dict)  # step index → {answer, correct, tries}
+    # step index → {"seen": time, "answered": time}, UTC ISO 8601 (for `backprop-tutor progress`)
+    times: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def touch(self, step_index: int, what: str = "seen") -> None:
+        """Record that step `step_index` was just seen (or answered)."""
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.times.setdefault(str(step_index), {})[what] = stamp
 
     def to_json(self) -> dict:
         """The JSON object stored on disk."""
@@ -34,6 +41,7 @@ class LessonProgress:
             "position": list(self.position),
             "completed": sorted(self.completed),
             "answers": self.answers,
+            "times": self.times,
         }
 
     @classmethod
@@ -54,7 +62,23 @@ class LessonProgress:
         )
         if not ok:
             raise ValueError("malformed progress fields")
-        return cls(lesson, list(position), set(completed), dict(answers))
+        progress = cls(lesson, list(position), set(completed), dict(answers))
+        progress.times = read_times(data.get("times", {}))  # optional: older files have none
+        return progress
+
+
+def read_times(times) -> dict[str, dict[str, str]]:
+    """The `times` of a progress file, checked; ValueError when its shape is not ours."""
+    ok = isinstance(times, dict) and len(times) <= 100_000
+    for key, record in times.items() if ok else ():
+        ok = ok and isinstance(key, str) and key.isdigit() and isinstance(record, dict)
+        ok = ok and all(
+            what in ("seen", "answered") and isinstance(stamp, str) and len(stamp) <= 40
+            for what, stamp in record.items()
+        )
+    if not ok:
+        raise ValueError("times: expected step number → {seen, answered} times")
+    return {key: dict(record) for key, record in times.items()}
 
 
 class ProgressStore:
@@ -104,6 +128,10 @@ class ProgressStore:
         except ValueError:
             self._set_aside(path)
             return LessonProgress(lesson)
+
+    def lesson_path(self, lesson: str) -> Path:
+        """The progress file of `lesson`."""
+        return self._path(f"lesson-{lesson}")
 
     def save(self, progress: LessonProgress) -> None:
         """Write one lesson's progress atomically."""

@@ -215,6 +215,7 @@ class LessonScreen(Screen):
         if f.step.kind == "errata":
             self.progress.completed.add(f.step_index)
         self.progress.position = [f.step_index, f.value_index]
+        self.progress.touch(f.step_index)
         self._last_step = f.step_index
         self._schedule_save()
 
@@ -446,6 +447,7 @@ class LessonScreen(Screen):
         record = self._answer(f.step_index)
         record["tries"] = int(record.get("tries", 0)) + 1
         record["answer"] = event.value.strip()
+        self.progress.touch(f.step_index, "answered")
         if data.is_correct(value, expected, f.step.tolerance):
             record["correct"] = True
             self.progress.completed.add(f.step_index)
@@ -497,6 +499,7 @@ class LessonScreen(Screen):
         record = self._answer(f.step_index)
         record["choice"] = choice
         record["correct"] = bool(f.step.options[choice].correct)
+        self.progress.touch(f.step_index, "answered")
         self.progress.completed.add(f.step_index)
         self._save_now()
         self.query_one(StepView).set_part("feedback", self._render_explanations(f, choice))

@@ -1,0 +1,154 @@
+"""Running `backprop-tutor serve` and a headless Chromium for the browser tests.
+
+The server runs in its own process group, so the tests can count (and, at the end, stop)
+every app process it started, orphans included. The page's xterm.js Terminal is kept on
+`window` by rewriting textual-serve's script as it is fetched: the screen is a canvas, so
+its text is read from the terminal's buffer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+READ_SCREEN_JS = """() => {
+  const t = window.__tutorTerminal;
+  if (!t) return "";
+  const b = t.buffer.active, lines = [];
+  for (let i = 0; i < b.length; i++) {
+    const line = b.getLine(i);
+    lines.push(line ? line.translateToString(true) : "");
+  }
+  return lines.join("\\n");
+}"""
+
+_TERMINAL_NEW = re.compile(r"this\.terminal=new (\w+)\.Terminal\(")
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (a wrapper script), or another on PATH; None when there is none."""
+    for path in CHROMIUM_PATHS:
+        if os.access(path, os.X_OK):
+            return path
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServeProcess:
+    """`python -m tutor serve` on a free port, in its own process group."""
+
+    def __init__(self, data_dir: Path, log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log_path = log_path
+        env = dict(os.environ, BACKPROP_TUTOR_DATA=str(data_dir))
+        self._log = open(log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tutor", "serve", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_listening(self, timeout: float = 30.0) -> None:
+        """Return once the port accepts connections; AssertionError (with the log) otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"serve did not listen on {self.port}:\n{self.log()}")
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def app_pids(self) -> list[int]:
+        """The processes of the server's group other than the server: one per live session."""
+        pgid = self.process.pid
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == pgid:
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            # Fields after the ")" that ends the command name: state ppid pgrp ...
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[2]) == pgid:
+                pids.append(int(entry))
+        return pids
+
+    def stop(self) -> None:
+        """SIGTERM the whole group, SIGKILL what is left after 15 s."""
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self._log.close()
+
+
+def rss_kib(pid: int) -> int:
+    """The resident memory of a process in KiB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def install_routes(context, base_url: str, blocked: list[str]) -> None:
+    """Keep the xterm Terminal on `window`, and refuse (and record) requests to other hosts."""
+
+    def keep_terminal(route):
+        response = route.fetch()
+        script = response.text()
+        patched, count = _TERMINAL_NEW.subn(
+            lambda m: f"this.terminal=window.__tutorTerminal=new {m.group(1)}.Terminal(", script
+        )
+        if count != 1:
+            raise AssertionError(f"textual.js: expected one `new Terminal(`, found {count}")
+        route.fulfill(response=response, body=patched)
+
+    def elsewhere(route):
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route(re.compile(r".*"), elsewhere)
+    context.route(re.compile(r".*/static/js/textual\.js$"), keep_terminal)

@@ -1,0 +1,137 @@
+"""`backprop-tutor serve` in a real headless Chromium: the picker, a lesson, no leaked processes.
+
+Skipped only where no Chromium is installed (.ci/run installs Debian's `chromium`).
+The screenshot and the server's log are kept in a folder printed in the test output (`-s`),
+or in $BACKPROP_TUTOR_ARTEFACTS when set.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.serve_helpers import (
+    READ_SCREEN_JS,
+    ServeProcess,
+    chromium_path,
+    install_routes,
+    rss_kib,
+)
+
+CHROMIUM = chromium_path()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium here: install Debian's `chromium` (apt-get install -y chromium)",
+)
+PICKER_TEXT = "Choose a lesson and press Enter"
+FIRST_LESSON_TITLE = "The artificial neuron and the perceptron"
+CYCLES = 20
+PRIVATE_ROOTS: list[Path] = []  # the sessions' progress folders' parent, seen by the tests
+
+
+@pytest.fixture(scope="module")
+def artefacts(tmp_path_factory):
+    """pytest's tmp folder, or $BACKPROP_TUTOR_ARTEFACTS (for CI to keep the screenshot)."""
+    chosen = os.environ.get("BACKPROP_TUTOR_ARTEFACTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("serve-artefacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nbrowser test artefacts: {folder}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(artefacts):
+    data = artefacts / "data"
+    data.mkdir(exist_ok=True)
+    serve = ServeProcess(data, artefacts / "serve.log")
+    try:
+        serve.wait_listening()
+        yield serve
+    finally:
+        serve.stop()
+    assert serve.app_pids() == []
+    assert not any(root.exists() for root in PRIVATE_ROOTS)  # removed with the server
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            # Close the pages before the server: its SIGTERM is slow while pages are connected.
+            browser.close()
+
+
+def open_page(browser, server, blocked):
+    """A new context (its own session) with the page loaded and the routes in place."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    install_routes(context, server.url, blocked)
+    page = context.new_page()
+    page.goto(server.url)
+    return context, page
+
+
+def wait_for_text(page, text: str, timeout_ms: int = 60_000) -> str:
+    """The screen's text once it contains `text` (read from xterm's buffer)."""
+    page.wait_for_function(
+        f"(want) => ({READ_SCREEN_JS})().includes(want)", arg=text, timeout=timeout_ms
+    )
+    return page.evaluate(READ_SCREEN_JS)
+
+
+def test_picker_then_lesson_in_chromium(server, browser, artefacts):
+    blocked: list[str] = []
+    context, page = open_page(browser, server, blocked)
+    try:
+        screen = wait_for_text(page, PICKER_TEXT)
+        assert FIRST_LESSON_TITLE in screen
+        assert "The 2-2-2 worked example" in screen
+        page.focus(".xterm-helper-textarea")
+        page.keyboard.press("Enter")
+        screen = wait_for_text(page, "step 1 of")
+        header = next(line for line in screen.splitlines() if line.strip())
+        assert header.strip().startswith(FIRST_LESSON_TITLE), header
+        assert PICKER_TEXT not in screen
+        shot = artefacts / "lesson.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 1000
+        print(f"screenshot: {shot}")
+        sessions = server.app_pids()
+        assert len(sessions) == 1, sessions
+        print(f"app process RSS: {rss_kib(sessions[0]) / 1024:.1f} MiB")
+        # The session keeps its progress in its own folder, not the server's shared one.
+        environ = Path(f"/proc/{sessions[0]}/environ").read_bytes().split(b"\0")
+        data = next(e for e in environ if e.startswith(b"BACKPROP_TUTOR_DATA=")).split(b"=", 1)[1]
+        assert Path(data.decode()).parent.name.startswith("bt-serve-")
+        PRIVATE_ROOTS.append(Path(data.decode()).parent)
+    finally:
+        context.close()
+    assert blocked == [], f"the page asked for other hosts: {blocked}"
+
+
+def test_closed_tabs_leave_no_process(server, browser):
+    """20 tabs opened and closed: half once the picker shows, half while the app starts."""
+    blocked: list[str] = []
+    most = 0
+    for cycle in range(CYCLES):
+        context, page = open_page(browser, server, blocked)
+        if cycle % 2 == 0:
+            wait_for_text(page, PICKER_TEXT)
+        else:
+            page.wait_for_function(
+                "() => !!window.__tutorTerminal", timeout=30_000
+            )  # connected; the app may still be starting
+        most = max(most, len(server.app_pids()))
+        context.close()
+    deadline = time.monotonic() + 30
+    while server.app_pids() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server.app_pids() == [], f"after {CYCLES} closed tabs, processes remain"
+    assert most >= 1  # the count saw the sessions while they were open
+    assert os.path.exists(f"/proc/{server.process.pid}")  # the server itself still runs

@@ -1,0 +1,1 @@
+"""The classroom: per-student worksheets, their answer keys, grading, progress export (headless)."""

@@ -1,0 +1,166 @@
+"""A lesson as a worksheet (`run LESSON --blanks`) or its key (`--answers`), in Markdown or LaTeX.
+
+The exercises are what the lesson asks or shows as numbers: every computed value of its
+reveal steps, every predict step's target and every quiz. Given values are listed with their
+numbers; each computed value gets a blank with its formula (the key: the numbers substituted
+and the result). Prose is kept as context; steps a sheet cannot hold (derivations, training
+runs, comparisons, errata) are named, for the tutor.
+"""
+
+from __future__ import annotations
+
+from tutor.engine.trace import Trace, TraceValue, format_number
+from tutor.export.latex import tex_formula, tex_name, tex_number, tex_text
+from tutor.lessons.model import Lesson, Step
+from tutor.lessons.render import trace_lines
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+class _Sheet:
+    """Collects the sheet's lines in one format; problems are kept, not raised."""
+
+    def __init__(self, lesson: Lesson, tex: bool, answers: bool) -> None:
+        self.lesson, self.tex, self.answers = lesson, tex, answers
+        self.lines: list[str] = []
+        self.problems: list[str] = []
+        self.asked: set[tuple[str, str]] = set()  # (trace spec, name) already on the sheet
+        self.number = 0
+
+    def text(self, raw: str) -> str:
+        return tex_text(raw) if self.tex else raw
+
+    def heading(self, title: str) -> None:
+        if self.tex:
+            self.lines += [rf"\subsection*{{{tex_text(title)}}}", ""]
+        else:
+            self.lines += [f"## {title}", ""]
+
+    def paragraph(self, raw: str) -> None:
+        if raw.strip():
+            self.lines += [self.text(raw.strip()), ""]
+
+    def trace(self, spec: str) -> Trace | None:
+        from tutor.lessons.references import get_trace
+
+        try:
+            return get_trace(spec)
+        except (KeyError, ValueError) as error:
+            self.problems.append(f"trace {spec!r}: {error.args[0] if error.args else error}")
+            return None
+
+    def given(self, values: list[TraceValue]) -> None:
+        if self.tex:
+            items = ", ".join(f"${tex_name(v.name)} = {tex_number(v.value, 9)}$" for v in values)
+        else:
+            items = ", ".join(f"`{v.name} = {format_number(v.value)}`" for v in values)
+        self.lines += [f"{self.text('Given')}: {items}", ""]
+
+    def blank(self, trace: Trace, spec: str, value: TraceValue) -> None:
+        """A numbered blank for `value` (in the key: its worked line)."""
+        if (spec, value.name) in self.asked:
+            return
+        self.asked.add((spec, value.name))
+        self.number += 1
+        if self.answers:
+            line = " ".join(part.strip() for part in trace_lines(trace, [value]))
+            shown = rf"\texttt{{{tex_text(line)}}}" if self.tex else f"`{line}`"
+        elif self.tex:
+            shown = rf"$\displaystyle {tex_name(value.name)} = {tex_formula(value)} = $"
+            shown += r" \rule{4cm}{0.4pt}"
+        else:
+            shown = f"`{value.name} = {value.formula} =` ______________"
+        if self.tex:
+            self.lines += [rf"\noindent {self.number}. {shown}", "", r"\medskip", ""]
+        else:
+            self.lines += [f"{self.number}. {shown}", ""]
+
+    def step(self, number: int, step: Step) -> None:
+        title = step.title or step.kind
+        self.heading(f"{number}. {title}")
+        if step.kind in ("prose", "reveal", "predict", "quiz"):
+            self.paragraph(step.text)
+            getattr(self, f"step_{step.kind}")(step)
+        else:
+            self.paragraph(f"({step.kind} step: open it in the tutor or with `run`.)")
+
+    def step_prose(self, step: Step) -> None:
+        pass
+
+    def step_reveal(self, step: Step) -> None:
+        spec = step.trace
+        if step.extra.get("variant"):
+            spec = f"{spec.split('@')[0]}@{step.extra['variant']}"
+        trace = self.trace(spec)
+        if trace is None:
+            return
+        missing = [n for n in step.names if n not in trace]
+        if missing:
+            self.problems.append(f"not in the trace {spec!r}: {', '.join(missing)}")
+        values = [trace[n] for n in step.names if n in trace] or trace.phase(step.phase)
+        given = [v for v in values if not v.inputs]
+        if given:
+            self.given(given)
+        for value in values:
+            if value.inputs:
+                self.blank(trace, spec, value)
+
+    def step_predict(self, step: Step) -> None:
+        trace = self.trace(step.trace)
+        if trace is None:
+            return
+        if step.target not in trace:
+            self.problems.append(f"{step.target!r} is not in the trace {step.trace!r}")
+            return
+        self.asked.discard((step.trace, step.target))  # a prediction is asked even if shown
+        self.blank(trace, step.trace, trace[step.target])
+
+    def step_quiz(self, step: Step) -> None:
+        for k, option in enumerate(step.options):
+            mark = ("  ✓" if option.correct else "  ✗") if self.answers else ""
+            if self.tex:
+                mark = {"  ✓": r" \quad (right)", "  ✗": r" \quad (wrong)"}.get(mark, "")
+                box = "" if self.answers else r"$\square$ "
+                self.lines.append(rf"\noindent {box}{LETTERS[k]}. {tex_text(option.text)}{mark}")
+                if self.answers:
+                    self.lines.append(rf"\\ \hspace*{{1em}}{tex_text(option.explanation)}")
+                self.lines += ["", r"\smallskip", ""]
+            else:
+                box = "" if self.answers else "[ ] "
+                self.lines.append(f"- {box}{LETTERS[k]}. {option.text}{mark}")
+                if self.answers:
+                    self.lines.append(f"  {option.explanation}")
+        if not self.tex:
+            self.lines.append("")
+
+
+def lesson_sheet(lesson: Lesson, fmt: str, answers: bool) -> tuple[str, list[str]]:
+    """(the worksheet or key in `fmt`, md or tex; the problems met)."""
+    tex = fmt == "tex"
+    sheet = _Sheet(lesson, tex, answers)
+    for number, step in enumerate(lesson.steps, start=1):
+        sheet.step(number, step)
+    kind = "answer key" if answers else "worksheet"
+    if not tex:
+        head = [f"# {lesson.title}: {kind}", "", f"*{lesson.summary}*", ""]
+        if not answers:
+            head += ["Name: ______________________", ""]
+        return "\n".join(head + sheet.lines).rstrip("\n") + "\n", sheet.problems
+    preamble = [
+        r"\documentclass[11pt]{article}",
+        r"\usepackage[T1]{fontenc}",
+        r"\usepackage{amsmath}",
+        r"\usepackage{amssymb}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\sloppy",
+        rf"\title{{{tex_text(lesson.title)}: {kind}}}",
+        r"\date{}",
+        r"\begin{document}",
+        r"\maketitle",
+        "",
+        rf"\noindent\emph{{{tex_text(lesson.summary)}}}",
+        "",
+    ]
+    if not answers:
+        preamble += [r"\noindent Name: \rule{6cm}{0.4pt}", ""]
+    return "\n".join(preamble + sheet.lines + [r"\end{document}"]) + "\n", sheet.problems
