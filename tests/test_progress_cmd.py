@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from tutor.cli import main
+from tutor.lessons.loader import load_lessons
 from tutor.tui.progress_store import LessonProgress, ProgressStore
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -55,7 +56,9 @@ def test_json_and_text(data, capsys):
     assert lessons["worked-example"]["started"] and not lessons["mnist"]["started"]
     assert main(["progress"]) == 0
     text = capsys.readouterr().out
-    assert "seen 3 of 27 steps; 0 of 11 questions right" in text
+    lesson = load_lessons().get("worked-example")
+    questions = sum(step.kind in ("predict", "quiz") for step in lesson.steps)
+    assert f"seen 3 of {len(lesson.steps)} steps; 0 of {questions} questions right" in text
     assert "tries 3, correct: revealed" in text and "not started" in text
 
 
