@@ -21,6 +21,7 @@ from tutor.lessons.references import (
     parse_trace_spec,
     valid_trace_name,
 )
+from tutor.text_safety import control_message, find_control_in
 
 __all__ = ["LessonError", "LoadResult", "default_dirs", "load_lesson", "load_lessons"]
 
@@ -121,6 +122,11 @@ def load_lesson(path: Path | str) -> Lesson:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise LessonError(path, f"invalid TOML: {error}") from None
+    refused = find_control_in(data, base=1)
+    if refused is not None:
+        field, char = refused
+        step = re.match(r"steps\[(\d+)\]", field)
+        raise LessonError(path, control_message(char), field, int(step[1]) if step else None)
     return _Validator(path).lesson(data)
 
 
