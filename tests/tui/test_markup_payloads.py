@@ -202,3 +202,20 @@ def test_every_notification_of_the_tui_is_literal_text():
                 calls.append((f"{path.name}:{node.lineno}", literal))
     assert len(calls) >= 10
     assert [where for where, literal in calls if not literal] == []
+
+
+async def test_a_lesson_with_escape_sequences_is_listed_as_an_error(private_data, tmp_path):
+    """The loader refuses it; the picker names the field and shows the character escaped."""
+    lesson = payload_lesson()
+    lesson["title"] = "A\u001b]0;pwned\u0007\u001b[2J"
+    folder = tmp_path / "teacher"
+    folder.mkdir()
+    (folder / "01-escape.toml").write_text(dumps(lesson), encoding="utf-8")
+    app = TutorApp(
+        lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data, cursor_blink=False
+    )
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "01-escape.toml: title: control character \\x1b" in text
+        assert "\x1b" not in text and "\x07" not in text
