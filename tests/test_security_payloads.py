@@ -293,3 +293,34 @@ def test_user_input_echoed_in_an_error_is_escaped(capsys, argv):
     assert code == 2 and out == ""
     assert "A\\x1b]0;pwned" in err
     assert_clean(out, err)
+
+
+# -- a bad --lessons folder (item 25) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lessons"],
+        ["run", "worked-example"],
+        ["verify", "--lesson", "worked-example"],
+        ["tui"],
+    ],
+    ids=lambda argv: argv[0],
+)
+@pytest.mark.parametrize("kind", ["missing", "fifo"])
+def test_a_bad_lessons_folder_is_one_line_on_stderr_and_exit_2(tmp_path, capsys, argv, kind):
+    import os
+
+    bad = tmp_path / "nonexistent"
+    if kind == "fifo":
+        os.mkfifo(bad)
+    code, out, err = run_cli(capsys, *argv, "--lessons", str(bad))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and f"--lessons {bad}: no such folder or lesson file" in err
+
+
+def test_a_bad_lessons_path_is_echoed_escaped(capsys):
+    code, out, err = run_cli(capsys, "lessons", "--lessons", f"/nonexistent/{PAYLOAD}")
+    assert code == 2 and out == "" and "A\\x1b]0;pwned" in err
+    assert_clean(out, err)
