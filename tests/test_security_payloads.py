@@ -324,3 +324,77 @@ def test_a_bad_lessons_path_is_echoed_escaped(capsys):
     code, out, err = run_cli(capsys, "lessons", "--lessons", f"/nonexistent/{PAYLOAD}")
     assert code == 2 and out == "" and "A\\x1b]0;pwned" in err
     assert_clean(out, err)
+
+
+# -- the loader refuses what the players cannot show (item 11) ------------------------------------
+
+
+def figure_lesson(published: str, erratum: str = "printed wrong") -> dict:
+    lesson = copy.deepcopy(LESSON)
+    lesson["figures"][0]["published"] = published
+    lesson["figures"][0]["erratum"] = erratum
+    return lesson
+
+
+@pytest.mark.parametrize(
+    ("published", "limit"),
+    [
+        ("1e1000000", "exponent"),
+        ("1e-400", "exponent"),
+        ("12345678901234567890123456789", "significant digits"),
+        ("0.12345678901234567890123456789e-30", "significant digits"),
+    ],
+)
+def test_a_figure_beyond_the_limits_is_refused_at_load(tmp_path, published, limit):
+    from tutor.lessons.loader import LessonError, load_lesson
+
+    file = tmp_path / "90-victim.toml"
+    file.write_text(dumps(figure_lesson(published)), encoding="utf-8")
+    with pytest.raises(LessonError) as caught:
+        load_lesson(file)
+    assert caught.value.field == "figures[1].published" and limit in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "published",
+    ["1e-300", "1.234567890123456789012345678e-299", "9.999999999999999999999999999e300", "0.5"],
+)
+def test_extreme_figures_within_the_limits_are_judged_not_crashed(tmp_path, capsys, published):
+    (tmp_path / "90-victim.toml").write_text(dumps(figure_lesson(published)), encoding="utf-8")
+    folder = str(tmp_path)
+    code, out, err = run_cli(capsys, "run", "victim", "--step", "4", "--lessons", folder)
+    assert code == 0, err
+    assert "erratum, explained" in out and published in out
+    code, out, err = run_cli(capsys, "verify", "--lesson", "victim", "--lessons", folder)
+    assert "Traceback" not in err and "erratum, explained" in out
+    code, out, err = run_cli(
+        capsys, "verify", "--lesson", "victim", "--lessons", folder, "--format", "json"
+    )
+    verdicts = {f["figure"]: f["verdict"] for f in json.loads(out)["figures"]}
+    assert verdicts["wrong"] == "erratum, explained"
+
+
+def test_agreeing_digits_of_a_long_printed_figure():
+    from tutor.lessons.figures import agreeing_digits
+
+    assert agreeing_digits("0.5932699921071871", 0.5932699921071872) == 15
+    assert agreeing_digits("1e-300", 0.59) == 0
+    assert agreeing_digits("5.9e-301", 5.9e-301) == 2
+
+
+@pytest.mark.parametrize(("count", "ok"), [(26, True), (27, False)])
+def test_a_quiz_has_at_most_26_options(tmp_path, count, ok):
+    from tutor.lessons.loader import LessonError, load_lesson
+
+    lesson = copy.deepcopy(LESSON)
+    lesson["steps"][2]["options"] = [
+        {"text": f"option {k}", "correct": k == 0, "explanation": "why"} for k in range(count)
+    ]
+    file = tmp_path / "90-victim.toml"
+    file.write_text(dumps(lesson), encoding="utf-8")
+    if ok:
+        assert len(load_lesson(file).steps[2].options) == 26
+        return
+    with pytest.raises(LessonError) as caught:
+        load_lesson(file)
+    assert caught.value.field == "steps[3].options" and "at most 26" in caught.value.message
