@@ -123,6 +123,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--export {args.export}: its folder does not exist")
     if args.export and os.path.isdir(args.export):
         raise UsageError(f"--export {args.export}: is a folder; expected a file name")
+    if args.export:
+        from pathlib import Path
+
+        from tutor.atomic import UnsafeTargetError, check_target
+
+        try:  # before the training, not after: a FIFO or a link is refused at once
+            check_target(Path(args.export))
+        except UnsafeTargetError as error:
+            raise UsageError(f"--export {args.export}: {error.strerror}") from None
     ds, full = _load(args)
     config = _config(args, full)
     if not 0 <= args.sample < len(ds.y_test):
