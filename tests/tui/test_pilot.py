@@ -215,7 +215,9 @@ async def test_phase_keys_goto_theme_and_palette_commands(private_data):
         assert screen.frame.name == "E_total"
         await pilot.press("ctrl+t")
         assert app.theme == "textual-light"
-        titles = [c.title for c in app.get_system_commands(screen)]
+        from tutor.tui.commands import tutor_commands
+
+        titles = [c.title for c in tutor_commands(app, screen)]
         assert "Export trace as json" in titles and "Theme: dark" in titles
         assert "Go to step 7: Check" in titles and any(t.startswith("Open lesson") for t in titles)
         await pilot.press("ctrl+t")

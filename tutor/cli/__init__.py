@@ -37,7 +37,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a bad option is one line (like UsageError), not the usage block too."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        from tutor.text_safety import escape_controls
+
+        # argparse quotes what was typed (`unrecognized arguments: ...`): never raw controls.
+        self.exit(2, escape_controls(f"{self.prog}: error: {message} (see {self.prog} --help)\n"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(module.run(args) or 0)
     except UsageError as error:
-        print(f"backprop-tutor {args.command}: error: {error}", file=sys.stderr)
+        from tutor.text_safety import escape_controls
+
+        # The message may echo a lesson id, a path or a file's value: shown escaped.
+        print(escape_controls(f"backprop-tutor {args.command}: error: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

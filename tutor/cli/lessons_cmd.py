@@ -22,8 +22,18 @@ def add_lessons_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check_lessons_option(paths: list[Path] | None) -> None:
+    """Every `--lessons` path is a folder or a file, else a UsageError (one line, exit 2)."""
+    from tutor.cli import UsageError
+
+    for path in paths or []:
+        if not (path.is_dir() or path.is_file()):
+            raise UsageError(f"--lessons {path}: no such folder or lesson file")
+
+
 def load_from_args(args: argparse.Namespace) -> LoadResult:
-    """The built-in lessons plus those of every `--lessons DIR`."""
+    """The built-in lessons plus those of every `--lessons DIR` (a bad DIR: UsageError)."""
+    check_lessons_option(args.lessons)
     return load_lessons(default_dirs(args.lessons))
 
 

@@ -7,6 +7,8 @@ import os
 import sys
 import time
 
+from tutor.text_safety import escape_controls
+
 KEEP_HELP = (
     "dropout KEEP probability p on the input and hidden units while training (default 0.7, "
     "the slides' p = 0.70: 'each unit is retained with fixed probability p'); 1 = no dropout"
@@ -121,6 +123,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--export {args.export}: its folder does not exist")
     if args.export and os.path.isdir(args.export):
         raise UsageError(f"--export {args.export}: is a folder; expected a file name")
+    if args.export:
+        from pathlib import Path
+
+        from tutor.atomic import UnsafeTargetError, check_target
+
+        try:  # before the training, not after: a FIFO or a link is refused at once
+            check_target(Path(args.export))
+        except UnsafeTargetError as error:
+            raise UsageError(f"--export {args.export}: {error.strerror}") from None
     ds, full = _load(args)
     config = _config(args, full)
     if not 0 <= args.sample < len(ds.y_test):
@@ -138,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             history = fit(net, X, T, config, progress=bar)
         except TrainingDiverged as error:
-            print(f"backprop-tutor mnist: {error}; try a smaller --lr", file=sys.stderr)
+            message = f"backprop-tutor mnist: {error}; try a smaller --lr"
+            print(escape_controls(message), file=sys.stderr)
             return 1
         seconds = time.perf_counter() - start
         ev = evaluate(net, ds.X_test, ds.y_test, dtype, n_worst=max(args.worst, 0))
@@ -148,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     hidden_init = "He" if config.activation == "relu" else "Xavier"
     decay = f" × {config.lr_decay}/epoch" if config.lr_decay != 1 else ""
     # Every line fits 80 columns.
-    print(f"data: {ds.source}")
+    print(escape_controls(f"data: {ds.source}"))
     print(f"network: {sizes}, {config.activation} hidden, softmax + cross-entropy, {config.dtype}")
     print(f"  init: {hidden_init} (hidden layers), Xavier (output layer); seed {config.seed}")
     print(
@@ -199,5 +211,5 @@ def run(args: argparse.Namespace) -> int:
             export_json(args.export, document)
         except OSError as error:
             raise UsageError(f"--export {args.export}: {error.strerror or error}") from None
-        print(f"\nexported to {args.export}")
+        print(escape_controls(f"\nexported to {args.export}"))
     return 0

@@ -9,6 +9,7 @@ from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.engine.trace import format_number
 from tutor.lessons.model import Lesson, Step
 from tutor.lessons.render import result_lines, table_lines, trace_lines
+from tutor.text_safety import escape_controls
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -246,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
     if player.problems:
         print(f"{len(player.problems)} step(s) could not be shown:", file=sys.stderr)
         for message in player.problems:
-            print(f"  {message}", file=sys.stderr)
+            print(f"  {escape_controls(message)}", file=sys.stderr)
         return 1
     return 0
 

@@ -15,6 +15,7 @@ from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import VARIANTS, get_variant, trace_example_step
 from tutor.export import FORMATS, export, export_text
+from tutor.text_safety import escape_controls
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         reason = error.strerror or str(error)
         raise UsageError(f"cannot write {args.output}: {reason}") from None
-    print(f"wrote {args.output} ({args.format})", file=sys.stderr)
+    print(escape_controls(f"wrote {args.output} ({args.format})"), file=sys.stderr)
     return 0
 
 

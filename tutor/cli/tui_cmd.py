@@ -19,10 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tutor.cli import UsageError
+    from tutor.cli.lessons_cmd import check_lessons_option
 
-    for folder in args.lessons or []:
-        if not folder.exists():
-            raise UsageError(f"--lessons {folder}: no such folder")
+    check_lessons_option(args.lessons)
     # Textual is imported only here: the headless subcommands never pay for it.
     from tutor.tui.app import TutorApp
 

@@ -18,6 +18,7 @@ from tutor.lessons.figures import (
 )
 from tutor.lessons.references import check_references, parse_computed
 from tutor.progress import progress_bar
+from tutor.text_safety import escape_controls
 
 SOURCE_WIDTH = 28
 
@@ -97,11 +98,11 @@ def run(args: argparse.Namespace) -> int:
         )
         for check in failed:
             reason = check.detail or f"|computed − published| > {check.tolerance:g}"
-            print(f"  {check.verdict}: {check.lesson} / {check.figure}: {reason}")
+            print(escape_controls(f"  {check.verdict}: {check.lesson} / {check.figure}: {reason}"))
         if errors:
             print(f"\n{len(errors)} lesson problem(s):")
             for error in errors:
-                print(f"  {error}")
+                print(f"  {escape_controls(str(error))}")
     return 1 if failed or errors else 0
 
 

@@ -13,6 +13,7 @@ from tutor.engine.examples import Example
 from tutor.engine.initializers import KINDS, Init
 from tutor.engine.losses import LOSSES, get_loss
 from tutor.engine.network import Network, dense
+from tutor.text_safety import control_message, escape_controls, find_control_in
 
 TOP_KEYS = {"title", "description", "inputs", "loss", "learning_rate", "seed", "sample", "layers"}
 LAYER_KEYS = {"size", "activation", "weights", "init", "bias", "train_bias"}
@@ -85,7 +86,8 @@ def _kind(value) -> str:
 def load_network_file(path: str | Path) -> Example:
     """Read and validate a network file; NetFileError (naming file and field) when it is wrong."""
     path = Path(path)
-    label = str(path)
+    # The path is echoed in errors and kept as the trace's source: never with raw controls.
+    label = escape_controls(str(path))
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -96,12 +98,15 @@ def load_network_file(path: str | Path) -> Example:
         raise NetFileError(f"{label}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise NetFileError(f"{label}: not valid TOML: {error}") from None
-    return parse_network(document, label, name=path.stem)
+    return parse_network(document, label, name=escape_controls(path.stem))
 
 
 def parse_network(document: dict, label: str = "<network>", name: str = "network") -> Example:
     """Build the Example a network file describes (already parsed TOML)."""
     r = _Reader(label)
+    refused = find_control_in(document, base=0)
+    if refused is not None:
+        raise r.fail(refused[0], control_message(refused[1]))
     r.table(document, "", TOP_KEYS)
     for key in ("inputs", "loss", "learning_rate", "sample", "layers"):
         if key not in document:

@@ -7,6 +7,7 @@ import math
 
 from tutor.engine.trace import PHASES, Trace, TraceValue
 from tutor.export.common import Symbolic, display_substituted
+from tutor.text_safety import control_message, find_control_in
 
 SCHEMA_VERSION = 1
 KIND = "backprop-tutor/trace"
@@ -70,6 +71,9 @@ def load_trace_json(text: str) -> Trace:
         raise TraceFormatError(f"not JSON: {error}") from None
     if not isinstance(document, dict):
         raise TraceFormatError("expected a JSON object at the top level")
+    refused = find_control_in(document)
+    if refused is not None:  # every string of a trace ends up in an export
+        raise TraceFormatError(f"{refused[0]}: {control_message(refused[1])}")
     version = document.get("schema_version")
     if version != SCHEMA_VERSION:
         raise TraceFormatError(f"schema_version: expected {SCHEMA_VERSION}, got {version!r}")

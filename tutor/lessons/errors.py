@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tutor.text_safety import escape_controls
+
 
 class LessonError(Exception):
     """A lesson file that cannot be used, and exactly where it goes wrong.
@@ -34,7 +36,8 @@ class LessonError(Exception):
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        # A file name or a quoted value may hold control characters: never print them raw.
+        return escape_controls(": ".join(parts))
 
 
 def display_path(path: Path) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation, Overflow, localcontext
 
 from tutor.lessons.model import Figure, Lesson
 from tutor.lessons.references import parse_computed, resolve_computed
@@ -83,12 +83,22 @@ def significant_digits(published: str) -> int:
     return max(len(stripped), 1)
 
 
+# Exact decimal arithmetic for the comparison: rounding a float (up to ~1e308) to the printed
+# place (down to 1e-327, the loader's limits) needs ~640 digits, not the default 28.
+_EXACT = Context(prec=1000, Emin=-10_000, Emax=10_000, traps=[InvalidOperation, Overflow])
+
+
 def agreeing_digits(published: str, computed: float) -> int:
     """How many leading significant digits of `published` the rounded `computed` matches."""
-    printed = Decimal(published.strip())
-    unit = printed_unit(published)
     if not math.isfinite(computed):
         return 0
+    with localcontext(_EXACT):
+        return _agreeing_digits(published, computed)
+
+
+def _agreeing_digits(published: str, computed: float) -> int:
+    printed = Decimal(published.strip())
+    unit = printed_unit(published)
     ours = Decimal(repr(computed)).quantize(unit)
     if ours != 0 and printed != 0 and (printed < 0) != (ours < 0):
         return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from tutor.lessons.references import (
     parse_trace_spec,
     valid_trace_name,
 )
+from tutor.text_safety import control_message, find_control_in
 
 __all__ = ["LessonError", "LoadResult", "default_dirs", "load_lesson", "load_lessons"]
 
@@ -47,6 +49,11 @@ STEP_KEYS: dict[str, set[str]] = {
 }
 EXTRA_KEYS = ("show", "variant")
 DEFAULT_PREDICT_TOLERANCE = 1e-6
+# What the players can show: options are lettered a-z; a figure's printed text must fit a
+# float and the digit-by-digit check (documented in lessons/README.md).
+MAX_QUIZ_OPTIONS = 26
+MAX_PUBLISHED_DIGITS = 28
+MAX_PUBLISHED_EXPONENT = 300
 
 
 @dataclass
@@ -121,6 +128,11 @@ def load_lesson(path: Path | str) -> Lesson:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise LessonError(path, f"invalid TOML: {error}") from None
+    refused = find_control_in(data, base=1)
+    if refused is not None:
+        field, char = refused
+        step = re.match(r"steps\[(\d+)\]", field)
+        raise LessonError(path, control_message(char), field, int(step[1]) if step else None)
     return _Validator(path).lesson(data)
 
 
@@ -281,6 +293,7 @@ class _Validator:
                     f"{where}.published",
                     f'expected a printed number such as "0.5932", got {_describe(published)}',
                 )
+            self.published_within_limits(published.strip(), f"{where}.published")
             source = self.string(raw, "source", where)
             computed = self.string(raw, "computed", where)
             try:
@@ -308,6 +321,23 @@ class _Validator:
                 )
             )
         return tuple(figures)
+
+    def published_within_limits(self, published: str, name: str) -> None:
+        """At most 28 significant digits, exponent −300 to 300: what a float and a check hold."""
+        number = Decimal(published)
+        digits = "".join(map(str, number.as_tuple().digits)).lstrip("0") or "0"
+        if len(digits) > MAX_PUBLISHED_DIGITS:
+            raise self.error(
+                name,
+                f"expected at most {MAX_PUBLISHED_DIGITS} significant digits, got {len(digits)}",
+            )
+        exponent = number.adjusted()
+        if not -MAX_PUBLISHED_EXPONENT <= exponent <= MAX_PUBLISHED_EXPONENT:
+            raise self.error(
+                name,
+                f"expected an exponent from −{MAX_PUBLISHED_EXPONENT} to {MAX_PUBLISHED_EXPONENT} "
+                f"(as in 1.5e-300), got {_describe(published)} (exponent {exponent})",
+            )
 
     def step(self, raw, number: int, figure_ids: set[str]) -> Step:
         where = f"steps[{number}]"
@@ -397,6 +427,13 @@ class _Validator:
         raw_options = raw["options"]
         if not isinstance(raw_options, list) or len(raw_options) < 2:
             raise self.error(name, "expected at least two [[steps.options]] tables", number)
+        if len(raw_options) > MAX_QUIZ_OPTIONS:
+            raise self.error(
+                name,
+                f"expected at most {MAX_QUIZ_OPTIONS} options (lettered a to z), "
+                f"got {len(raw_options)}",
+                number,
+            )
         options = []
         for k, option in enumerate(raw_options):
             where_option = f"{name}[{k + 1}]"

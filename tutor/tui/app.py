@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 
 from tutor.atomic import write_text_atomic
 from tutor.tui import data
-from tutor.tui.commands import THEMES, tutor_commands
+from tutor.tui.commands import THEMES, TutorCommands
 from tutor.tui.progress_store import ProgressStore
 from tutor.tui.screens.picker import PickerScreen
 
@@ -21,6 +19,8 @@ class TutorApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "backprop-tutor"
+    # The tutor's commands show lesson titles: their own provider shows them as literal text.
+    COMMANDS = App.COMMANDS | {TutorCommands}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
@@ -64,14 +64,14 @@ class TutorApp(App):
 
         lesson = next((x for x in self.lessons if x.id == lesson_id), None)
         if lesson is None:
-            self.notify(f"No lesson {lesson_id!r}.", severity="error")
+            self.notify(f"No lesson {lesson_id!r}.", severity="error", markup=False)
             return
         while isinstance(self.screen, LessonScreen) or self.screen.is_modal:
             self.pop_screen()
         self.store.save_settings(last_lesson=lesson.id)
         self.push_screen(LessonScreen(lesson, self.store.load(lesson.id)))
         for notice in self.store.take_notices():
-            self.notify(notice, severity="warning", timeout=8)
+            self.notify(notice, severity="warning", timeout=8, markup=False)
 
     # -- sandbox and graph ---------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ class TutorApp(App):
         try:
             text = data.export_trace(spec, fmt)
         except data.DataError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return None
         name = self.export_name(spec, data.EXPORT_FORMATS[fmt])
         for folder in (Path.cwd(), self.store.folder):
@@ -129,9 +129,11 @@ class TutorApp(App):
             except OSError:
                 continue
             path = (folder / name).resolve()
-            self.notify(f"Exported {spec} as {fmt} to {path}", title="Export")
+            self.notify(f"Exported {spec} as {fmt} to {path}", title="Export", markup=False)
             return path
-        self.notify(f"Could not write {name} here or in {self.store.folder}", severity="error")
+        self.notify(
+            f"Could not write {name} here or in {self.store.folder}", severity="error", markup=False
+        )
         return None
 
     # -- themes, help, commands ----------------------------------------------------------------
@@ -152,8 +154,3 @@ class TutorApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own commands, then the tutor's."""
-        yield from super().get_system_commands(screen)
-        yield from tutor_commands(self, screen)

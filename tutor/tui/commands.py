@@ -1,4 +1,9 @@
-"""Command palette entries: open a lesson, go to a step, export the trace, switch theme."""
+"""Command palette entries: open a lesson, go to a step, export the trace, switch theme.
+
+Their titles and help lines carry lesson text (titles, summaries, step titles), which is
+data: `TutorCommands` shows them as literal `Content`, never as Textual markup, so a title
+such as `[@click=app.quit]x[/]` or `E[x]` is shown as typed and runs nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from collections.abc import Iterator
 from functools import partial
 
 from textual.app import SystemCommand
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from tutor.tui import data
 
@@ -13,7 +20,7 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
 def tutor_commands(app, screen) -> Iterator[SystemCommand]:
-    """The tutor's own commands for the palette, given the screen it was opened on."""
+    """The tutor's own commands for the palette, given the screen it was opened on (plain text)."""
     from tutor.tui.screens.lesson import LessonScreen
 
     for lesson in app.lessons:
@@ -71,3 +78,27 @@ def sandbox_commands(app, screen) -> Iterator[SystemCommand]:
             "the step as a computational graph, walked backward",
             screen.action_graph,
         )
+
+class TutorCommands(Provider):
+    """The palette's source of `tutor_commands`, titles and help shown as literal text."""
+
+    def _commands(self) -> list[SystemCommand]:
+        return list(tutor_commands(self.app, self.screen))
+
+    async def discover(self) -> Hits:
+        """The commands offered before anything is typed."""
+        for title, help_text, callback, discover in self._commands():
+            if discover:
+                yield DiscoveryHit(Content(title), callback, text=title, help=Content(help_text))
+
+    async def search(self, query: str) -> Hits:
+        """The commands whose title matches `query`, the matched letters highlighted."""
+        matcher = self.matcher(query)
+        for title, help_text, callback, _ in self._commands():
+            score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+            if score > 0:
+                shown = Content(title)
+                for offset in offsets:
+                    if not title[offset].isspace():
+                        shown = shown.stylize(matcher.match_style, offset, offset + 1)
+                yield Hit(score, shown, callback, text=title, help=Content(help_text))

@@ -12,6 +12,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -103,7 +104,9 @@ class LessonScreen(Screen):
         if base:  # SymPy's formulas, in the background: they cost a second the first time
             self.computed(f"forms:{base}", data.symbolic_formulas, base)
         for problem in self.problems:
-            self.notify(problem, title="Lesson problem", severity="warning", timeout=8)
+            self.notify(
+                problem, title="Lesson problem", severity="warning", timeout=8, markup=False
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While 'terminal too small' shows, only leaving works: keys must not move the lesson."""
@@ -395,7 +398,10 @@ class LessonScreen(Screen):
         quiz.display = True
         if new_step or quiz.option_count != len(f.step.options):
             quiz.clear_options()
-            quiz.add_options([Option(o.text, id=str(i)) for i, o in enumerate(f.step.options)])
+            # Literal text: a quiz option is lesson data, never Textual markup.
+            quiz.add_options(
+                [Option(Content(o.text), id=str(i)) for i, o in enumerate(f.step.options)]
+            )
             quiz.highlighted = 0
         record = self.progress.answers.get(str(f.step_index))
         if record and "choice" in record:
@@ -422,7 +428,7 @@ class LessonScreen(Screen):
         table.add_column("")
         computed = format_number(view.computed, 9) if view.computed is not None else "—"
         style = "bold green" if view.verdict == "agrees" else "bold red"
-        table.add_row(view.figure.published, computed, Text(view.verdict, style=style))
+        table.add_row(Text(view.figure.published), Text(computed), Text(view.verdict, style=style))
         parts = [table, Text(view.detail or view.figure.source, style="italic")]
         if self.frame is not None and self.frame.step.extra.get("variant"):
             parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
@@ -594,7 +600,8 @@ class LessonScreen(Screen):
         self._run_active = False
         if self.frame is not None and self.frame.step.kind in RUN_KINDS:
             self.query_one(RunPanel).status(f"{message.reason}  Press r to run again.")
-        self.notify(message.reason, severity="information" if message.cancelled else "error")
+        severity = "information" if message.cancelled else "error"
+        self.notify(message.reason, severity=severity, markup=False)
 
     def cancel_run(self) -> None:
         """Ask the running experiment to stop (its progress callback returns False)."""
@@ -640,7 +647,7 @@ class LessonScreen(Screen):
             if f.phase == phase:
                 self.go(i)
                 return
-        self.notify(f"This lesson has no {phase} values.", severity="warning")
+        self.notify(f"This lesson has no {phase} values.", severity="warning", markup=False)
 
     def jump_to(self, target: str) -> bool:
         """Go to a step number (1-based) or the frame of a value name; False if none."""
@@ -649,13 +656,14 @@ class LessonScreen(Screen):
             if 0 <= step < len(self.lesson.steps):
                 self.go(self._frame_of(step, 0))
                 return True
-            self.notify(f"No step {target}: this lesson has {len(self.lesson.steps)}.")
+            count = len(self.lesson.steps)
+            self.notify(f"No step {target}: this lesson has {count}.", markup=False)
             return False
         for i, f in enumerate(self.frames):
             if f.name == target:
                 self.go(i)
                 return True
-        self.notify(f"No step shows {target!r}.", severity="warning")
+        self.notify(f"No step shows {target!r}.", severity="warning", markup=False)
         return False
 
     def action_goto(self) -> None:
@@ -672,20 +680,21 @@ class LessonScreen(Screen):
         """Show the step's variant trace (and what differs), or the original again."""
         f = self.frame
         if f is None or not f.step.extra.get("variant"):
-            self.notify("This step has no variant to toggle.")
+            self.notify("This step has no variant to toggle.", markup=False)
             return
         self.variant_on = not self.variant_on
         spec = self._trace_spec(f)
         trace = self._trace(spec)
         if trace is None:
             self.variant_on = False
-            self.notify(f"The variant {spec!r} is unavailable.", severity="warning")
+            self.notify(f"The variant {spec!r} is unavailable.", severity="warning", markup=False)
             return
         self._show_position(f)
         self.set_class(self.variant_on, "-compare")
         self._show_trace(f, trace)
         if self.variant_on:
-            self.notify(data.variant_note(spec) or spec, title=f"Variant {spec}", timeout=10)
+            note = data.variant_note(spec) or spec
+            self.notify(note, title=f"Variant {spec}", timeout=10, markup=False)
 
     def action_escape(self) -> None:
         """Cancel a run, else leave the answer box, else back to the lessons."""

@@ -77,7 +77,7 @@ class PickerScreen(Screen):
         errors.update(Text("\n".join(problems), style="red") if problems else "")
         errors.display = bool(problems)
         for notice in app.store.take_notices():
-            app.notify(notice, severity="warning", timeout=8)
+            app.notify(notice, severity="warning", timeout=8, markup=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Open the chosen lesson."""

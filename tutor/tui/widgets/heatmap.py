@@ -20,10 +20,12 @@ def render_heatmap(data: dict) -> Table:
     values = data.get("values", [])
     flat = [v for row in values for v in row] or [0.0]
     low, high = min(flat), max(flat)
-    table = Table(box=None, padding=(0, 0), caption=data.get("caption", ""))
+    table = Table(
+        box=None, padding=(0, 0), caption=Text(str(data.get("caption", "")), style="table.caption")
+    )
     table.add_column("")
     for column in data.get("columns", []):
-        table.add_column(str(column), justify="center")
+        table.add_column(Text(str(column)), justify="center")
     for label, row in zip(data.get("rows", []), values):
         cells = []
         for v in row:

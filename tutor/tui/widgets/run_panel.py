@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
@@ -22,10 +23,11 @@ from tutor.tui.widgets.loss_plot import LossPlot
 WIDE_TABLE = 6  # columns beyond which numbers get 3 significant digits, to fit 80 columns
 
 
-def _cell(value: Any, wide: bool = False) -> str:
+def _cell(value: Any, wide: bool = False) -> Text:
+    """A table cell as literal text (a result may carry text from a data file: never markup)."""
     if isinstance(value, float):
-        return f"{value:.3g}" if wide else format_number(value, 6)
-    return str(value)
+        return Text(f"{value:.3g}" if wide else format_number(value, 6))
+    return Text(str(value))
 
 
 def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = ()) -> Group:
@@ -56,13 +58,13 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
         wide = len(columns) > WIDE_TABLE
         # A wide table loses its inner rules and two digits rather than truncate numbers to "0.9…".
         table = Table(
-            title=name,
-            caption=spec.get("caption", ""),
+            title=Text(str(name), style="table.title"),
+            caption=Text(str(spec.get("caption", "")), style="table.caption"),
             padding=(0, 0) if wide else (0, 1),
             box=box.SIMPLE_HEAD if wide else box.HEAVY_HEAD,
         )
         for column in columns:
-            table.add_column(column, overflow="fold")  # never "0.9…": every digit stays
+            table.add_column(Text(column), overflow="fold")  # never "0.9…": every digit stays
         for row in rows:
             table.add_row(*(_cell(c, wide) for c in row))
         parts.append(table)
@@ -96,7 +98,7 @@ class RunPanel(VerticalScroll, can_focus=False):
     def reset(self, status: str) -> None:
         """Back to an idle run with `status` shown."""
         self.done, self.total = 0.0, 1.0
-        self.query_one("#run-status", Static).update(status)
+        self.query_one("#run-status", Static).update(Content(status))
         self.query_one(LossPlot).clear_series()
         self.query_one(LossPlot).display = True
         for widget_id in ("#run-results", "#heatmap", "#boundary"):
@@ -105,8 +107,8 @@ class RunPanel(VerticalScroll, can_focus=False):
             widget.display = False
 
     def status(self, text: str) -> None:
-        """Replace the status line."""
-        self.query_one("#run-status", Static).update(text)
+        """Replace the status line (literal text: it may quote an experiment's error)."""
+        self.query_one("#run-status", Static).update(Content(text))
 
     def progress(self, label: str, done: int, total: int, points) -> None:
         """Move the bar and redraw the live curve."""

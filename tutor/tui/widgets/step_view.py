@@ -21,10 +21,10 @@ def render_work(trace, name: str, formula: str | None = None, precision: int = 9
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
     if tv.inputs:
-        table.add_row(name, Text("= " + (formula or tv.formula)))
+        table.add_row(Text(name), Text("= " + (formula or tv.formula)))
         table.add_row("", Text("= " + tv.substituted(values, precision)))
     table.add_row(
-        "" if tv.inputs else name, Text("= " + format_number(tv.value, precision), "bold")
+        "" if tv.inputs else Text(name), Text("= " + format_number(tv.value, precision), "bold")
     )
     if tv.description:
         table.add_row("", Text(tv.description, style="italic dim"))
@@ -75,7 +75,7 @@ class StepView(VerticalScroll, can_focus=False):
         yield Static("", id="work")
         yield Static("", id="feedback")
         yield AnswerInput(placeholder="your answer, e.g. 0.5933", id="answer", compact=True)
-        yield OptionList(id="quiz")
+        yield OptionList(id="quiz", markup=False)  # quiz options are lesson text
 
     def on_mount(self) -> None:
         """Tests turn the cursor blink off (deterministic snapshots)."""

@@ -23,7 +23,7 @@ class ValuesTable(Static):
     ) -> None:
         """Rows for `names` of `trace`; `changed` ones highlighted, `hidden` ones as '?'."""
         table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
-        table.add_column(heading or "value", no_wrap=True)
+        table.add_column(Text(heading or "value"), no_wrap=True)
         table.add_column("", justify="right", no_wrap=True)
         if not names:
             table.add_row(Text("(no values yet)", style="italic"), "")
@@ -37,8 +37,9 @@ class ValuesTable(Static):
         """Rows of `names` in two traces side by side; values that differ in red."""
         table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
         table.add_column("value", no_wrap=True)
-        table.add_column(base_label, justify="right", no_wrap=True)
-        table.add_column(variant_label, justify="right", no_wrap=True)
+        # The variant label is the lesson's text: literal, never markup.
+        table.add_column(Text(base_label), justify="right", no_wrap=True)
+        table.add_column(Text(variant_label), justify="right", no_wrap=True)
         same = 0
         for name in names:
             a = base.value(name) if name in base else None
