@@ -8,12 +8,12 @@ import sys
 
 from tutor.cli import UsageError
 from tutor.cli.loading import load_example
-from tutor.engine import format_number, get_example
+from tutor.engine import format_number
 from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
-from tutor.engine.variants import VARIANTS, get_variant, trace_example_step
+from tutor.engine.variants import VARIANTS, resolve, trace_example_step, with_variant
 from tutor.export import FORMATS, export, export_text
 
 # How many error lines a --rounds summary shows between the first and the last round.
@@ -23,7 +23,19 @@ SUMMARY_LINES = 10
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `trace`."""
     parser.add_argument(
-        "example", nargs="?", default=None, help=f"built-in example ({', '.join(EXAMPLES)})"
+        "example",
+        nargs="?",
+        default=None,
+        help=f"built-in example ({', '.join(EXAMPLES)}), optionally NAME@VARIANT",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the built-in examples and their variants"
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="K",
+        help="a batch example: trace only sample K (0-based) of the batch",
     )
     parser.add_argument("--network", metavar="FILE", help="trace the network of a TOML file")
     parser.add_argument(
@@ -44,12 +56,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace, optionally train on, and print or write the result."""
-    example = _example(args)
-    if args.variant is not None:
-        try:
-            get_variant(args.variant)
-        except KeyError as error:
-            raise UsageError(error.args[0]) from None
+    if args.list:
+        sys.stdout.write(list_examples())
+        return 0
+    example, variant = _example(args)
+    if args.sample is not None:
+        if not example.is_batch:
+            raise UsageError(f"--sample: {example.name} is one sample, not a batch")
+        if not 0 <= args.sample < example.n_samples:
+            raise UsageError(
+                f"--sample: expected 0 to {example.n_samples - 1} "
+                f"(the batch has {example.n_samples} samples), got {args.sample}"
+            )
+        if args.rounds > 1:
+            raise UsageError("--sample with --rounds: one sample's values are one step's")
+    if example.is_batch and variant is not None and variant.options:
+        raise UsageError(f"--variant {variant.name}: it applies to a one-sample step only")
     if not 1 <= args.precision <= 17:
         raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
     if args.rounds < 1:
@@ -58,17 +80,18 @@ def run(args: argparse.Namespace) -> int:
         # CSV is one row per traced value: the errors of later rounds have no row to go in.
         raise UsageError("--rounds with --format csv: CSV holds the traced step only; use json")
 
-    trace, updated = trace_example_step(example, args.variant)
+    trace, updated = trace_example_step(example, variant, sample=args.sample)
+    name = variant.name if variant else None
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
     if rounds is not None:
-        trace.meta["rounds"] = _rounds_meta(rounds, args.variant)
+        trace.meta["rounds"] = _rounds_meta(rounds, name)
 
     to_terminal = args.output is None and sys.stdout.isatty()
     color = to_terminal and not os.environ.get("NO_COLOR")
     if args.format == "text":
         text = export_text(trace, args.precision, color=color)
         if rounds is not None:
-            text += "\n" + rounds_summary(rounds, args.precision, args.variant)
+            text += "\n" + rounds_summary(rounds, args.precision, name)
     else:
         text = export(trace, args.format, args.precision, symbolic=_symbolic(args, example))
     if args.output is None:
@@ -99,10 +122,29 @@ def _symbolic(args, example):
 
 
 def _example(args):
-    """The built-in example or the network file the arguments name."""
+    """The built-in example or the network file the arguments name, and its variant."""
     if args.network and args.example:
         raise UsageError("give a built-in example or --network FILE, not both")
-    return load_example(args.network, args.example or "mazur", get_example)
+    try:
+        if args.network:
+            return with_variant(load_example(args.network, "", None), args.variant)
+        return resolve(args.example or "mazur", args.variant)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+
+
+def list_examples() -> str:
+    """The built-in examples, one line each, with the variants each takes."""
+    width = max(len(name) for name in EXAMPLES)
+    lines = []
+    for name, builtin in EXAMPLES.items():
+        own = [v.name for v in VARIANTS.values() if name in v.examples]
+        lines.append(f"{name:<{width}}  {builtin.summary}")
+        if own:
+            lines.append(f"{'':<{width}}  variants: {', '.join(own)}")
+    common = ", ".join(v.name for v in VARIANTS.values() if not v.examples)
+    lines.append(f"variants of any example: {common} (NAME@VARIANT or --variant)")
+    return "\n".join(lines) + "\n"
 
 
 def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
