@@ -18,6 +18,9 @@ from tutor.export import FORMATS, export, export_text
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
+# Above this many parameters a step is traced in matrix form only: the per-value trace would
+# have thousands of lines per sample (MNIST's 101,770 parameters: millions).
+PER_VALUE_LIMIT = 500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +33,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--list", action="store_true", help="list the built-in examples and their variants"
+    )
+    parser.add_argument(
+        "--form",
+        choices=("scalar", "matrix"),
+        default=None,
+        help="scalar: every value by its per-neuron name (the default up to "
+        f"{PER_VALUE_LIMIT} parameters); matrix: z = W·a + b with shapes (the default above)",
+    )
+    parser.add_argument(
+        "--param",
+        metavar="ENTRY",
+        action="append",
+        help="matrix form: the full chain of one weight or bias, e.g. W2[3,17] or b1[4]",
+    )
+    parser.add_argument(
+        "--neuron",
+        metavar="NAME",
+        action="append",
+        help="matrix form: every value of one neuron, e.g. o3 or h17",
     )
     parser.add_argument(
         "--sample",
@@ -74,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--variant {variant.name}: it applies to a one-sample step only")
     if not 1 <= args.precision <= 17:
         raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
+    if _form(args, example, variant) == "matrix":
+        return _write(args, _matrix_text(args, example))
     if args.rounds < 1:
         raise UsageError(f"--rounds: expected a whole number ≥ 1, got {args.rounds}")
     if args.rounds > 1 and args.format == "csv":
@@ -94,6 +118,11 @@ def run(args: argparse.Namespace) -> int:
             text += "\n" + rounds_summary(rounds, args.precision, name)
     else:
         text = export(trace, args.format, args.precision, symbolic=_symbolic(args, example))
+    return _write(args, text)
+
+
+def _write(args, text: str) -> int:
+    """Print `text`, or write it to -o FILE atomically."""
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -106,6 +135,52 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {args.output}: {reason}") from None
     print(f"wrote {args.output} ({args.format})", file=sys.stderr)
     return 0
+
+
+def _form(args, example, variant) -> str:
+    """'scalar' or 'matrix': as asked, else by size; a bad combination is a UsageError."""
+    n = example.network.n_parameters
+    form = args.form or ("matrix" if n > PER_VALUE_LIMIT else "scalar")
+    if form == "scalar" and n > PER_VALUE_LIMIT:
+        raise UsageError(
+            f"--form scalar: {example.name} has {n} parameters, above the per-value limit of "
+            f"{PER_VALUE_LIMIT}; use --form matrix (its default)"
+        )
+    if form == "matrix":
+        if variant is not None and variant.options:
+            raise UsageError(f"--form matrix traces the exact step, not --variant {variant.name}")
+        for option, given in (("--rounds", args.rounds > 1), ("--sample", args.sample is not None)):
+            if given:
+                raise UsageError(f"--form matrix with {option}: the matrix form is one step")
+        if args.symbolic:
+            raise UsageError("--form matrix with --symbolic: symbolic forms are per value")
+    elif args.param or args.neuron:
+        option = "--param" if args.param else "--neuron"
+        raise UsageError(f"{option}: a chain is part of the matrix form (--form matrix)")
+    return form
+
+
+def _matrix_text(args, example) -> str:
+    """The step in matrix form, in the format asked for, with any chains asked for."""
+    from tutor.engine.matrix import ChainError, matrix_step, neuron_chain, param_chain
+    from tutor.export.matrix import CHAIN_FORMATS, export_matrix, with_chain
+
+    chains = [("--param", p) for p in args.param or []]
+    chains += [("--neuron", n) for n in args.neuron or []]
+    if chains and args.format not in CHAIN_FORMATS:
+        raise UsageError(f"{chains[0][0]}: a chain goes in {', '.join(CHAIN_FORMATS)} output")
+    tr = matrix_step(example)
+    text = export_matrix(tr, args.format, args.precision)
+    for option, spec in chains:
+        try:
+            if option == "--param":
+                lines, title = param_chain(tr, spec), f"The chain of {spec}"
+            else:
+                lines, title = neuron_chain(tr, spec), f"Every value of neuron {spec}"
+        except ChainError as error:
+            raise UsageError(f"{option}: {error}") from None
+        text = with_chain(text, args.format, title, lines, args.precision)
+    return text
 
 
 def _symbolic(args, example):
