@@ -48,6 +48,8 @@ def _example(args):
 
 
 WIDTH = 80  # the table and its notes fit a default terminal
+# Above this many parameters the finite differences alone take minutes (MNIST: 101,770).
+CHECK_LIMIT = 2000
 
 
 def _number(x: float | None) -> str:
@@ -125,6 +127,11 @@ def run(args: argparse.Namespace) -> int:
             f"--tolerance: expected a relative error between 0 and 1, got {args.tolerance}"
         )
     ex = _example(args)
+    if ex.network.n_parameters > CHECK_LIMIT:
+        raise UsageError(
+            f"{ex.name} has {ex.network.n_parameters} parameters, above the check's limit of "
+            f"{CHECK_LIMIT} (four forward passes each for the finite differences)"
+        )
     result = check_gradients(
         ex.network, ex.x, ex.target, ex.loss, title=ex.title, tolerance=args.tolerance
     )

@@ -18,6 +18,9 @@ from tutor.engine.examples import Example, get_example
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace
 
+# A reference to a network file (`network:/path/net.toml`), as a lesson's loader writes it.
+NETWORK_PREFIX = "network:"
+
 
 def _seed_001(ex: Example) -> Example:
     """Every sigmoid layer backpropagates with σ′(out) in place of out·(1 − out)."""
@@ -122,6 +125,11 @@ def resolve(reference: str, variant: str | None = None) -> tuple[Example, Varian
     `variant` is a variant given apart (a `--variant` option); it must not contradict one
     written in the reference.
     """
+    if reference.startswith(NETWORK_PREFIX):  # a lesson's network file, resolved by its loader
+        from tutor.engine.netfile import load_network_file
+
+        path, _, written = reference.removeprefix(NETWORK_PREFIX).partition("@")
+        return with_variant(load_network_file(path), variant or written or None)
     name, written = parse_reference(reference)
     if written and variant and written != variant:
         raise KeyError(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")

@@ -37,9 +37,9 @@ COMMON_STEP_KEYS = {"kind", "title", "text"}
 # Keys each kind accepts besides kind/title/text; `show` and `variant` go to Step.extra.
 STEP_KEYS: dict[str, set[str]] = {
     "prose": set(),
-    "reveal": {"trace", "phase", "names", "variant"},
-    "derive": {"trace", "target"},
-    "predict": {"trace", "target", "tolerance", "tries", "hints"},
+    "reveal": {"trace", "example", "network", "phase", "names", "variant"},
+    "derive": {"trace", "example", "network", "target"},
+    "predict": {"trace", "example", "network", "target", "tolerance", "tries", "hints"},
     "quiz": {"options"},
     "run": {"experiment", "show"},
     "compare": {"experiments", "show"},
@@ -335,13 +335,32 @@ class _Validator:
         return Step(**fields, extra=extra)
 
     def trace_spec(self, raw, where, number, required=True) -> str:
-        spec = self.string(raw, "trace", where, number, required=required)
+        """The step's trace: `trace` or `example` (EXAMPLE[@VARIANT]), or a `network` file."""
+        given = [key for key in ("trace", "example", "network") if key in raw]
+        if len(given) > 1:
+            raise self.error(
+                f"{where}.{given[1]}", f"give one of trace, example, network, not {given}", number
+            )
+        if given == ["network"]:
+            return self.network_spec(raw, where, number)
+        key = given[0] if given else "trace"
+        spec = self.string(raw, key, where, number, required=required)
         if spec:
             try:
                 parse_trace_spec(spec)
             except ValueError as problem:
-                raise self.error(f"{where}.trace", str(problem), number) from None
+                raise self.error(f"{where}.{key}", str(problem), number) from None
         return spec
+
+    def network_spec(self, raw, where, number) -> str:
+        """`network = "nets/x.toml"`: a file in the lesson's folder, read and checked now."""
+        from tutor.lessons.references import network_spec
+
+        value = self.string(raw, "network", where, number)
+        try:
+            return network_spec(self.path, value)
+        except ValueError as problem:
+            raise self.error(f"{where}.network", str(problem), number) from None
 
     def trace_name(self, value: str, name: str, number: int) -> None:
         if not valid_trace_name(value):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from tutor.lessons.errors import LessonError
@@ -16,8 +17,11 @@ from tutor.lessons.model import Lesson
 
 ACTIVATION_TARGETS = ("sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 
-TRACE_SPEC = re.compile(r"^([a-z0-9_]+)(?:@([a-z0-9][a-z0-9-]*))?$")
-TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?$")
+TRACE_SPEC = re.compile(r"^([a-z0-9_][a-z0-9_-]*)(?:@([a-z0-9][a-z0-9-]*))?$")
+# `out_h1`, `dE_total/dw5`, `w5+`, and a sample's value in a batch: `net_h1[3]`.
+TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?(\[\d+\])?$")
+# How a step's trace names a network file (made by the loader only: `trace` cannot hold ':').
+NETWORK_PREFIX = "network:"
 EXPERIMENT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\]|\.[A-Za-z0-9_]+)*$")
 
 # Trace variants the lessons may name, as keyword arguments of `traced_step`.
@@ -30,6 +34,27 @@ FALLBACK_VARIANTS: dict[str, dict[str, Any]] = {
 def valid_trace_name(name: str) -> bool:
     """True for a traced value's name in the lesson's notation (`out_h1`, `dE_total/dw5`, `w5+`)."""
     return bool(TRACE_NAME.match(name))
+
+
+def network_spec(lesson_path: Path, value: str) -> str:
+    """The trace spec of a lesson's network file, resolved relative to the lesson's folder.
+
+    The file must be inside that folder (an absolute path or a `..` leading out of it is an
+    error) and must load: ValueError says what is wrong.
+    """
+    folder = Path(lesson_path).resolve().parent
+    relative = PurePosixPath(value)
+    if relative.is_absolute() or PureWindowsPath(value).is_absolute() or value.startswith("~"):
+        raise ValueError(f"expected a path relative to the lesson's folder, got {value!r}")
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder):
+        raise ValueError(f"{value!r} leads out of the lesson's folder ({folder})")
+    if "@" in str(target):
+        raise ValueError(f"{value!r}: a network file's path cannot contain '@'")
+    from tutor.engine.netfile import load_network_file
+
+    load_network_file(target)  # NetFileError (a ValueError) names the file and field
+    return NETWORK_PREFIX + str(target)
 
 
 def parse_trace_spec(spec: str) -> tuple[str, str]:
@@ -72,7 +97,8 @@ def _variant_kwargs(variant: str) -> dict[str, Any]:
 @lru_cache(maxsize=32)
 def get_trace(spec: str):
     """The Trace of one step of the example (and variant) named by `spec`; cached."""
-    name, variant = parse_trace_spec(spec)
+    if not spec.startswith(NETWORK_PREFIX):
+        name, variant = parse_trace_spec(spec)
     try:  # the engine's variant registry, when it has one
         from tutor.engine.variants import trace_reference
     except ImportError:
