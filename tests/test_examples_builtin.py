@@ -228,3 +228,11 @@ def test_bad_examples_and_samples_are_one_line(capsys, argv, message):
     captured = capsys.readouterr()
     assert captured.out == "" and message in captured.err
     assert captured.err.count("\n") == 1
+
+
+def test_mnist_digit_is_too_large_to_trace_value_by_value():
+    from tutor.engine.variants import PER_VALUE_LIMIT, TooLargeToTrace
+
+    ex, _ = resolve("mnist-digit")
+    with pytest.raises(TooLargeToTrace, match=f"above the per-value limit of {PER_VALUE_LIMIT}"):
+        trace_example_step(ex)

@@ -13,14 +13,17 @@ from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
-from tutor.engine.variants import VARIANTS, resolve, trace_example_step, with_variant
+from tutor.engine.variants import (
+    PER_VALUE_LIMIT,
+    VARIANTS,
+    resolve,
+    trace_example_step,
+    with_variant,
+)
 from tutor.export import FORMATS, export, export_text
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
-# Above this many parameters a step is traced in matrix form only: the per-value trace would
-# have thousands of lines per sample (MNIST's 101,770 parameters: millions).
-PER_VALUE_LIMIT = 500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,12 +15,14 @@ shown agrees with it to the last digit or two (tests bound the difference).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from tutor.engine.losses import Loss
 from tutor.engine.naming import bias_names, layer_label, weight_names
 from tutor.engine.network import Network
-from tutor.engine.trace import Trace
+from tutor.engine.trace import Trace, TraceValue
 from tutor.engine.traced import traced_step
 
 
@@ -162,3 +164,33 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str, step: 
                 label,
                 step,
             )
+
+
+def split_sample_name(name: str) -> tuple[str, int | None]:
+    """`net_h1[3]` → ('net_h1', 3); a shared or batch name → (name, None)."""
+    base, bracket, rest = name.partition("[")
+    if bracket and rest.endswith("]") and rest[:-1].isdigit():
+        return base, int(rest[:-1])
+    return name, None
+
+
+def sample_view(trace: Trace, sample: int, batch_first: bool = False) -> Trace:
+    """The trace as one sample sees it: sample `sample`'s values under their one-sample names.
+
+    Shared values (weights, eta) and the batch's values (E_total, dE_total/dw5, w5+) stay;
+    where a sample's value and the batch's share a name (E_total, dE_total/dw5) the sample's
+    wins, or the batch's with `batch_first`. Other samples' values are left out.
+    """
+    own: dict[str, TraceValue] = {}
+    batch: dict[str, TraceValue] = {}
+    for v in trace:
+        base, s = split_sample_name(v.name)
+        if s is None:
+            batch[v.name] = v
+        elif s == sample:
+            inputs = tuple(split_sample_name(i)[0] for i in v.inputs)
+            own[base] = replace(v, name=base, inputs=inputs)
+    merged = {**own, **batch} if batch_first else {**batch, **own}
+    view = Trace(trace.title, meta={**trace.meta, "sample": sample})
+    view.values = list(merged.values())
+    return view

@@ -18,6 +18,15 @@ from tutor.engine.examples import Example, get_example
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace
 
+# Above this many parameters a step is not traced value by value (the matrix form is):
+# MNIST's 101,770 parameters would make millions of lines.
+PER_VALUE_LIMIT = 500
+
+
+class TooLargeToTrace(ValueError):
+    """A network too large for the per-value trace; says its size and the limit."""
+
+
 # A reference to a network file (`network:/path/net.toml`), as a lesson's loader writes it.
 NETWORK_PREFIX = "network:"
 
@@ -165,6 +174,12 @@ def trace_example_step(
 
     A batch example is traced sample by sample (`tutor.engine.batch`); `sample` keeps one.
     """
+    n = example.network.n_parameters
+    if n > PER_VALUE_LIMIT:
+        raise TooLargeToTrace(
+            f"{example.name} has {n} parameters, above the per-value limit of {PER_VALUE_LIMIT}; "
+            "its step is traced in matrix form (trace --form matrix)"
+        )
     v = get_variant(variant) if isinstance(variant, str) else variant
     options = v.options if v else {}
     title = example.title if not v else f"{example.title} (variant: {v.name})"

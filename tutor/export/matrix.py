@@ -414,3 +414,19 @@ def with_chain(text: str, fmt: str, title: str, lines, precision: int = 9) -> st
     if fmt == "md":
         return text + f"\n## {title}\n\n```text\n" + block + "```\n"
     return text + "\n" + block
+
+
+def matrix_lines(tr: MatrixTrace, step: MatrixStep, width: int = WIDTH, precision: int = 4):
+    """One step's values in at most `width` columns: in place if they fit, else its result."""
+    lines = _side_by_side(tr, step, precision, "")
+    if lines and max(len(line) for line in lines) <= width:
+        return lines
+    return _blocks(step.result, tr.matrices[step.result], precision, "")
+
+
+def operand_lines(tr: MatrixTrace, step: MatrixStep, width: int = WIDTH, precision: int = 4):
+    """Only the operands' values of a step (its result is the student's to compute)."""
+    lines = []
+    for name in dict.fromkeys(step.operands):
+        lines += _blocks(name, tr.matrices[name], precision, "")
+    return [line[:width] for line in lines]
