@@ -236,3 +236,11 @@ def test_mnist_digit_is_too_large_to_trace_value_by_value():
     ex, _ = resolve("mnist-digit")
     with pytest.raises(TooLargeToTrace, match=f"above the per-value limit of {PER_VALUE_LIMIT}"):
         trace_example_step(ex)
+
+
+def test_check_on_a_batch_sums_the_samples_symbolic_gradients(capsys):
+    assert main(["check", "xor-221@sigmoid"]) == 0  # sigmoid hidden units: no kink
+    out = capsys.readouterr().out
+    assert "all 9 gradients agree within 1e-06" in out and "symbolic column" not in out
+    assert main(["check", "two-hidden"]) == 0  # a SUM over 21 samples
+    assert "all 18 gradients agree" in capsys.readouterr().out

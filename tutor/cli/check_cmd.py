@@ -64,9 +64,11 @@ def _wrapped(text: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, subsequent_indent="  ", break_on_hyphens=False)
 
 
-def format_report(result, variant_note: str | None = None) -> str:
+def format_report(result, variant_note: str | None = None, example_note: str = "") -> str:
     """The check as a table, one row per parameter, disagreements named below it."""
     lines = [*_wrapped(result.title), f"E_total = {format_number(result.loss_value)}"]
+    if example_note:
+        lines += _wrapped(f"note: {example_note}")
     if variant_note:
         lines += _wrapped(f"variant: {variant_note}")
     lines += _wrapped(
@@ -142,5 +144,5 @@ def run(args: argparse.Namespace) -> int:
             if args.variant in VARIANTS
             else (f"{args.variant} changes how a step is traced, not the gradients checked here")
         )
-    print(format_report(result, note), end="")
+    print(format_report(result, note, ex.note), end="")
     return 0 if result.ok else 1
