@@ -105,3 +105,19 @@ def test_the_readme_shows_the_example_files_as_they_are():
     for name in ("01-and-gate.toml", "nets/and-gate.toml"):
         text = (FOLDER / name).read_text().rstrip()
         assert f"`examples/teacher-lesson/{name}`:\n\n```toml\n{text}\n```" in readme
+
+
+def test_steps_may_name_matrix_entries(tmp_path):
+    path = tmp_path / "01-m.toml"
+    names = '["Z1[0,3]", "δ2[0,1]", "W2[0,0]", "dW2[0,1]", "W2⁺[0,0]"]'
+    path.write_text(LESSON.format(where='example = "xor-221"').replace('["net_h1[0]"]', names))
+    lesson = load_lesson(path)
+    assert lesson.steps[0].names == ("net_h1[3]", "delta_o1[1]", "w5", "dE_total/dw6", "w5+")
+    assert check_references(lesson) == []
+    single = tmp_path / "02-m.toml"
+    single.write_text(LESSON.format(where='trace = "mazur"').replace('["net_h1[0]"]', '["δ2[0]"]'))
+    assert load_lesson(single).steps[0].names == ("delta_o1",)
+    bad = tmp_path / "03-m.toml"
+    bad.write_text(LESSON.format(where='trace = "mazur"').replace('["net_h1[0]"]', '["W9[0,0]"]'))
+    with pytest.raises(LessonError, match=r"steps\[1\]\.names\[1\]: 'W9\[0,0\]' is not an entry"):
+        load_lesson(bad)

@@ -31,6 +31,41 @@ FALLBACK_VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
+# A matrix entry of the matrix form: W2[0,0], Z1[0,3], δ2[0], dW1[1,0], W2⁺[0,1], E[0,2].
+MATRIX_ENTRY = re.compile(r"^(?:d?[WbZAS]\d+⁺?|δ\d+|dA\d+|Es?|T)\[\d+(?:,\d+)?\]$")
+
+
+def is_matrix_entry(name: str) -> bool:
+    """True for a matrix entry (`W2[0,0]`, `δ2[0]`, `Z1[0,3]`) rather than a per-neuron name."""
+    return bool(MATRIX_ENTRY.match(name))
+
+
+@lru_cache(maxsize=16)
+def _names_by_entry(spec: str) -> dict[str, str]:
+    """Matrix entry → per-neuron name, from the notation card of `spec`'s matrix form."""
+    from tutor.engine.matrix import matrix_step
+    from tutor.engine.variants import resolve
+
+    example, _ = resolve(spec)
+    card = matrix_step(example).card
+    names: dict[str, str] = {}
+    for name, (matrix, (i, j)) in card.items():
+        names[f"{matrix}[{i},{j}]"] = name
+        if j == 0:
+            names.setdefault(f"{matrix}[{i}]", name)
+    return names
+
+
+def scalar_name_of(spec: str, entry: str) -> str:
+    """The per-neuron name a matrix entry of `spec` stands for (`W2[0,0]` → `w5`); else KeyError."""
+    if not spec:
+        raise KeyError(f"{entry!r}: a matrix entry needs the step's trace, example or network")
+    names = _names_by_entry(spec)
+    if entry not in names:
+        raise KeyError(f"{entry!r} is not an entry of the matrix form of {spec!r}")
+    return names[entry]
+
+
 def valid_trace_name(name: str) -> bool:
     """True for a traced value's name in the lesson's notation (`out_h1`, `dE_total/dw5`, `w5+`)."""
     return bool(TRACE_NAME.match(name))
