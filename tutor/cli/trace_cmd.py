@@ -99,10 +99,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--variant {variant.name}: it applies to a one-sample step only")
     if not 1 <= args.precision <= 17:
         raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
-    if _form(args, example, variant) == "matrix":
-        return _write(args, _matrix_text(args, example))
     if args.rounds < 1:
         raise UsageError(f"--rounds: expected a whole number ≥ 1, got {args.rounds}")
+    if _form(args, example, variant) == "matrix":
+        return _write(args, _matrix_text(args, example))
     if args.rounds > 1 and args.format == "csv":
         # CSV is one row per traced value: the errors of later rounds have no row to go in.
         raise UsageError("--rounds with --format csv: CSV holds the traced step only; use json")
