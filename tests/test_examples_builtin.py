@@ -244,3 +244,13 @@ def test_check_on_a_batch_sums_the_samples_symbolic_gradients(capsys):
     assert "all 9 gradients agree within 1e-06" in out and "symbolic column" not in out
     assert main(["check", "two-hidden"]) == 0  # a SUM over 21 samples
     assert "all 18 gradients agree" in capsys.readouterr().out
+
+
+def test_symbolic_forms_of_a_batch_are_per_sample(capsys):
+    import json
+
+    assert main(["trace", "xor-221", "--symbolic", "--format", "json"]) == 0
+    values = {v["name"]: v for v in json.loads(capsys.readouterr().out)["values"]}
+    assert values["net_h1[3]"]["symbolic"]["unicode"] == "b_h1 + i1·w1 + i2·w2"
+    assert "symbolic" not in values["E_total"]  # the batch's mean, not one sample's E_o1
+    assert "symbolic" not in values["dE_total/dw5"]

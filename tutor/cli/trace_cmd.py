@@ -194,9 +194,20 @@ def _symbolic(args, example):
     from tutor.symbolic.steps import TooLargeForSymbolic
 
     try:
-        return symbolic_forms(example)
+        forms = symbolic_forms(example)
     except TooLargeForSymbolic as error:
         raise UsageError(f"--symbolic: {error}") from None
+    if not example.is_batch:
+        return forms
+    # A batch: each sample's value has its one-sample form; the batch's E_total and gradients
+    # are sums (their one-sample forms would be wrong), the updates keep theirs.
+    per_sample = {
+        f"{name}[{s}]": form
+        for name, form in forms.items()
+        if not name.endswith("+")
+        for s in range(example.n_samples)
+    }
+    return {**per_sample, **{name: form for name, form in forms.items() if name.endswith("+")}}
 
 
 def _example(args):
