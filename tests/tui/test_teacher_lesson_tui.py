@@ -50,7 +50,7 @@ async def test_m_toggles_the_matrix_view_of_the_current_value(private_data):
         shown = text_of(app, "#network")
         assert "out_h1[2] = A1[0,2]" in shown and "(2×4) = sigmoid((2×4))" in shown
         await pilot.press("right")  # net_o1[2], still in matrix view
-        assert "net_o1[2] = Z2[0,2]   Z2 = W2·A1 + b2" in text_of(app, "#network")
+        assert "net_o1[2] = Z2[0,2] = 0.187   Z2 = W2·A1 + b2" in text_of(app, "#network")
         while screen.frame.name != "E_o1[2]":
             await pilot.press("right")
         shown = text_of(app, "#network")

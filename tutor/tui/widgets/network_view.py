@@ -60,6 +60,8 @@ def render_matrix(tr, current: str, width: int = 78, hide_result: bool = False) 
     else:
         heading = Text(f"{current} = ", style="bold")
         heading.append(entry, style="bold reverse")
+        if not hide_result:
+            heading.append(f" = {short(tr.entry(current))}", style="bold reverse")
     if step is None:
         hint = "step to a value to see its matrix" if not current else "no matrix step uses it"
         return Group(heading, Text(hint, style="italic"))
