@@ -210,7 +210,8 @@ def test_trace_list_names_every_example_on_one_line(capsys):
     out = capsys.readouterr().out
     for name, builtin in EXAMPLES.items():
         assert f"{name}  " in out and builtin.summary in out
-    assert "variants: relu, sigmoid" in out
+    assert "over its 4 rows; @relu @sigmoid" in out
+    assert len(out.splitlines()) == len(EXAMPLES) + 1 and max(map(len, out.splitlines())) <= 80
 
 
 @pytest.mark.parametrize(

@@ -223,14 +223,12 @@ def _example(args):
 
 
 def list_examples() -> str:
-    """The built-in examples, one line each, with the variants each takes."""
+    """The built-in examples, one line each (with the variants only it takes)."""
     width = max(len(name) for name in EXAMPLES)
     lines = []
     for name, builtin in EXAMPLES.items():
-        own = [v.name for v in VARIANTS.values() if name in v.examples]
-        lines.append(f"{name:<{width}}  {builtin.summary}")
-        if own:
-            lines.append(f"{'':<{width}}  variants: {', '.join(own)}")
+        own = "".join(f" @{v.name}" for v in VARIANTS.values() if name in v.examples)
+        lines.append(f"{name:<{width}}  {builtin.summary}{own}")
     common = ", ".join(v.name for v in VARIANTS.values() if not v.examples)
     lines.append(f"variants of any example: {common} (NAME@VARIANT or --variant)")
     return "\n".join(lines) + "\n"

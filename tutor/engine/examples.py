@@ -207,27 +207,27 @@ EXAMPLES: dict[str, BuiltIn] = {
         BuiltIn("mazur", "the slides' 2-2-2 worked example, one step on one sample", mazur),
         BuiltIn(
             "xor-221",
-            "seed 000's 2-2-1 XOR network at its seeded start, one step over the 4 rows",
+            "seed 000's 2-2-1 XOR net, one step over its 4 rows;",
             xor_221,
         ),
         BuiltIn(
             "encoder-838",
-            "seed 001's 8-3-8 encoder, one online step on e₁ (its slip: @seed-001)",
+            "seed 001's 8-3-8 encoder, one online step on e₁ (slip: @seed-001)",
             encoder_838,
         ),
         BuiltIn(
             "two-hidden",
-            "seed 002's 2-3-3-1 sigmoid/BCE network, one step over its 21 easy-XOR points",
+            "seed 002's 2-3-3-1 sigmoid/BCE net, one step over 21 easy-XOR rows",
             two_hidden,
         ),
         BuiltIn(
             "deep-xor",
-            "seed 004's [2, 8, 8, 2] ReLU/softmax/CE network, He init, one step over 4 rows",
+            "seed 004's [2, 8, 8, 2] ReLU/softmax/CE net, one step over 4 rows",
             deep_xor,
         ),
         BuiltIn(
             "mnist-digit",
-            "the slides' 784-128-10 MNIST network, one SGD step on one shipped digit",
+            "the slides' 784-128-10 MNIST net, one SGD step on a shipped digit",
             mnist_digit,
         ),
     )
