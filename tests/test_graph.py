@@ -226,7 +226,8 @@ def test_trace_format_dot_writes_a_file_atomically(tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--format", "dot"], "add --form graph"),
+        (["--form", "matrix", "--format", "dot"], "not --form matrix"),
+        (["--form", "graph", "--sample", "0"], "one sample, not a batch"),
         (["--form", "graph", "--format", "json"], "expected --format text or dot"),
         (["--form", "graph", "--variant", "updated-weights"], "exact step"),
         (["--form", "graph", "--rounds", "3"], "one step"),
@@ -249,11 +250,16 @@ def test_every_built_in_example_small_enough_to_draw_agrees_with_its_trace():
         if graph_size(example.network.sizes) > MAX_NODES:
             continue
         trace, _ = trace_example_step(example)
-        graph = graph_of_example(example, trace)
-        for node in graph.nodes:
-            if node.grad_name:
-                assert _close(node.grad, trace.value(node.grad_name)), (name, node.id)
-        params = [n for n in graph.nodes if n.op in ("weight", "bias")]
-        assert {f"dE_total/d{n.id}" for n in params} <= {n.grad_name for n in params}
+        for sample in range(example.n_samples if example.is_batch else 1):
+            graph = graph_of_example(example, trace, sample)
+            suffix = f"[{sample}]" if example.is_batch else ""
+            for node in graph.nodes:
+                if node.grad_name:
+                    assert _close(node.grad, trace.value(node.grad_name)), (name, node.id)
+                if node.forward_name:
+                    assert _close(node.value, trace.value(node.forward_name)), (name, node.id)
+            params = [n for n in graph.nodes if n.op in ("weight", "bias")]
+            wanted = {f"dE_total/d{n.id}{suffix}" for n in params}
+            assert wanted <= {n.grad_name for n in params}, name
         drawn.append(name)
-    assert "mazur" in drawn
+    assert {"mazur", "xor-221"} <= set(drawn)

@@ -154,3 +154,61 @@ def test_the_documented_example_file_loads():
     assert ex.network.sizes == [2, 2, 2]
     assert ex.network.layers[0].W[1, 0] == 0.20  # w2: i2 → h1
     assert ex.network.layers[1].bias_mode == "neuron"
+
+
+# -- batches: [[samples]] and reduction --------------------------------------------------------
+
+BATCH = """
+inputs = 2
+loss = "half_sse"
+learning_rate = 0.5
+reduction = "mean"
+[[layers]]
+size = 1
+activation = "sigmoid"
+weights = [[0.1, 0.2]]
+[[samples]]
+inputs = [0.0, 1.0]
+targets = [1.0]
+[[samples]]
+inputs = [1.0, 0.0]
+targets = [0.0]
+"""
+
+
+def test_a_batch_file_gives_rows_and_its_reduction():
+    ex = parse_network(tomllib.loads(BATCH), "net.toml")
+    assert ex.is_batch and ex.n_samples == 2 and ex.loss.reduction == "mean"
+    assert ex.x.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    summed = parse_network(tomllib.loads(BATCH.replace('"mean"', '"sum"')), "net.toml")
+    assert summed.loss.reduction == "sum"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (BATCH.replace('reduction = "mean"\n', ""), "net.toml: reduction: missing: a batch needs"),
+        (BATCH.replace('"mean"', '"avg"'), 'net.toml: reduction: expected "sum" or "mean"'),
+        (
+            BATCH + "[sample]\ninputs = [1.0, 1.0]\ntargets = [1.0]\n",
+            "net.toml: sample: expected either [sample] (one sample) or [[samples]] (a batch), "
+            "not both",
+        ),
+        (
+            BATCH.replace("targets = [0.0]", "targets = [0.0, 1.0]"),
+            "samples[1].targets: expected 1",
+        ),
+        (BATCH.replace("inputs = [1.0, 0.0]\n", ""), "net.toml: samples[1].inputs: missing"),
+    ],
+)
+def test_bad_batches_name_the_field(text, message):
+    with pytest.raises(NetFileError) as caught:
+        parse_network(tomllib.loads(text), "net.toml")
+    assert message in str(caught.value)
+
+
+def test_the_batch_example_file_traces_like_the_builtin_xor_221():
+    from_file, _ = trace_example_step(load_network_file(ROOT / "examples" / "xor-221.toml"))
+    builtin, _ = trace_example_step(get_example("xor-221"))
+    assert from_file.as_dict() == builtin.as_dict()
+    assert from_file.meta["reduction"] == "mean" and from_file.meta["samples"] == 4

@@ -128,8 +128,12 @@ def test_network_file(capsys):
 
 
 BAD = [
-    (["nope"], "unknown example 'nope'; known examples: mazur"),
-    (["--variant", "fancy"], "unknown variant 'fancy'; known variants: updated-weights"),
+    (
+        ["nope"],
+        "unknown example 'nope'; known examples: deep-xor, encoder-838, mazur, mnist-digit, "
+        "two-hidden, xor-221",
+    ),
+    (["--variant", "fancy"], "unknown variant 'fancy'; known variants: seed-001, updated-weights"),
     (["--precision", "0"], "--precision: expected 1 to 17 decimals, got 0"),
     (["--rounds", "0"], "--rounds: expected a whole number ≥ 1, got 0"),
     (["mazur", "--network", "x.toml"], "give a built-in example or --network FILE, not both"),

@@ -48,6 +48,8 @@ def _example(args):
 
 
 WIDTH = 80  # the table and its notes fit a default terminal
+# Above this many parameters the finite differences alone take minutes (MNIST: 101,770).
+CHECK_LIMIT = 2000
 
 
 def _number(x: float | None) -> str:
@@ -62,9 +64,11 @@ def _wrapped(text: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, subsequent_indent="  ", break_on_hyphens=False)
 
 
-def format_report(result, variant_note: str | None = None) -> str:
+def format_report(result, variant_note: str | None = None, example_note: str = "") -> str:
     """The check as a table, one row per parameter, disagreements named below it."""
     lines = [*_wrapped(result.title), f"E_total = {format_number(result.loss_value)}"]
+    if example_note:
+        lines += _wrapped(f"note: {example_note}")
     if variant_note:
         lines += _wrapped(f"variant: {variant_note}")
     lines += _wrapped(
@@ -125,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
             f"--tolerance: expected a relative error between 0 and 1, got {args.tolerance}"
         )
     ex = _example(args)
+    if ex.network.n_parameters > CHECK_LIMIT:
+        raise UsageError(
+            f"{ex.name} has {ex.network.n_parameters} parameters, above the check's limit of "
+            f"{CHECK_LIMIT} (four forward passes each for the finite differences)"
+        )
     result = check_gradients(
         ex.network, ex.x, ex.target, ex.loss, title=ex.title, tolerance=args.tolerance
     )
@@ -135,5 +144,5 @@ def run(args: argparse.Namespace) -> int:
             if args.variant in VARIANTS
             else (f"{args.variant} changes how a step is traced, not the gradients checked here")
         )
-    print(format_report(result, note), end="")
+    print(format_report(result, note, ex.note), end="")
     return 0 if result.ok else 1

@@ -27,6 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--network", metavar="FILE", help="derive the network of a TOML network file instead"
     )
     parser.add_argument("--precision", type=int, default=9, help="decimals shown (default 9)")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=0,
+        metavar="K",
+        help="a batch example: derive the loss of sample K (0-based; default 0)",
+    )
 
 
 def _example(args):
@@ -34,7 +41,26 @@ def _example(args):
     from tutor.symbolic.variants import example
 
     hint = f"; or an activation: {', '.join(ACTIVATION_TARGETS)}"
-    return load_example(args.network, args.example, example, hint)
+    return _one_sample(load_example(args.network, args.example, example, hint), args.sample)
+
+
+def _one_sample(ex, k: int):
+    """A batch example's sample k (SymPy derives one sample's loss); one sample as it is."""
+    import sys
+    from dataclasses import replace
+
+    from tutor.cli import UsageError
+
+    if not ex.is_batch:
+        return ex
+    if not 0 <= k < ex.n_samples:
+        raise UsageError(f"--sample: expected 0 to {ex.n_samples - 1}, got {k}")
+    print(
+        f"{ex.name} is a batch of {ex.n_samples} samples: derived here for sample {k}'s own "
+        f"loss; the batch gradient is the {ex.loss.reduction} of the samples' gradients",
+        file=sys.stderr,
+    )
+    return replace(ex, x=ex.x[k], target=ex.target[k], title=f"{ex.title}, sample {k}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,12 +8,18 @@ import sys
 
 from tutor.cli import UsageError
 from tutor.cli.loading import load_example
-from tutor.engine import format_number, get_example
+from tutor.engine import format_number
 from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
-from tutor.engine.variants import VARIANTS, get_variant, trace_example_step
+from tutor.engine.variants import (
+    PER_VALUE_LIMIT,
+    VARIANTS,
+    resolve,
+    trace_example_step,
+    with_variant,
+)
 from tutor.export import FORMATS, export, export_text
 from tutor.text_safety import escape_controls
 
@@ -24,7 +30,39 @@ SUMMARY_LINES = 10
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `trace`."""
     parser.add_argument(
-        "example", nargs="?", default=None, help=f"built-in example ({', '.join(EXAMPLES)})"
+        "example",
+        nargs="?",
+        default=None,
+        help=f"built-in example ({', '.join(EXAMPLES)}), optionally NAME@VARIANT",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the built-in examples and their variants"
+    )
+    parser.add_argument(
+        "--form",
+        choices=("scalar", "matrix", "graph"),
+        default=None,
+        help="scalar: every value by its per-neuron name (the default up to "
+        f"{PER_VALUE_LIMIT} parameters); matrix: z = W·a + b with shapes (the default above); "
+        "graph: the computational graph, node by node (text or --format dot)",
+    )
+    parser.add_argument(
+        "--param",
+        metavar="ENTRY",
+        action="append",
+        help="matrix form: the full chain of one weight or bias, e.g. W2[3,17] or b1[4]",
+    )
+    parser.add_argument(
+        "--neuron",
+        metavar="NAME",
+        action="append",
+        help="matrix form: every value of one neuron, e.g. o3 or h17",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="K",
+        help="a batch example: trace only sample K (0-based) of the batch",
     )
     parser.add_argument("--network", metavar="FILE", help="trace the network of a TOML file")
     parser.add_argument(
@@ -37,12 +75,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", default="text", choices=(*FORMATS, "dot"), help="output format (dot: graph)"
     )
-    parser.add_argument(
-        "--form",
-        default="steps",
-        choices=("steps", "graph"),
-        help="steps: by phase, neuron by neuron; graph: the computational graph, node by node",
-    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     parser.add_argument(
         "--symbolic",
@@ -53,37 +85,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace, optionally train on, and print or write the result."""
-    example = _example(args)
+    if args.list:
+        sys.stdout.write(list_examples())
+        return 0
+    example, variant = _example(args)
+    if args.sample is not None:
+        if not example.is_batch:
+            raise UsageError(f"--sample: {example.name} is one sample, not a batch")
+        if not 0 <= args.sample < example.n_samples:
+            raise UsageError(
+                f"--sample: expected 0 to {example.n_samples - 1} "
+                f"(the batch has {example.n_samples} samples), got {args.sample}"
+            )
+        if args.rounds > 1:
+            raise UsageError("--sample with --rounds: one sample's values are one step's")
     if args.form == "graph" or args.format == "dot":
         from tutor.cli.trace_graph import run_graph
 
+        if variant is not None:
+            raise UsageError("--form graph draws the exact step; a variant is not drawn as a graph")
         return run_graph(args, example)
-    if args.variant is not None:
-        try:
-            get_variant(args.variant)
-        except KeyError as error:
-            raise UsageError(error.args[0]) from None
+    if example.is_batch and variant is not None and variant.options:
+        raise UsageError(f"--variant {variant.name}: it applies to a one-sample step only")
     if not 1 <= args.precision <= 17:
         raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
     if args.rounds < 1:
         raise UsageError(f"--rounds: expected a whole number ≥ 1, got {args.rounds}")
+    if _form(args, example, variant) == "matrix":
+        return _write(args, _matrix_text(args, example))
     if args.rounds > 1 and args.format == "csv":
         # CSV is one row per traced value: the errors of later rounds have no row to go in.
         raise UsageError("--rounds with --format csv: CSV holds the traced step only; use json")
 
-    trace, updated = trace_example_step(example, args.variant)
+    trace, updated = trace_example_step(example, variant, sample=args.sample)
+    name = variant.name if variant else None
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
     if rounds is not None:
-        trace.meta["rounds"] = _rounds_meta(rounds, args.variant)
+        trace.meta["rounds"] = _rounds_meta(rounds, name)
 
     to_terminal = args.output is None and sys.stdout.isatty()
     color = to_terminal and not os.environ.get("NO_COLOR")
     if args.format == "text":
         text = export_text(trace, args.precision, color=color)
         if rounds is not None:
-            text += "\n" + rounds_summary(rounds, args.precision, args.variant)
+            text += "\n" + rounds_summary(rounds, args.precision, name)
     else:
         text = export(trace, args.format, args.precision, symbolic=_symbolic(args, example))
+    return _write(args, text)
+
+
+def _write(args, text: str) -> int:
+    """Print `text`, or write it to -o FILE atomically."""
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -98,6 +150,52 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _form(args, example, variant) -> str:
+    """'scalar' or 'matrix': as asked, else by size; a bad combination is a UsageError."""
+    n = example.network.n_parameters
+    form = args.form or ("matrix" if n > PER_VALUE_LIMIT else "scalar")
+    if form == "scalar" and n > PER_VALUE_LIMIT:
+        raise UsageError(
+            f"--form scalar: {example.name} has {n} parameters, above the per-value limit of "
+            f"{PER_VALUE_LIMIT}; use --form matrix (its default)"
+        )
+    if form == "matrix":
+        if variant is not None and variant.options:
+            raise UsageError(f"--form matrix traces the exact step, not --variant {variant.name}")
+        for option, given in (("--rounds", args.rounds > 1), ("--sample", args.sample is not None)):
+            if given:
+                raise UsageError(f"--form matrix with {option}: the matrix form is one step")
+        if args.symbolic:
+            raise UsageError("--form matrix with --symbolic: symbolic forms are per value")
+    elif args.param or args.neuron:
+        option = "--param" if args.param else "--neuron"
+        raise UsageError(f"{option}: a chain is part of the matrix form (--form matrix)")
+    return form
+
+
+def _matrix_text(args, example) -> str:
+    """The step in matrix form, in the format asked for, with any chains asked for."""
+    from tutor.engine.matrix import ChainError, matrix_step, neuron_chain, param_chain
+    from tutor.export.matrix import CHAIN_FORMATS, export_matrix, with_chain
+
+    chains = [("--param", p) for p in args.param or []]
+    chains += [("--neuron", n) for n in args.neuron or []]
+    if chains and args.format not in CHAIN_FORMATS:
+        raise UsageError(f"{chains[0][0]}: a chain goes in {', '.join(CHAIN_FORMATS)} output")
+    tr = matrix_step(example)
+    text = export_matrix(tr, args.format, args.precision)
+    for option, spec in chains:
+        try:
+            if option == "--param":
+                lines, title = param_chain(tr, spec), f"The chain of {spec}"
+            else:
+                lines, title = neuron_chain(tr, spec), f"Every value of neuron {spec}"
+        except ChainError as error:
+            raise UsageError(f"{option}: {error}") from None
+        text = with_chain(text, args.format, title, lines, args.precision)
+    return text
+
+
 def _symbolic(args, example):
     """The SymPy forms of the traced values, when asked for (SymPy is imported only then)."""
     if not args.symbolic:
@@ -106,16 +204,44 @@ def _symbolic(args, example):
     from tutor.symbolic.steps import TooLargeForSymbolic
 
     try:
-        return symbolic_forms(example)
+        forms = symbolic_forms(example)
     except TooLargeForSymbolic as error:
         raise UsageError(f"--symbolic: {error}") from None
+    if not example.is_batch:
+        return forms
+    # A batch: each sample's value has its one-sample form; the batch's E_total and gradients
+    # are sums (their one-sample forms would be wrong), the updates keep theirs.
+    per_sample = {
+        f"{name}[{s}]": form
+        for name, form in forms.items()
+        if not name.endswith("+")
+        for s in range(example.n_samples)
+    }
+    return {**per_sample, **{name: form for name, form in forms.items() if name.endswith("+")}}
 
 
 def _example(args):
-    """The built-in example or the network file the arguments name."""
+    """The built-in example or the network file the arguments name, and its variant."""
     if args.network and args.example:
         raise UsageError("give a built-in example or --network FILE, not both")
-    return load_example(args.network, args.example or "mazur", get_example)
+    try:
+        if args.network:
+            return with_variant(load_example(args.network, "", None), args.variant)
+        return resolve(args.example or "mazur", args.variant)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+
+
+def list_examples() -> str:
+    """The built-in examples, one line each (with the variants only it takes)."""
+    width = max(len(name) for name in EXAMPLES)
+    lines = []
+    for name, builtin in EXAMPLES.items():
+        own = "".join(f" @{v.name}" for v in VARIANTS.values() if name in v.examples)
+        lines.append(f"{name:<{width}}  {builtin.summary}{own}")
+    common = ", ".join(v.name for v in VARIANTS.values() if not v.examples)
+    lines.append(f"variants of any example: {common} (NAME@VARIANT or --variant)")
+    return "\n".join(lines) + "\n"
 
 
 def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:

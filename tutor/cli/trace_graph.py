@@ -17,8 +17,8 @@ def run_graph(args: argparse.Namespace, example: Example) -> int:
     from tutor.engine.variants import trace_example_step
     from tutor.export.graphfmt import export_graph
 
-    if args.form != "graph":
-        raise UsageError("--format dot is the computational graph: add --form graph")
+    if args.form not in (None, "graph"):
+        raise UsageError(f"--format dot is the computational graph, not --form {args.form}")
     if args.format not in GRAPH_FORMATS:
         raise UsageError(
             f"--form graph: expected --format {' or '.join(GRAPH_FORMATS)}, got {args.format}"
@@ -31,8 +31,8 @@ def run_graph(args: argparse.Namespace, example: Example) -> int:
         raise UsageError(f"--precision: expected 1 to 17 decimals, got {args.precision}")
     trace, _ = trace_example_step(example)
     try:
-        graph = graph_of_example(example, trace)
-    except GraphTooLarge as error:
+        graph = graph_of_example(example, trace, args.sample)
+    except (GraphTooLarge, ValueError) as error:
         raise UsageError(str(error)) from None
     text = export_graph(graph, args.format, args.precision)
     if args.output is None:

@@ -332,8 +332,32 @@ def _finish(title: str, nodes: list[GraphNode], trace) -> Graph:
     return graph
 
 
-def graph_of_example(example, trace=None) -> Graph:
-    """The graph of a built-in example's or network file's training sample."""
-    return build_graph(
-        example.network, example.x, example.target, example.loss, example.title, trace
+def graph_of_example(example, trace=None, sample: int | None = None) -> Graph:
+    """The graph of a built-in example's or network file's training sample.
+
+    A batch step is drawn for one sample (`sample`, default 0): its own error E_total[s],
+    whose gradients the trace records under `[s]`-indexed names, which the graph links.
+    """
+    if not example.is_batch:
+        return build_graph(
+            example.network, example.x, example.target, example.loss, example.title, trace
+        )
+    from tutor.engine.batch import sample_view
+
+    sample = 0 if sample is None else sample
+    if not 0 <= sample < example.n_samples:
+        raise ValueError(f"sample {sample}: the batch has samples 0 to {example.n_samples - 1}")
+    own = sample_view(trace, sample) if trace is not None else None
+    title = f"{example.title}: sample {sample} of the batch (its own E_total[{sample}])"
+    graph = build_graph(
+        example.network, example.x[sample], example.target[sample], example.loss, title, own
     )
+    if trace is not None:
+        # Link the batch trace's own names: this sample's dE_total/dw5[s], not the batch's.
+        names = {v.name for v in trace}
+        for node in graph.nodes:
+            for attr in ("forward_name", "grad_name"):
+                indexed = f"{getattr(node, attr)}[{sample}]"
+                if getattr(node, attr) and indexed in names:
+                    setattr(node, attr, indexed)
+    return graph

@@ -15,10 +15,24 @@ from tutor.engine.losses import LOSSES, get_loss
 from tutor.engine.network import Network, dense
 from tutor.text_safety import control_message, escape_controls, find_control_in
 
-TOP_KEYS = {"title", "description", "inputs", "loss", "learning_rate", "seed", "sample", "layers"}
+TOP_KEYS = {
+    "title",
+    "description",
+    "inputs",
+    "loss",
+    "learning_rate",
+    "seed",
+    "sample",
+    "samples",
+    "reduction",
+    "layers",
+}
 LAYER_KEYS = {"size", "activation", "weights", "init", "bias", "train_bias"}
 INIT_KEYS = {"kind", "scale", "low", "high"}
 SAMPLE_KEYS = {"inputs", "targets"}
+REDUCTIONS = ("sum", "mean")
+# A batch traced value by value: every sample adds a trace of its own (docs/network-file.md).
+MAX_SAMPLES = 1000
 
 
 class NetFileError(ValueError):
@@ -108,9 +122,15 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
     if refused is not None:
         raise r.fail(refused[0], control_message(refused[1]))
     r.table(document, "", TOP_KEYS)
-    for key in ("inputs", "loss", "learning_rate", "sample", "layers"):
+    for key in ("inputs", "loss", "learning_rate", "layers"):
         if key not in document:
             raise r.fail(key, "missing (required)")
+    if ("sample" in document) == ("samples" in document):
+        raise r.fail(
+            "sample",
+            "expected either [sample] (one sample) or [[samples]] (a batch)"
+            + (", not both" if "sample" in document else ""),
+        )
     n_inputs = r.integer(document["inputs"], "inputs")
     loss_name = r.text(document["loss"], "loss")
     if loss_name not in LOSSES:
@@ -132,12 +152,11 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
         layers.append(_layer(r, spec, field, fan_in, rng))
         fan_in = layers[-1].fan_out
 
-    sample = r.table(document["sample"], "sample", SAMPLE_KEYS)
-    for key in SAMPLE_KEYS:
-        if key not in sample:
-            raise r.fail(f"sample.{key}", "missing (required)")
-    x = r.numbers(sample["inputs"], "sample.inputs", n_inputs)
-    target = r.numbers(sample["targets"], "sample.targets", fan_in)
+    reduction = _reduction(r, document)
+    if "sample" in document:
+        x, target = _sample(r, document["sample"], "sample", n_inputs, fan_in)
+    else:
+        x, target = _samples(r, document["samples"], n_inputs, fan_in)
     title = document.get("title", name)
     return Example(
         name=name,
@@ -145,10 +164,41 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
         network=Network(layers),
         x=np.array(x),
         target=np.array(target),
-        loss=get_loss(loss_name),
+        loss=get_loss(loss_name, reduction),
         learning_rate=learning_rate,
         source=label,
     )
+
+
+def _reduction(r: _Reader, document: dict) -> str | None:
+    """The loss's reduction over a batch: required with [[samples]], "sum" or "mean"."""
+    if "reduction" not in document:
+        if "samples" in document:
+            raise r.fail("reduction", 'missing: a batch needs reduction = "sum" or "mean"')
+        return None
+    value = r.text(document["reduction"], "reduction")
+    if value not in REDUCTIONS:
+        raise r.fail("reduction", f'expected "sum" or "mean", got {value!r}')
+    return value
+
+
+def _sample(r: _Reader, value, field: str, n_inputs: int, n_outputs: int):
+    sample = r.table(value, field, SAMPLE_KEYS)
+    for key in sorted(SAMPLE_KEYS):
+        if key not in sample:
+            raise r.fail(f"{field}.{key}", "missing (required)")
+    x = r.numbers(sample["inputs"], f"{field}.inputs", n_inputs)
+    return x, r.numbers(sample["targets"], f"{field}.targets", n_outputs)
+
+
+def _samples(r: _Reader, value, n_inputs: int, n_outputs: int):
+    """[[samples]]: a batch, one table per sample, each with inputs and targets."""
+    if not isinstance(value, list) or not value:
+        raise r.fail("samples", "expected at least one [[samples]] table")
+    if len(value) > MAX_SAMPLES:
+        raise r.fail("samples", f"{len(value)} samples is above the limit of {MAX_SAMPLES}")
+    rows = [_sample(r, v, f"samples[{k}]", n_inputs, n_outputs) for k, v in enumerate(value)]
+    return [x for x, _ in rows], [t for _, t in rows]
 
 
 def _layer(r: _Reader, spec: dict, field: str, fan_in: int, rng):

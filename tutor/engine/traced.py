@@ -35,7 +35,7 @@ def _bias_names(net: Network, neurons: list[list[str]]) -> list[list[str]]:
 
 def _activation_out(name: str, alpha: float, net_name: str, all_nets: list[str], j: int):
     """(template, inputs) for out = f(net)."""
-    if name == "sigmoid":
+    if name in ("sigmoid", "sigmoid_quirk_001"):
         return "1/(1 + e^−{0})", [net_name]
     if name == "tanh":
         return "tanh({0})", [net_name]
@@ -55,6 +55,8 @@ def _activation_derivative(name: str, alpha: float, net_name: str, out_name: str
     """(template, inputs) for dout/dnet of an element-wise activation."""
     if name == "sigmoid":
         return "{0}·(1 − {0})", [out_name]
+    if name == "sigmoid_quirk_001":  # seed 001's slip: σ′ applied to the output
+        return "σ({0})·(1 − σ({0}))", [out_name]
     if name == "tanh":
         return "1 − {0}²", [out_name]
     if name == "relu":

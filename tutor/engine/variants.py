@@ -1,29 +1,75 @@
-"""Labelled variants of a traced step, and the trace references lessons use (`mazur@NAME`).
+"""Labelled variants of a traced step, and the references lessons use (`EXAMPLE@VARIANT`).
 
 A variant is a named, explained way of computing a step that differs from the
-exact one: the tutor shows both and says why. `updated-weights` backpropagates
-through the already-updated weights of the layer above, which is what produces
-the slides' 0.291027924 for the error after one round.
+exact one: the tutor shows both and says why. It changes how the step is traced
+(`updated-weights` backpropagates through the already-updated weights of the layer
+above, which is what produces the slides' 0.291027924 for the error after one round),
+or the network itself (`seed-001`: seed 001's σ′ applied to the layer's output;
+`sigmoid`: seed 000's XOR network with sigmoid hidden units). `resolve` is the one
+place a reference `NAME@VARIANT` is read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from tutor.engine.examples import Example, get_example
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace
-from tutor.engine.traced import traced_step
+
+# Above this many parameters a step is not traced value by value (the matrix form is):
+# MNIST's 101,770 parameters would make millions of lines.
+PER_VALUE_LIMIT = 500
+
+
+class TooLargeToTrace(ValueError):
+    """A network too large for the per-value trace; says its size and the limit."""
+
+
+# A reference to a network file (`network:/path/net.toml`), as a lesson's loader writes it.
+NETWORK_PREFIX = "network:"
+
+
+def _seed_001(ex: Example) -> Example:
+    """Every sigmoid layer backpropagates with σ′(out) in place of out·(1 − out)."""
+    from tutor.engine.activations import SIGMOID_QUIRK_001
+
+    layers = []
+    for layer in ex.network.copy().layers:
+        if layer.activation.name == "sigmoid":
+            layer = replace(layer, activation=SIGMOID_QUIRK_001)
+        layers.append(layer)
+    return replace(ex, network=Network(layers), title=f"{ex.title}, variant seed-001")
+
+
+def _xor_hidden(hidden: str) -> Callable[[Example], Example]:
+    def rebuild(ex: Example) -> Example:
+        from tutor.engine.examples import xor_221
+
+        return xor_221(hidden)
+
+    return rebuild
 
 
 @dataclass(frozen=True)
 class Variant:
-    """A named way of computing a traced step, with why it differs from the exact one."""
+    """A named way of computing a traced step, with why it differs from the exact one.
+
+    `options` are keyword arguments of the traced step; `transform` changes the example's
+    network; `examples` lists the built-in examples it applies to (empty: any network).
+    """
 
     name: str
     title: str
     note: str
-    options: dict = field(default_factory=dict)  # keyword arguments of traced_step
+    options: dict = field(default_factory=dict)
+    transform: Callable[[Example], Example] | None = None
+    examples: tuple[str, ...] = ()
+
+    def apply(self, ex: Example) -> Example:
+        """The example this variant traces (the same one when only the tracing changes)."""
+        return self.transform(ex) if self.transform is not None else ex
 
 
 VARIANTS: dict[str, Variant] = {
@@ -38,16 +84,42 @@ VARIANTS: dict[str, Variant] = {
             "original weights the error is 0.291027774.",
             {"backprop_weights": "updated"},
         ),
+        Variant(
+            "seed-001",
+            "Seed 001's sigmoid derivative",
+            "seed 001's notebook: the sigmoid derivative applied to the layer's output, "
+            "σ′(out) = σ(out)(1 − σ(out)), instead of out(1 − out)",
+            transform=_seed_001,
+        ),
+        Variant(
+            "relu",
+            "ReLU hidden units (Exercise 1)",
+            "seed 000's Exercise 1: ReLU hidden units, the example as it is built by default",
+            transform=_xor_hidden("relu"),
+            examples=("xor-221",),
+        ),
+        Variant(
+            "sigmoid",
+            "Sigmoid hidden units (Exercise 2)",
+            "seed 000's Exercise 2: the same seeded weights with sigmoid hidden units",
+            transform=_xor_hidden("sigmoid"),
+            examples=("xor-221",),
+        ),
     )
 }
 
 
-def get_variant(name: str) -> Variant:
-    """The variant `name`; KeyError listing the known ones otherwise."""
-    if name not in VARIANTS:
-        known = ", ".join(sorted(VARIANTS))
-        raise KeyError(f"unknown variant {name!r}; known variants: {known}")
-    return VARIANTS[name]
+def get_variant(name: str, example: str | None = None) -> Variant:
+    """The variant `name` (for `example`, when given); KeyError listing the known ones."""
+    known = [v for v in VARIANTS.values() if not v.examples or example in v.examples]
+    if example is None:
+        known = list(VARIANTS.values())
+    for v in known:
+        if v.name == name:
+            return v
+    names = ", ".join(sorted(v.name for v in known))
+    where = f" for {example}" if example and name in VARIANTS else ""
+    raise KeyError(f"unknown variant {name!r}{where}; known variants: {names}")
 
 
 def parse_reference(reference: str) -> tuple[str, str | None]:
@@ -56,30 +128,98 @@ def parse_reference(reference: str) -> tuple[str, str | None]:
     return example, (variant or None)
 
 
+def resolve(reference: str, variant: str | None = None) -> tuple[Example, Variant | None]:
+    """The example a reference names (`xor-221@sigmoid`), its variant applied; KeyError if not.
+
+    `variant` is a variant given apart (a `--variant` option); it must not contradict one
+    written in the reference.
+    """
+    if reference.startswith(NETWORK_PREFIX):  # a lesson's network file, resolved by its loader
+        from tutor.engine.netfile import load_network_file
+
+        path, _, written = reference.removeprefix(NETWORK_PREFIX).partition("@")
+        return with_variant(load_network_file(path), variant or written or None)
+    name, written = parse_reference(reference)
+    if written and variant and written != variant:
+        raise KeyError(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")
+    example = get_example(name)
+    chosen = variant or written
+    if chosen is None:
+        return example, None
+    v = get_variant(chosen, name)
+    return v.apply(example), v
+
+
+def with_variant(example: Example, variant: str | None) -> tuple[Example, Variant | None]:
+    """A loaded example (a network file) with a variant that applies to any network."""
+    if variant is None:
+        return example, None
+    v = get_variant(variant, example.name if example.name in _builtin() else "")
+    return v.apply(example), v
+
+
+def _builtin() -> set[str]:
+    from tutor.engine.examples import EXAMPLES
+
+    return set(EXAMPLES)
+
+
 def trace_example_step(
-    example: Example, variant: str | None = None, step: int = 1
+    example: Example,
+    variant: str | Variant | None = None,
+    step: int = 1,
+    sample: int | None = None,
 ) -> tuple[Trace, Network]:
-    """Trace one step of `example`, the exact way or as the labelled `variant`."""
-    options = get_variant(variant).options if variant else {}
-    title = example.title if not variant else f"{example.title} (variant: {variant})"
-    trace, updated = traced_step(
-        example.network,
-        example.x,
-        example.target,
-        example.loss,
-        example.learning_rate,
-        title=title,
-        step=step,
-        **options,
-    )
+    """Trace one step of `example` (variant already applied), the exact way or as `variant`.
+
+    A batch example is traced sample by sample (`tutor.engine.batch`); `sample` keeps one.
+    """
+    n = example.network.n_parameters
+    if n > PER_VALUE_LIMIT:
+        raise TooLargeToTrace(
+            f"{example.name} has {n} parameters, above the per-value limit of {PER_VALUE_LIMIT}; "
+            "its step is traced in matrix form (trace --form matrix)"
+        )
+    v = get_variant(variant) if isinstance(variant, str) else variant
+    options = v.options if v else {}
+    title = example.title if not v else f"{example.title} (variant: {v.name})"
+    if example.is_batch:
+        from tutor.engine.batch import traced_batch_step
+
+        trace, updated = traced_batch_step(
+            example.network,
+            example.x,
+            example.target,
+            example.loss,
+            example.learning_rate,
+            title=title,
+            step=step,
+            sample=sample,
+            **options,
+        )
+    else:
+        from tutor.engine.traced import traced_step
+
+        trace, updated = traced_step(
+            example.network,
+            example.x,
+            example.target,
+            example.loss,
+            example.learning_rate,
+            title=title,
+            step=step,
+            **options,
+        )
     trace.meta["example"] = example.name
-    if variant:
-        trace.meta["variant"] = variant
-        trace.meta["variant_note"] = get_variant(variant).note
+    if example.note:
+        trace.meta["note"] = example.note
+    if v:
+        trace.meta["variant"] = v.name
+        trace.meta["variant_note"] = v.note
     return trace, updated
 
 
 def trace_reference(reference: str) -> Trace:
-    """The trace a lesson names: `mazur` or `mazur@updated-weights`."""
-    name, variant = parse_reference(reference)
-    return trace_example_step(get_example(name), variant)[0]
+    """The trace a lesson names: `mazur`, `mazur@updated-weights`, `xor-221@sigmoid`."""
+    example, variant = resolve(reference)
+    return trace_example_step(example, variant)[0]

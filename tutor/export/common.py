@@ -93,7 +93,21 @@ def setup_line(trace: Trace) -> str:
         bits.append(f"learning rate {meta['learning_rate']!r}")
     if meta.get("backprop_weights", "original") != "original":
         bits.append(f"backward pass through the {meta['backprop_weights']} weights")
+    if "samples" in meta:
+        bits.append(batch_words(meta))
+    if meta.get("note"):
+        bits.append(str(meta["note"]))
     return "; ".join(bits)
+
+
+def batch_words(meta: dict) -> str:
+    """'a batch of 4 samples (loss reduced by its mean; sample s's values end in [s])'."""
+    n, how = meta["samples"], meta.get("reduction", "mean")
+    words = f"a batch of {n} samples (the loss is the {how} over the batch; sample s's values "
+    words += "are named with [s], from 0)"
+    if "sample" in meta:
+        words += f"; only sample {meta['sample']} is shown"
+    return words
 
 
 def rounds_of(trace: Trace) -> dict | None:

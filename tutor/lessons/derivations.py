@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 
 from tutor.lessons.model import Step
-from tutor.lessons.references import ACTIVATION_TARGETS, parse_trace_spec
+from tutor.lessons.references import ACTIVATION_TARGETS
 
 NEEDS_SYMBOLIC = "this derivation needs the symbolic module (tutor.symbolic), not available here"
 
@@ -22,8 +22,12 @@ def derivation_for(step: Step):
         return derivation(None, step.target)
     from tutor.symbolic.variants import example
 
-    name, variant = parse_trace_spec(step.trace)
-    return derivation(example(name, variant or None), step.target)
+    source = example(step.trace)  # EXAMPLE[@VARIANT] or a lesson's network file
+    if source.is_batch:  # SymPy derives one sample's loss: the first
+        from dataclasses import replace
+
+        source = replace(source, x=source.x[0], target=source.target[0])
+    return derivation(source, step.target)
 
 
 def derivation_text(step: Step, markdown: bool = False) -> tuple[str, str]:

@@ -18,8 +18,10 @@ from tutor.lessons.errors import LessonError
 from tutor.lessons.model import STEP_KINDS, Figure, Lesson, Option, Step
 from tutor.lessons.references import (
     ACTIVATION_TARGETS,
+    is_matrix_entry,
     parse_computed,
     parse_trace_spec,
+    scalar_name_of,
     valid_trace_name,
 )
 from tutor.text_safety import control_message, find_control_in
@@ -39,9 +41,9 @@ COMMON_STEP_KEYS = {"kind", "title", "text"}
 # Keys each kind accepts besides kind/title/text; `show` and `variant` go to Step.extra.
 STEP_KEYS: dict[str, set[str]] = {
     "prose": set(),
-    "reveal": {"trace", "phase", "names", "variant"},
-    "derive": {"trace", "target"},
-    "predict": {"trace", "target", "tolerance", "tries", "hints"},
+    "reveal": {"trace", "example", "network", "phase", "names", "variant"},
+    "derive": {"trace", "example", "network", "target"},
+    "predict": {"trace", "example", "network", "target", "tolerance", "tries", "hints"},
     "quiz": {"options"},
     "run": {"experiment", "show"},
     "compare": {"experiments", "show"},
@@ -365,13 +367,43 @@ class _Validator:
         return Step(**fields, extra=extra)
 
     def trace_spec(self, raw, where, number, required=True) -> str:
-        spec = self.string(raw, "trace", where, number, required=required)
+        """The step's trace: `trace` or `example` (EXAMPLE[@VARIANT]), or a `network` file."""
+        given = [key for key in ("trace", "example", "network") if key in raw]
+        if len(given) > 1:
+            raise self.error(
+                f"{where}.{given[1]}", f"give one of trace, example, network, not {given}", number
+            )
+        if given == ["network"]:
+            return self.network_spec(raw, where, number)
+        key = given[0] if given else "trace"
+        spec = self.string(raw, key, where, number, required=required)
         if spec:
             try:
                 parse_trace_spec(spec)
             except ValueError as problem:
-                raise self.error(f"{where}.trace", str(problem), number) from None
+                raise self.error(f"{where}.{key}", str(problem), number) from None
         return spec
+
+    def network_spec(self, raw, where, number) -> str:
+        """`network = "nets/x.toml"`: a file in the lesson's folder, read and checked now."""
+        from tutor.lessons.references import network_spec
+
+        value = self.string(raw, "network", where, number)
+        try:
+            return network_spec(self.path, value)
+        except ValueError as problem:
+            raise self.error(f"{where}.network", str(problem), number) from None
+
+    def value_name(self, value: str, name: str, number: int, spec: str) -> str:
+        """A traced value's name; a matrix entry (`Z1[0,3]`) becomes the name it stands for."""
+        if not is_matrix_entry(value):
+            self.trace_name(value, name, number)
+            return value
+        try:
+            return scalar_name_of(spec, value)
+        except (KeyError, ValueError) as problem:
+            message = problem.args[0] if problem.args else str(problem)
+            raise self.error(name, message, number) from None
 
     def trace_name(self, value: str, name: str, number: int) -> None:
         if not valid_trace_name(value):
@@ -388,9 +420,10 @@ class _Validator:
 
     def step_reveal(self, raw, where, number, fields, figure_ids) -> None:
         fields["trace"] = self.trace_spec(raw, where, number)
-        names = self.strings(raw, "names", where, number)
-        for k, name in enumerate(names):
-            self.trace_name(name, f"{where}.names[{k + 1}]", number)
+        names = tuple(
+            self.value_name(name, f"{where}.names[{k + 1}]", number, fields["trace"])
+            for k, name in enumerate(self.strings(raw, "names", where, number))
+        )
         phase = self.string(raw, "phase", where, number, required=not names)
         if phase and phase not in REVEAL_PHASES:
             raise self.error(
@@ -403,16 +436,15 @@ class _Validator:
     def step_derive(self, raw, where, number, fields, figure_ids) -> None:
         target = self.string(raw, "target", where, number)
         is_activation = target in ACTIVATION_TARGETS
-        if not is_activation:
-            self.trace_name(target, f"{where}.target", number)
-        fields["target"] = target
         fields["trace"] = self.trace_spec(raw, where, number, required=not is_activation)
+        if not is_activation:
+            target = self.value_name(target, f"{where}.target", number, fields["trace"])
+        fields["target"] = target
 
     def step_predict(self, raw, where, number, fields, figure_ids) -> None:
         fields["trace"] = self.trace_spec(raw, where, number)
         target = self.string(raw, "target", where, number)
-        self.trace_name(target, f"{where}.target", number)
-        fields["target"] = target
+        fields["target"] = self.value_name(target, f"{where}.target", number, fields["trace"])
         tolerance = self.number(raw, "tolerance", where, number)
         fields["tolerance"] = DEFAULT_PREDICT_TOLERANCE if tolerance is None else tolerance
         tries = self.integer(raw, "tries", where, number, minimum=1)

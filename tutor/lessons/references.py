@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from tutor.lessons.errors import LessonError
@@ -16,8 +17,11 @@ from tutor.lessons.model import Lesson
 
 ACTIVATION_TARGETS = ("sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 
-TRACE_SPEC = re.compile(r"^([a-z0-9_]+)(?:@([a-z0-9][a-z0-9-]*))?$")
-TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?$")
+TRACE_SPEC = re.compile(r"^([a-z0-9_][a-z0-9_-]*)(?:@([a-z0-9][a-z0-9-]*))?$")
+# `out_h1`, `dE_total/dw5`, `w5+`, and a sample's value in a batch: `net_h1[3]`.
+TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?(\[\d+\])?$")
+# How a step's trace names a network file (made by the loader only: `trace` cannot hold ':').
+NETWORK_PREFIX = "network:"
 EXPERIMENT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\]|\.[A-Za-z0-9_]+)*$")
 
 # Trace variants the lessons may name, as keyword arguments of `traced_step`.
@@ -27,9 +31,65 @@ FALLBACK_VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
+# A matrix entry of the matrix form: W2[0,0], Z1[0,3], δ2[0], dW1[1,0], W2⁺[0,1], E[0,2].
+MATRIX_ENTRY = re.compile(r"^(?:d?[WbZAS]\d+⁺?|δ\d+|dA\d+|Es?|T)\[\d+(?:,\d+)?\]$")
+
+
+def is_matrix_entry(name: str) -> bool:
+    """True for a matrix entry (`W2[0,0]`, `δ2[0]`, `Z1[0,3]`) rather than a per-neuron name."""
+    return bool(MATRIX_ENTRY.match(name))
+
+
+@lru_cache(maxsize=16)
+def _names_by_entry(spec: str) -> dict[str, str]:
+    """Matrix entry → per-neuron name, from the notation card of `spec`'s matrix form."""
+    from tutor.engine.matrix import matrix_step
+    from tutor.engine.variants import resolve
+
+    example, _ = resolve(spec)
+    card = matrix_step(example).card
+    names: dict[str, str] = {}
+    for name, (matrix, (i, j)) in card.items():
+        names[f"{matrix}[{i},{j}]"] = name
+        if j == 0:
+            names.setdefault(f"{matrix}[{i}]", name)
+    return names
+
+
+def scalar_name_of(spec: str, entry: str) -> str:
+    """The per-neuron name a matrix entry of `spec` stands for (`W2[0,0]` → `w5`); else KeyError."""
+    if not spec:
+        raise KeyError(f"{entry!r}: a matrix entry needs the step's trace, example or network")
+    names = _names_by_entry(spec)
+    if entry not in names:
+        raise KeyError(f"{entry!r} is not an entry of the matrix form of {spec!r}")
+    return names[entry]
+
+
 def valid_trace_name(name: str) -> bool:
     """True for a traced value's name in the lesson's notation (`out_h1`, `dE_total/dw5`, `w5+`)."""
     return bool(TRACE_NAME.match(name))
+
+
+def network_spec(lesson_path: Path, value: str) -> str:
+    """The trace spec of a lesson's network file, resolved relative to the lesson's folder.
+
+    The file must be inside that folder (an absolute path or a `..` leading out of it is an
+    error) and must load: ValueError says what is wrong.
+    """
+    folder = Path(lesson_path).resolve().parent
+    relative = PurePosixPath(value)
+    if relative.is_absolute() or PureWindowsPath(value).is_absolute() or value.startswith("~"):
+        raise ValueError(f"expected a path relative to the lesson's folder, got {value!r}")
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder):
+        raise ValueError(f"{value!r} leads out of the lesson's folder ({folder})")
+    if "@" in str(target):
+        raise ValueError(f"{value!r}: a network file's path cannot contain '@'")
+    from tutor.engine.netfile import load_network_file
+
+    load_network_file(target)  # NetFileError (a ValueError) names the file and field
+    return NETWORK_PREFIX + str(target)
 
 
 def parse_trace_spec(spec: str) -> tuple[str, str]:
@@ -72,7 +132,8 @@ def _variant_kwargs(variant: str) -> dict[str, Any]:
 @lru_cache(maxsize=32)
 def get_trace(spec: str):
     """The Trace of one step of the example (and variant) named by `spec`; cached."""
-    name, variant = parse_trace_spec(spec)
+    if not spec.startswith(NETWORK_PREFIX):
+        name, variant = parse_trace_spec(spec)
     try:  # the engine's variant registry, when it has one
         from tutor.engine.variants import trace_reference
     except ImportError:

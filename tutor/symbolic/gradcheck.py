@@ -116,7 +116,13 @@ def symbolic_gradients(net: Network, x, t, loss: Loss) -> list[float]:
     from tutor.symbolic.model import symbolic_network  # imports SymPy
 
     snet = symbolic_network(structure)
-    return snet.gradients(np.ravel(x), np.ravel(t), parameter_values(net, snet.params))
+    values = parameter_values(net, snet.params)
+    if np.ndim(x) < 2:
+        return snet.gradients(np.ravel(x), np.ravel(t), values)
+    # A batch: the loss is the sum (or mean) of the samples' losses, so is its gradient.
+    per_sample = [snet.gradients(xs, ts, values) for xs, ts in zip(x, t)]
+    scale = 1.0 / len(per_sample) if loss.reduction == "mean" else 1.0
+    return [scale * sum(column) for column in zip(*per_sample)]
 
 
 def _limit() -> int:

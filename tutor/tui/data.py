@@ -62,6 +62,21 @@ def trace_for(spec: str):
         raise DataError(str(error.args[0] if error.args else error)) from None
 
 
+@lru_cache(maxsize=8)
+def matrix_for(spec: str):
+    """The matrix form of the step `spec` names (a MatrixTrace); DataError if unknown."""
+    from tutor.engine.matrix import matrix_step
+    from tutor.engine.variants import resolve
+
+    try:
+        example, variant = resolve(spec)
+    except (KeyError, ValueError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+    if variant is not None and variant.options:
+        raise DataError(f"the matrix form traces the exact step, not the {variant.name} variant")
+    return matrix_step(example)
+
+
 def variant_note(spec: str) -> str:
     """Why the variant in `spec` differs from the exact computation ("" for none)."""
     from tutor.engine.variants import get_variant, parse_reference

@@ -18,6 +18,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Lesson", "f  e  b  u", "jump to the forward, error, backward or update phase"),
     ("Lesson", "g", "go to a step (its number) or a value (its name, e.g. out_h1)"),
     ("Lesson", "v", "toggle the variant (e.g. original vs updated weights) on errata steps"),
+    ("Lesson", "m", "toggle the network between its neurons and the step in matrix form"),
     ("Lesson", "q / Esc", "back to the lesson list"),
     ("Predict", "type, Enter", "check your answer (a number: 0.5933, 5.933e-1, .59327)"),
     ("Predict", "→  ←", "step on / back while the answer box is empty"),

@@ -55,6 +55,7 @@ class LessonScreen(Screen):
         Binding("g", "goto", "Go to"),
         Binding("G", "app.graph_of_step", "Graph", show=False),
         Binding("v", "toggle_variant", "Variant", show=False),
+        Binding("m", "toggle_matrix", "Matrix view", show=False),
         Binding("r,enter", "run", "Run", show=False),
         Binding("pagedown", "scroll_step(1)", "Scroll down", show=False),
         Binding("pageup", "scroll_step(-1)", "Scroll up", show=False),
@@ -69,6 +70,7 @@ class LessonScreen(Screen):
         self.frames, self.problems = build_frames(lesson, data.trace_for)
         self.index = 0
         self.variant_on = False
+        self.matrix_on = False  # key m: the network area shows the step in matrix form
         self._run_token = 0
         self._run_active = False
         self._run_cancel = threading.Event()
@@ -244,7 +246,8 @@ class LessonScreen(Screen):
         if self.index > 0 and self.frames[self.index - 1].trace == f.trace:
             previous, _ = self._visible(self.index - 1, trace)
         current = f.name
-        self.query_one(NetworkView).show(trace, visible, current, hidden)
+        if not (self.matrix_on and self._show_matrix(f, current in hidden)):
+            self.query_one(NetworkView).show(trace, visible, current, hidden)
         phase = f.phase if f.phase in PHASES else ""
         if not phase:
             shown = [v for v in trace if v.name in visible and v.phase != "given"]
@@ -675,6 +678,29 @@ class LessonScreen(Screen):
                 self.jump_to(answer)
 
         self.app.push_screen(GotoScreen(), done)
+
+    def _show_matrix(self, f: Frame, hide_result: bool) -> bool:
+        """The step's matrix form in the network area; False (and a notice) if unavailable."""
+        try:
+            matrix_trace = data.matrix_for(self._trace_spec(f))
+        except data.DataError as error:
+            self.notify(f"No matrix view: {error}", severity="warning")
+            self.matrix_on = False
+            return False
+        name = f.name
+        if not name and f.step.kind == "derive" and f.step.target:
+            name = f"dE_total/d{f.step.target}"  # the gradient the derivation is about
+        self.query_one(NetworkView).show_matrix(matrix_trace, name, hide_result)
+        return True
+
+    def action_toggle_matrix(self) -> None:
+        """Toggle the network area between the neurons and the matrix form of this step."""
+        f = self.frame
+        if f is None or not f.trace:
+            self.notify("This step has no network to show in matrix form.")
+            return
+        self.matrix_on = not self.matrix_on
+        self.show_frame()
 
     def action_toggle_variant(self) -> None:
         """Show the step's variant trace (and what differs), or the original again."""

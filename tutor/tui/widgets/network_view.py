@@ -22,13 +22,81 @@ class NetworkView(Static):
 
     DEFAULT_CSS = "NetworkView { height: auto; }"
 
+    def show_matrix(self, matrix_trace, current: str, hide_result: bool = False) -> None:
+        """The matrix form of the step computing `current` (key m), instead of the neurons."""
+        self.update(render_matrix(matrix_trace, current, hide_result=hide_result))
+
     def show(self, trace, visible: set[str], current: str, hidden: set[str]) -> None:
         """Redraw for `trace`, showing `visible` values, highlighting `current` and its inputs."""
         if trace is None or "sizes" not in trace.meta:
             self.update(Text("No network in this lesson step.", style="italic"))
             return
+        if "samples" in trace.meta:  # a batch: draw the network as one sample sees it
+            trace, visible, current, hidden, heading = one_sample(trace, visible, current, hidden)
+        else:
+            heading = None
         deps = set(trace[current].inputs) if current and current in trace else set()
-        self.update(render_network(trace, visible, current, deps, hidden))
+        drawing = render_network(trace, visible, current, deps, hidden)
+        self.update(Group(heading, drawing) if heading is not None else drawing)
+
+
+MATRIX_LINES = 11  # the matrix view fits the network area at 80×24
+
+
+def render_matrix(tr, current: str, width: int = 78, hide_result: bool = False) -> Group:
+    """The matrix step that computes `current`: its entry, formula, shapes and values.
+
+    `hide_result`: the student is to compute `current`, so only the operands are shown.
+    """
+    from tutor.export.matrix import matrix_lines, operand_lines
+
+    entry = tr.card_entry(current) if current in tr.card else ""
+    step = next((s for s in tr.steps if entry and s.result == tr.card[current][0]), None)
+    if step is None:
+        heading = Text(f"{current} is given" if entry else "matrix view", style="bold")
+        if entry:
+            heading.append(f" = {entry}", style="bold reverse")
+        step = next((s for s in tr.steps if entry and tr.card[current][0] in s.operands), None)
+    else:
+        heading = Text(f"{current} = ", style="bold")
+        heading.append(entry, style="bold reverse")
+        if not hide_result:
+            heading.append(f" = {short(tr.entry(current))}", style="bold reverse")
+    if step is None:
+        hint = "step to a value to see its matrix" if not current else "no matrix step uses it"
+        return Group(heading, Text(hint, style="italic"))
+    heading.append(f"   {step.formula}   {tr.shapes(step)}", style="bold")
+    lines = operand_lines(tr, step, width) if hide_result else matrix_lines(tr, step, width)
+    if len(lines) > MATRIX_LINES - 1:
+        lines = lines[: MATRIX_LINES - 2] + ["…"]
+    return Group(heading, *(Text(line) for line in lines))
+
+
+def one_sample(trace, visible: set[str], current: str, hidden: set[str]):
+    """A batch trace seen by the sample being computed (else the last one shown, else 0)."""
+    from tutor.engine.batch import sample_view, split_sample_name
+
+    base, sample = split_sample_name(current) if current else ("", None)
+    if sample is None:
+        seen = [split_sample_name(v.name)[1] for v in trace if v.name in visible | hidden]
+        sample = next((s for s in reversed(seen) if s is not None), 0)
+
+    def own(names: set[str]) -> set[str]:
+        out = set()
+        for name in names:
+            stem, s = split_sample_name(name)
+            if s is None or s == sample:
+                out.add(stem)
+        return out
+
+    view = sample_view(trace, sample, batch_first=bool(current) and base == current)
+    inputs = ", ".join(short(v.value) for v in view if v.phase == "given" and v.name[0] == "i")
+    heading = Text(
+        f"sample {sample} of {trace.meta['samples']} (inputs {inputs}); "
+        f"the loss: {trace.meta.get('reduction', 'mean')} over the batch",
+        style="dim",
+    )
+    return view, own(visible), base, own(hidden), heading
 
 
 def _value(trace, name: str, visible, current, deps, hidden, label: str = "") -> Text:
@@ -210,13 +278,18 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
     ]
     if used:
         line = Text("in use  ", style="dim")
+        shown = 0
         for w in used[:6]:
             new = f"{w}+"
-            line.append(f"{w} ", style=mark_style(w, current, current_parts, deps, dep_parts))
-            line.append_text(_value(trace, new if new in visible else w, **role))
+            item = Text(f"{w} ", style=mark_style(w, current, current_parts, deps, dep_parts))
+            item.append_text(_value(trace, new if new in visible else w, **role))
+            if len(line) + len(item) > 64:  # one line in 78 columns, with room for "… N more"
+                break
+            line.append_text(item)
             line.append("  ")
-        if len(used) > 6:
-            line.append(f"… {len(used) - 6} more", style="dim")
+            shown += 1
+        if len(used) > shown:
+            line.append(f"… {len(used) - shown} more", style="dim")
         lines.append(line)
     return Group(*lines)
 
