@@ -39,3 +39,79 @@ async def test_the_network_shows_the_weights_the_step_uses(private_data):
         assert screen.jump_to("w6+")  # a step that does not use w5: its update shows
         await pilot.pause()
         assert "w5 0.3589" in text_of(app, "#network")
+
+
+async def test_lesson_keys_are_not_typed_into_the_answer_box(private_data):
+    """Item 19: with the box focused, g q ? f go to the lesson; e is the phase key until digits."""
+    from textual.widgets import Input
+
+    from tests.tui.snapshot_app import make_app
+
+    app = make_app(private_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("right", "right", "right")
+        assert screen.frame.name == "out_h1" and isinstance(app.focused, Input)
+        footer_keys = {b.key for (_, b, enabled, _) in screen.active_bindings.values()}
+        assert {"g", "q", "question_mark"} <= footer_keys
+        await pilot.press("g")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "GotoScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        box = screen.query_one("#answer", Input)
+        screen.set_focus(box)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen" and box.value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.set_focus(box)
+        await pilot.press(*"5.9327", "e", "-", "1")
+        assert box.value == "5.9327e-1"  # after digits, e is the exponent
+        box.value = ""
+        await pilot.press("e")  # on an empty box: the error phase
+        assert screen.frame.name == "E_o1" and box.value == ""
+
+
+async def test_after_a_jump_the_keys_keep_jumping(private_data):
+    """Item 19: `u` lands on a predict step with its box focused; `e` and `f` still jump."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.frame.phase == "update"
+        await pilot.press("e")
+        assert screen.frame.phase == "error"
+        await pilot.press("f")
+        assert screen.frame.phase == "forward"
+        assert screen.query_one("#answer").value == ""
+
+
+async def test_a_long_answer_is_capped(private_data):
+    """Item 20: the box holds at most 40 characters; a long paste is cut, the echo stays short."""
+    from tutor.tui.widgets.step_view import ANSWER_LENGTH
+
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.jump_to("net_h1")
+        await pilot.pause()
+        box = screen.query_one("#answer")
+        screen.set_focus(box)
+        await pilot.press(*("1" * 100))
+        assert len(box.value) == ANSWER_LENGTH
+        box.value = ""
+        box._on_paste(__import__("textual").events.Paste("9" * 5000))
+        assert box.value == "9" * ANSWER_LENGTH
+        await pilot.press("enter")
+        await pilot.pause()
+        feedback = text_of(app, "#feedback", width=80)
+        assert len(feedback.strip().splitlines()) <= 4

@@ -6,7 +6,9 @@ from rich.console import Group
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
@@ -47,8 +49,56 @@ def render_formula_only(trace, name: str) -> Text:
     return Text.assemble((name, "bold"), " = ", tv.formula if tv.inputs else "?")
 
 
+ANSWER_LENGTH = 40  # characters: longer than any number a step asks for
+NUMBER_CHARACTERS = frozenset("0123456789+-−.,")  # and e/E once the box holds a digit
+
+
 class AnswerInput(Input):
-    """The answer box: while it is empty, → and ← step the lesson instead of the cursor."""
+    """The answer box: it takes only the characters of a number; every other key (g, q, ?,
+    f, b, u, …) stays the lesson's. While it is empty, → and ← step the lesson too."""
+
+    BINDINGS = [Binding("enter", "submit", "Check", key_display="↵")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=ANSWER_LENGTH, **kwargs)
+
+    def takes(self, character: str | None) -> bool:
+        """Whether `character` is typed into the box (else it is a key of the lesson)."""
+        if character is None:
+            return False
+        if character in "eE":  # an exponent after digits; on its own, the 'error phase' key
+            return any(c.isdigit() for c in self.value)
+        return character in NUMBER_CHARACTERS
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Only the characters of a number; the footer then offers the lesson's keys."""
+        return self.takes(character)
+
+    def _on_key(self, event: events.Key) -> None:
+        """Input types a number's characters; every other printable key reaches the bindings.
+
+        (Textual calls each class's handler in turn: prevent_default keeps Input's from typing.)
+        """
+        if event.is_printable and not self.takes(event.character):
+            event.prevent_default()
+            if event.character == " " and self.value:
+                event.stop()  # a stray space while typing must not leave the step
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Paste only a number's characters, as many as fit."""
+        event.stop()
+        event.prevent_default()
+        line = event.text.splitlines()[0] if event.text else ""
+        kept = "".join(c for c in line if c in NUMBER_CHARACTERS or c in "eE")
+        start, end = sorted(self.selection)
+        room = ANSWER_LENGTH - len(self.value) + (end - start)
+        if kept and room > 0:
+            self.replace(kept[:room], start, end)
+
+    def watch_value(self, value: str) -> None:
+        """Whether `e` types or jumps changes with the digits: the footer follows."""
+        if self.is_mounted:
+            self.screen.refresh_bindings()
 
     async def action_cursor_right(self, select: bool = False) -> None:
         """Next step when empty, else the cursor."""
@@ -74,7 +124,7 @@ class StepView(VerticalScroll, can_focus=False):
         yield Static("", id="prose")
         yield Static("", id="work")
         yield Static("", id="feedback")
-        yield AnswerInput(placeholder="your answer, e.g. 0.5933", id="answer", compact=True)
+        yield AnswerInput(placeholder="a number", id="answer", compact=True)
         yield OptionList(id="quiz")
 
     def on_mount(self) -> None:
