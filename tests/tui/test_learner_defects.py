@@ -115,3 +115,25 @@ async def test_a_long_answer_is_capped(private_data):
         await pilot.pause()
         feedback = text_of(app, "#feedback", width=80)
         assert len(feedback.strip().splitlines()) <= 4
+
+
+async def test_hints_are_true_and_the_placeholder_asks_for_a_format(private_data):
+    """Issue 12: 0.5933 for out_h1 is measured, not diagnosed; the box never shows a value."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.jump_to("out_h1")
+        await pilot.pause()
+        box = screen.query_one("#answer")
+        assert box.placeholder == "a number to 6 decimals"
+        screen.set_focus(box)
+        await pilot.press(*"0.5933", "enter")
+        feedback = text_of(app, "#feedback")
+        assert "0.5933 agrees to 4 decimals; give 6." in feedback
+        assert "minus sign" not in feedback and "Squash" not in feedback
+        await pilot.press(*"0.406730", "enter")  # σ(+net_h1): the exponent's sign dropped
+        assert "The minus sign matters" in text_of(app, "#feedback")
+        assert screen.jump_to("net_h1")
+        await pilot.pause()
+        assert screen.query_one("#answer").placeholder == "a number to 4 decimals"

@@ -212,3 +212,17 @@ def diagnose(spec: str, name: str, answer: float, tolerance: float):
     from tutor.lessons.mistakes import diagnose as find
 
     return find(trace_for(spec), name, answer, tolerance, variant_trace(spec))
+
+
+def judge(spec: str, name: str, answer: float, tolerance: float, typed: str):
+    """The verdict on a typed prediction (`tutor.lessons.grading.Verdict`)."""
+    from tutor.lessons.grading import judge as grade
+
+    return grade(trace_for(spec), name, answer, tolerance, typed, variant_trace(spec))
+
+
+def answer_placeholder(tolerance: float) -> str:
+    """The answer box's placeholder: the format asked, never a value."""
+    from tutor.lessons.grading import placeholder
+
+    return placeholder(tolerance)

@@ -373,6 +373,7 @@ class LessonScreen(Screen):
         self._show_tries(f, trace, view)
         answer.display = True
         answer.value = ""
+        answer.placeholder = data.answer_placeholder(f.step.tolerance)
         if self._forward:
             self.set_focus(answer)  # now, not deferred: a quick next key must not race it
         self.call_after_refresh(view.scroll_end, animate=False)
@@ -441,11 +442,11 @@ class LessonScreen(Screen):
             view.set_part("feedback", Text(str(error), style="bold yellow"))
             return
         trace = self._trace(f.trace)
-        expected = trace.value(f.name)
+        verdict = data.judge(f.trace, f.name, value, f.step.tolerance, event.value)
         record = self._answer(f.step_index)
         record["tries"] = int(record.get("tries", 0)) + 1
         record["answer"] = event.value.strip()
-        if data.is_correct(value, expected, f.step.tolerance):
+        if verdict.correct:
             record["correct"] = True
             self.progress.completed.add(f.step_index)
             self._save_now()
@@ -466,13 +467,10 @@ class LessonScreen(Screen):
             )
             return
         self._save_now()
-        mistake = data.diagnose(f.trace, f.name, value, f.step.tolerance)
-        if mistake is not None:
-            hint = mistake.hint
-        elif f.step.hints:
-            hint = f.step.hints[min(tries, len(f.step.hints)) - 1]
-        else:
-            hint = f"Recompute {f.name} from the formula, with the values marked in the network."
+        hint = verdict.message
+        if not verdict.mistake and verdict.agreeing < 2 and f.step.hints:
+            # far off and no known mistake: the lesson's own reminder of the method
+            hint += " " + f.step.hints[min(tries, len(f.step.hints)) - 1]
         left = f.step.tries - tries
         self._show_tries(f, trace, view)
         view.set_part(
