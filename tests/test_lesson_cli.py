@@ -136,3 +136,9 @@ def test_lessons_fits_80_columns_even_with_a_long_title(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert any("A very long teacher title" in line and line.endswith("1     0") for line in lines)
+
+
+def test_run_labels_a_figure_that_agrees_a_figure_check(capsys):
+    assert main(["run", "encoder-838", "--step", "5"]) == 0
+    heading = capsys.readouterr().out.splitlines()[0]
+    assert heading.endswith("(figure check)") and "errata" not in heading

@@ -7,6 +7,7 @@ import sys
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.engine.trace import format_number
+from tutor.lessons.labels import step_label
 from tutor.lessons.model import Lesson, Step
 from tutor.lessons.render import result_lines, table_lines, trace_lines
 
@@ -51,7 +52,7 @@ class Player:
         if self.md:
             self.write(f"## {number}. {title}", "")
         else:
-            heading = f"[{number}/{total}] {title}  ({step.kind})"
+            heading = f"[{number}/{total}] {title}  ({step_label(self.lesson, step)})"
             self.write(heading, "-" * len(heading))
         if step.text.strip():
             self.write(step.text.strip(), "")
