@@ -155,3 +155,22 @@ async def test_a_figure_that_agrees_is_not_labelled_errata(private_data):
         assert app.screen.jump_to("23")  # the slides' E_o1 line: a true erratum
         await pilot.pause()
         assert "erratum" in app.screen.sub_title
+
+
+async def test_the_palette_has_one_entry_per_thing_and_the_headers_words(private_data):
+    """Item 29: no 'Keys' beside 'Help: keys', no 'Theme' beside 'Theme: dark'; 'given'."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        commands = list(app.get_system_commands(screen))
+        titles = [c.title for c in commands]
+        assert "Help: keys" in titles and "Keys" not in titles
+        assert "Theme: dark" in titles and "Theme" not in titles
+        assert len(titles) == len(set(titles))
+        assert screen.jump_to("2")
+        await pilot.pause()
+        step2 = next(c for c in commands if c.title.startswith("Go to step 2:"))
+        header = screen.sub_title.split(" · ")[-1]
+        assert header == "given" and step2.help.startswith("given ·")
+        assert "reveal" not in step2.help

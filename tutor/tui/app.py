@@ -15,6 +15,8 @@ from tutor.tui.commands import THEMES, tutor_commands
 from tutor.tui.progress_store import ProgressStore
 from tutor.tui.screens.picker import PickerScreen
 
+REPLACED_COMMANDS = ("Keys", "Theme")  # Textual's, replaced by 'Help: keys' and 'Theme: …'
+
 
 class TutorApp(App):
     """Step through lessons, predict values, watch networks learn."""
@@ -116,6 +118,9 @@ class TutorApp(App):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own commands, then the tutor's."""
-        yield from super().get_system_commands(screen)
+        """Textual's own commands, then the tutor's (whose help and themes replace Textual's
+        'Keys' and 'Theme': one entry per thing in the palette)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in REPLACED_COMMANDS:
+                yield command
         yield from tutor_commands(self, screen)

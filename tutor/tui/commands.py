@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.app import SystemCommand
 
+from tutor.lessons.labels import step_label
 from tutor.tui import data
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -22,10 +23,10 @@ def tutor_commands(app, screen) -> Iterator[SystemCommand]:
         )
     if isinstance(screen, LessonScreen):
         for k, step in enumerate(screen.lesson.steps):
-            title = step.title or step.kind
+            label = step_label(screen.lesson, step)  # as the header says it
             yield SystemCommand(
-                f"Go to step {k + 1}: {title}",
-                f"{step.kind} step of {screen.lesson.title}",
+                f"Go to step {k + 1}: {step.title or label}",
+                f"{label} · step {k + 1} of {screen.lesson.title}",
                 partial(screen.jump_to, str(k + 1)),
                 discover=False,
             )
