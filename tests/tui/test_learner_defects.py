@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.text import Text
 from textual.widgets import Static
 
 from tutor.tui.app import TutorApp
@@ -174,3 +175,104 @@ async def test_the_palette_has_one_entry_per_thing_and_the_headers_words(private
         header = screen.sub_title.split(" · ")[-1]
         assert header == "given" and step2.help.startswith("given ·")
         assert "reveal" not in step2.help
+
+
+def screen_text(app) -> str:
+    """The whole screen as plain text, as the terminal shows it."""
+    return "\n".join(
+        "".join(segment.text for segment in line) for line in app.screen._compositor.render_strips()
+    )
+
+
+async def test_errata_keep_every_digit_and_the_variant_header_is_whole(private_data):
+    """Item 18: at 80×24 the figure's digits show whole; after v the header names the variant
+    and no toast covers the values."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.jump_to("26")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        width = screen.query_one("#work").size.width
+        assert width < 44  # the narrow step pane of 80 columns
+        shown = text_of(app, "#work", width=width)
+        assert "published  0.291027924" in shown and "computed   0.291027774" in shown
+        await pilot.press("v")
+        await pilot.pause()
+        header = screen_text(app).splitlines()[0].rstrip()
+        assert header.endswith("variant updated-weights")
+        assert not app._notifications
+        assert "Variant mazur@updated-weights" in text_of(app, "#feedback")
+
+
+async def test_the_variant_comparison_keeps_every_digit_at_80_columns(private_data):
+    """Item 18: after v at 80×24 the original and variant columns show whole numbers."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.jump_to("26")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        values = screen.query_one("#values")
+        shown = text_of(app, "#values", width=values.size.width)
+        assert "…" not in shown
+        assert "0.055399425" in shown and "0.049709416" in shown  # dE_o1/dout_h1 both ways
+        assert "51 other values are the same in both" in shown
+
+
+def test_captions_are_left_aligned_under_their_table():
+    """Item 28: a long caption wraps flush left, not centred under a narrow table."""
+    from rich.console import Console
+
+    from tutor.tui.widgets.heatmap import render_heatmap
+    from tutor.tui.widgets.run_panel import render_results
+
+    caption = "Loss per epoch, each sample's loss recorded before each sample's update."
+    result = {"tables": {"t": {"columns": ["a", "b"], "rows": [[1, 2]], "caption": caption}}}
+    heat = {"rows": ["x"], "columns": ["a"], "values": [[0.5]], "caption": caption}
+    for renderable in (render_results(result), render_heatmap(heat)):
+        console = Console(width=40, file=io.StringIO(), record=True)
+        console.print(renderable)
+        lines = console.export_text().splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("Loss per epoch"))
+        following = lines[start + 1]
+        assert following.strip() and not following.startswith(" "), lines
+
+
+def test_decimal_points_line_up_in_the_values_table():
+    """Item 31: 0.74136507 over -0.217071535 over 0.5: the points in one column."""
+    from rich.console import Console
+
+    from tutor.tui.widgets.values_table import FittedRows
+
+    rows = [(Text(n), [v], "") for n, v in (("a", "0.74136507"), ("b", "-0.217071535"))]
+    rows.append((Text("c"), ["12.5"], ""))
+    console = Console(width=38, file=io.StringIO(), record=True)
+    console.print(FittedRows(["value", ""], rows))
+    lines = [line for line in console.export_text().splitlines()[1:] if line.strip()]
+    assert len({line.index(".") for line in lines}) == 1, lines
+
+
+async def test_worked_answers_break_only_between_terms_at_80_columns(private_data):
+    """Item 31: in the 42-column step pane a worked line breaks at · + − =, never inside a
+    number or a bracket, and no number loses digits."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for name, numbers in (
+            ("dE_total/dw8", ("-0.217071535", "0.175510053", "0.596884378", "-0.022740242")),
+            ("E_o2", ("0.99", "0.772928465")),
+        ):
+            assert screen.jump_to(name)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            width = screen.query_one("#work").size.width
+            assert width <= 42
+            lines = text_of(app, "#work", width=width).splitlines()
+            assert "…" not in "\n".join(lines)
+            assert all(any(n in line for line in lines) for n in numbers), lines
+            assert all(line.count("(") == line.count(")") for line in lines), lines

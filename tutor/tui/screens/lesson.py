@@ -111,8 +111,10 @@ class LessonScreen(Screen):
         return True
 
     def on_resize(self, event: events.Resize) -> None:
-        """Show a 'too small' message instead of a broken layout."""
+        """Show a 'too small' message instead of a broken layout; refit the position line."""
         self._check_size(event.size.width, event.size.height)
+        if self.frame is not None:
+            self._show_position(self.frame)
 
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
@@ -226,10 +228,14 @@ class LessonScreen(Screen):
         if f.step_index in self.progress.completed:
             parts.append("✓")
         if self.variant_on:
-            parts.append(f"variant: {f.step.extra.get('variant')}")
+            parts.append(f"variant {f.step.extra.get('variant')}")
         self.sub_title = " · ".join(parts)
+        room = self.size.width - 2 - len(self.sub_title) - 2  # #position's padding, the gap
+        title = self.lesson.title
+        if len(title) > room:  # the title gives way: the position is what changes
+            title = title[: room - 1] + "…" if room > 1 else ""
         self.query_one("#position", Static).update(
-            Text.assemble((self.lesson.title, "bold"), "  ", (self.sub_title, ""))
+            Text.assemble((title, "bold"), "  " if title else "", (self.sub_title, ""))
         )
 
     def _show_trace(self, f: Frame, trace) -> None:
@@ -414,14 +420,16 @@ class LessonScreen(Screen):
         return table
 
     def _render_figure(self, view) -> Group:
-        """Published beside computed, the verdict, then the erratum."""
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
-        table.add_column("published")
-        table.add_column("computed")
-        table.add_column("")
+        """Published above computed, then the verdict, then the erratum: stacked, so a narrow
+        pane wraps the words and never cuts a digit."""
+        table = Table(box=None, padding=(0, 1), show_header=False)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
         computed = format_number(view.computed, 9) if view.computed is not None else "—"
         style = "bold green" if view.verdict == "agrees" else "bold red"
-        table.add_row(view.figure.published, computed, Text(view.verdict, style=style))
+        table.add_row("published", Text(view.figure.published, no_wrap=True, overflow="fold"))
+        table.add_row("computed", Text(computed, no_wrap=True, overflow="fold"))
+        table.add_row("verdict", Text(view.verdict, style=style))
         parts = [table, Text(view.detail or view.figure.source, style="italic")]
         if self.frame is not None and self.frame.step.extra.get("variant"):
             parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
@@ -678,8 +686,9 @@ class LessonScreen(Screen):
         self._show_position(f)
         self.set_class(self.variant_on, "-compare")
         self._show_trace(f, trace)
-        if self.variant_on:
-            self.notify(data.variant_note(spec) or spec, title=f"Variant {spec}", timeout=10)
+        # The variant's note goes in the step pane, not in a toast over the values table.
+        note = Text.assemble((f"Variant {spec}: ", "bold"), data.variant_note(spec) or "")
+        self.query_one(StepView).set_part("feedback", note if self.variant_on else None)
 
     def action_escape(self) -> None:
         """Cancel a run, else leave the answer box, else back to the lessons."""

@@ -57,7 +57,6 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
         # A wide table loses its inner rules and two digits rather than truncate numbers to "0.9…".
         table = Table(
             title=name,
-            caption=spec.get("caption", ""),
             padding=(0, 0) if wide else (0, 1),
             box=box.SIMPLE_HEAD if wide else box.HEAVY_HEAD,
         )
@@ -66,6 +65,8 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
         for row in rows:
             table.add_row(*(_cell(c, wide) for c in row))
         parts.append(table)
+        if spec.get("caption"):  # below, left-aligned: a Rich caption wraps centred
+            parts.append(Text(str(spec["caption"]), style="italic dim"))
     return Group(*parts)
 
 

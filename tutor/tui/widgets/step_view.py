@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+import re
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.markdown import Markdown
-from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -14,23 +15,59 @@ from textual.widgets import Input, OptionList, Static
 
 from tutor.engine.trace import format_number
 
+# Where a worked line may break: after a product dot, or around + − = (never inside a number).
+_BREAK = re.compile(r"(?<=·)|(?<= [+−=-] )")
 
-def render_work(trace, name: str, formula: str | None = None, precision: int = 9) -> Table:
+
+def terms(text: str) -> list[str]:
+    """`text` cut at its break points outside parentheses: `a·(b − c) + d` → a· (b − c) + d."""
+    depth, depths = 0, []
+    for c in text:
+        depth += 1 if c in "([" else -1 if c in ")]" else 0
+        depths.append(depth)
+    cuts = [m.end() for m in _BREAK.finditer(text) if 0 < m.end() < len(text)]
+    cuts = [0] + [k for k in cuts if depths[k - 1] == 0] + [len(text)]
+    return [text[i:j] for i, j in zip(cuts, cuts[1:]) if text[i:j]]
+
+
+class BrokenLine:
+    """`head` then `text`, wrapped only at · + − = boundaries; continuation lines indented.
+
+    Rich would wrap at any space ("−(0.01 −⏎ 0.75136507)") or cut a long number; this never
+    breaks inside a term, and a term wider than the pane folds rather than losing digits.
+    """
+
+    def __init__(self, head: Text, text: str, style: str = "", indent: int = 4) -> None:
+        self.head, self.text, self.style, self.indent = head, text, style, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, 8)
+        line = self.head.copy()
+        for token in terms(self.text):
+            if line.cell_len + len(token.rstrip()) > width and line.plain.strip():
+                yield line
+                line = Text(" " * self.indent)
+                token = token.lstrip()
+            line.append(token, style=self.style)
+        line.overflow = "fold"
+        yield line
+
+
+def render_work(trace, name: str, formula: str | None = None, precision: int = 9) -> Group:
     """`name = formula = numbers = result`, one line each, with the value's description."""
     tv = trace[name]
     values = trace.as_dict()
-    table = Table(box=None, padding=(0, 1), show_header=False)
-    table.add_column(no_wrap=True, style="bold")
-    table.add_column()
+    head = Text(name, style="bold")
+    lines: list = []
     if tv.inputs:
-        table.add_row(name, Text("= " + (formula or tv.formula)))
-        table.add_row("", Text("= " + tv.substituted(values, precision)))
-    table.add_row(
-        "" if tv.inputs else name, Text("= " + format_number(tv.value, precision), "bold")
-    )
+        lines.append(BrokenLine(head + " = ", formula or tv.formula))
+        lines.append(BrokenLine(Text("  = "), tv.substituted(values, precision)))
+        lines.append(BrokenLine(Text("  = "), format_number(tv.value, precision), "bold"))
+    else:
+        lines.append(BrokenLine(head + " = ", format_number(tv.value, precision), "bold"))
     if tv.description:
-        table.add_row("", Text(tv.description, style="italic dim"))
-    return table
+        lines.append(Text(tv.description, style="italic dim"))
+    return Group(*lines)
 
 
 def render_derivation(lines: list[tuple[str, str, float | None]]) -> Group:
