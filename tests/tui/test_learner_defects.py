@@ -276,3 +276,42 @@ async def test_worked_answers_break_only_between_terms_at_80_columns(private_dat
             assert "…" not in "\n".join(lines)
             assert all(any(n in line for line in lines) for n in numbers), lines
             assert all(line.count("(") == line.count(")") for line in lines), lines
+
+
+async def test_export_writes_what_the_screen_shows_where_the_learner_says(private_data, tmp_path):
+    """Item 27: the trace on screen (its variant when toggled), to a path asked for (a default
+    filled in); a step without a trace explains instead of exporting another lesson's."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.jump_to("26")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen.shown_trace() == "mazur@updated-weights"
+        command = next(
+            c for c in app.get_system_commands(screen) if c.title == "Export trace as md"
+        )
+        assert "mazur@updated-weights" in command.help
+        command.callback()
+        await pilot.pause()
+        field = app.screen.query_one("#export-path")
+        assert field.value == str(tmp_path / "mazur_updated-weights-trace.md")
+        field.value = str(tmp_path / "chosen" / "mine.md")
+        (tmp_path / "chosen").mkdir()
+        await pilot.press("enter")
+        await pilot.pause()
+        written = (tmp_path / "chosen" / "mine.md").read_text()
+        assert "0.291027924" in written or "0.030229739" in written  # the variant's numbers
+        toast = list(app._notifications)[-1]
+        assert toast.message == "chosen/mine.md" and "Exported" in toast.title
+    app = builtin(private_data, "xor-221")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Export trace as text" not in titles
+        titles["Export trace"].callback()
+        await pilot.pause()
+        assert "no trace to export" in list(app._notifications)[-1].message
+    assert not list(tmp_path.glob("mazur*"))  # nothing written behind the learner's back

@@ -11,6 +11,10 @@ from tutor.lessons.labels import step_label
 from tutor.tui import data
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
+NO_TRACE = (
+    "This step shows no traced network, so there is no trace to export. "
+    "Export from a step that shows one, or run `backprop-tutor trace EXAMPLE -o FILE`."
+)
 
 
 def tutor_commands(app, screen) -> Iterator[SystemCommand]:
@@ -30,14 +34,20 @@ def tutor_commands(app, screen) -> Iterator[SystemCommand]:
                 partial(screen.jump_to, str(k + 1)),
                 discover=False,
             )
-        spec = screen.frame.trace if screen.frame else ""
-        if spec:
-            for fmt, ext in data.EXPORT_FORMATS.items():
+        spec = screen.shown_trace()
+        if spec:  # the trace on screen (the variant when toggled on)
+            for fmt in data.EXPORT_FORMATS:
                 yield SystemCommand(
                     f"Export trace as {fmt}",
-                    f"write {spec} to {app.export_name(spec, ext)} in the current folder",
-                    partial(app.export_trace, spec, fmt),
+                    f"write the trace {spec} to a file you choose",
+                    partial(app.ask_export, spec, fmt),
                 )
+        else:
+            yield SystemCommand(
+                "Export trace",
+                "this step shows no traced network",
+                partial(app.notify, NO_TRACE, title="Nothing to export", markup=False),
+            )
     for name, theme in THEMES.items():
         yield SystemCommand(
             f"Theme: {name}", f"switch to the {name} theme", partial(app.set_theme, theme)

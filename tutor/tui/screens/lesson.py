@@ -152,6 +152,13 @@ class LessonScreen(Screen):
             return f"{frame.trace.partition('@')[0]}@{variant}"
         return frame.trace
 
+    def shown_trace(self) -> str:
+        """The trace spec the screen shows now ("" when it shows no traced network)."""
+        f = self.frame
+        if f is None or not f.trace or self.has_class("-no-trace") or self.has_class("-run"):
+            return ""
+        return self._trace_spec(f)
+
     def _trace(self, spec: str):
         try:
             return data.trace_for(spec) if spec else None
