@@ -315,3 +315,42 @@ async def test_export_writes_what_the_screen_shows_where_the_learner_says(privat
         await pilot.pause()
         assert "no trace to export" in list(app._notifications)[-1].message
     assert not list(tmp_path.glob("mazur*"))  # nothing written behind the learner's back
+
+
+def test_round_ticks_and_log_decades():
+    """Item 26: ticks at 0, 2500, 5000 … (not 7499, 9999); log ticks at powers of ten."""
+    from tutor.tui.widgets.loss_plot import decades, nice_ticks, tick_label
+
+    assert nice_ticks(0, 9999) == [0, 2500, 5000, 7500]
+    assert nice_ticks(0, 960) == [0, 250, 500, 750]
+    assert nice_ticks(0, 30) == [0, 10, 20, 30]
+    assert decades(0.0037, 1.83) == [0.001, 0.01, 0.1, 1.0, 10.0]
+    assert [tick_label(t) for t in (0, 2500, 0.5, 1e-4)] == ["0", "2500", "0.5", "1e-04"]
+
+
+async def test_the_mnist_curve_counts_batches_and_keeps_its_axis_when_done(private_data):
+    """Item 26: x says 'batch' while running and after (each epoch's mean at its last batch,
+    not a redraw on 0…30); l toggles a log loss axis."""
+    from tests.tui.snapshot_app import make_app
+    from tutor.tui.widgets.loss_plot import LossPlot
+    from tutor.tui.widgets.run_panel import RunPanel
+
+    app = make_app(private_data)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "end")
+        await pilot.pause()
+        screen = app.screen
+        panel = screen.query_one(RunPanel)
+        plot = screen.query_one(LossPlot)
+        panel.reset("Running…", "batch")
+        panel.progress("mnist", 112, 960, [(8.0, 2.3), (112.0, 0.9)])
+        assert plot.unit == "batch" and max(plot._series["mnist"][0]) == 112
+        result = {"loss_curve": [1.0, 0.5], "loss_epochs": [1, 2],
+                  "loss_axis": {"unit": "batch", "per_epoch": 32}}
+        panel.finished([("mnist", result)])
+        assert plot.unit == "batch" and plot._series["mnist"][0] == [32, 64]
+        await pilot.press("l")
+        assert plot.log_scale
+        await pilot.press("l")
+        assert not plot.log_scale

@@ -141,6 +141,19 @@ def experiment_title(experiment_id: str) -> str:
         return f"{experiment_id} (not available)"
 
 
+def experiment_unit(experiment_ids) -> str:
+    """What the runs' progress counts (`epoch`, `batch`): the one unit they share, else epoch."""
+    from tutor.experiments.registry import get_experiment
+
+    units = set()
+    for experiment_id in experiment_ids:
+        try:
+            units.add(get_experiment(experiment_id).unit)
+        except KeyError:
+            units.add("epoch")
+    return units.pop() if len(units) == 1 else "epoch"
+
+
 def run_experiment(experiment_id: str, progress: Callable | None = None) -> dict[str, Any]:
     """Run an experiment (cached per process); Cancelled propagates, unknown ids → DataError."""
     from tutor.experiments.registry import get_experiment

@@ -20,6 +20,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Lesson", "v", "toggle the variant (e.g. original vs updated weights) on errata steps"),
     ("Lesson", "q / Esc", "back to the lesson list"),
     ("Predict", "type, Enter", "check your answer (a number: 0.5933, 5.933e-1, .59327)"),
+    ("Predict", "g q ? f e b u", "still the lesson's keys (e types an exponent after digits)"),
     ("Predict", "→  ←", "step on / back while the answer box is empty"),
     ("Predict", "Esc", "leave the answer box (then every lesson key works)"),
     ("Predict", "Enter", "back into the answer box"),
@@ -27,6 +28,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Quiz", "↑ ↓ Enter", "choose an answer; every option's explanation is shown"),
     ("Run", "r / Enter", "start the training run"),
     ("Run", "Esc", "cancel a run that is going"),
+    ("Run", "l", "loss curve on a log scale, or linear again"),
 ]
 
 

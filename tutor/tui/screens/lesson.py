@@ -54,6 +54,7 @@ class LessonScreen(Screen):
         Binding("g", "goto", "Go to"),
         Binding("v", "toggle_variant", "Variant", show=False),
         Binding("r,enter", "run", "Run", show=False),
+        Binding("l", "log_scale", "Log scale", show=False),
         Binding("pagedown", "scroll_step(1)", "Scroll down", show=False),
         Binding("pageup", "scroll_step(-1)", "Scroll up", show=False),
         Binding("escape", "escape", "Back", show=False, priority=True),
@@ -303,10 +304,11 @@ class LessonScreen(Screen):
                 panel = self.query_one(RunPanel)
                 panel.set_prose(title, step.text)
                 cached = data.cached_runs(ids)
+                unit = data.experiment_unit(ids)
                 if cached is None:
-                    panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                    panel.reset(f"{titles}\nPress r or Enter to start the run.", unit)
                 else:  # ran earlier this session: its results again, without a rerun
-                    panel.reset(f"{titles}\nDone (results of this session's run).")
+                    panel.reset(f"{titles}\nDone (results of this session's run).", unit)
                     panel.finished(cached, tuple(step.extra.get("show", ())))
                 panel.scroll_home(animate=False)
         if new_step:
@@ -532,7 +534,7 @@ class LessonScreen(Screen):
         self._run_active = True
         self._run_cancel.clear()
         panel = self.query_one(RunPanel)
-        panel.reset("Running…  Esc cancels.")
+        panel.reset("Running…  Esc cancels.", data.experiment_unit(self._experiments(f.step)))
         panel.scroll_to_widget(panel.query_one("#run-status"), animate=False, top=True)
         self.run_worker_thread(self._experiments(f.step), self._run_token)
 
@@ -617,6 +619,15 @@ class LessonScreen(Screen):
         self._save_now()
 
     # -- actions ------------------------------------------------------------------------------
+
+    def action_log_scale(self) -> None:
+        """The run's loss curve on a log scale, or linear again."""
+        if not self.has_class("-run"):
+            return
+        from tutor.tui.widgets.loss_plot import LossPlot
+
+        log = self.query_one(LossPlot).toggle_log()
+        self.notify(f"Loss axis: {'log' if log else 'linear'} scale.", timeout=2)
 
     def action_scroll_step(self, direction: int) -> None:
         """Page the step text (or the run results) up or down."""
