@@ -354,3 +354,23 @@ async def test_the_mnist_curve_counts_batches_and_keeps_its_axis_when_done(priva
         assert plot.log_scale
         await pilot.press("l")
         assert not plot.log_scale
+
+
+async def test_prose_tables_keep_each_pair_whole_at_80_columns(private_data):
+    """Item 31: the given-values table of lesson 2 wraps between pairs, never 'w2 =⏎ 0.20'."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.jump_to("1")
+        await pilot.pause()
+        width = app.screen.query_one("#prose").size.width
+        assert width <= 42
+        lines = text_of(app, "#prose", width=width).splitlines()
+        text = "\n".join(lines)
+        for pair in ("w1 = 0.15", "w2 = 0.20", "w3 = 0.25", "w4 = 0.30", "w8 = 0.55"):
+            assert pair in text, lines
+        rule = next(i for i, line in enumerate(lines) if "────" in line)
+        end = next(i for i in range(rule + 1, len(lines)) if not lines[i].strip())
+        table = lines[rule + 1 : end]
+        assert len(table) >= 6
+        assert not any(line.rstrip().endswith("=") for line in table), table

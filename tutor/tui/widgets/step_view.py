@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
-from rich.markdown import Markdown
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
 from tutor.engine.trace import format_number
+from tutor.tui.widgets.prose import ProseMarkdown
 
 # Where a worked line may break: after a product dot, or around + − = (never inside a number).
 _BREAK = re.compile(r"(?<=·)|(?<= [+−=-] )")
@@ -177,7 +177,7 @@ class StepView(VerticalScroll, can_focus=False):
     def set_prose(self, title: str, markdown: str) -> None:
         """The step's title and its Markdown text."""
         self.set_part("step-title", Text(title, style="bold") if title else None)
-        self.set_part("prose", Markdown(markdown) if markdown.strip() else None)
+        self.set_part("prose", ProseMarkdown(markdown) if markdown.strip() else None)
 
     def set_work(self, *renderables) -> None:
         """The worked lines (formula, numbers, result), or nothing."""
