@@ -374,3 +374,15 @@ async def test_prose_tables_keep_each_pair_whole_at_80_columns(private_data):
         table = lines[rule + 1 : end]
         assert len(table) >= 6
         assert not any(line.rstrip().endswith("=") for line in table), table
+
+
+def test_a_variant_name_with_brackets_is_shown_literally():
+    """The comparison's headers come from lesson data: shown as typed, never as markup."""
+    from rich.console import Console
+
+    from tutor.tui.widgets.values_table import FittedRows
+
+    rows = [(Text("w1"), ["0.1", "0.2"], "")]
+    console = Console(width=60, file=io.StringIO(), record=True)
+    console.print(FittedRows(["value", "original", "[bold]x[/]"], rows))
+    assert "[bold]x[/]" in console.export_text()

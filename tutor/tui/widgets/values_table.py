@@ -47,9 +47,10 @@ class FittedRows:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.width() <= options.max_width:
             table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
-            table.add_column(self.headers[0], no_wrap=True)
+            # Text, not str: a variant's name comes from a lesson file and is never markup
+            table.add_column(Text(self.headers[0]), no_wrap=True)
             for header in self.headers[1:]:
-                table.add_column(header, no_wrap=True)  # aligned by align_decimals
+                table.add_column(Text(header), no_wrap=True)  # aligned by align_decimals
             for name, values, style in zip(self.names, self.values, self.styles):
                 table.add_row(name, *(Text(v, style=style) for v in values))
             yield table
@@ -73,7 +74,7 @@ class ValuesTable(Static):
         """Rows for `names` of `trace`; `changed` ones highlighted, `hidden` ones as '?'."""
         if not names:
             table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
-            table.add_column(heading or "value", no_wrap=True)
+            table.add_column(Text(heading or "value"), no_wrap=True)
             table.add_row(Text("(no values yet)", style="italic"))
             self.update(table)
             return
