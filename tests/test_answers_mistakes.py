@@ -85,7 +85,15 @@ def test_each_mistake_is_recomputed_independently(traces):
 def test_diagnose_names_the_mistake_and_nothing_for_a_random_answer(traces):
     t, slip = traces
     assert diagnose(t, "out_h1", 0.3775, 1e-6, slip).kind == "no_activation"
-    assert diagnose(t, "dE_total/dw5", -0.0822, 1e-6, slip).kind == "sign"
+    assert diagnose(t, "dE_total/dw5", -0.082167, 1e-6, slip).kind == "sign"
+    # the sign flipped but only to 4 digits: outside the step's tolerance, no diagnosis
+    assert diagnose(t, "dE_total/dw5", -0.0822, 1e-6, slip) is None
     w5_plus_sign = t.value("w5") + t.value("eta") * t.value("dE_total/dw5")
     assert diagnose(t, "w5+", w5_plus_sign, 1e-6, slip).kind == "sign"
     assert diagnose(t, "dE_total/dw5", 0.123456, 1e-6, slip) is None
+
+
+def test_a_long_refused_answer_is_echoed_short():
+    with pytest.raises(AnswerError) as error:
+        parse_number("x" * 5000)
+    assert len(str(error.value)) < 120 and "…" in str(error.value)

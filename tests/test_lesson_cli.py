@@ -43,7 +43,8 @@ def test_run_a_predict_step_shows_the_answer_and_hints(capsys):
     out = capsys.readouterr().out
     assert "Answer: net_h1 = 0.3775" in out
     assert "net_h1 = w1·i1 + w2·i2 + b1·1 = 0.15·0.05 + 0.2·0.1 + 0.35·1 = 0.3775" in out
-    assert "Don't forget the bias" in out
+    assert "0.0275  Don't forget the bias" in out  # the mistake with the value that shows it
+    assert "to 4 decimals" in out
 
 
 def test_run_a_quiz_in_markdown(capsys):
@@ -135,3 +136,9 @@ def test_lessons_fits_80_columns_even_with_a_long_title(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert any("A very long teacher title" in line and line.endswith("1     0") for line in lines)
+
+
+def test_run_labels_a_figure_that_agrees_a_figure_check(capsys):
+    assert main(["run", "encoder-838", "--step", "5"]) == 0
+    heading = capsys.readouterr().out.splitlines()[0]
+    assert heading.endswith("(figure check)") and "errata" not in heading

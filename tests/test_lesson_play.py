@@ -8,6 +8,7 @@ import pytest
 
 from tutor.cli import main
 from tutor.experiments import registry
+from tutor.lessons.labels import step_label
 from tutor.lessons.loader import load_lessons
 
 LESSONS = load_lessons().lessons
@@ -72,7 +73,8 @@ def test_every_step_of_the_lesson_plays(lesson, fast_experiments, capsys):
     captured = capsys.readouterr()
     total = len(lesson.steps)
     for number, step in enumerate(lesson.steps, 1):
-        assert f"[{number}/{total}] {step.title or step.kind}  ({step.kind})" in captured.out
+        label = step_label(lesson, step)  # as the TUI's header says it: 'given', 'figure check'
+        assert f"[{number}/{total}] {step.title or step.kind}  ({label})" in captured.out
     assert "cannot show this step" not in captured.out
     assert captured.err == ""  # no progress bar when stderr is not a terminal
 

@@ -7,6 +7,7 @@ import sys
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.engine.trace import format_number
+from tutor.lessons.labels import step_label
 from tutor.lessons.model import Lesson, Step
 from tutor.lessons.render import result_lines, table_lines, trace_lines
 from tutor.text_safety import escape_controls
@@ -60,7 +61,7 @@ class Player:
         if self.md:
             self.write(f"## {number}. {title}", "")
         else:
-            heading = f"[{number}/{total}] {title}  ({step.kind})"
+            heading = f"[{number}/{total}] {title}  ({step_label(self.lesson, step)})"
             self.write(heading, "-" * len(heading))
         if step.text.strip():
             self.write(step.text.strip(), "")
@@ -111,16 +112,37 @@ class Player:
         if step.target not in trace:
             self.problem(f"{step.target!r} is not in the trace {step.trace!r}")
             return
+        from tutor.lessons.grading import decimals_asked
+        from tutor.lessons.mistakes import candidates
+
         value = trace[step.target]
+        asked = decimals_asked(step.tolerance)
         self.write(
             f"Answer: {step.target} = {format_number(value.value)}"
-            f"   (accepted within ±{step.tolerance:g}; {step.tries} tries)",
+            f"   (to {asked} decimals: within ±{step.tolerance:g}; {step.tries} tries)",
             "",
         )
         self.block(trace_lines(trace, [value]))
+        mistakes = candidates(trace, step.target, self.trace_quietly(step.trace))
+        if mistakes:
+            self.write("Usual mistakes, named when a typed value is theirs:")
+            self.write(
+                *(f"  {m.value:.{asked}f}  {m.hint}" for m in mistakes),
+                "",
+            )
         if step.hints:
-            self.write("Hints, one per wrong try:")
+            self.write("Hints, one per wrong try far from the answer:")
             self.write(*(f"  {k}. {hint}" for k, hint in enumerate(step.hints, 1)), "")
+
+    @staticmethod
+    def trace_quietly(spec: str):
+        """The 'updated weights' variant of `spec`'s example (for that mistake), or None."""
+        from tutor.lessons.references import get_trace
+
+        try:
+            return get_trace(f"{spec.partition('@')[0]}@updated-weights")
+        except (KeyError, ValueError):
+            return None
 
     def play_quiz(self, step: Step) -> None:
         letters = "abcdefghijklmnopqrstuvwxyz"

@@ -19,7 +19,7 @@ def mnist_config(keep_prob: float = 0.7):
     )
 
 
-@experiment("mnist", "MNIST digits with dropout (keep p = 0.7)", SOURCE)
+@experiment("mnist", "MNIST digits with dropout (keep p = 0.7)", SOURCE, unit="batch")
 def mnist(progress: Progress | None = None) -> dict:
     """Train on 4,000 shipped digits, evaluate on the 1,000 held out."""
     from tutor.mnist.blas import blas_threads
@@ -29,7 +29,9 @@ def mnist(progress: Progress | None = None) -> dict:
         return _run(progress, keep_prob=0.7)
 
 
-@experiment("mnist_no_dropout", "MNIST digits without dropout (for comparison)", SOURCE)
+@experiment(
+    "mnist_no_dropout", "MNIST digits without dropout (for comparison)", SOURCE, unit="batch"
+)
 def mnist_no_dropout(progress: Progress | None = None) -> dict:
     """The same run as `mnist` with every unit kept (p = 1): what did dropout buy?"""
     from tutor.mnist.blas import blas_threads
@@ -60,6 +62,8 @@ def _run(progress: Progress | None, keep_prob: float) -> dict:
     return {
         "loss_curve": history.losses,
         "loss_epochs": list(range(1, len(history.losses) + 1)),
+        # the live curve counts batches: each epoch's mean loss is drawn at its last batch
+        "loss_axis": {"unit": "batch", "per_epoch": -(-len(ds.y_train) // config.batch_size)},
         "accuracy": ev.accuracy,
         "train_accuracy": train_ev.accuracy,
         "final_loss": history.losses[-1],

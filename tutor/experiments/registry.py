@@ -24,6 +24,7 @@ class Experiment:
     title: str
     source: str  # seed file and place it reproduces
     func: Callable[..., dict[str, Any]]
+    unit: str = "epoch"  # what progress(done, …) counts: epoch, or batch
 
 
 EXPERIMENTS: dict[str, Experiment] = {}
@@ -31,13 +32,13 @@ _CACHE: dict[str, dict[str, Any]] = {}
 _LOADED = False
 
 
-def experiment(id: str, title: str, source: str = ""):
-    """Decorator: register `func` as the experiment `id`."""
+def experiment(id: str, title: str, source: str = "", unit: str = "epoch"):
+    """Decorator: register `func` as the experiment `id` (its progress counts `unit`s)."""
 
     def register(func):
         if id in EXPERIMENTS:
             raise ValueError(f"experiment {id!r} registered twice")
-        EXPERIMENTS[id] = Experiment(id, title, source, func)
+        EXPERIMENTS[id] = Experiment(id, title, source, func, unit)
         return func
 
     return register

@@ -10,6 +10,9 @@ import re
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
+ECHO_LENGTH = 40  # characters of a refused answer quoted back
+
+
 class AnswerError(ValueError):
     """The answer is not a number; the message says what was expected."""
 
@@ -20,7 +23,10 @@ def parse_number(text: str) -> float:
     if not cleaned:
         raise AnswerError("type a number, e.g. 0.5933 or 5.933e-1")
     if not _NUMBER.fullmatch(cleaned):
-        raise AnswerError(f"{text.strip()!r} is not a number; type digits like 0.5933 or 5.933e-1")
+        shown = text.strip()
+        if len(shown) > ECHO_LENGTH:
+            shown = shown[: ECHO_LENGTH - 1] + "…"
+        raise AnswerError(f"{shown!r} is not a number; type digits like 0.5933 or 5.933e-1")
     value = float(cleaned)
     if not math.isfinite(value):
         raise AnswerError("the number is too large")

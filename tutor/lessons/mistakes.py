@@ -4,7 +4,10 @@ Given the trace of a step and the name of a value, each known mistake gives the 
 student would get by making it: the sign of (out − target) flipped, the σ' factor left out,
 one output's contribution instead of the sum over outputs, the ½ of the error dropped,
 the updated instead of the original weights in the backward pass, the activation not
-applied. Everything is recomputed from the trace's own numbers; nothing is evaluated.
+applied, the bias left out of a net input, the sigmoid's exponent without its minus sign,
+σ' taken of the net input instead of the output. Everything is recomputed from the trace's
+own numbers; nothing is evaluated. A hint names a mistake only when the typed value is that
+mistake's value within the step's tolerance.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ HINTS = {
     "half_dropped": "E = ½·(target − out)²: the ½ cancels the 2 of the derivative; keep it.",
     "updated_weights": "Use the original weights in the backward pass, not the updated ones.",
     "no_activation": "That is the net input; apply the activation to it to get the output.",
+    "no_bias": "Don't forget the bias: its weight times 1 is part of the net input.",
+    "exp_sign": "The minus sign matters: out = 1/(1 + e^−net), e to the power minus net.",
+    "slope_of_net": "σ' = out·(1 − out) takes the neuron's output, not its net input.",
 }
 
 
@@ -84,7 +90,19 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
     elif tv.phase in ("error", "backward"):
         raw += _gradient_candidates(trace, name)
     elif name.startswith("out_") and f"net_{name[4:]}" in trace:
-        raw.append(("no_activation", trace.value(f"net_{name[4:]}")))
+        net = f"net_{name[4:]}"
+        raw.append(("no_activation", trace.value(net)))
+        if tv.formula == f"1/(1 + e^−{net})":  # the sigmoid: σ(+net) = 1 − σ(−net)
+            raw.append(("exp_sign", 1.0 - tv.value))
+    elif name.startswith("net_"):
+        biases = [p for p in tv.inputs if p.startswith("b")]
+        if biases:
+            raw.append(("no_bias", tv.value - sum(trace.value(b) for b in biases)))
+    if tv.phase == "backward" and name.startswith("dout_") and "/dnet_" in name:
+        out, net = name[1:].partition("/d")[0], name.partition("/d")[2]
+        if tv.formula == f"{out}·(1 − {out})" and net in trace:
+            x = trace.value(net)
+            raw.append(("slope_of_net", x * (1.0 - x)))
     if variant is not None and name in variant:
         raw.append(("updated_weights", variant.value(name)))
     seen: list[Mistake] = []
@@ -98,11 +116,12 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
 def diagnose(
     trace: Trace, name: str, answer: float, tolerance: float, variant: Trace | None = None
 ) -> Mistake | None:
-    """The usual mistake that explains `answer`, if one does (closest first)."""
+    """The usual mistake whose value `answer` is, within the step's `tolerance` (closest first).
+
+    None when no mistake's value is that close: a hint then must not guess at a cause.
+    """
     found = []
     for mistake in candidates(trace, name, variant):
-        # A hint is only a guess: accept answers rounded to ~4 significant digits too.
-        slack = max(tolerance, 5e-4 * abs(mistake.value), 1e-12)
-        if abs(answer - mistake.value) <= slack:
+        if abs(answer - mistake.value) <= tolerance * (1 + 1e-9) + 1e-15:
             found.append((abs(answer - mistake.value), mistake))
     return min(found, key=lambda pair: pair[0])[1] if found else None

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tutor.atomic import write_text_atomic
 from tutor.tui import data
 from tutor.tui.commands import THEMES, TutorCommands
 from tutor.tui.progress_store import ProgressStore
 from tutor.tui.screens.picker import PickerScreen
+
+REPLACED_COMMANDS = ("Keys", "Theme")  # Textual's, replaced by 'Help: keys' and 'Theme: …'
 
 
 class TutorApp(App):
@@ -114,27 +118,46 @@ class TutorApp(App):
         """`mazur@updated-weights` → `mazur_updated-weights-trace.txt`."""
         return f"{spec.replace('@', '_')}-trace.{ext}"
 
-    def export_trace(self, spec: str, fmt: str) -> Path | None:
-        """Export `spec` as `fmt` to the current folder (the data folder if that fails)."""
+    def ask_export(self, spec: str, fmt: str) -> None:
+        """Ask where to export `spec` as `fmt` (the current folder offered), then write it."""
+        from tutor.tui.screens.export import ExportScreen
+
+        default = Path.cwd() / self.export_name(spec, data.EXPORT_FORMATS[fmt])
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export_trace(spec, fmt, Path(path).expanduser())
+
+        self.push_screen(ExportScreen(f"the trace {spec} as {fmt}", str(default)), chosen)
+
+    def export_trace(self, spec: str, fmt: str, path: Path | None = None) -> Path | None:
+        """Export `spec` as `fmt` to `path` (default: its usual name in the current folder)."""
         try:
             text = data.export_trace(spec, fmt)
         except data.DataError as error:
             self.notify(str(error), severity="error", markup=False)
             return None
-        name = self.export_name(spec, data.EXPORT_FORMATS[fmt])
-        for folder in (Path.cwd(), self.store.folder):
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                write_text_atomic(folder / name, text)
-            except OSError:
-                continue
-            path = (folder / name).resolve()
-            self.notify(f"Exported {spec} as {fmt} to {path}", title="Export", markup=False)
-            return path
-        self.notify(
-            f"Could not write {name} here or in {self.store.folder}", severity="error", markup=False
-        )
-        return None
+        if path is None:
+            path = Path.cwd() / self.export_name(spec, data.EXPORT_FORMATS[fmt])
+        if path.is_dir():
+            path = path / self.export_name(spec, data.EXPORT_FORMATS[fmt])
+        try:
+            write_text_atomic(path, text)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            self.notify(f"Not exported: {path}: {reason}", severity="error", markup=False)
+            return None
+        path = path.resolve()
+        self.notify(self.short_path(path), title=f"Exported {spec} as {fmt}", markup=False)
+        return path
+
+    @staticmethod
+    def short_path(path: Path) -> str:
+        """`path` relative to the current folder when inside it (a short toast), else whole."""
+        try:
+            return str(path.relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
 
     # -- themes, help, commands ----------------------------------------------------------------
 
@@ -154,3 +177,10 @@ class TutorApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands less 'Keys' and 'Theme', which the tutor's help and themes
+        replace (one entry per thing in the palette); `TutorCommands` provides the tutor's."""
+        for command in super().get_system_commands(screen):
+            if command.title not in REPLACED_COMMANDS:
+                yield command

@@ -14,9 +14,14 @@ from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from tutor.lessons.labels import step_label
 from tutor.tui import data
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
+NO_TRACE = (
+    "This step shows no traced network, so there is no trace to export. "
+    "Export from a step that shows one, or run `backprop-tutor trace EXAMPLE -o FILE`."
+)
 
 
 def tutor_commands(app, screen) -> Iterator[SystemCommand]:
@@ -29,21 +34,27 @@ def tutor_commands(app, screen) -> Iterator[SystemCommand]:
         )
     if isinstance(screen, LessonScreen):
         for k, step in enumerate(screen.lesson.steps):
-            title = step.title or step.kind
+            label = step_label(screen.lesson, step)  # as the header says it
             yield SystemCommand(
-                f"Go to step {k + 1}: {title}",
-                f"{step.kind} step of {screen.lesson.title}",
+                f"Go to step {k + 1}: {step.title or label}",
+                f"{label} · step {k + 1} of {screen.lesson.title}",
                 partial(screen.jump_to, str(k + 1)),
                 discover=False,
             )
-        spec = screen.frame.trace if screen.frame else ""
-        if spec:
-            for fmt, ext in data.EXPORT_FORMATS.items():
+        spec = screen.shown_trace()
+        if spec:  # the trace on screen (the variant when toggled on)
+            for fmt in data.EXPORT_FORMATS:
                 yield SystemCommand(
                     f"Export trace as {fmt}",
-                    f"write {spec} to {app.export_name(spec, ext)} in the current folder",
-                    partial(app.export_trace, spec, fmt),
+                    f"write the trace {spec} to a file you choose",
+                    partial(app.ask_export, spec, fmt),
                 )
+        else:
+            yield SystemCommand(
+                "Export trace",
+                "this step shows no traced network",
+                partial(app.notify, NO_TRACE, title="Nothing to export", markup=False),
+            )
     yield from sandbox_commands(app, screen)
     for name, theme in THEMES.items():
         yield SystemCommand(

@@ -156,6 +156,19 @@ def experiment_title(experiment_id: str) -> str:
         return f"{experiment_id} (not available)"
 
 
+def experiment_unit(experiment_ids) -> str:
+    """What the runs' progress counts (`epoch`, `batch`): the one unit they share, else epoch."""
+    from tutor.experiments.registry import get_experiment
+
+    units = set()
+    for experiment_id in experiment_ids:
+        try:
+            units.add(get_experiment(experiment_id).unit)
+        except KeyError:
+            units.add("epoch")
+    return units.pop() if len(units) == 1 else "epoch"
+
+
 def run_experiment(experiment_id: str, progress: Callable | None = None) -> dict[str, Any]:
     """Run an experiment (cached per process); Cancelled propagates, unknown ids → DataError."""
     from tutor.experiments.registry import get_experiment
@@ -227,3 +240,17 @@ def diagnose(spec: str, name: str, answer: float, tolerance: float):
     from tutor.lessons.mistakes import diagnose as find
 
     return find(trace_for(spec), name, answer, tolerance, variant_trace(spec))
+
+
+def judge(spec: str, name: str, answer: float, tolerance: float, typed: str):
+    """The verdict on a typed prediction (`tutor.lessons.grading.Verdict`)."""
+    from tutor.lessons.grading import judge as grade
+
+    return grade(trace_for(spec), name, answer, tolerance, typed, variant_trace(spec))
+
+
+def answer_placeholder(tolerance: float) -> str:
+    """The answer box's placeholder: the format asked, never a value."""
+    from tutor.lessons.grading import placeholder
+
+    return placeholder(tolerance)

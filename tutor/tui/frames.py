@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tutor.lessons.labels import step_label
 from tutor.lessons.model import Lesson, Step
 
 
@@ -23,7 +24,7 @@ class Frame:
     step: Step
     trace: str  # trace spec in effect ("" when the lesson has none yet)
     name: str  # the value computed or predicted in this frame ("" otherwise)
-    phase: str  # the phase of `name`, else the step's kind
+    phase: str  # the phase of `name`, else the step's label (tutor.lessons.labels)
     upto: int  # trace index of the last value already shown (-1: only the givens)
     shown: frozenset[str] = frozenset()  # the computed values on screen (givens always are)
 
@@ -95,7 +96,7 @@ def build_frames(
         name = step.target if step.kind == "predict" and step.target in order else ""
         if step.kind == "predict" and not name:
             problems.append(f"step {k + 1}: no value {step.target!r} to predict")
-        phase = trace[name].phase if name else step.kind
+        phase = trace[name].phase if name else step_label(lesson, step)
         visible = max(upto, order[name] - 1) if name else upto
         uses = with_inputs(trace, trace[name].inputs) if name else set()
         frames.append(Frame(k, 0, 1, step, current, name, phase, visible, before | uses))

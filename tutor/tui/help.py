@@ -21,6 +21,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Lesson", "m", "toggle the network between its neurons and the step in matrix form"),
     ("Lesson", "q / Esc", "back to the lesson list"),
     ("Predict", "type, Enter", "check your answer (a number: 0.5933, 5.933e-1, .59327)"),
+    ("Predict", "g q ? f e b u", "still the lesson's keys (e types an exponent after digits)"),
     ("Predict", "→  ←", "step on / back while the answer box is empty"),
     ("Predict", "Esc", "leave the answer box (then every lesson key works)"),
     ("Predict", "Enter", "back into the answer box"),
@@ -28,6 +29,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Quiz", "↑ ↓ Enter", "choose an answer; every option's explanation is shown"),
     ("Run", "r / Enter", "start the training run"),
     ("Run", "Esc", "cancel a run that is going"),
+    ("Run", "l", "loss curve on a log scale, or linear again"),
 ]
 
 

@@ -57,6 +57,7 @@ class LessonScreen(Screen):
         Binding("v", "toggle_variant", "Variant", show=False),
         Binding("m", "toggle_matrix", "Matrix view", show=False),
         Binding("r,enter", "run", "Run", show=False),
+        Binding("l", "log_scale", "Log scale", show=False),
         Binding("pagedown", "scroll_step(1)", "Scroll down", show=False),
         Binding("pageup", "scroll_step(-1)", "Scroll up", show=False),
         Binding("escape", "escape", "Back", show=False, priority=True),
@@ -117,8 +118,10 @@ class LessonScreen(Screen):
         return True
 
     def on_resize(self, event: events.Resize) -> None:
-        """Show a 'too small' message instead of a broken layout."""
+        """Show a 'too small' message instead of a broken layout; refit the position line."""
         self._check_size(event.size.width, event.size.height)
+        if self.frame is not None:
+            self._show_position(self.frame)
 
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
@@ -155,6 +158,13 @@ class LessonScreen(Screen):
         if self.variant_on and variant and frame.trace:
             return f"{frame.trace.partition('@')[0]}@{variant}"
         return frame.trace
+
+    def shown_trace(self) -> str:
+        """The trace spec the screen shows now ("" when it shows no traced network)."""
+        f = self.frame
+        if f is None or not f.trace or self.has_class("-no-trace") or self.has_class("-run"):
+            return ""
+        return self._trace_spec(f)
 
     def _trace(self, spec: str):
         try:
@@ -233,10 +243,14 @@ class LessonScreen(Screen):
         if f.step_index in self.progress.completed:
             parts.append("✓")
         if self.variant_on:
-            parts.append(f"variant: {f.step.extra.get('variant')}")
+            parts.append(f"variant {f.step.extra.get('variant')}")
         self.sub_title = " · ".join(parts)
+        room = self.size.width - 2 - len(self.sub_title) - 2  # #position's padding, the gap
+        title = self.lesson.title
+        if len(title) > room:  # the title gives way: the position is what changes
+            title = title[: room - 1] + "…" if room > 1 else ""
         self.query_one("#position", Static).update(
-            Text.assemble((self.lesson.title, "bold"), "  ", (self.sub_title, ""))
+            Text.assemble((title, "bold"), "  " if title else "", (self.sub_title, ""))
         )
 
     def _show_trace(self, f: Frame, trace) -> None:
@@ -298,10 +312,11 @@ class LessonScreen(Screen):
                 panel = self.query_one(RunPanel)
                 panel.set_prose(title, step.text)
                 cached = data.cached_runs(ids)
+                unit = data.experiment_unit(ids)
                 if cached is None:
-                    panel.reset(f"{titles}\nPress r or Enter to start the run.")
+                    panel.reset(f"{titles}\nPress r or Enter to start the run.", unit)
                 else:  # ran earlier this session: its results again, without a rerun
-                    panel.reset(f"{titles}\nDone (results of this session's run).")
+                    panel.reset(f"{titles}\nDone (results of this session's run).", unit)
                     panel.finished(cached, tuple(step.extra.get("show", ())))
                 panel.scroll_home(animate=False)
         if new_step:
@@ -381,6 +396,7 @@ class LessonScreen(Screen):
         self._show_tries(f, trace, view)
         answer.display = True
         answer.value = ""
+        answer.placeholder = data.answer_placeholder(f.step.tolerance)
         if self._forward:
             self.set_focus(answer)  # now, not deferred: a quick next key must not race it
         self.call_after_refresh(view.scroll_end, animate=False)
@@ -424,14 +440,16 @@ class LessonScreen(Screen):
         return table
 
     def _render_figure(self, view) -> Group:
-        """Published beside computed, the verdict, then the erratum."""
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
-        table.add_column("published")
-        table.add_column("computed")
-        table.add_column("")
+        """Published above computed, then the verdict, then the erratum: stacked, so a narrow
+        pane wraps the words and never cuts a digit."""
+        table = Table(box=None, padding=(0, 1), show_header=False)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
         computed = format_number(view.computed, 9) if view.computed is not None else "—"
         style = "bold green" if view.verdict == "agrees" else "bold red"
-        table.add_row(Text(view.figure.published), Text(computed), Text(view.verdict, style=style))
+        table.add_row("published", Text(view.figure.published, no_wrap=True, overflow="fold"))
+        table.add_row("computed", Text(computed, no_wrap=True, overflow="fold"))
+        table.add_row("verdict", Text(view.verdict, style=style))
         parts = [table, Text(view.detail or view.figure.source, style="italic")]
         if self.frame is not None and self.frame.step.extra.get("variant"):
             parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
@@ -452,12 +470,12 @@ class LessonScreen(Screen):
             view.set_part("feedback", Text(str(error), style="bold yellow"))
             return
         trace = self._trace(f.trace)
-        expected = trace.value(f.name)
+        verdict = data.judge(f.trace, f.name, value, f.step.tolerance, event.value)
         record = self._answer(f.step_index)
         record["tries"] = int(record.get("tries", 0)) + 1
         record["answer"] = event.value.strip()
         self.progress.touch(f.step_index, "answered")
-        if data.is_correct(value, expected, f.step.tolerance):
+        if verdict.correct:
             record["correct"] = True
             self.progress.completed.add(f.step_index)
             self._save_now()
@@ -478,13 +496,10 @@ class LessonScreen(Screen):
             )
             return
         self._save_now()
-        mistake = data.diagnose(f.trace, f.name, value, f.step.tolerance)
-        if mistake is not None:
-            hint = mistake.hint
-        elif f.step.hints:
-            hint = f.step.hints[min(tries, len(f.step.hints)) - 1]
-        else:
-            hint = f"Recompute {f.name} from the formula, with the values marked in the network."
+        hint = verdict.message
+        if not verdict.mistake and verdict.agreeing < 2 and f.step.hints:
+            # far off and no known mistake: the lesson's own reminder of the method
+            hint += " " + f.step.hints[min(tries, len(f.step.hints)) - 1]
         left = f.step.tries - tries
         self._show_tries(f, trace, view)
         view.set_part(
@@ -532,7 +547,7 @@ class LessonScreen(Screen):
         self._run_active = True
         self._run_cancel.clear()
         panel = self.query_one(RunPanel)
-        panel.reset("Running…  Esc cancels.")
+        panel.reset("Running…  Esc cancels.", data.experiment_unit(self._experiments(f.step)))
         panel.scroll_to_widget(panel.query_one("#run-status"), animate=False, top=True)
         self.run_worker_thread(self._experiments(f.step), self._run_token)
 
@@ -618,6 +633,15 @@ class LessonScreen(Screen):
         self._save_now()
 
     # -- actions ------------------------------------------------------------------------------
+
+    def action_log_scale(self) -> None:
+        """The run's loss curve on a log scale, or linear again."""
+        if not self.has_class("-run"):
+            return
+        from tutor.tui.widgets.loss_plot import LossPlot
+
+        log = self.query_one(LossPlot).toggle_log()
+        self.notify(f"Loss axis: {'log' if log else 'linear'} scale.", timeout=2)
 
     def action_scroll_step(self, direction: int) -> None:
         """Page the step text (or the run results) up or down."""
@@ -718,9 +742,9 @@ class LessonScreen(Screen):
         self._show_position(f)
         self.set_class(self.variant_on, "-compare")
         self._show_trace(f, trace)
-        if self.variant_on:
-            note = data.variant_note(spec) or spec
-            self.notify(note, title=f"Variant {spec}", timeout=10, markup=False)
+        # The variant's note goes in the step pane, not in a toast over the values table.
+        note = Text.assemble((f"Variant {spec}: ", "bold"), data.variant_note(spec) or "")
+        self.query_one(StepView).set_part("feedback", note if self.variant_on else None)
 
     def action_escape(self) -> None:
         """Cancel a run, else leave the answer box, else back to the lessons."""

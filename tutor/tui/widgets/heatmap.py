@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -15,14 +16,13 @@ def _colour(v: float, low: float, high: float) -> str:
     return f"rgb({r},{g},{b})"
 
 
-def render_heatmap(data: dict) -> Table:
-    """A table with one coloured cell per value, its number printed in it."""
+def render_heatmap(data: dict) -> Group:
+    """A table with one coloured cell per value, its number printed in it; the caption below,
+    left-aligned (a Rich caption wraps centred under a narrow table)."""
     values = data.get("values", [])
     flat = [v for row in values for v in row] or [0.0]
     low, high = min(flat), max(flat)
-    table = Table(
-        box=None, padding=(0, 0), caption=Text(str(data.get("caption", "")), style="table.caption")
-    )
+    table = Table(box=None, padding=(0, 0))
     table.add_column("")
     for column in data.get("columns", []):
         table.add_column(Text(str(column)), justify="center")
@@ -33,7 +33,8 @@ def render_heatmap(data: dict) -> Table:
             fore = "black" if (v - low) > 0.5 * (high - low) else "white"
             cells.append(Text(f" {v:.2f} ", style=f"{fore} on {back}"))
         table.add_row(Text(f"{label} "), *cells)
-    return table
+    caption = str(data.get("caption", ""))
+    return Group(table, Text(caption, style="italic dim")) if caption else Group(table)
 
 
 class Heatmap(Static):

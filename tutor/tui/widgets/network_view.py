@@ -99,6 +99,31 @@ def one_sample(trace, visible: set[str], current: str, hidden: set[str]):
     return view, own(visible), base, own(hidden), heading
 
 
+def _uses(trace, current: str) -> set[str]:
+    """The values `current` is computed from, following the error back (not the forward pass,
+    whose values are numbers the student already has)."""
+    seen: set[str] = set()
+    todo = list(trace[current].inputs) if current and current in trace else []
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in trace:
+            seen.add(name)
+            if trace[name].phase not in ("given", "forward"):
+                todo.extend(trace[name].inputs)
+    return seen
+
+
+def in_effect(trace, name: str, visible, current: str) -> str:
+    """`name` or its update `name+`: the updated value once shown, unless the current step
+    uses the original (the backward pass works with the weights before the update)."""
+    new = f"{name}+"
+    if new not in visible or new not in trace:
+        return name
+    if current != new and name in _uses(trace, current):
+        return name
+    return new
+
+
 def _value(trace, name: str, visible, current, deps, hidden, label: str = "") -> Text:
     """`label value` styled by its role; '?' when hidden, blank when not reached yet."""
     text = Text(f"{label} " if label else "")
@@ -168,11 +193,10 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
                     for i in range(sizes[layer - 1]):
                         w = weights[layer - 1][i][r]
                         line = Text(f"{w} ", style=mark(w))
-                        new = f"{w}+"
-                        shown = new if new in visible else w
+                        shown = in_effect(trace, w, visible, current)
                         line.append_text(val(shown) if shown in trace else Text(""))
                         grad = _compact(trace, f"dE_total/d{w}", visible, mark)
-                        if grad.plain and new not in visible:
+                        if grad.plain and shown == w:
                             line.append(" ")
                             line.append_text(grad)
                         lines.append(line)
@@ -210,9 +234,8 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
     if biases:
         line = Text("biases ", style="dim")
         for b in biases:
-            new = f"{b}+"
             line.append(f"{b} ", style=mark(b))
-            line.append_text(val(new if new in visible else b))
+            line.append_text(val(in_effect(trace, b, visible, current)))
             line.append("  ")
         return Group(table, line)
     return table
@@ -280,9 +303,8 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
         line = Text("in use  ", style="dim")
         shown = 0
         for w in used[:6]:
-            new = f"{w}+"
             item = Text(f"{w} ", style=mark_style(w, current, current_parts, deps, dep_parts))
-            item.append_text(_value(trace, new if new in visible else w, **role))
+            item.append_text(_value(trace, in_effect(trace, w, visible, current), **role))
             if len(line) + len(item) > 64:  # one line in 78 columns, with room for "… N more"
                 break
             line.append_text(item)

@@ -59,7 +59,6 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
         # A wide table loses its inner rules and two digits rather than truncate numbers to "0.9…".
         table = Table(
             title=Text(str(name), style="table.title"),
-            caption=Text(str(spec.get("caption", "")), style="table.caption"),
             padding=(0, 0) if wide else (0, 1),
             box=box.SIMPLE_HEAD if wide else box.HEAVY_HEAD,
         )
@@ -68,6 +67,8 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
         for row in rows:
             table.add_row(*(_cell(c, wide) for c in row))
         parts.append(table)
+        if spec.get("caption"):  # below, left-aligned: a Rich caption wraps centred
+            parts.append(Text(str(spec["caption"]), style="italic dim"))
     return Group(*parts)
 
 
@@ -95,11 +96,13 @@ class RunPanel(VerticalScroll, can_focus=False):
         self.query_one("#run-title", Static).update(Text(title, style="bold"))
         self.query_one("#run-prose", Static).update(Markdown(markdown))
 
-    def reset(self, status: str) -> None:
-        """Back to an idle run with `status` shown."""
+    def reset(self, status: str, unit: str = "epoch") -> None:
+        """Back to an idle run with `status` shown; the curve's x counts `unit`s."""
         self.done, self.total = 0.0, 1.0
         self.query_one("#run-status", Static).update(Content(status))
         self.query_one(LossPlot).clear_series()
+        note = "per batch" if unit == "batch" else ""
+        self.query_one(LossPlot).set_unit(unit, note)
         self.query_one(LossPlot).display = True
         for widget_id in ("#run-results", "#heatmap", "#boundary"):
             widget = self.query_one(widget_id, Static)
@@ -127,6 +130,13 @@ class RunPanel(VerticalScroll, can_focus=False):
         for label, result in results:
             curve = result.get("loss_curve") or []
             epochs = result.get("loss_epochs") or list(range(1, len(curve) + 1))
+            axis = result.get("loss_axis") or {}
+            if plot.unit == "batch" and axis.get("per_epoch"):
+                # the same x as the live curve: each epoch's mean at its last batch
+                epochs = [e * axis["per_epoch"] for e in epochs]
+                plot.set_unit("batch", "mean of each epoch, drawn at its last batch")
+            elif plot.unit != "epoch":
+                plot.set_unit("epoch")
             if curve:
                 plot.set_series(label, epochs, curve)
             if len(results) > 1:

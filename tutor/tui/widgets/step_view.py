@@ -2,33 +2,72 @@
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.markdown import Markdown
-from rich.table import Table
+import re
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
 from tutor.engine.trace import format_number
+from tutor.tui.widgets.prose import ProseMarkdown
+
+# Where a worked line may break: after a product dot, or around + − = (never inside a number).
+_BREAK = re.compile(r"(?<=·)|(?<= [+−=-] )")
 
 
-def render_work(trace, name: str, formula: str | None = None, precision: int = 9) -> Table:
+def terms(text: str) -> list[str]:
+    """`text` cut at its break points outside parentheses: `a·(b − c) + d` → a· (b − c) + d."""
+    depth, depths = 0, []
+    for c in text:
+        depth += 1 if c in "([" else -1 if c in ")]" else 0
+        depths.append(depth)
+    cuts = [m.end() for m in _BREAK.finditer(text) if 0 < m.end() < len(text)]
+    cuts = [0] + [k for k in cuts if depths[k - 1] == 0] + [len(text)]
+    return [text[i:j] for i, j in zip(cuts, cuts[1:]) if text[i:j]]
+
+
+class BrokenLine:
+    """`head` then `text`, wrapped only at · + − = boundaries; continuation lines indented.
+
+    Rich would wrap at any space ("−(0.01 −⏎ 0.75136507)") or cut a long number; this never
+    breaks inside a term, and a term wider than the pane folds rather than losing digits.
+    """
+
+    def __init__(self, head: Text, text: str, style: str = "", indent: int = 4) -> None:
+        self.head, self.text, self.style, self.indent = head, text, style, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, 8)
+        line = self.head.copy()
+        for token in terms(self.text):
+            if line.cell_len + len(token.rstrip()) > width and line.plain.strip():
+                yield line
+                line = Text(" " * self.indent)
+                token = token.lstrip()
+            line.append(token, style=self.style)
+        line.overflow = "fold"
+        yield line
+
+
+def render_work(trace, name: str, formula: str | None = None, precision: int = 9) -> Group:
     """`name = formula = numbers = result`, one line each, with the value's description."""
     tv = trace[name]
     values = trace.as_dict()
-    table = Table(box=None, padding=(0, 1), show_header=False)
-    table.add_column(no_wrap=True, style="bold")
-    table.add_column()
+    head = Text(name, style="bold")
+    lines: list = []
     if tv.inputs:
-        table.add_row(Text(name), Text("= " + (formula or tv.formula)))
-        table.add_row("", Text("= " + tv.substituted(values, precision)))
-    table.add_row(
-        "" if tv.inputs else Text(name), Text("= " + format_number(tv.value, precision), "bold")
-    )
+        lines.append(BrokenLine(head + " = ", formula or tv.formula))
+        lines.append(BrokenLine(Text("  = "), tv.substituted(values, precision)))
+        lines.append(BrokenLine(Text("  = "), format_number(tv.value, precision), "bold"))
+    else:
+        lines.append(BrokenLine(head + " = ", format_number(tv.value, precision), "bold"))
     if tv.description:
-        table.add_row("", Text(tv.description, style="italic dim"))
-    return table
+        lines.append(Text(tv.description, style="italic dim"))
+    return Group(*lines)
 
 
 def render_derivation(lines: list[tuple[str, str, float | None]]) -> Group:
@@ -47,8 +86,56 @@ def render_formula_only(trace, name: str) -> Text:
     return Text.assemble((name, "bold"), " = ", tv.formula if tv.inputs else "?")
 
 
+ANSWER_LENGTH = 40  # characters: longer than any number a step asks for
+NUMBER_CHARACTERS = frozenset("0123456789+-−.,")  # and e/E once the box holds a digit
+
+
 class AnswerInput(Input):
-    """The answer box: while it is empty, → and ← step the lesson instead of the cursor."""
+    """The answer box: it takes only the characters of a number; every other key (g, q, ?,
+    f, b, u, …) stays the lesson's. While it is empty, → and ← step the lesson too."""
+
+    BINDINGS = [Binding("enter", "submit", "Check", key_display="↵")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=ANSWER_LENGTH, **kwargs)
+
+    def takes(self, character: str | None) -> bool:
+        """Whether `character` is typed into the box (else it is a key of the lesson)."""
+        if character is None:
+            return False
+        if character in "eE":  # an exponent after digits; on its own, the 'error phase' key
+            return any(c.isdigit() for c in self.value)
+        return character in NUMBER_CHARACTERS
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Only the characters of a number; the footer then offers the lesson's keys."""
+        return self.takes(character)
+
+    def _on_key(self, event: events.Key) -> None:
+        """Input types a number's characters; every other printable key reaches the bindings.
+
+        (Textual calls each class's handler in turn: prevent_default keeps Input's from typing.)
+        """
+        if event.is_printable and not self.takes(event.character):
+            event.prevent_default()
+            if event.character == " " and self.value:
+                event.stop()  # a stray space while typing must not leave the step
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Paste only a number's characters, as many as fit."""
+        event.stop()
+        event.prevent_default()
+        line = event.text.splitlines()[0] if event.text else ""
+        kept = "".join(c for c in line if c in NUMBER_CHARACTERS or c in "eE")
+        start, end = sorted(self.selection)
+        room = ANSWER_LENGTH - len(self.value) + (end - start)
+        if kept and room > 0:
+            self.replace(kept[:room], start, end)
+
+    def watch_value(self, value: str) -> None:
+        """Whether `e` types or jumps changes with the digits: the footer follows."""
+        if self.is_mounted:
+            self.screen.refresh_bindings()
 
     async def action_cursor_right(self, select: bool = False) -> None:
         """Next step when empty, else the cursor."""
@@ -74,7 +161,7 @@ class StepView(VerticalScroll, can_focus=False):
         yield Static("", id="prose")
         yield Static("", id="work")
         yield Static("", id="feedback")
-        yield AnswerInput(placeholder="your answer, e.g. 0.5933", id="answer", compact=True)
+        yield AnswerInput(placeholder="a number", id="answer", compact=True)
         yield OptionList(id="quiz", markup=False)  # quiz options are lesson text
 
     def on_mount(self) -> None:
@@ -90,7 +177,7 @@ class StepView(VerticalScroll, can_focus=False):
     def set_prose(self, title: str, markdown: str) -> None:
         """The step's title and its Markdown text."""
         self.set_part("step-title", Text(title, style="bold") if title else None)
-        self.set_part("prose", Markdown(markdown) if markdown.strip() else None)
+        self.set_part("prose", ProseMarkdown(markdown) if markdown.strip() else None)
 
     def set_work(self, *renderables) -> None:
         """The worked lines (formula, numbers, result), or nothing."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -13,6 +14,55 @@ CURRENT = "bold reverse"
 DIFFERS = "bold red"
 
 
+def align_decimals(cells: list[str]) -> list[str]:
+    """The cells padded so their decimal points (or units digits) line up in one column."""
+    parts = [c.partition(".") for c in cells]
+    whole = max((len(p[0]) for p in parts), default=0)
+    frac = max((len(p[1]) + len(p[2]) for p in parts), default=0)
+    return [f"{a:>{whole}}{(dot + b):<{frac}}" for a, dot, b in parts]
+
+
+class FittedRows:
+    """A name column and value columns: side by side when they fit, else each row's values on
+    a line of their own under its name. Never a cut digit."""
+
+    def __init__(self, headers: list[str], rows: list[tuple[Text, list[str], str]], note=""):
+        self.headers = headers
+        self.names = [name for name, _, _ in rows]
+        columns = list(zip(*(values for _, values, _ in rows))) if rows else []
+        aligned = [align_decimals(list(c)) for c in columns]
+        self.values = [list(r) for r in zip(*aligned)] if aligned else [[] for _ in rows]
+        self.styles = [style for _, _, style in rows]
+        self.note = note
+
+    def width(self) -> int:
+        """Columns needed side by side (one space between columns)."""
+        name = max([len(self.headers[0])] + [len(n.plain) for n in self.names])
+        widths = [
+            max([len(h)] + [len(r[k]) for r in self.values])
+            for k, h in enumerate(self.headers[1:])
+        ]
+        return name + sum(1 + w for w in widths)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.width() <= options.max_width:
+            table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+            # Text, not str: a variant's name comes from a lesson file and is never markup
+            table.add_column(Text(self.headers[0]), no_wrap=True)
+            for header in self.headers[1:]:
+                table.add_column(Text(header), no_wrap=True)  # aligned by align_decimals
+            for name, values, style in zip(self.names, self.values, self.styles):
+                table.add_row(name, *(Text(v, style=style) for v in values))
+            yield table
+        else:  # too narrow: the values go under their name, whole
+            yield Text("  ".join(self.headers), style="bold", overflow="fold")
+            for name, values, style in zip(self.names, self.values, self.styles):
+                yield name
+                yield Text("  " + "  ".join(values), style=style, overflow="fold")
+        if self.note:
+            yield Text(self.note, style="italic dim", justify="left")
+
+
 class ValuesTable(Static):
     """A two-column table `name  value`; or `name  original  variant` when comparing."""
 
@@ -22,25 +72,23 @@ class ValuesTable(Static):
         self, trace, names: list[str], changed: set[str], current: str, hidden: set[str], heading=""
     ) -> None:
         """Rows for `names` of `trace`; `changed` ones highlighted, `hidden` ones as '?'."""
-        table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
-        table.add_column(Text(heading or "value"), no_wrap=True)
-        table.add_column("", justify="right", no_wrap=True)
         if not names:
-            table.add_row(Text("(no values yet)", style="italic"), "")
+            table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
+            table.add_column(Text(heading or "value"), no_wrap=True)
+            table.add_row(Text("(no values yet)", style="italic"))
+            self.update(table)
+            return
+        rows = []
         for name in names:
             style = CURRENT if name == current else CHANGED if name in changed else ""
             shown = "?" if name in hidden else format_number(trace.value(name), 9)
-            table.add_row(Text(name, style=style), Text(shown, style=style))
-        self.update(table)
+            rows.append((Text(name, style=style), [shown], style))
+        self.update(FittedRows([heading or "value", ""], rows))
 
     def compare(self, base, variant, base_label: str, variant_label: str, names: list[str]):
         """Rows of `names` in two traces side by side; values that differ in red."""
-        table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
-        table.add_column("value", no_wrap=True)
-        # The variant label is the lesson's text: literal, never markup.
-        table.add_column(Text(base_label), justify="right", no_wrap=True)
-        table.add_column(Text(variant_label), justify="right", no_wrap=True)
         same = 0
+        rows = []
         for name in names:
             a = base.value(name) if name in base else None
             b = variant.value(name) if name in variant else None
@@ -49,6 +97,6 @@ class ValuesTable(Static):
                 same += 1
                 continue
             cells = [format_number(x, 9) if x is not None else "—" for x in (a, b)]
-            table.add_row(Text(name, style=DIFFERS), *(Text(c, style=DIFFERS) for c in cells))
-        table.caption = f"{same} other values are the same in both"
-        self.update(table)
+            rows.append((Text(name, style=DIFFERS), cells, DIFFERS))
+        note = f"{same} other values are the same in both"
+        self.update(FittedRows(["value", base_label, variant_label], rows, note))

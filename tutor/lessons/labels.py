@@ -1,0 +1,23 @@
+"""What a step is, in the learner's words: one label for the TUI's header and palette and `run`.
+
+A lesson's `errata` steps check a published figure; only those whose figure carries an
+`erratum` are errata. One that agrees is a figure check; one that cannot be reproduced says so.
+"""
+
+from __future__ import annotations
+
+from tutor.lessons.model import Lesson, Step
+
+
+def step_label(lesson: Lesson, step: Step) -> str:
+    """`erratum`, `figure check`, `not reproduced`, a reveal's phase (`given`…), else the kind."""
+    if step.kind == "errata":
+        figure = next((f for f in lesson.figures if f.id == step.figure), None)
+        if figure is not None and figure.erratum:
+            return "erratum"
+        if figure is not None and figure.unreproduced:
+            return "not reproduced"
+        return "figure check"
+    if step.kind == "reveal" and step.phase:
+        return step.phase
+    return step.kind
