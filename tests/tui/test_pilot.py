@@ -86,6 +86,21 @@ async def test_quiz_shows_every_explanation(private_data):
         feedback = text_of(app, "#feedback")
         assert "your answer" in feedback and "same point" in feedback and "common slip" in feedback
         assert screen.progress.answers["6"] == {"choice": 1, "correct": False}
+        # a wrong answer is not marked ✓ (issue 12): ✓ means answered right
+        assert "✓" not in screen.sub_title and "✗ answered wrong" in screen.sub_title
+
+
+async def test_the_header_marks_right_wrong_and_seen_steps_differently(private_data):
+    app = make_app(private_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_lesson(pilot)
+        assert "seen" in screen.sub_title and "✓" not in screen.sub_title  # a prose step
+        screen.jump_to("7")
+        await pilot.pause()
+        assert "answered" not in screen.sub_title  # not answered yet
+        await pilot.press("enter")  # the first option, the right one
+        await pilot.pause()
+        assert "✓ answered" in screen.sub_title
 
 
 async def test_run_to_the_end_shows_results(private_data):

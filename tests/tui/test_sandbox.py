@@ -213,7 +213,22 @@ async def test_the_lesson_opens_the_graph_view_and_the_picker_the_sandbox(privat
         assert pilot.app.screen.state.name == "xor"
 
 
-async def test_pause_resume_and_the_result_is_still_the_engines(private_data):
+async def test_pause_resume_and_the_result_is_still_the_engines(private_data, monkeypatch):
+    import threading
+
+    import tutor.tui.screens.sandbox as sandbox_screen
+
+    # The worker waits after its first chunk until the test has paused, so the pause lands
+    # mid-run however fast the machine trains (without this the run could finish first).
+    original, paused, calls = sb.train_steps, threading.Event(), []
+
+    def held_train_steps(state, n):
+        calls.append(n)
+        if len(calls) == 2:
+            paused.wait(timeout=30)
+        return original(state, n)
+
+    monkeypatch.setattr(sandbox_screen.sb, "train_steps", held_train_steps)
     async with make_sandbox_app("xor", private_data).run_test(size=(80, 24)) as pilot:
         screen = await sandbox(pilot)
         start = screen.state
@@ -224,6 +239,7 @@ async def test_pause_resume_and_the_result_is_still_the_engines(private_data):
                 break
             await pilot.pause(0.01)
         await pilot.press("space")  # pause
+        paused.set()
         await pilot.pause()
         assert not screen.training and 0 < screen.remaining < 20000
         assert "paused" in text_of(pilot.app, "#sb-message")
@@ -232,7 +248,7 @@ async def test_pause_resume_and_the_result_is_still_the_engines(private_data):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.remaining == 0 and screen.steps_done == 20000
-        expected, _ = sb.train_steps(start, 20000)
+        expected, _ = original(start, 20000)
         for a, b in zip(expected.network.layers, screen.state.network.layers):
             assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
 

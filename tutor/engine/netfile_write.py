@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tutor.engine.examples import Example
+from tutor.text_safety import escape_controls
 
 
 def toml_string(text: str) -> str:
@@ -32,9 +33,10 @@ def network_toml(example: Example, comment: str = "") -> str:
     net = example.network
     lines = []
     if comment:
-        lines += [f"# {line}" for line in comment.splitlines()]
+        lines += [f"# {escape_controls(line)}" for line in comment.splitlines()]
     lines += [
-        f"title = {toml_string(example.title)}",
+        # A network file may hold no control character: one in a title is written escaped.
+        f"title = {toml_string(escape_controls(example.title))}",
         f"inputs = {net.sizes[0]}",
         f"loss = {toml_string(example.loss.name)}",
         f"learning_rate = {toml_number(example.learning_rate)}",

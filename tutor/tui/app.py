@@ -87,7 +87,7 @@ class TutorApp(App):
         try:
             state = what if isinstance(what, sb.SandboxState) else sb.open_named(what)
         except (KeyError, sb.SandboxError) as error:
-            self.notify(str(error.args[0]), severity="error")
+            self.notify(str(error.args[0]), severity="error", markup=False)
             return
         self.push_screen(SandboxScreen(state))
 
@@ -105,7 +105,9 @@ class TutorApp(App):
         except KeyError:
             example = None
         if example is None or not graph_fits(example):
-            self.notify("No network small enough to draw as a graph here.", severity="warning")
+            self.notify(
+                "No network small enough to draw as a graph here.", severity="warning", markup=False
+            )
             return
         trace, _ = trace_example_step(example)
         note = f"(the exact step, not the {variant} variant)" if variant else ""

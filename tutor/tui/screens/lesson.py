@@ -179,6 +179,18 @@ class LessonScreen(Screen):
         record = self.progress.answers.get(str(frame.step_index), {})
         return bool(record.get("correct") or record.get("revealed"))
 
+    def _mark(self, frame: Frame) -> str:
+        """✓ only for a question answered right; a wrong one, and a step only seen, differ."""
+        record = self.progress.answers.get(str(frame.step_index), {})
+        if frame.step.kind in ("predict", "quiz"):
+            if record.get("correct"):
+                return "✓ answered"
+            if record.get("revealed") or "choice" in record:
+                return "✗ answered wrong"
+            tries = record.get("tries", 0)
+            return f"{tries} {'try' if tries == 1 else 'tries'} used" if tries else ""
+        return "seen" if frame.step_index in self.progress.completed else ""
+
     def _visible(self, i: int, trace) -> tuple[set[str], set[str]]:
         """(values shown, values hidden) at frame `i`."""
         f = self.frames[i]
@@ -240,8 +252,9 @@ class LessonScreen(Screen):
         if f.value_count > 1:
             parts.append(f"value {f.value_index + 1} of {f.value_count}")
         parts.append(f.phase)
-        if f.step_index in self.progress.completed:
-            parts.append("✓")
+        mark = self._mark(f)
+        if mark:
+            parts.append(mark)
         if self.variant_on:
             parts.append(f"variant {f.step.extra.get('variant')}")
         self.sub_title = " · ".join(parts)
@@ -641,7 +654,7 @@ class LessonScreen(Screen):
         from tutor.tui.widgets.loss_plot import LossPlot
 
         log = self.query_one(LossPlot).toggle_log()
-        self.notify(f"Loss axis: {'log' if log else 'linear'} scale.", timeout=2)
+        self.notify(f"Loss axis: {'log' if log else 'linear'} scale.", timeout=2, markup=False)
 
     def action_scroll_step(self, direction: int) -> None:
         """Page the step text (or the run results) up or down."""
@@ -708,7 +721,7 @@ class LessonScreen(Screen):
         try:
             matrix_trace = data.matrix_for(self._trace_spec(f))
         except data.DataError as error:
-            self.notify(f"No matrix view: {error}", severity="warning")
+            self.notify(f"No matrix view: {error}", severity="warning", markup=False)
             self.matrix_on = False
             return False
         name = f.name
@@ -721,7 +734,7 @@ class LessonScreen(Screen):
         """Toggle the network area between the neurons and the matrix form of this step."""
         f = self.frame
         if f is None or not f.trace:
-            self.notify("This step has no network to show in matrix form.")
+            self.notify("This step has no network to show in matrix form.", markup=False)
             return
         self.matrix_on = not self.matrix_on
         self.show_frame()
