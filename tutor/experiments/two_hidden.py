@@ -82,6 +82,94 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+class _Stack:
+    """The arrays of the runs still training, stacked on axis 0, and work buffers for one epoch.
+
+    The weights are kept NEGATED (−W): x @ (−W) = −(x @ W) bit for bit (IEEE rounding is
+    symmetric), so the forward pass needs no negation before exp, and every other product or
+    update involving −W is the report's own operation with its sign flipped exactly.
+    """
+
+    def __init__(self, runs, x, y, lr, neg_w):
+        self.runs = runs  # index (into the caller's list) of each stacked run
+        self.x, self.y, self.lr = x, y, lr
+        self.y_is_1 = y == 1
+        self.w1, self.w2, self.w3 = neg_w
+        count, n = x.shape[0], x.shape[1]
+        h1, h2 = self.w1.shape[2], self.w2.shape[2]
+        self.a1, self.s1, self.g1 = (np.empty((count, n, h1)) for _ in range(3))
+        self.a2, self.s2, self.g2 = (np.empty((count, n, h2)) for _ in range(3))
+        self.yh, self.d3, self.dz3 = (np.empty((count, n, 1)) for _ in range(3))
+        self.gw1, self.gw2, self.gw3 = (np.empty_like(w) for w in neg_w)
+        self.above = np.empty((count, n, 1), dtype=bool)
+        self.matched = np.empty((count, 1), dtype=bool)
+        self.active = np.ones(count, dtype=bool)  # False once the run's loss was NaN
+
+    def keep(self, rows: np.ndarray) -> _Stack:
+        """A stack of the runs `rows` only (each run's numbers unchanged)."""
+        kept = _Stack(
+            self.runs[rows],
+            self.x[rows],
+            self.y[rows],
+            self.lr[rows],
+            (self.w1[rows], self.w2[rows], self.w3[rows]),
+        )
+        kept.active = self.active[rows]
+        return kept
+
+    def weights(self, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return -self.w1[b], -self.w2[b], -self.w3[b]
+
+    def forward(self) -> bool:
+        """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
+        mm, exp, add, div = np.matmul, np.exp, np.add, np.divide
+        mm(self.x, self.w1, out=self.a1)  # −z1
+        exp(self.a1, out=self.a1)
+        add(self.a1, 1.0, out=self.a1)
+        div(1.0, self.a1, out=self.a1)
+        mm(self.a1, self.w2, out=self.a2)
+        exp(self.a2, out=self.a2)
+        add(self.a2, 1.0, out=self.a2)
+        div(1.0, self.a2, out=self.a2)
+        mm(self.a2, self.w3, out=self.yh)
+        exp(self.yh, out=self.yh)
+        add(self.yh, 1.0, out=self.yh)
+        div(1.0, self.yh, out=self.yh)
+        # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
+        np.greater(self.yh, 0.5, out=self.above)
+        np.equal(self.above, self.y_is_1, out=self.above)
+        np.logical_and.reduce(self.above, axis=1, out=self.matched)
+        return bool(self.matched.any())
+
+    def backward_and_update(self) -> None:
+        """The report's gradients (unclipped) and w ← w − lr·grad, on the negated weights."""
+        mm, sub, mul, div = np.matmul, np.subtract, np.multiply, np.divide
+        yh, d3, dz3 = self.yh, self.d3, self.dz3
+        sub(1.0, yh, out=d3)
+        mul(yh, d3, out=d3)  # ŷ(1 − ŷ)
+        sub(yh, self.y, out=dz3)
+        div(dz3, d3, out=dz3)
+        mul(dz3, d3, out=dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
+        mm(dz3, self.w3.transpose(0, 2, 1), out=self.g2)
+        sub(1.0, self.a2, out=self.s2)
+        mul(self.a2, self.s2, out=self.s2)
+        mul(self.g2, self.s2, out=self.g2)  # −dz2
+        mm(self.g2, self.w2.transpose(0, 2, 1), out=self.g1)
+        sub(1.0, self.a1, out=self.s1)
+        mul(self.a1, self.s1, out=self.s1)
+        mul(self.g1, self.s1, out=self.g1)  # dz1 (−dz2 times −W2)
+        lr = self.lr
+        mm(self.a2.transpose(0, 2, 1), dz3, out=self.gw3)
+        mul(lr, self.gw3, out=self.gw3)
+        np.add(self.w3, self.gw3, out=self.w3)  # −(w3 − lr·a2ᵀdz3)
+        mm(self.a1.transpose(0, 2, 1), self.g2, out=self.gw2)
+        mul(lr, self.gw2, out=self.gw2)
+        sub(self.w2, self.gw2, out=self.w2)  # −w2 − lr·a1ᵀ(−dz2)
+        mm(self.x.transpose(0, 2, 1), self.g1, out=self.gw1)
+        mul(lr, self.gw1, out=self.gw1)
+        np.add(self.w1, self.gw1, out=self.w1)
+
+
 def train_report(
     setups: list[tuple[Network, np.ndarray, np.ndarray]],
     lrs: list[float],
@@ -95,63 +183,67 @@ def train_report(
     1.0. Loss Σ −y log ŷ − (1−y) log(1−ŷ) (a SUM over samples); gradients as the report's
     formulas, unclipped (a saturated ŷ gives 0/0 = NaN, as in the report); accuracy counts
     round(ŷ) == y; the printed epoch is 1-based. Stacking only saves Python overhead: each
-    run's arithmetic is its own (checked against a single-run loop in the tests).
-    Trains the networks in place (each keeps its weights from the epoch it stopped).
+    run's arithmetic is its own (checked against a single-run loop in the tests), and a run
+    that reached 100 % leaves the stack. Trains the networks in place (each keeps its weights
+    from the epoch it stopped).
     """
     nets = [net for net, _, _ in setups]
-    w1, w2, w3 = (np.stack([net.layers[k].W for net in nets]) for k in range(3))
-    x = np.stack([s[1] for s in setups]).astype(float)
-    y = np.stack([s[2] for s in setups]).astype(float)
-    y_is_1 = y == 1
-    lr = np.array(lrs, dtype=float).reshape(-1, 1, 1)
     count = len(nets)
-    active = np.ones(count, dtype=bool)
+    stack = _Stack(
+        np.arange(count),
+        np.stack([s[1] for s in setups]).astype(float),
+        np.stack([s[2] for s in setups]).astype(float),
+        np.array(lrs, dtype=float).reshape(-1, 1, 1),
+        tuple(-np.stack([net.layers[k].W for net in nets]) for k in range(3)),
+    )
     logs: list[list[tuple[int, float, float]]] = [[] for _ in nets]
     ends = [max_epochs] * count
     reached = [False] * count
     nan_epochs: list[int | None] = [None] * count
     predictions: list[np.ndarray | None] = [None] * count
+
+    def store(stack: _Stack, b: int) -> None:
+        for layer, w in zip(nets[stack.runs[b]].layers, stack.weights(b)):
+            layer.W[...] = w
+
     with np.errstate(all="ignore"):
         for epoch in range(1, max_epochs + 1):
-            a1 = _sigmoid(x @ w1)
-            a2 = _sigmoid(a1 @ w2)
-            yh = _sigmoid(a2 @ w3)
-            # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
-            hit = np.all((yh > 0.5) == y_is_1, axis=(1, 2)) & active
+            some_match = stack.forward()
             logging = epoch % log_every == 0
-            if logging or hit.any():
+            hit = None
+            if logging or some_match:
+                active, yh, y = stack.active, stack.yh, stack.y
+                hit = stack.matched[:, 0] & active
                 for b in np.flatnonzero(active & (hit | logging)):
-                    p, t = yh[b], y[b]
+                    run, p, t = stack.runs[b], yh[b], y[b]
                     loss = float(np.sum(-t * np.log(p) - (1 - t) * np.log(1 - p)))
-                    logs[b].append((epoch, float(np.mean(np.round(p) == t)), loss))
-                    if np.isnan(loss) and nan_epochs[b] is None:
+                    logs[run].append((epoch, float(np.mean(np.round(p) == t)), loss))
+                    if np.isnan(loss) and nan_epochs[run] is None:
                         # NaN weights stay NaN: the report's run goes on to max_epochs in vain.
-                        nan_epochs[b] = epoch
+                        nan_epochs[run] = epoch
                         active[b] = False
-                        predictions[b] = p.copy()
-            dyh = (yh - y) / (yh * (1 - yh))
-            dz3 = dyh * (yh * (1 - yh))
-            dz2 = (dz3 @ w3.transpose(0, 2, 1)) * (a2 * (1 - a2))
-            dz1 = (dz2 @ w2.transpose(0, 2, 1)) * (a1 * (1 - a1))
-            # A finished run gets lr 0 from now on; its weights are taken below first.
-            w3 -= lr * (a2.transpose(0, 2, 1) @ dz3)
-            w2 -= lr * (a1.transpose(0, 2, 1) @ dz2)
-            w1 -= lr * (x.transpose(0, 2, 1) @ dz1)
-            for b in np.flatnonzero(hit):
-                ends[b], reached[b], active[b] = epoch, True, False
-                predictions[b] = yh[b].copy()
-                for k, w in enumerate((w1, w2, w3)):
-                    nets[b].layers[k].W[...] = w[b]
-                lr[b] = 0.0
+                        predictions[run] = p.copy()
+                if hit.any():
+                    for b in np.flatnonzero(hit):
+                        run = stack.runs[b]
+                        ends[run], reached[run] = epoch, True
+                        predictions[run] = yh[b].copy()
+                else:
+                    hit = None
+            stack.backward_and_update()
+            if hit is not None:
+                # A finished run keeps the weights of this epoch's update and leaves the stack.
+                for b in np.flatnonzero(hit):
+                    store(stack, b)
+                stack = stack.keep(np.flatnonzero(~hit))
             if epoch % log_every == 0:
                 check_progress(progress, epoch, max_epochs, None)
-            if not active.any():
+            if not stack.active.any():
                 break
-    for b in np.flatnonzero(~np.array(reached)):
-        for k, w in enumerate((w1, w2, w3)):
-            nets[b].layers[k].W[...] = w[b]
-        if predictions[b] is None:
-            predictions[b] = yh[b].copy()
+    for b, run in enumerate(stack.runs):
+        store(stack, b)
+        if predictions[run] is None:
+            predictions[run] = stack.yh[b].copy()
     return [
         Run(ends[b], reached[b], logs[b], nan_epochs[b], predictions[b], nets[b], setups[b][1:])
         for b in range(count)
