@@ -49,12 +49,18 @@ def run(args: argparse.Namespace) -> int:
     if target in ACTIVATION_TARGETS:
         ex, targets = None, [target]
     else:
-        ex = _example(args)
-        if target is None:
-            from tutor.symbolic.structure import parameters, structure_of
+        from tutor.symbolic.structure import check_symbolic_limit, parameters, structure_of
 
-            params = parameters(structure_of(ex.network, ex.loss))
-            targets = ["forward"] + [p.name for p in params]
+        ex = _example(args)
+        structure = structure_of(ex.network, ex.loss)
+        try:
+            check_symbolic_limit(structure)  # before SymPy loads: a refusal costs no import
+        except TooLargeForSymbolic as error:
+            raise UsageError(
+                f"{error}; `backprop-tutor check` still checks every gradient numerically"
+            ) from None
+        if target is None:
+            targets = ["forward"] + [p.name for p in parameters(structure)]
         else:
             targets = [target]
     from tutor.symbolic.derivation import derivation  # SymPy is imported from here on
