@@ -27,6 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--network", metavar="FILE", help="derive the network of a TOML network file instead"
     )
     parser.add_argument("--precision", type=int, default=9, help="decimals shown (default 9)")
+    parser.add_argument(
+        "--expand",
+        action="store_true",
+        default=None,
+        help="end each gradient with SymPy's fully expanded derivative (the default up to "
+        "12 parameters; larger networks show the factored chain rule only)",
+    )
 
 
 def _example(args):
@@ -67,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from tutor.symbolic.render import render
 
     try:
-        derivations = [derivation(ex, t) for t in targets]
+        derivations = [derivation(ex, t, expand=args.expand) for t in targets]
     except TooLargeForSymbolic as error:
         raise UsageError(
             f"{error}; `backprop-tutor check` still checks every gradient numerically"
