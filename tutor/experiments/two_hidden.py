@@ -77,17 +77,13 @@ class Run:
     data: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """The report's f(x) = 1/(1 + e^−x) (exp may overflow to inf: σ = 0, as in the report)."""
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 class _Stacks:
     """Runs in training, in stacks of one layer and data size each, and one epoch's buffers.
 
     Every element-wise step of an epoch is ONE NumPy call over a flat buffer holding all
     stacks (a run's numbers are its own: element-wise arithmetic does not depend on the
     neighbours); only the matrix products go stack by stack, each run's slice as alone.
+    σ is the report's f(x) = 1/(1 + e^−x) (exp may overflow to inf: σ = 0, as in the report).
     The weights are kept NEGATED (−W): x @ (−W) = −(x @ W) bit for bit (IEEE rounding is
     symmetric), so the forward pass needs no negation before exp, and every other product or
     update involving −W is the report's own operation with its sign flipped exactly.
