@@ -361,3 +361,21 @@ def test_the_traced_step_updates_like_one_fast_step(acts, loss_name, bias_mode, 
     assert trace.value("E_total") == pytest.approx(history.losses[0], rel=1e-12)
     for a, b in zip(traced.parameters(), fast.parameters()):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def test_a_training_step_skips_only_the_gradients_of_frozen_biases():
+    from tutor.engine import get_example
+    from tutor.engine.network import Cache
+
+    ex = get_example("mazur")  # shared biases, frozen
+    net = ex.network
+    net.layers[1].train_bias = True  # one trainable bias among frozen ones
+    X, T = np.atleast_2d(ex.x), np.atleast_2d(ex.target)
+    cache = Cache()
+    net.forward(X, cache)
+    full = net.backward(cache, T, ex.loss)
+    lean = net.backward(cache, T, ex.loss, frozen_bias_gradients=False)
+    for a, b in zip(full.dW, lean.dW):
+        np.testing.assert_array_equal(a, b)
+    assert full.db[0].shape == (1,) and lean.db[0].size == 0  # frozen: not computed
+    np.testing.assert_array_equal(full.db[1], lean.db[1])  # trainable: the same

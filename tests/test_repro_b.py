@@ -168,6 +168,21 @@ def test_stacked_runs_equal_single_runs():
         assert run.log == alone.log and run.epochs == alone.epochs
 
 
+def test_runs_of_different_sizes_trained_together_equal_each_alone():
+    """One loop over XOR and linear data, h = 2, 3 and 5: every number as in a lone run."""
+    cells = [("XOR", 3, 0, 0.1), ("linear", 2, 1, 0.05), ("XOR", 2, 2, 0.5), ("linear", 5, 4, 0.1)]
+    together = th.train_report(
+        [th.setup(d, h, h, s) for d, h, s, _ in cells], [lr for *_, lr in cells], 400
+    )
+    for (d, h, s, lr), run in zip(cells, together):
+        alone = th.train_report([th.setup(d, h, h, s)], [lr], 400)[0]
+        assert run.epochs == alone.epochs and run.reached == alone.reached
+        assert repr(run.log) == repr(alone.log)  # repr: NaN losses compare equal too
+        np.testing.assert_array_equal(run.predictions, alone.predictions)
+        for mixed, lone in zip(run.network.layers, alone.network.layers):
+            np.testing.assert_array_equal(mixed.W, lone.W)
+
+
 def test_engine_bce_sum_gradient_equals_the_reports():
     net, x, y = th.setup("XOR", 3, 3, 0)
     _, grads = net.gradients(x, y, get_loss("bce", reduction="sum"))

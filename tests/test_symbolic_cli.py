@@ -190,3 +190,31 @@ def test_derive_a_loss_without_a_real_value(capsys, tmp_path):
     code, out, err = _run(capsys, "derive", "--network", str(net), "--param", "w1")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "E_o1" in err and "not a real number" in err and "bce needs outputs in (0, 1)" in err
+
+
+def _deep_network(tmp_path, hidden_layers: int) -> str:
+    """2 inputs, `hidden_layers` sigmoid layers of 2 and 2 outputs, one shared bias per layer."""
+    layer = '[[layers]]\nsize = 2\nactivation = "sigmoid"\ninit = "xavier"\nbias = 0.1\n'
+    path = tmp_path / "deep.toml"
+    path.write_text(
+        'inputs = 2\nloss = "half_sse"\nlearning_rate = 0.5\nseed = 1\n'
+        + layer * (hidden_layers + 1)
+        + "[sample]\ninputs = [0.5, 0.25]\ntargets = [0.2, 0.7]\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_derive_expands_a_large_network_only_on_request(capsys, tmp_path):
+    net = _deep_network(tmp_path, 2)  # 12 weights + 3 biases: above the expansion limit
+    code, factored, _ = _run(capsys, "derive", "--network", net, "--param", "w1")
+    assert code == 0
+    assert "The numbers multiplied" in factored
+    assert "Fully expanded" not in factored
+    code, expanded, _ = _run(capsys, "derive", "--network", net, "--param", "w1", "--expand")
+    assert code == 0
+    assert "Fully expanded" in expanded
+    # The same chain rule either way; --expand adds the expanded derivative and its value.
+    assert expanded.startswith(factored.rstrip("\n"))
+    _, small, _ = _run(capsys, "derive", "mazur", "--param", "w5")
+    assert "Fully expanded" in small  # small networks keep it by default

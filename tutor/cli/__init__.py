@@ -43,8 +43,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, escape_controls(f"{self.prog}: error: {message} (see {self.prog} --help)\n"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with only the modules that exist registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with only the modules that exist registered.
+
+    Every subcommand is listed, but only `command`'s module is imported to declare its
+    arguments (None: every module's, "": none), so `--help` and `lessons` never load NumPy.
+    """
     parser = _Parser(
         prog="backprop-tutor",
         description="A terminal tutor that traces every number of backpropagation.",
@@ -58,8 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(_module=module_name)
-        importlib.import_module(module_name).add_arguments(sub_parser)
+        if command is None or command == name:
+            importlib.import_module(module_name).add_arguments(sub_parser)
     return parser
+
+
+def command_of(argv: list[str]) -> str:
+    """The subcommand `argv` names ("" if none): the first word that is not an option."""
+    for word in argv:
+        if word == "--":
+            break
+        if not word.startswith("-"):
+            return word if word in SUBCOMMANDS else ""
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         argv = ["tui"] if importlib.util.find_spec("tutor.cli.tui_cmd") else ["trace", "mazur"]
-    parser = build_parser()
+    parser = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):
         parser.print_help()

@@ -34,6 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="a batch example: derive the loss of sample K (0-based; default 0)",
     )
+    parser.add_argument(
+        "--expand",
+        action="store_true",
+        default=None,
+        help="end each gradient with SymPy's fully expanded derivative (the default up to "
+        "12 parameters; larger networks show the factored chain rule only)",
+    )
 
 
 def _example(args):
@@ -75,19 +82,25 @@ def run(args: argparse.Namespace) -> int:
     if target in ACTIVATION_TARGETS:
         ex, targets = None, [target]
     else:
-        ex = _example(args)
-        if target is None:
-            from tutor.symbolic.structure import parameters, structure_of
+        from tutor.symbolic.structure import check_symbolic_limit, parameters, structure_of
 
-            params = parameters(structure_of(ex.network, ex.loss))
-            targets = ["forward"] + [p.name for p in params]
+        ex = _example(args)
+        structure = structure_of(ex.network, ex.loss)
+        try:
+            check_symbolic_limit(structure)  # before SymPy loads: a refusal costs no import
+        except TooLargeForSymbolic as error:
+            raise UsageError(
+                f"{error}; `backprop-tutor check` still checks every gradient numerically"
+            ) from None
+        if target is None:
+            targets = ["forward"] + [p.name for p in parameters(structure)]
         else:
             targets = [target]
     from tutor.symbolic.derivation import derivation  # SymPy is imported from here on
     from tutor.symbolic.render import render
 
     try:
-        derivations = [derivation(ex, t) for t in targets]
+        derivations = [derivation(ex, t, expand=args.expand) for t in targets]
     except TooLargeForSymbolic as error:
         raise UsageError(
             f"{error}; `backprop-tutor check` still checks every gradient numerically"

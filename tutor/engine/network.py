@@ -171,8 +171,14 @@ class Network:
         return self.forward(X)
 
     # -- backward --------------------------------------------------------------
-    def backward(self, cache: Cache, target: np.ndarray, loss: Loss) -> Gradients:
-        """Backpropagate `loss` through the cached forward pass."""
+    def backward(
+        self, cache: Cache, target: np.ndarray, loss: Loss, frozen_bias_gradients: bool = True
+    ) -> Gradients:
+        """Backpropagate `loss` through the cached forward pass.
+
+        `frozen_bias_gradients=False` skips dE/db of biases that are never updated (an empty
+        array in their place): a training step needs only what it applies.
+        """
         out = cache.outs[-1]
         if not (type(target) is np.ndarray and target.ndim == 2):
             target = np.atleast_2d(target)
@@ -197,7 +203,10 @@ class Network:
             layer = self.layers[k]
             deltas[k] = delta
             dW[k] = cache.inputs[k].T @ delta
-            db[k] = _bias_gradient(delta, layer.bias_mode)
+            if frozen_bias_gradients or layer.train_bias:
+                db[k] = _bias_gradient(delta, layer.bias_mode)
+            else:
+                db[k] = _NO_GRADIENT
             if k > 0:
                 if reuse:
                     shape = (delta.shape[0], layer.fan_in)
@@ -229,6 +238,10 @@ class Network:
             params.append(layer.W)
             params.append(layer.b)
         return params
+
+
+_NO_GRADIENT = np.zeros(0)
+_NO_GRADIENT.flags.writeable = False
 
 
 def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:

@@ -16,6 +16,7 @@ from tutor.engine.losses import Loss
 from tutor.engine.network import Cache, Gradients, Network
 
 RULES = ("batch", "online", "minibatch")
+_add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper
 
 
 class TrainingDiverged(ArithmeticError):
@@ -135,7 +136,7 @@ def _step(net, X, T, loss, config, epoch, dropout_rng, buffers=None) -> float:
     value = loss.value(out, T)
     if not math.isfinite(value):
         raise locate_divergence(cache, epoch)
-    grads = net.backward(cache, T, loss)
+    grads = net.backward(cache, T, loss, frozen_bias_gradients=False)
     apply_update(net, grads, config.learning_rate, config.l2)
     return value
 
@@ -156,7 +157,7 @@ def check_parameters(net: Network, epoch: int) -> None:
     # per array settles the usual case; a non-finite sum (or an overflowing one) looks closer.
     total = 0.0
     for layer in net.layers:
-        total += float(layer.W.sum()) + float(layer.b.sum())
+        total += float(_add_reduce(layer.W, None)) + float(_add_reduce(layer.b, None))
     if math.isfinite(total):
         return
     for k, layer in enumerate(net.layers, start=1):

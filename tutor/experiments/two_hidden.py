@@ -77,9 +77,143 @@ class Run:
     data: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """The report's f(x) = 1/(1 + e^−x) (exp may overflow to inf: σ = 0, as in the report)."""
-    return 1.0 / (1.0 + np.exp(-z))
+class _Stacks:
+    """Runs in training, in stacks of one layer and data size each, and one epoch's buffers.
+
+    Every element-wise step of an epoch is ONE NumPy call over a flat buffer holding all
+    stacks (a run's numbers are its own: element-wise arithmetic does not depend on the
+    neighbours); only the matrix products go stack by stack, each run's slice as alone.
+    σ is the report's f(x) = 1/(1 + e^−x) (exp may overflow to inf: σ = 0, as in the report).
+    The weights are kept NEGATED (−W): x @ (−W) = −(x @ W) bit for bit (IEEE rounding is
+    symmetric), so the forward pass needs no negation before exp, and every other product or
+    update involving −W is the report's own operation with its sign flipped exactly.
+    """
+
+    def __init__(self, stacks: list[dict]):
+        # A stack: runs (caller's run ids), x, y, lr (count, 1, 1), w1, w2, w3 (negated), active.
+        self.stacks = stacks
+        self.runs = np.concatenate([st["runs"] for st in stacks] or [np.zeros(0, dtype=int)])
+        self.active = np.concatenate([st["active"] for st in stacks] or [np.zeros(0, dtype=bool)])
+        if not stacks:
+            return
+        shapes = {
+            "hidden1": [(len(st["runs"]), st["x"].shape[1], st["w1"].shape[2]) for st in stacks],
+            "hidden2": [(len(st["runs"]), st["x"].shape[1], st["w2"].shape[2]) for st in stacks],
+            "out": [(len(st["runs"]), st["x"].shape[1], 1) for st in stacks],
+            "w1": [st["w1"].shape for st in stacks],
+            "w2": [st["w2"].shape for st in stacks],
+            "w3": [st["w3"].shape for st in stacks],
+        }
+        roles = {
+            "hidden1": ("a1", "s1", "g1"),
+            "hidden2": ("a2", "s2", "g2"),
+            "out": ("yh", "d3", "dz3", "y"),
+            "w1": ("w1", "gw1", "lr1"),
+            "w2": ("w2", "gw2", "lr2"),
+            "w3": ("w3", "gw3", "lr3"),
+        }
+        self.flat: dict[str, np.ndarray] = {}
+        for family, names in roles.items():
+            sizes = [int(np.prod(shape)) for shape in shapes[family]]
+            for name in names:
+                flat = np.empty(sum(sizes))
+                self.flat[name] = flat
+                start = 0
+                for st, shape, size in zip(stacks, shapes[family], sizes):
+                    view = flat[start : start + size].reshape(shape)
+                    if name in ("w1", "w2", "w3", "y"):
+                        view[...] = st[name]
+                    elif name.startswith("lr"):
+                        view[...] = st["lr"]
+                    st[name] = view
+                    start += size
+        self.y_is_1 = self.flat["y"] == 1
+        self.above = np.empty(self.flat["y"].shape, dtype=bool)
+        samples = [n for shape in shapes["out"] for n in [shape[1]] * shape[0]]
+        self.run_starts = np.concatenate([[0], np.cumsum(samples)[:-1]]).astype(np.intp)
+        for st in stacks:
+            st["xT"] = st["x"].transpose(0, 2, 1)
+            for name in ("a1", "a2", "w2", "w3"):
+                st[name + "T"] = st[name].transpose(0, 2, 1)
+        self.matched = np.empty(len(self.runs), dtype=bool)
+
+    def where(self, k: int) -> tuple[dict, int]:
+        """The stack holding the k-th run (in self.runs order) and its index there."""
+        for st in self.stacks:
+            if k < len(st["runs"]):
+                return st, k
+            k -= len(st["runs"])
+        raise IndexError(k)
+
+    def without(self, gone: np.ndarray) -> _Stacks:
+        """The same runs minus those where `gone` is True (each run's numbers unchanged)."""
+        stacks, start = [], 0
+        for st in self.stacks:
+            count = len(st["runs"])
+            keep = np.flatnonzero(~gone[start : start + count])
+            active = self.active[start : start + count][keep]
+            start += count
+            if len(keep):
+                stacks.append(
+                    {
+                        "runs": st["runs"][keep],
+                        "active": active,
+                        "x": st["x"][keep],
+                        "y": st["y"][keep],
+                        "lr": st["lr1"][keep][:, :1, :1],
+                        "w1": st["w1"][keep],
+                        "w2": st["w2"][keep],
+                        "w3": st["w3"][keep],
+                    }
+                )
+        return _Stacks(stacks)
+
+    def forward(self) -> bool:
+        """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
+        mm, exp, add, div, flat = np.matmul, np.exp, np.add, np.divide, self.flat
+        for source, weights, target in (("x", "w1", "a1"), ("a1", "w2", "a2"), ("a2", "w3", "yh")):
+            for st in self.stacks:
+                mm(st[source], st[weights], out=st[target])  # −z
+            t = flat[target]
+            exp(t, out=t)
+            add(t, 1.0, out=t)
+            div(1.0, t, out=t)
+        # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
+        np.greater(flat["yh"], 0.5, out=self.above)
+        np.equal(self.above, self.y_is_1, out=self.above)
+        np.logical_and.reduceat(self.above, self.run_starts, out=self.matched)
+        return bool(self.matched.any())
+
+    def backward_and_update(self) -> None:
+        """The report's gradients (unclipped) and w ← w − lr·grad, on the negated weights."""
+        mm, sub, mul, div, add = np.matmul, np.subtract, np.multiply, np.divide, np.add
+        f = self.flat
+        yh, d3, dz3 = f["yh"], f["d3"], f["dz3"]
+        sub(1.0, yh, out=d3)
+        mul(yh, d3, out=d3)  # ŷ(1 − ŷ)
+        sub(yh, f["y"], out=dz3)
+        div(dz3, d3, out=dz3)
+        mul(dz3, d3, out=dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
+        for st in self.stacks:
+            mm(st["dz3"], st["w3T"], out=st["g2"])
+        sub(1.0, f["a2"], out=f["s2"])
+        mul(f["a2"], f["s2"], out=f["s2"])
+        mul(f["g2"], f["s2"], out=f["g2"])  # −dz2
+        for st in self.stacks:
+            mm(st["g2"], st["w2T"], out=st["g1"])
+        sub(1.0, f["a1"], out=f["s1"])
+        mul(f["a1"], f["s1"], out=f["s1"])
+        mul(f["g1"], f["s1"], out=f["g1"])  # dz1 (−dz2 times −W2)
+        for st in self.stacks:
+            mm(st["a2T"], st["dz3"], out=st["gw3"])
+            mm(st["a1T"], st["g2"], out=st["gw2"])
+            mm(st["xT"], st["g1"], out=st["gw1"])
+        mul(f["lr3"], f["gw3"], out=f["gw3"])
+        add(f["w3"], f["gw3"], out=f["w3"])  # −(w3 − lr·a2ᵀdz3)
+        mul(f["lr2"], f["gw2"], out=f["gw2"])
+        sub(f["w2"], f["gw2"], out=f["w2"])  # −w2 − lr·a1ᵀ(−dz2)
+        mul(f["lr1"], f["gw1"], out=f["gw1"])
+        add(f["w1"], f["gw1"], out=f["w1"])
 
 
 def train_report(
@@ -89,69 +223,86 @@ def train_report(
     log_every: int = 100,
     progress: Progress | None = None,
 ) -> list[Run]:
-    """The report's loop for several independent runs at once (same layer sizes), stacked.
+    """The report's loop for several independent runs at once, stacked.
 
     Per run: forward, loss and accuracy, backward, w ← w − lr·grad, stop when accuracy hits
     1.0. Loss Σ −y log ŷ − (1−y) log(1−ŷ) (a SUM over samples); gradients as the report's
     formulas, unclipped (a saturated ŷ gives 0/0 = NaN, as in the report); accuracy counts
     round(ŷ) == y; the printed epoch is 1-based. Stacking only saves Python overhead: each
-    run's arithmetic is its own (checked against a single-run loop in the tests).
+    run's arithmetic is its own (checked against a single-run loop in the tests), and a run
+    that reached 100 % leaves the stack. Runs of different layer or data sizes may be mixed.
     Trains the networks in place (each keeps its weights from the epoch it stopped).
     """
     nets = [net for net, _, _ in setups]
-    w1, w2, w3 = (np.stack([net.layers[k].W for net in nets]) for k in range(3))
-    x = np.stack([s[1] for s in setups]).astype(float)
-    y = np.stack([s[2] for s in setups]).astype(float)
-    y_is_1 = y == 1
-    lr = np.array(lrs, dtype=float).reshape(-1, 1, 1)
     count = len(nets)
-    active = np.ones(count, dtype=bool)
+    by_shape: dict[tuple, list[int]] = {}
+    for k, (net, x, _) in enumerate(setups):
+        by_shape.setdefault((x.shape, *(layer.W.shape for layer in net.layers)), []).append(k)
+    stacks = _Stacks(
+        [
+            {
+                "runs": np.array(ks),
+                "active": np.ones(len(ks), dtype=bool),
+                "x": np.stack([setups[k][1] for k in ks]).astype(float),
+                "y": np.stack([setups[k][2] for k in ks]).astype(float),
+                "lr": np.array([lrs[k] for k in ks], dtype=float).reshape(-1, 1, 1),
+                **{f"w{i + 1}": -np.stack([nets[k].layers[i].W for k in ks]) for i in range(3)},
+            }
+            for ks in by_shape.values()
+        ]
+    )
     logs: list[list[tuple[int, float, float]]] = [[] for _ in nets]
     ends = [max_epochs] * count
     reached = [False] * count
     nan_epochs: list[int | None] = [None] * count
     predictions: list[np.ndarray | None] = [None] * count
+
+    def store(stacks: _Stacks, k: int) -> None:
+        st, b = stacks.where(k)
+        for i, layer in enumerate(nets[st["runs"][b]].layers):
+            layer.W[...] = -st[f"w{i + 1}"][b]
+
     with np.errstate(all="ignore"):
         for epoch in range(1, max_epochs + 1):
-            a1 = _sigmoid(x @ w1)
-            a2 = _sigmoid(a1 @ w2)
-            yh = _sigmoid(a2 @ w3)
-            # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
-            hit = np.all((yh > 0.5) == y_is_1, axis=(1, 2)) & active
+            some_match = stacks.forward()
             logging = epoch % log_every == 0
-            if logging or hit.any():
-                for b in np.flatnonzero(active & (hit | logging)):
-                    p, t = yh[b], y[b]
+            hit = None
+            if logging or some_match:
+                active = stacks.active
+                hit = stacks.matched & active
+                for k in np.flatnonzero(active & (hit | logging)):
+                    st, b = stacks.where(k)
+                    run, p, t = stacks.runs[k], st["yh"][b], st["y"][b]
                     loss = float(np.sum(-t * np.log(p) - (1 - t) * np.log(1 - p)))
-                    logs[b].append((epoch, float(np.mean(np.round(p) == t)), loss))
-                    if np.isnan(loss) and nan_epochs[b] is None:
+                    logs[run].append((epoch, float(np.mean(np.round(p) == t)), loss))
+                    if np.isnan(loss) and nan_epochs[run] is None:
                         # NaN weights stay NaN: the report's run goes on to max_epochs in vain.
-                        nan_epochs[b] = epoch
-                        active[b] = False
-                        predictions[b] = p.copy()
-            dyh = (yh - y) / (yh * (1 - yh))
-            dz3 = dyh * (yh * (1 - yh))
-            dz2 = (dz3 @ w3.transpose(0, 2, 1)) * (a2 * (1 - a2))
-            dz1 = (dz2 @ w2.transpose(0, 2, 1)) * (a1 * (1 - a1))
-            # A finished run gets lr 0 from now on; its weights are taken below first.
-            w3 -= lr * (a2.transpose(0, 2, 1) @ dz3)
-            w2 -= lr * (a1.transpose(0, 2, 1) @ dz2)
-            w1 -= lr * (x.transpose(0, 2, 1) @ dz1)
-            for b in np.flatnonzero(hit):
-                ends[b], reached[b], active[b] = epoch, True, False
-                predictions[b] = yh[b].copy()
-                for k, w in enumerate((w1, w2, w3)):
-                    nets[b].layers[k].W[...] = w[b]
-                lr[b] = 0.0
+                        nan_epochs[run] = epoch
+                        active[k] = False
+                        predictions[run] = p.copy()
+                if hit.any():
+                    for k in np.flatnonzero(hit):
+                        st, b = stacks.where(k)
+                        run = stacks.runs[k]
+                        ends[run], reached[run] = epoch, True
+                        predictions[run] = st["yh"][b].copy()
+                else:
+                    hit = None
+            stacks.backward_and_update()
+            if hit is not None:
+                # A finished run keeps the weights of this epoch's update and leaves the stack.
+                for k in np.flatnonzero(hit):
+                    store(stacks, k)
+                stacks = stacks.without(hit)
             if epoch % log_every == 0:
                 check_progress(progress, epoch, max_epochs, None)
-            if not active.any():
+            if not stacks.active.any():
                 break
-    for b in np.flatnonzero(~np.array(reached)):
-        for k, w in enumerate((w1, w2, w3)):
-            nets[b].layers[k].W[...] = w[b]
-        if predictions[b] is None:
-            predictions[b] = yh[b].copy()
+    for k, run in enumerate(stacks.runs):
+        store(stacks, k)
+        if predictions[run] is None:
+            st, b = stacks.where(k)
+            predictions[run] = st["yh"][b].copy()
     return [
         Run(ends[b], reached[b], logs[b], nan_epochs[b], predictions[b], nets[b], setups[b][1:])
         for b in range(count)
@@ -322,24 +473,35 @@ def sweep_calls(distribution: str, kind: str, values: tuple) -> list[Cell]:
     return calls
 
 
+def compute_cells(cells: list[tuple[str, Cell]], progress: Progress | None = None) -> None:
+    """Train every (distribution, cell) not yet in the cache, all in one stacked loop."""
+    todo = [c for c in dict.fromkeys(cells) if c not in _CELLS]
+    if not todo:
+        return
+    runs = train_report(
+        [sweep_setup(d, h, seed, prev) for d, (_, h, seed, prev) in todo],
+        [lr for _, (lr, _, _, _) in todo],
+        MAX_EPOCHS,
+        progress=progress,
+    )
+    _CELLS.update(zip(todo, runs))
+
+
 def sweep_cells(
     distribution: str, cells: list[Cell], progress: Progress | None = None
 ) -> list[Run]:
     """network_(epoch=50000, lr, h1=h2=h, distribution, seed) for each cell, cached."""
-    todo = [c for c in dict.fromkeys(cells) if (distribution, c) not in _CELLS]
-    by_h: dict[int, list[Cell]] = {}
-    for cell in todo:
-        by_h.setdefault(cell[1], []).append(cell)
-    for h, group in by_h.items():
-        runs = train_report(
-            [sweep_setup(distribution, h, seed, prev) for _, _, seed, prev in group],
-            [lr for lr, _, _, _ in group],
-            MAX_EPOCHS,
-            progress=progress,
-        )
-        for cell, run in zip(group, runs):
-            _CELLS[(distribution, cell)] = run
+    compute_cells([(distribution, c) for c in cells], progress)
     return [_CELLS[(distribution, c)] for c in cells]
+
+
+def all_sweep_cells() -> list[tuple[str, Cell]]:
+    """The cells of the report's four sweep tables."""
+    return [
+        (distribution, cell)
+        for distribution, kind, (values, _), *_ in SWEEPS.values()
+        for cell in sweep_calls(distribution, kind, values)
+    ]
 
 
 def _cell_key(kind: str, value: float, seed: int) -> str:
@@ -349,6 +511,8 @@ def _cell_key(kind: str, value: float, seed: int) -> str:
 def _sweep_result(distribution: str, kind: str, printed: tuple, progress) -> dict:
     values, table = printed
     cells = sweep_calls(distribution, kind, values)
+    # The four tables' cells train together: one loop of 50,000 epochs instead of one per table.
+    compute_cells(all_sweep_cells(), progress)
     runs = sweep_cells(distribution, cells, progress)
     result: dict = {}
     rows, agree, nan_cells = [], 0, []
@@ -500,13 +664,17 @@ TABLES = {(distribution, kind): printed for distribution, kind, printed, *_ in S
 def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:
     """The cells listed in FIGURE_CELLS, keyed like the full sweeps' cells."""
     result: dict = {}
+    specs: dict[tuple[str, str], list[Cell]] = {}
     for (distribution, kind), cells in FIGURE_CELLS.items():
         values = TABLES[(distribution, kind)][0]
         calls = dict(
             zip(((v, s) for s in SEEDS for v in values), sweep_calls(distribution, kind, values))
         )
-        specs = [calls[cell] for cell in cells]
-        for (v, s), run in zip(cells, sweep_cells(distribution, specs, progress)):
+        specs[(distribution, kind)] = [calls[cell] for cell in cells]
+    # All of them in one stacked loop (as long as the slowest cell), then read table by table.
+    compute_cells([(d, c) for (d, _), cells in specs.items() for c in cells], progress)
+    for (distribution, kind), cells in FIGURE_CELLS.items():
+        for (v, s), run in zip(cells, sweep_cells(distribution, specs[(distribution, kind)])):
             key = f"{distribution.lower()}_{_cell_key(kind, v, s)}"
             result[key] = run.epochs
             if run.nan_epoch is not None:
@@ -681,16 +849,18 @@ def two_hidden_chaos(progress: Progress | None = None) -> dict:
     """Stop epochs of a few cells, each also started from 4 one-ulp perturbations."""
     result: dict = {}
     rows = []
+    # Every run of every cell in one stacked loop.
+    setups = [_nudged(d, h, seed, k) for d, _, h, seed in CHAOS_CELLS for k in range(NUDGES + 1)]
+    lrs = [lr for _, lr, _, _ in CHAOS_CELLS for _ in range(NUDGES + 1)]
+    all_runs = train_report(setups, lrs, MAX_EPOCHS, progress=progress)
     for n, (distribution, lr, h, seed) in enumerate(CHAOS_CELLS):
-        setups = [_nudged(distribution, h, seed, k) for k in range(NUDGES + 1)]
-        runs = train_report(setups, [lr] * len(setups), MAX_EPOCHS)
+        runs = all_runs[n * (NUDGES + 1) : (n + 1) * (NUDGES + 1)]
         epochs = [run.epochs for run in runs]
         key = f"{distribution.lower()}_lr_{lr:g}_h_{h}_seed_{seed}"
         result[f"spread_{key}"] = max(epochs) - min(epochs)
         rows.append([distribution, lr, h, seed, epochs[0], " ".join(map(str, epochs[1:]))])
         if n == 0:
             result["boundary"] = boundary(runs[0].network, *runs[0].data)
-        check_progress(progress, n + 1, len(CHAOS_CELLS), None)
     result["tables"] = {
         "chaos": {
             "columns": ["data", "lr", "h", "seed", "epochs to 100 %", "with ±1 ulp weights"],

@@ -39,18 +39,36 @@ def _key(values) -> tuple[float, ...] | None:
     return None if values is None else tuple(float(v) for v in np.asarray(values).reshape(-1))
 
 
-def derivation(source, target: str, *, loss: Loss | None = None, x=None, t=None) -> Derivation:
+# Up to this many parameters a gradient's derivation ends with its fully expanded form; above,
+# the expanded derivative grows ~3× per layer (megabytes of text for 5 hidden layers of 2), so
+# it is shown only on request (`expand=True`, `derive --expand`).
+EXPAND_LIMIT = 12
+
+
+def derivation(
+    source,
+    target: str,
+    *,
+    loss: Loss | None = None,
+    x=None,
+    t=None,
+    expand: bool | None = None,
+) -> Derivation:
     """The derivation of `target`: a parameter ('w5', 'b1'), 'forward', or an activation name.
 
     With a sample (an Example, or `x` and `t`), every step carries its value at the current
-    numbers; without one, the values are None.
+    numbers; without one, the values are None. A gradient ends with SymPy's derivative of
+    the fully expanded E_total when `expand` is True, or (None) when the network has at most
+    EXPAND_LIMIT parameters; otherwise with the factored chain rule.
     """
     if target in KINDS or kind_of(target) in KINDS:
         return activation_derivation(target)
     network, loss, x, t = _source(source, loss, x, t)
     structure = structure_of(network, loss)
+    if expand is None:
+        expand = structure.n_parameters <= EXPAND_LIMIT
     values = tuple(parameter_values(network, symbolic_network(structure).params))
-    return _derivation(structure, target, _key(x), _key(t), values)
+    return _derivation(structure, target, _key(x), _key(t), values, expand)
 
 
 @lru_cache(maxsize=256)
@@ -60,6 +78,7 @@ def _derivation(
     x: tuple[float, ...] | None,
     t: tuple[float, ...] | None,
     values: tuple[float, ...],
+    expand: bool = True,
 ) -> Derivation:
     snet = symbolic_network(structure)
     sample = x is not None and t is not None
@@ -85,6 +104,9 @@ def _derivation(
         )
     if numbers:
         steps.append(_multiplied(chain.forms[grad], grad, numbers))
+    title = f"∂E_total/∂{target} by the chain rule"
+    if not expand:
+        return Derivation(target, title, tuple(steps))
     index = [p.name for p in snet.params].index(target)
     expanded = snet.gradient_expr(index)
     value = None
@@ -103,7 +125,6 @@ def _derivation(
             None,
         )
     )
-    title = f"∂E_total/∂{target} by the chain rule"
     return Derivation(target, title, tuple(steps))
 
 

@@ -15,8 +15,7 @@ import sympy as sp
 from tutor.engine.naming import neuron_names, target_names
 from tutor.symbolic.activations import output_expr
 from tutor.symbolic.notation import one_line, sym
-from tutor.symbolic.steps import TooLargeForSymbolic
-from tutor.symbolic.structure import SYMBOLIC_LIMIT, Parameter, Structure, parameters
+from tutor.symbolic.structure import Parameter, Structure, check_symbolic_limit, parameters
 
 
 def error_expr(loss: str, t: sp.Symbol, out: sp.Symbol, n_out: int) -> sp.Expr:
@@ -36,12 +35,7 @@ class SymbolicNetwork:
     """The forward pass and loss of one network structure as SymPy expressions."""
 
     def __init__(self, structure: Structure):
-        if structure.n_parameters > SYMBOLIC_LIMIT:
-            raise TooLargeForSymbolic(
-                f"the network has {structure.n_parameters} parameters; symbolic derivations "
-                f"stop at {SYMBOLIC_LIMIT} (the expanded expressions grow too large to read or "
-                "to differentiate quickly)"
-            )
+        check_symbolic_limit(structure)
         self.structure = structure
         sizes = list(structure.sizes)
         self.neurons = neuron_names(sizes)

@@ -36,6 +36,18 @@ class Structure:
         return n
 
 
+def check_symbolic_limit(structure: Structure) -> None:
+    """Raise TooLargeForSymbolic above SYMBOLIC_LIMIT parameters (no SymPy needed to tell)."""
+    from tutor.symbolic.steps import TooLargeForSymbolic
+
+    if structure.n_parameters > SYMBOLIC_LIMIT:
+        raise TooLargeForSymbolic(
+            f"the network has {structure.n_parameters} parameters; symbolic derivations "
+            f"stop at {SYMBOLIC_LIMIT} (the expanded expressions grow too large to read or "
+            "to differentiate quickly)"
+        )
+
+
 def kind_of(name: str) -> str:
     """The symbolic kind of an engine activation: 'leaky_relu(0.2)' → 'leaky_relu'."""
     # The forward function is what SymPy differentiates: seed 001's quirk is a sigmoid.

@@ -1,0 +1,82 @@
+"""Start-up stays light: `--help` and `lessons` load only what they need (in sys.modules)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs the CLI in a fresh interpreter and prints the top-level packages it loaded.
+PROBE = (
+    "import json, sys\n"
+    "from tutor.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('MODULES=' + json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+)
+
+
+def loaded_by(*argv: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return set(json.loads([x for x in out.splitlines() if x.startswith("MODULES=")][-1][8:]))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_help_and_version_import_neither_numpy_nor_textual(argv):
+    modules = loaded_by(*argv)
+    assert "tutor" in modules  # the probe saw the import
+    assert not modules & {"numpy", "textual", "sympy"}
+
+
+def test_lessons_does_not_import_numpy():
+    modules = loaded_by("lessons")
+    assert "tutor" in modules
+    assert not modules & {"numpy", "textual", "sympy"}
+
+
+def test_a_subcommand_still_declares_its_own_options():
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "trace", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--rounds" in result.stdout
+
+
+def test_a_network_over_the_symbolic_limit_is_refused_before_sympy_loads(tmp_path):
+    layers = "".join(
+        f'[[layers]]\nsize = {size}\nactivation = "sigmoid"\ninit = "xavier"\nbias = "zeros"\n'
+        for size in (4, 4, 4, 2)
+    )
+    net = tmp_path / "big.toml"
+    net.write_text(
+        'inputs = 2\nloss = "half_sse"\nlearning_rate = 0.5\nseed = 1\n'
+        + layers
+        + "[sample]\ninputs = [0.5, 0.5]\ntargets = [0.2, 0.2]\n"
+    )
+    probe = PROBE.replace("main(sys.argv[1:])", "sys.exit_code = main(sys.argv[1:])") + (
+        "print('EXIT=' + str(sys.exit_code))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "derive", "--network", str(net)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = [x for x in result.stdout.splitlines() if x.startswith("MODULES=")][-1]
+    modules = json.loads(line[8:])
+    assert "EXIT=2" in result.stdout
+    assert "62 parameters" in result.stderr and "symbolic derivations stop at 30" in result.stderr
+    assert "sympy" not in modules
