@@ -13,6 +13,7 @@ from tutor.engine.examples import Example
 from tutor.engine.initializers import KINDS, Init
 from tutor.engine.losses import LOSSES, get_loss
 from tutor.engine.network import Network, dense
+from tutor.safe_files import InputRefused, parse_toml, read_regular
 
 TOP_KEYS = {"title", "description", "inputs", "loss", "learning_rate", "seed", "sample", "layers"}
 LAYER_KEYS = {"size", "activation", "weights", "init", "bias", "train_bias"}
@@ -87,11 +88,15 @@ def load_network_file(path: str | Path) -> Example:
     path = Path(path)
     label = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, "network")
+    except InputRefused as refused:
+        raise NetFileError(f"{label}: {refused.reason}") from None
     except OSError as error:
         raise NetFileError(f"{label}: cannot read the file ({error.strerror or error})") from None
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        document = parse_toml(raw.decode("utf-8"))
+    except InputRefused as refused:
+        raise NetFileError(f"{label}: {refused.reason}") from None
     except UnicodeDecodeError:
         raise NetFileError(f"{label}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:

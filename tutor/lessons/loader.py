@@ -21,6 +21,7 @@ from tutor.lessons.references import (
     parse_trace_spec,
     valid_trace_name,
 )
+from tutor.safe_files import InputRefused, parse_toml, read_regular
 
 __all__ = ["LessonError", "LoadResult", "default_dirs", "load_lesson", "load_lessons"]
 
@@ -74,10 +75,10 @@ def load_lessons(dirs: list[Path] | None = None) -> LoadResult:
     seen: dict[str, Path] = {}
     for folder in dirs if dirs is not None else default_dirs():
         folder = Path(folder)
-        if folder.is_file():
-            files = [folder]
-        elif folder.is_dir():
+        if folder.is_dir():
             files = sorted(folder.glob("*.toml"))
+        elif folder.exists():  # a file named directly; load_lesson refuses FIFOs and devices
+            files = [folder]
         else:
             result.errors.append(LessonError(folder, "no such lesson folder or file"))
             continue
@@ -106,7 +107,9 @@ def load_lesson(path: Path | str) -> Lesson:
     """Read and validate one lesson file; LessonError on the first problem found."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, "lesson")
+    except InputRefused as refused:
+        raise LessonError(path, refused.reason) from None
     except OSError as error:
         raise LessonError(path, f"cannot read the file ({error.strerror or error})") from None
     try:
@@ -118,7 +121,9 @@ def load_lesson(path: Path | str) -> Lesson:
     if not text.strip():
         raise LessonError(path, "the file is empty")
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
+    except InputRefused as refused:
+        raise LessonError(path, refused.reason) from None
     except tomllib.TOMLDecodeError as error:
         raise LessonError(path, f"invalid TOML: {error}") from None
     return _Validator(path).lesson(data)
