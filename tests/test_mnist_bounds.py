@@ -1,4 +1,4 @@
-"""Issue 9, items 4 and 15: MNIST files are read bounded (gzip bombs), and a CSV's BOM is no digit.
+"""Issue 9, items 4 and 15: MNIST files are read bounded (gzip bombs), and a BOM is no digit.
 
 A 3.1 MB `train-images-idx3-ubyte.gz` inflating to 3 GiB reached 3.1 GB RSS, then a
 MemoryError traceback. Now the gzip stream is read only as far as the IDX header
@@ -122,3 +122,19 @@ def test_idx_round_trip_still_exact(tmp_path):
     assert np.array_equal(load_idx_images(tmp_path / "img"), images)
     assert load_idx_labels(tmp_path / "lab").tolist() == [1, 2, 3]
 
+
+
+def test_csv_with_a_utf8_bom_reads_every_row(tmp_path):
+    """Item 15: the BOM used to turn the first label into a non-number: 29 rows of 30 read."""
+    rng = np.random.default_rng(3)
+    images = rng.integers(0, 256, size=(30, 784), dtype=np.uint8)
+    labels = np.arange(30, dtype=np.uint8) % 10
+    lines = [",".join(str(v) for v in [lab, *img]) for img, lab in zip(images, labels)]
+    for header in (False, True):
+        head = ["label," + ",".join(f"p{k}" for k in range(784))] if header else []
+        path = tmp_path / f"bom-{header}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + "\n".join(head + lines).encode() + b"\n")
+        got_images, got_labels = load_csv(path)
+        assert len(got_labels) == 30
+        assert got_labels.tolist() == labels.tolist()
+        assert np.array_equal(got_images, images)

@@ -194,7 +194,8 @@ def load_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     if len(raw) > MAX_CSV_BYTES:
         limit = describe_size(MAX_CSV_BYTES)
         raise MnistDataError(f"{path}: more than {limit} of CSV text; the limit is {limit}")
-    text = raw.decode("utf-8", errors="replace")
+    # utf-8-sig: a byte-order mark (Excel's CSVs) is not part of the first label.
+    text = raw.decode("utf-8-sig", errors="replace")
     lines = text.splitlines()
     first = next((k for k, line in enumerate(lines) if line.strip()), None)
     if first is None:
