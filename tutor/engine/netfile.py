@@ -19,6 +19,11 @@ TOP_KEYS = {"title", "description", "inputs", "loss", "learning_rate", "seed", "
 LAYER_KEYS = {"size", "activation", "weights", "init", "bias", "train_bias"}
 INIT_KEYS = {"kind", "scale", "low", "high"}
 SAMPLE_KEYS = {"inputs", "targets"}
+# Size limits (docs/network-file.md "Limits"): checked before any weight is allocated.
+MAX_UNITS = 1024  # inputs, and neurons in any one layer (MNIST's 784 inputs fit)
+MAX_LAYERS = 16  # weight layers
+MAX_PARAMETERS = 65_536  # weights and biases together
+SEED_RANGE = 2**32  # seeds are 0 ≤ seed < 2**32 (NumPy's RandomState)
 
 
 class NetFileError(ValueError):
@@ -56,9 +61,13 @@ class _Reader:
             raise self.fail(field, f"expected a number > 0, got {value!r}")
         return x
 
-    def integer(self, value, field: str, minimum: int = 1) -> int:
+    def integer(self, value, field: str, minimum: int = 1, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(field, f"expected a whole number ≥ {minimum}, got {value!r}")
+            raise self.fail(field, f"expected a whole number ≥ {minimum}, got {value!r:.40}")
+        if maximum is not None and value > maximum:
+            raise self.fail(
+                field, f"expected a whole number {minimum} to {maximum:,}, got {value:,}"
+            )
         return value
 
     def numbers(self, value, field: str, count: int) -> list[float]:
@@ -111,7 +120,7 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
     for key in ("inputs", "loss", "learning_rate", "sample", "layers"):
         if key not in document:
             raise r.fail(key, "missing (required)")
-    n_inputs = r.integer(document["inputs"], "inputs")
+    n_inputs = r.integer(document["inputs"], "inputs", maximum=MAX_UNITS)
     loss_name = r.text(document["loss"], "loss")
     if loss_name not in LOSSES:
         raise r.fail("loss", f"expected one of {', '.join(sorted(LOSSES))}, got {loss_name!r}")
@@ -119,9 +128,10 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
     layers_raw = document["layers"]
     if not isinstance(layers_raw, list) or not layers_raw:
         raise r.fail("layers", "expected at least one [[layers]] table")
+    _check_size(r, n_inputs, layers_raw)
     seed = document.get("seed")
     if seed is not None:
-        seed = r.integer(seed, "seed", minimum=0)
+        seed = r.integer(seed, "seed", minimum=0, maximum=SEED_RANGE - 1)
     rng = np.random.RandomState(seed) if seed is not None else None
 
     layers = []
@@ -149,6 +159,26 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
         learning_rate=learning_rate,
         source=label,
     )
+
+
+def _check_size(r: _Reader, n_inputs: int, layers_raw: list) -> None:
+    """Refuse a network over the limits before a single weight is drawn or read."""
+    if len(layers_raw) > MAX_LAYERS:
+        raise r.fail("layers", f"{len(layers_raw)} layers; the limit is {MAX_LAYERS}")
+    sizes = [n_inputs]
+    for k, spec in enumerate(layers_raw):
+        field = f"layers[{k}].size"
+        if not isinstance(spec, dict) or "size" not in spec:
+            return  # the layer's own check names what is missing
+        sizes.append(r.integer(spec["size"], field, maximum=MAX_UNITS))
+    parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if parameters > MAX_PARAMETERS:
+        shape = "-".join(str(n) for n in sizes)
+        raise r.fail(
+            "layers",
+            f"a {shape} network has {parameters:,} weights and biases; "
+            f"the limit is {MAX_PARAMETERS:,}",
+        )
 
 
 def _layer(r: _Reader, spec: dict, field: str, fan_in: int, rng):
