@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
+from tutor.cli.ranges import whole
 from tutor.engine.trace import format_number
 from tutor.lessons.model import Lesson, Step
 from tutor.lessons.render import result_lines, table_lines, trace_lines
@@ -13,7 +14,9 @@ from tutor.lessons.render import result_lines, table_lines, trace_lines
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", help="lesson id (see `backprop-tutor lessons`) or its number")
-    parser.add_argument("--step", type=int, metavar="K", help="play only step K (from 1)")
+    parser.add_argument(
+        "--step", type=whole(1, 100_000), metavar="K", help="play only step K (from 1)"
+    )
     add_lessons_option(parser)
     parser.add_argument("--format", choices=("text", "md"), default="text")
 
