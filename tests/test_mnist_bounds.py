@@ -123,7 +123,6 @@ def test_idx_round_trip_still_exact(tmp_path):
     assert load_idx_labels(tmp_path / "lab").tolist() == [1, 2, 3]
 
 
-
 def test_csv_with_a_utf8_bom_reads_every_row(tmp_path):
     """Item 15: the BOM used to turn the first label into a non-number: 29 rows of 30 read."""
     rng = np.random.default_rng(3)

@@ -43,6 +43,7 @@ BAD_TEXT = {
     "an unknown field Infinity": json.dumps(GOOD)[:-1] + ', "x": Infinity}',
     "200,000 nested [": "[" * 200_000 + "]" * 200_000,
     "not JSON": "{",
+    "a 5000-digit integer": '{"version": ' + "1" * 5000 + "}",
     "not UTF-8": b"\xff\xfe".decode("latin-1"),
 }
 
@@ -125,4 +126,3 @@ def test_progress_symlink_to_dev_zero_is_set_aside(tmp_path):
     store = ProgressStore(tmp_path)
     assert store.load("x") == LessonProgress("x")
     assert_set_aside(tmp_path, "lesson-x.json", store)
-

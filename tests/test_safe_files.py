@@ -169,3 +169,29 @@ def test_ordinary_dotted_keys_and_decimals_still_parse():
 def test_shipped_lessons_are_within_every_limit():
     for path in sorted(default_dirs()[0].glob("*.toml")):
         load_lesson(path)  # raises if a limit were too tight for our own lessons
+
+
+def test_integer_of_5000_digits_is_a_named_error(tmp_path):
+    """tomllib raises a plain ValueError (Python's int() digit limit), not TOMLDecodeError."""
+    with pytest.raises(InputRefused, match="more than 4,300 digits"):
+        parse_toml("x = " + "1" * 5000)
+    path = tmp_path / "lesson.toml"
+    path.write_text('id = "x"\norder = ' + "9" * 5000 + "\n")
+    with pytest.raises(LessonError, match="more than 4,300 digits"):
+        load_lesson(path)
+
+
+def test_lesson_order_and_tries_have_ranges(tmp_path):
+    lesson = (
+        'id = "x"\ntitle = "T"\nsummary = "S"\norder = {order}\n\n[[steps]]\nkind = "predict"\n'
+        'trace = "mazur"\ntarget = "out_h1"\ntext = "t"\ntries = {tries}\n'
+    )
+    path = tmp_path / "lesson.toml"
+    path.write_text(lesson.format(order=10**30, tries=3))
+    with pytest.raises(LessonError, match="order: expected an integer -1,000,000 to 1,000,000"):
+        load_lesson(path)
+    path.write_text(lesson.format(order=5, tries=10**6))
+    with pytest.raises(LessonError, match="tries: expected an integer 1 to 100, got 1,000,000"):
+        load_lesson(path)
+    path.write_text(lesson.format(order=5, tries=100))
+    assert load_lesson(path).steps[0].tries == 100

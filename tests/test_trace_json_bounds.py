@@ -71,6 +71,7 @@ BAD = {
         json.dumps(document()).replace('"template": "0.5"', '"template": "{0}"'),
         "no inputs",
     ),
+    "integer of 5000 digits": ('{"schema_version": ' + "1" * 5000 + "}", "4,300"),
     "deep nesting": ('{"schema_version": 1, "meta": ' + "[" * 100_000 + "]" * 100_000, "nested"),
     "deep nesting in meta": (
         '{"schema_version": 1, "meta": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}}",

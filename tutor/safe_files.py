@@ -116,9 +116,7 @@ def read_regular(path: str | os.PathLike, kind: str) -> bytes:
     with open_regular(path, kind) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:  # it grew after the checks
-        raise InputRefused(
-            f"too large: {kind} files are limited to {describe_size(limit)}", path
-        )
+        raise InputRefused(f"too large: {kind} files are limited to {describe_size(limit)}", path)
     return data
 
 
@@ -138,4 +136,7 @@ def parse_toml(text: str) -> dict:
         return tomllib.loads(text)
     except RecursionError:
         raise InputRefused("nested too deeply (arrays or tables inside each other)") from None
-
+    except tomllib.TOMLDecodeError:
+        raise
+    except ValueError:  # Python's int() refuses integers of more than 4,300 digits
+        raise InputRefused("an integer of more than 4,300 digits") from None

@@ -76,6 +76,10 @@ def load_trace_json(text: str) -> Trace:
         raise TraceFormatError(f"not JSON: {error}") from None
     except RecursionError:
         raise TraceFormatError("not JSON this tutor reads: nested too deeply") from None
+    except TraceFormatError:  # bare NaN or Infinity (_refuse_constant)
+        raise
+    except ValueError:  # Python's int() refuses integers of more than 4,300 digits
+        raise TraceFormatError("not JSON this tutor reads: an integer of 4,300+ digits") from None
     if not isinstance(document, dict):
         raise TraceFormatError("expected a JSON object at the top level")
     version = document.get("schema_version")

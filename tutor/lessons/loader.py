@@ -48,6 +48,8 @@ STEP_KEYS: dict[str, set[str]] = {
 }
 EXTRA_KEYS = ("show", "variant")
 DEFAULT_PREDICT_TOLERANCE = 1e-6
+MAX_ORDER = 1_000_000  # order is -1,000,000 to 1,000,000
+MAX_TRIES = 100  # a predict step's tries are 1 to 100
 
 
 @dataclass
@@ -210,7 +212,9 @@ class _Validator:
             raise self.error(name, f"expected a number ≥ 0, got {_describe(value)}", step)
         return float(value)
 
-    def integer(self, table, key, where, step=None, minimum=None, required=False) -> int | None:
+    def integer(
+        self, table, key, where, step=None, minimum=None, required=False, maximum=None
+    ) -> int | None:
         name = f"{where}.{key}" if where else key
         if key not in table:
             if required:
@@ -221,6 +225,10 @@ class _Validator:
             raise self.error(name, f"expected an integer, got {_describe(value)}", step)
         if minimum is not None and value < minimum:
             raise self.error(name, f"expected an integer ≥ {minimum}, got {value}", step)
+        if maximum is not None and not -maximum <= value <= maximum:
+            low = minimum if minimum is not None else -maximum
+            shown = f"{value:,}" if abs(value) < 10**15 else "a larger number"
+            raise self.error(name, f"expected an integer {low:,} to {maximum:,}, got {shown}", step)
         return value
 
     def boolean(self, table, key, where, step=None) -> bool:
@@ -253,7 +261,7 @@ class _Validator:
             )
         title = self.string(data, "title", "")
         summary = self.string(data, "summary", "")
-        order = self.integer(data, "order", "", required=True)
+        order = self.integer(data, "order", "", required=True, maximum=MAX_ORDER)
         sources = self.strings(data, "sources", "")
         figures = self.figures(self.array_of_tables(data, "figures", "figures"))
         raw_steps = self.array_of_tables(data, "steps", "steps", required=True)
@@ -390,7 +398,7 @@ class _Validator:
         fields["target"] = target
         tolerance = self.number(raw, "tolerance", where, number)
         fields["tolerance"] = DEFAULT_PREDICT_TOLERANCE if tolerance is None else tolerance
-        tries = self.integer(raw, "tries", where, number, minimum=1)
+        tries = self.integer(raw, "tries", where, number, minimum=1, maximum=MAX_TRIES)
         if tries is not None:
             fields["tries"] = tries
         fields["hints"] = self.strings(raw, "hints", where, number)
