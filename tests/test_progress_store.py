@@ -126,3 +126,10 @@ def test_progress_symlink_to_dev_zero_is_set_aside(tmp_path):
     store = ProgressStore(tmp_path)
     assert store.load("x") == LessonProgress("x")
     assert_set_aside(tmp_path, "lesson-x.json", store)
+
+
+def test_the_settings_notice_says_settings(tmp_path):
+    write(tmp_path, "settings.json", ["x"])
+    store = ProgressStore(tmp_path)
+    store.settings()
+    assert store.take_notices()[0].startswith("Settings file settings.json was unreadable")

@@ -173,11 +173,12 @@ class ProgressStore:
     def _set_aside(self, path: Path) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        what = "Settings file" if path.stem == "settings" else "Progress file"
         try:
             path.replace(target)
-            self.notices.append(f"Progress file {path.name} was unreadable; set aside as {target}")
+            self.notices.append(f"{what} {path.name} was unreadable; set aside as {target}")
         except OSError as error:
-            self.notices.append(f"Progress file {path.name} is unreadable ({error}); ignoring it")
+            self.notices.append(f"{what} {path.name} is unreadable ({error}); ignoring it")
 
     def _write(self, path: Path, data: dict) -> None:
         try:
