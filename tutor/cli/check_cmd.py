@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 
+from tutor.cli.ranges import real
 from tutor.engine.trace import format_number
 
 
@@ -28,9 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--tolerance",
-        type=float,
+        type=real(0, 1, low_open=True, high_open=True),
         default=1e-6,
-        help="largest relative error accepted between two ways (default 1e-6)",
+        help="largest relative error accepted between two ways, in (0, 1) (default 1e-6)",
     )
 
 

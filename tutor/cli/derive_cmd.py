@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from tutor.cli.ranges import PRECISION
+
 FORMATS = ("text", "md", "tex", "json")
 ACTIVATION_TARGETS = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 
@@ -26,7 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--network", metavar="FILE", help="derive the network of a TOML network file instead"
     )
-    parser.add_argument("--precision", type=int, default=9, help="decimals shown (default 9)")
+    parser.add_argument(
+        "--precision", type=PRECISION, default=9, help="decimals shown (1 to 17, default 9)"
+    )
     parser.add_argument(
         "--sample",
         type=int,

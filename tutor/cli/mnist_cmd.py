@@ -7,6 +7,7 @@ import os
 import sys
 import time
 
+from tutor.cli.ranges import MAX_HIDDEN_UNITS, SEED, hidden_sizes, real, whole
 from tutor.text_safety import escape_controls
 
 KEEP_HELP = (
@@ -27,28 +28,55 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_data_argument(parser)
-    parser.add_argument("--epochs", type=int, help="epochs (default 30 on the subset, 10 on full)")
     parser.add_argument(
-        "--hidden", default="128", help="hidden layer sizes, comma-separated (default 128)"
+        "--epochs",
+        type=whole(0, 1000),
+        help="epochs, 0 to 1,000 (default 30 on the subset, 10 on full)",
+    )
+    parser.add_argument(
+        "--hidden",
+        type=hidden_sizes,
+        default="128",
+        help=f"hidden layer sizes, comma-separated, each 1 to {MAX_HIDDEN_UNITS:,} (default 128)",
     )
     parser.add_argument("--activation", choices=("relu", "sigmoid"), default="relu")
-    parser.add_argument("--dropout", type=float, default=0.7, metavar="P", help=KEEP_HELP)
-    parser.add_argument("--l2", type=float, default=0.0, help="L2 weight decay λ (default 0)")
-    parser.add_argument("--lr", type=float, default=0.2, help="learning rate η (default 0.2)")
     parser.add_argument(
-        "--lr-decay", type=float, default=1.0, help="η is multiplied by this after each epoch"
+        "--dropout", type=real(0, 1, low_open=True), default=0.7, metavar="P", help=KEEP_HELP
     )
-    parser.add_argument("--batch-size", type=int, default=128, help="mini-batch size (128)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of weights, shuffles, dropout")
+    parser.add_argument(
+        "--l2", type=real(0, 10), default=0.0, help="L2 weight decay λ, 0 to 10 (default 0)"
+    )
+    parser.add_argument(
+        "--lr",
+        type=real(0, 100, low_open=True),
+        default=0.2,
+        help="learning rate η, in (0, 100] (default 0.2)",
+    )
+    parser.add_argument(
+        "--lr-decay",
+        type=real(0, 10, low_open=True),
+        default=1.0,
+        help="η is multiplied by this after each epoch, in (0, 10] (default 1)",
+    )
+    parser.add_argument(
+        "--batch-size", type=whole(1, 65_536), default=128, help="mini-batch size (128)"
+    )
+    parser.add_argument(
+        "--seed", type=SEED, default=0, help="seed of weights, shuffles, dropout (0 to 2**32-1)"
+    )
     parser.add_argument("--float64", action="store_true", help="train in float64 (default float32)")
-    parser.add_argument("--sample", type=int, default=0, metavar="K", help="test digit to trace")
-    parser.add_argument("--worst", type=int, default=5, help="worst-classified digits shown (5)")
+    parser.add_argument(
+        "--sample", type=whole(0, 999_999), default=0, metavar="K", help="test digit to trace"
+    )
+    parser.add_argument(
+        "--worst", type=whole(0, 100), default=5, help="worst-classified digits shown, 0 to 100 (5)"
+    )
     parser.add_argument(
         "--threads",
-        type=int,
+        type=whole(0, 256),
         default=1,
-        help="BLAS threads (default 1: 128-digit batches gain little from more, and lose much "
-        "when the cores are busy; 0 = the BLAS default)",
+        help="BLAS threads, 0 to 256 (default 1: 128-digit batches gain little from more, and "
+        "lose much when the cores are busy; 0 = the BLAS default)",
     )
     parser.add_argument(
         "--export", metavar="FILE", help="write everything (traced sample in full) as JSON"
@@ -59,12 +87,7 @@ def _config(args, full: bool):
     from tutor.cli import UsageError
     from tutor.mnist.train import MnistConfig
 
-    try:
-        hidden = tuple(int(h) for h in args.hidden.split(","))
-    except ValueError:
-        raise UsageError(f"--hidden {args.hidden!r}: expected sizes like 128 or 256,128") from None
-    if any(h < 1 for h in hidden):
-        raise UsageError(f"--hidden {args.hidden!r}: sizes must be positive")
+    hidden = args.hidden  # a tuple: the parser checked sizes and limits (tutor.cli.ranges)
     epochs = args.epochs if args.epochs is not None else (10 if full else 30)
     try:
         return MnistConfig(

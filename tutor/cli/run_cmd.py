@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
+from tutor.cli.ranges import whole
 from tutor.engine.trace import format_number
 from tutor.lessons.labels import step_label
 from tutor.lessons.model import Lesson, Step
@@ -15,7 +16,9 @@ from tutor.text_safety import escape_controls
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lesson", help="lesson id (see `backprop-tutor lessons`) or its number")
-    parser.add_argument("--step", type=int, metavar="K", help="play only step K (from 1)")
+    parser.add_argument(
+        "--step", type=whole(1, 100_000), metavar="K", help="play only step K (from 1)"
+    )
     add_lessons_option(parser)
     parser.add_argument(
         "--format", choices=("text", "md", "tex"), default="text", help="tex: with --blanks"

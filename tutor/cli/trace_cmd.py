@@ -8,6 +8,7 @@ import sys
 
 from tutor.cli import UsageError
 from tutor.cli.loading import load_example
+from tutor.cli.ranges import MAX_ROUNDS, PRECISION, whole
 from tutor.engine import format_number
 from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
@@ -69,9 +70,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--variant", metavar="NAME", help=f"a labelled variant ({', '.join(VARIANTS)})"
     )
     parser.add_argument(
-        "--rounds", type=int, default=1, metavar="N", help="train N rounds (first traced)"
+        "--rounds",
+        type=whole(1, MAX_ROUNDS),
+        default=1,
+        metavar="N",
+        help=f"train N rounds (first traced; 1 to {MAX_ROUNDS:,})",
     )
-    parser.add_argument("--precision", type=int, default=9, metavar="D", help="decimals shown")
+    parser.add_argument(
+        "--precision", type=PRECISION, default=9, metavar="D", help="decimals shown (1 to 17)"
+    )
     parser.add_argument(
         "--format", default="text", choices=(*FORMATS, "dot"), help="output format (dot: graph)"
     )

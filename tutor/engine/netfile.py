@@ -13,6 +13,7 @@ from tutor.engine.examples import Example
 from tutor.engine.initializers import KINDS, Init
 from tutor.engine.losses import LOSSES, get_loss
 from tutor.engine.network import Network, dense
+from tutor.safe_files import InputRefused, parse_toml, read_regular
 from tutor.text_safety import control_message, escape_controls, find_control_in
 
 TOP_KEYS = {
@@ -33,6 +34,11 @@ SAMPLE_KEYS = {"inputs", "targets"}
 REDUCTIONS = ("sum", "mean")
 # A batch traced value by value: every sample adds a trace of its own (docs/network-file.md).
 MAX_SAMPLES = 1000
+# Size limits (docs/network-file.md "Limits"): checked before any weight is allocated.
+MAX_UNITS = 1024  # inputs, and neurons in any one layer (MNIST's 784 inputs fit)
+MAX_LAYERS = 16  # weight layers
+MAX_PARAMETERS = 65_536  # weights and biases together
+SEED_RANGE = 2**32  # seeds are 0 ≤ seed < 2**32 (NumPy's RandomState)
 
 
 class NetFileError(ValueError):
@@ -70,9 +76,13 @@ class _Reader:
             raise self.fail(field, f"expected a number > 0, got {value!r}")
         return x
 
-    def integer(self, value, field: str, minimum: int = 1) -> int:
+    def integer(self, value, field: str, minimum: int = 1, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(field, f"expected a whole number ≥ {minimum}, got {value!r}")
+            raise self.fail(field, f"expected a whole number ≥ {minimum}, got {value!r:.40}")
+        if maximum is not None and value > maximum:
+            raise self.fail(
+                field, f"expected a whole number {minimum} to {maximum:,}, got {value:,}"
+            )
         return value
 
     def numbers(self, value, field: str, count: int) -> list[float]:
@@ -103,11 +113,15 @@ def load_network_file(path: str | Path) -> Example:
     # The path is echoed in errors and kept as the trace's source: never with raw controls.
     label = escape_controls(str(path))
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, "network")
+    except InputRefused as refused:
+        raise NetFileError(f"{label}: {refused.reason}") from None
     except OSError as error:
         raise NetFileError(f"{label}: cannot read the file ({error.strerror or error})") from None
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        document = parse_toml(raw.decode("utf-8"))
+    except InputRefused as refused:
+        raise NetFileError(f"{label}: {refused.reason}") from None
     except UnicodeDecodeError:
         raise NetFileError(f"{label}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
@@ -131,7 +145,7 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
             "expected either [sample] (one sample) or [[samples]] (a batch)"
             + (", not both" if "sample" in document else ""),
         )
-    n_inputs = r.integer(document["inputs"], "inputs")
+    n_inputs = r.integer(document["inputs"], "inputs", maximum=MAX_UNITS)
     loss_name = r.text(document["loss"], "loss")
     if loss_name not in LOSSES:
         raise r.fail("loss", f"expected one of {', '.join(sorted(LOSSES))}, got {loss_name!r}")
@@ -139,9 +153,10 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
     layers_raw = document["layers"]
     if not isinstance(layers_raw, list) or not layers_raw:
         raise r.fail("layers", "expected at least one [[layers]] table")
+    _check_size(r, n_inputs, layers_raw)
     seed = document.get("seed")
     if seed is not None:
-        seed = r.integer(seed, "seed", minimum=0)
+        seed = r.integer(seed, "seed", minimum=0, maximum=SEED_RANGE - 1)
     rng = np.random.RandomState(seed) if seed is not None else None
 
     layers = []
@@ -199,6 +214,26 @@ def _samples(r: _Reader, value, n_inputs: int, n_outputs: int):
         raise r.fail("samples", f"{len(value)} samples is above the limit of {MAX_SAMPLES}")
     rows = [_sample(r, v, f"samples[{k}]", n_inputs, n_outputs) for k, v in enumerate(value)]
     return [x for x, _ in rows], [t for _, t in rows]
+
+
+def _check_size(r: _Reader, n_inputs: int, layers_raw: list) -> None:
+    """Refuse a network over the limits before a single weight is drawn or read."""
+    if len(layers_raw) > MAX_LAYERS:
+        raise r.fail("layers", f"{len(layers_raw)} layers; the limit is {MAX_LAYERS}")
+    sizes = [n_inputs]
+    for k, spec in enumerate(layers_raw):
+        field = f"layers[{k}].size"
+        if not isinstance(spec, dict) or "size" not in spec:
+            return  # the layer's own check names what is missing
+        sizes.append(r.integer(spec["size"], field, maximum=MAX_UNITS))
+    parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if parameters > MAX_PARAMETERS:
+        shape = "-".join(str(n) for n in sizes)
+        raise r.fail(
+            "layers",
+            f"a {shape} network has {parameters:,} weights and biases; "
+            f"the limit is {MAX_PARAMETERS:,}",
+        )
 
 
 def _layer(r: _Reader, spec: dict, field: str, fan_in: int, rng):

@@ -24,6 +24,7 @@ from tutor.lessons.references import (
     scalar_name_of,
     valid_trace_name,
 )
+from tutor.safe_files import InputRefused, parse_toml, read_regular
 from tutor.text_safety import control_message, find_control_in
 
 __all__ = ["LessonError", "LoadResult", "default_dirs", "load_lesson", "load_lessons"]
@@ -56,6 +57,8 @@ DEFAULT_PREDICT_TOLERANCE = 1e-6
 MAX_QUIZ_OPTIONS = 26
 MAX_PUBLISHED_DIGITS = 28
 MAX_PUBLISHED_EXPONENT = 300
+MAX_ORDER = 1_000_000  # order is -1,000,000 to 1,000,000
+MAX_TRIES = 100  # a predict step's tries are 1 to 100
 
 
 @dataclass
@@ -83,10 +86,10 @@ def load_lessons(dirs: list[Path] | None = None) -> LoadResult:
     seen: dict[str, Path] = {}
     for folder in dirs if dirs is not None else default_dirs():
         folder = Path(folder)
-        if folder.is_file():
-            files = [folder]
-        elif folder.is_dir():
+        if folder.is_dir():
             files = sorted(folder.glob("*.toml"))
+        elif folder.exists():  # a file named directly; load_lesson refuses FIFOs and devices
+            files = [folder]
         else:
             result.errors.append(LessonError(folder, "no such lesson folder or file"))
             continue
@@ -115,7 +118,9 @@ def load_lesson(path: Path | str) -> Lesson:
     """Read and validate one lesson file; LessonError on the first problem found."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, "lesson")
+    except InputRefused as refused:
+        raise LessonError(path, refused.reason) from None
     except OSError as error:
         raise LessonError(path, f"cannot read the file ({error.strerror or error})") from None
     try:
@@ -127,7 +132,9 @@ def load_lesson(path: Path | str) -> Lesson:
     if not text.strip():
         raise LessonError(path, "the file is empty")
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
+    except InputRefused as refused:
+        raise LessonError(path, refused.reason) from None
     except tomllib.TOMLDecodeError as error:
         raise LessonError(path, f"invalid TOML: {error}") from None
     refused = find_control_in(data, base=1)
@@ -219,7 +226,9 @@ class _Validator:
             raise self.error(name, f"expected a number ≥ 0, got {_describe(value)}", step)
         return float(value)
 
-    def integer(self, table, key, where, step=None, minimum=None, required=False) -> int | None:
+    def integer(
+        self, table, key, where, step=None, minimum=None, required=False, maximum=None
+    ) -> int | None:
         name = f"{where}.{key}" if where else key
         if key not in table:
             if required:
@@ -230,6 +239,10 @@ class _Validator:
             raise self.error(name, f"expected an integer, got {_describe(value)}", step)
         if minimum is not None and value < minimum:
             raise self.error(name, f"expected an integer ≥ {minimum}, got {value}", step)
+        if maximum is not None and not -maximum <= value <= maximum:
+            low = minimum if minimum is not None else -maximum
+            shown = f"{value:,}" if abs(value) < 10**15 else "a larger number"
+            raise self.error(name, f"expected an integer {low:,} to {maximum:,}, got {shown}", step)
         return value
 
     def boolean(self, table, key, where, step=None) -> bool:
@@ -262,7 +275,7 @@ class _Validator:
             )
         title = self.string(data, "title", "")
         summary = self.string(data, "summary", "")
-        order = self.integer(data, "order", "", required=True)
+        order = self.integer(data, "order", "", required=True, maximum=MAX_ORDER)
         sources = self.strings(data, "sources", "")
         figures = self.figures(self.array_of_tables(data, "figures", "figures"))
         raw_steps = self.array_of_tables(data, "steps", "steps", required=True)
@@ -447,7 +460,7 @@ class _Validator:
         fields["target"] = self.value_name(target, f"{where}.target", number, fields["trace"])
         tolerance = self.number(raw, "tolerance", where, number)
         fields["tolerance"] = DEFAULT_PREDICT_TOLERANCE if tolerance is None else tolerance
-        tries = self.integer(raw, "tries", where, number, minimum=1)
+        tries = self.integer(raw, "tries", where, number, minimum=1, maximum=MAX_TRIES)
         if tries is not None:
             fields["tries"] = tries
         fields["hints"] = self.strings(raw, "hints", where, number)

@@ -13,14 +13,23 @@ import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
+
+from tutor.safe_files import InputRefused, describe_size, open_regular
 
 IMAGE_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions
 LABEL_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension
 SIDE = 28
 PIXELS = SIDE * SIDE
 ENV_VAR = "BACKPROP_TUTOR_MNIST"
+# Bounds (README "Limits"): files are at most 256 MiB on disk (tutor.safe_files); an
+# IDX file declares at most MAX_DIGITS digits (the full MNIST has 60,000 + 10,000), so
+# at most 196 MB of pixels are inflated; a CSV inflates to at most MAX_CSV_BYTES.
+MAX_DIGITS = 250_000
+MAX_CSV_BYTES = 512 * 1024 * 1024
+EXCESS_COUNTED = 1024 * 1024  # bytes past the declared end counted for the message
 
 # Standard names (LeCun's site), and the dotted variant some mirrors use.
 IDX_NAMES = {
@@ -47,18 +56,56 @@ class Dataset:
     source: str
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it is gzip (by its magic bytes, not its name)."""
+def _open(path: Path) -> BinaryIO:
+    """A regular file opened for reading, gunzipped as a stream when it is gzip (by its magic).
+
+    Nothing is decompressed here: readers take what the header declares, so a small file
+    that inflates to gigabytes (a gzip bomb) is never inflated beyond that.
+    """
     try:
-        raw = path.read_bytes()
+        raw = open_regular(path, "MNIST")
+    except InputRefused as refused:
+        raise MnistDataError(f"{path}: {refused.reason}") from None
     except OSError as error:
         raise MnistDataError(f"{path}: cannot read: {error.strerror or error}") from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error):
-            raise MnistDataError(f"{path}: truncated or corrupt gzip data") from None
+    if raw.read(2) == b"\x1f\x8b":
+        raw.seek(0)
+        return _ClosingGzip(raw)
+    raw.seek(0)
     return raw
+
+
+class _ClosingGzip(gzip.GzipFile):
+    """A GzipFile that closes the file it reads from too."""
+
+    def __init__(self, raw: BinaryIO):
+        super().__init__(fileobj=raw, mode="rb")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+
+def _read(path: Path, stream: BinaryIO, n: int) -> bytes:
+    """Up to `n` bytes (fewer at the end of the data); corrupt gzip data as MnistDataError."""
+    try:
+        return stream.read(n)
+    except (EOFError, OSError, zlib.error):
+        raise MnistDataError(f"{path}: truncated or corrupt gzip data") from None
+
+
+def _count_rest(path: Path, stream: BinaryIO) -> str:
+    """How many bytes remain, counted in chunks up to 1 MiB more, as the message says it."""
+    total = 0
+    while total <= EXCESS_COUNTED:
+        chunk = _read(path, stream, 64 * 1024)
+        if not chunk:
+            return str(total)
+        total += len(chunk)
+    return f"more than {EXCESS_COUNTED:,}"
 
 
 def _idx_header(path: Path, data: bytes, magic: int, ndim: int, what: str) -> list[int]:
@@ -76,37 +123,58 @@ def _idx_header(path: Path, data: bytes, magic: int, ndim: int, what: str) -> li
     return [int.from_bytes(data[k : k + 4], "big") for k in range(4, end, 4)]
 
 
+def _check_count(path: Path, n: int, what: str) -> None:
+    if n > MAX_DIGITS:
+        raise MnistDataError(
+            f"{path}: header says {n:,} {what}; the limit is {MAX_DIGITS:,} per file"
+        )
+
+
 def load_idx_images(path: str | os.PathLike) -> np.ndarray:
     """Images of an IDX3 file as uint8 (n, 784)."""
     path = Path(path)
-    data = _read_bytes(path)
-    n, rows, cols = _idx_header(path, data, IMAGE_MAGIC, 3, "image")
-    if (rows, cols) != (SIDE, SIDE):
-        raise MnistDataError(f"{path}: images are {rows}×{cols}, expected {SIDE}×{SIDE}")
-    expected, got = n * PIXELS, len(data) - 16
-    if got < expected:
-        raise MnistDataError(
-            f"{path}: truncated IDX file: header says {n} images ({expected} bytes), "
-            f"found {got} bytes"
-        )
-    if got > expected:
-        raise MnistDataError(
-            f"{path}: IDX file too long: header says {n} images ({expected} bytes), "
-            f"found {got} bytes"
-        )
-    return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, PIXELS).copy()
+    with _open(path) as stream:
+        n, rows, cols = _idx_header(path, _read(path, stream, 16), IMAGE_MAGIC, 3, "image")
+        if (rows, cols) != (SIDE, SIDE):
+            raise MnistDataError(f"{path}: images are {rows}×{cols}, expected {SIDE}×{SIDE}")
+        _check_count(path, n, "images")
+        expected = n * PIXELS
+        data = _read(path, stream, expected)
+        got = len(data)
+        if got < expected:
+            raise MnistDataError(
+                f"{path}: truncated IDX file: header says {n} images ({expected} bytes), "
+                f"found {got} bytes"
+            )
+        extra = _count_rest(path, stream)
+        if extra != "0":
+            found = f"{expected + int(extra)}" if extra.isdigit() else f"{extra} more"
+            raise MnistDataError(
+                f"{path}: IDX file too long: header says {n} images ({expected} bytes), "
+                f"found {found} bytes"
+            )
+    return np.frombuffer(data, dtype=np.uint8).reshape(n, PIXELS).copy()
 
 
 def load_idx_labels(path: str | os.PathLike) -> np.ndarray:
     """Labels of an IDX1 file as uint8 (n,), each checked to be 0-9."""
     path = Path(path)
-    data = _read_bytes(path)
-    (n,) = _idx_header(path, data, LABEL_MAGIC, 1, "label")
-    got = len(data) - 8
-    if got != n:
-        kind = "truncated IDX file" if got < n else "IDX file too long"
-        raise MnistDataError(f"{path}: {kind}: header says {n} labels, found {got} bytes")
-    labels = np.frombuffer(data, dtype=np.uint8, offset=8).copy()
+    with _open(path) as stream:
+        (n,) = _idx_header(path, _read(path, stream, 8), LABEL_MAGIC, 1, "label")
+        _check_count(path, n, "labels")
+        data = _read(path, stream, n)
+        got = len(data)
+        extra = _count_rest(path, stream) if got == n else "0"
+    if got < n:
+        raise MnistDataError(
+            f"{path}: truncated IDX file: header says {n} labels, found {got} bytes"
+        )
+    if extra != "0":
+        found = f"{n + int(extra)}" if extra.isdigit() else f"{extra} more"
+        raise MnistDataError(
+            f"{path}: IDX file too long: header says {n} labels, found {found} bytes"
+        )
+    labels = np.frombuffer(data, dtype=np.uint8).copy()
     _check_labels(path, labels, lambda i: f"entry {i} (counting from 0)")
     return labels
 
@@ -121,7 +189,13 @@ def _check_labels(path: Path, labels: np.ndarray, where) -> None:
 def load_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """A CSV of digits, one per line: label then 784 pixels; an optional header line."""
     path = Path(path)
-    text = _read_bytes(path).decode("utf-8", errors="replace")
+    with _open(path) as stream:
+        raw = _read(path, stream, MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:
+        limit = describe_size(MAX_CSV_BYTES)
+        raise MnistDataError(f"{path}: more than {limit} of CSV text; the limit is {limit}")
+    # utf-8-sig: a byte-order mark (Excel's CSVs) is not part of the first label.
+    text = raw.decode("utf-8-sig", errors="replace")
     lines = text.splitlines()
     first = next((k for k, line in enumerate(lines) if line.strip()), None)
     if first is None:

@@ -1,20 +1,65 @@
 """The student's progress per lesson, kept as small JSON files written atomically.
 
-A file that cannot be read is renamed `NAME.corrupt-<timestamp>` and replaced by a
-fresh start; the notice is kept for the app to show. Nothing here raises on bad files.
+A file that cannot be read, or whose shape is not ours (wrong types, NaN or infinite
+numbers, nesting), is renamed `NAME.corrupt-<timestamp>` and replaced by a fresh start;
+the notice is kept for the app to show. Nothing here raises on bad files. Files are
+read through `tutor.safe_files` (regular files only; progress 4 MiB, settings 64 KiB).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.atomic import write_text_atomic
+from tutor.safe_files import InputRefused, read_regular
 
 VERSION = 1
+# Upper bounds of stored numbers: far above any lesson, low enough to be harmless.
+MAX_INDEX = 1_000_000
+MAX_TRIES = 1_000_000
+# The answer record of one step (see LessonScreen): key → accepted types.
+ANSWER_FIELDS: dict[str, tuple[type, ...]] = {
+    "tries": (int,),
+    "answer": (str,),
+    "correct": (bool,),
+    "revealed": (bool,),
+    "choice": (int,),
+}
+
+
+def _is_count(value, bound: int) -> bool:
+    """A whole number in [0, bound] (JSON true/false are not numbers here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= bound
+
+
+def _is_scalar(value) -> bool:
+    """A string, true/false, whole number or finite number: what an unknown field may hold."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | bool | int) or value is None
+
+
+def _answer_problem(key, record) -> str | None:
+    """What is wrong with one answers entry, or None."""
+    if not (isinstance(key, str) and key.isdigit() and int(key) <= MAX_INDEX):
+        return f"answers: key {key!r} is not a step number"
+    if not isinstance(record, dict):
+        return f"answers.{key}: expected an object"
+    for name, value in record.items():
+        if name in ANSWER_FIELDS:
+            ok = isinstance(value, ANSWER_FIELDS[name])
+            if ANSWER_FIELDS[name] == (int,):
+                ok = _is_count(value, MAX_TRIES if name == "tries" else MAX_INDEX)
+        else:
+            ok = _is_scalar(value)
+        if not ok:
+            return f"answers.{key}.{name}: unexpected value {value!r:.40}"
+    return None
 
 
 @dataclass
@@ -52,19 +97,63 @@ class LessonProgress:
         position = data.get("position", [0, 0])
         completed = data.get("completed", [])
         answers = data.get("answers", {})
-        ok = (
+        if not (
             isinstance(position, list)
             and len(position) == 2
-            and all(isinstance(p, int) and p >= 0 for p in position)
-            and isinstance(completed, list)
-            and all(isinstance(c, int) for c in completed)
-            and isinstance(answers, dict)
-        )
-        if not ok:
-            raise ValueError("malformed progress fields")
-        progress = cls(lesson, list(position), set(completed), dict(answers))
+            and all(_is_count(p, MAX_INDEX) for p in position)
+        ):
+            raise ValueError("position: expected two step numbers")
+        if not (
+            isinstance(completed, list)
+            and len(completed) <= MAX_INDEX
+            and all(_is_count(c, MAX_INDEX) for c in completed)
+        ):
+            raise ValueError("completed: expected a list of step numbers")
+        if not isinstance(answers, dict):
+            raise ValueError("answers: expected an object")
+        for key, record in answers.items():
+            problem = _answer_problem(key, record)
+            if problem:
+                raise ValueError(problem)
+        answers = {k: dict(v) for k, v in answers.items()}
+        progress = cls(lesson, list(position), set(completed), answers)
         progress.times = read_times(data.get("times", {}))  # optional: older files have none
         return progress
+
+
+# Settings the app reads, and the types they must have.
+SETTINGS_FIELDS: dict[str, type] = {"last_lesson": str, "theme": str}
+
+
+def settings_problem(data) -> str | None:
+    """What is wrong with a parsed settings file, or None."""
+    if not isinstance(data, dict):
+        return "expected a JSON object"
+    for name, value in data.items():
+        expected = SETTINGS_FIELDS.get(name)
+        ok = isinstance(value, expected) if expected else _is_scalar(value)
+        if not ok:
+            return f"{name}: unexpected value {value!r:.40}"
+    return None
+
+
+def _refuse_constant(name: str):
+    """json.loads calls this for NaN, Infinity and -Infinity, which progress never holds."""
+    raise ValueError(f"{name} is not a number a progress file holds")
+
+
+def _has_non_finite(data) -> bool:
+    """True when a number in the parsed JSON overflowed to infinity (e.g. 1e400)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def read_times(times) -> dict[str, dict[str, str]]:
@@ -91,24 +180,30 @@ class ProgressStore:
     def _path(self, name: str) -> Path:
         return self.folder / f"{re.sub(r'[^a-z0-9_-]', '_', name.lower())}.json"
 
-    def _read(self, path: Path):
+    def _read(self, path: Path, kind: str = "progress"):
         """Parsed JSON of `path`, None if absent; a corrupt file is set aside."""
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            text = read_regular(path, kind).decode("utf-8")
+            data = json.loads(text, parse_constant=_refuse_constant)
+            if _has_non_finite(data):
+                raise ValueError("a number too large for a progress file")
+            return data
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, InputRefused, UnicodeDecodeError, ValueError, RecursionError):
+            # ValueError covers json.JSONDecodeError; RecursionError: nesting too deep.
             self._set_aside(path)
             return None
 
     def _set_aside(self, path: Path) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        what = "Settings file" if path.stem == "settings" else "Progress file"
         try:
             path.replace(target)
-            self.notices.append(f"Progress file {path.name} was unreadable; set aside as {target}")
+            self.notices.append(f"{what} {path.name} was unreadable; set aside as {target}")
         except OSError as error:
-            self.notices.append(f"Progress file {path.name} is unreadable ({error}); ignoring it")
+            self.notices.append(f"{what} {path.name} is unreadable ({error}); ignoring it")
 
     def _write(self, path: Path, data: dict) -> None:
         try:
@@ -120,7 +215,7 @@ class ProgressStore:
     def load(self, lesson: str) -> LessonProgress:
         """The progress of `lesson`; a fresh one when absent or unreadable."""
         path = self._path(f"lesson-{lesson}")
-        data = self._read(path)
+        data = self._read(path, "progress")
         if data is None:
             return LessonProgress(lesson)
         try:
@@ -139,8 +234,8 @@ class ProgressStore:
 
     def settings(self) -> dict:
         """The app's own state (last lesson, theme)."""
-        data = self._read(self._path("settings"))
-        if data is not None and not isinstance(data, dict):
+        data = self._read(self._path("settings"), "settings")
+        if data is not None and settings_problem(data):
             self._set_aside(self._path("settings"))
             return {}
         return data or {}
