@@ -52,6 +52,13 @@ class Activation:
     gate: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     # f(z) written into a given array (the same numbers as `forward`), to reuse training buffers.
     forward_into: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    # Validity rules, read by the network-file validator:
+    # outputs always in (0, 1), so a probability loss (bce, cross_entropy) may follow it;
+    probabilities: bool = False
+    # the fewest neurons a layer of it may have (a softmax over one neuron is the constant 1);
+    min_size: int = 1
+    # why a network file may not name it (None: it may).
+    not_in_files: str | None = None
 
     def apply(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """f(z), written into `out` when given and this function can; otherwise a new array."""
@@ -92,21 +99,37 @@ def _relu(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0)
 
 
+# Leaky ReLU's slope α lies in [0, 1): then where(z > 0, z, αz) is max(z, αz), as displayed.
+LEAKY_SLOPES = "0 ≤ α < 1"
+
+
 def leaky_relu(alpha: float = 0.01) -> Activation:
-    """Leaky ReLU with slope `alpha` for z < 0 (the subgradient at 0 is taken as alpha)."""
+    """Leaky ReLU with slope `alpha` for z < 0 (the subgradient at 0 is taken as alpha).
+
+    ValueError unless 0 ≤ alpha < 1 (so NaN and infinities too): outside it max(z, αz) is
+    not the function computed. The name keeps every digit of alpha (repr, never rounded).
+    """
+    alpha = float(alpha)
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError(f"leaky_relu slope α = {alpha!r}: expected a number with {LEAKY_SLOPES}")
     return Activation(
-        name="leaky_relu" if alpha == 0.01 else f"leaky_relu({alpha:g})",
+        name="leaky_relu" if alpha == 0.01 else f"leaky_relu({alpha!r})",
         forward=lambda z: np.where(z > 0, z, alpha * z),
         derivative=lambda z, out: np.where(z > 0, 1.0, alpha),
-        formula=f"max(z, {alpha:g}·z)",
-        derivative_formula=f"1 if z > 0 else {alpha:g}",
+        formula=f"max(z, {alpha!r}·z)",
+        derivative_formula=f"1 if z > 0 else {alpha!r}",
         alpha=alpha,
     )
 
 
 IDENTITY = Activation("identity", _identity, lambda z, out: np.ones_like(z), "z", "1")
 SIGMOID = Activation(
-    "sigmoid", sigmoid, lambda z, out: out * (1.0 - out), "1/(1+e^−z)", "out·(1−out)"
+    "sigmoid",
+    sigmoid,
+    lambda z, out: out * (1.0 - out),
+    "1/(1+e^−z)",
+    "out·(1−out)",
+    probabilities=True,
 )
 TANH = Activation("tanh", _tanh, lambda z, out: 1.0 - out * out, "tanh(z)", "1−out²")
 # ReLU's derivative at exactly 0 is taken as 0, as every course notebook does ((z > 0)).
@@ -129,9 +152,21 @@ SIGMOID_QUIRK_001 = Activation(
     lambda z, out: sigmoid(out) * (1.0 - sigmoid(out)),
     "1/(1+e^−z)",
     "σ(out)·(1−σ(out))  [seed 001's slip: σ′ applied to out, not to z]",
+    probabilities=True,
+    not_in_files=(
+        "seed 001's notebook variant (σ′ applied to the output), reproduced by the encoder-838 "
+        "lesson, not an activation for a network file; use sigmoid"
+    ),
 )
 SOFTMAX = Activation(
-    "softmax", softmax, None, "e^z_k / Σ_j e^z_j", "diag(s) − s·sᵀ", forward_into=softmax
+    "softmax",
+    softmax,
+    None,
+    "e^z_k / Σ_j e^z_j",
+    "diag(s) − s·sᵀ",
+    forward_into=softmax,
+    probabilities=True,
+    min_size=2,
 )
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -146,8 +181,10 @@ def get_activation(name: str) -> Activation:
         return ACTIVATIONS[name]
     if name.startswith("leaky_relu(") and name.endswith(")"):
         try:
-            return leaky_relu(float(name[len("leaky_relu(") : -1]))
+            alpha = float(name[len("leaky_relu(") : -1])
         except ValueError:
             pass
+        else:
+            return leaky_relu(alpha)  # ValueError naming the range for nan, inf, 1.5, …
     known = ", ".join(sorted(ACTIVATIONS))
     raise ValueError(f"unknown activation {name!r}; expected one of {known} or leaky_relu(α)")

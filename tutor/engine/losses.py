@@ -8,14 +8,19 @@ that log(0) never happens (the divide-by-zero of seed 002).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tutor.engine.activations import ACTIVATIONS, Activation
 from tutor.engine.rows import row_sum
 
 # Probabilities are clipped to [EPS, 1 − EPS] before a log or a division.
 EPS = 1e-12
+# How far from 1 the targets of cross-entropy may sum (the fused δ = out − t needs Σt = 1).
+TARGET_SUM_TOLERANCE = 1e-9
 
 
 def _rows(a) -> np.ndarray:
@@ -46,6 +51,27 @@ class Loss:
     def grad(self, out: np.ndarray, target: np.ndarray) -> np.ndarray:
         """dE/dout, the same shape as `out`."""
         raise NotImplementedError
+
+    def output_error(self, output: Activation) -> str | None:
+        """Why this loss cannot follow an output layer of `output`, or None when it can."""
+        return None
+
+    def target_error(self, target: Sequence[float]) -> str | None:
+        """Why `target` (one sample's targets) is outside this loss's domain, or None."""
+        return None
+
+
+def _needs_probabilities(loss: Loss, output: Activation) -> str | None:
+    """A log-loss on outputs that cannot be probabilities would be clipped into a wrong value."""
+    if output.probabilities:
+        return None
+    allowed = " or ".join(
+        a.name for a in ACTIVATIONS.values() if a.probabilities and a.not_in_files is None
+    )
+    return (
+        f"{loss.name} needs outputs that are probabilities, after {allowed}; "
+        f"the output layer is {output.name}"
+    )
 
 
 class HalfSquaredError(Loss):
@@ -84,6 +110,13 @@ class BinaryCrossEntropy(Loss):
         p = np.clip(out, EPS, 1.0 - EPS)
         return (p - target) / (p * (1.0 - p)) * self._scale(out.shape[0])
 
+    def output_error(self, output):
+        return _needs_probabilities(self, output)
+
+    def target_error(self, target):
+        bad = [t for t in target if not 0.0 <= t <= 1.0]
+        return f"bce needs targets in [0, 1], got {bad[0]!r}" if bad else None
+
 
 class CrossEntropy(Loss):
     """Categorical cross-entropy −Σ_k t_k·log(out_k) on probabilities (after softmax)."""
@@ -96,6 +129,22 @@ class CrossEntropy(Loss):
     def grad(self, out, target):
         out, target = _rows(out), _rows(target)
         return -target / np.clip(out, EPS, 1.0) * self._scale(out.shape[0])
+
+    def output_error(self, output):
+        return _needs_probabilities(self, output)
+
+    def target_error(self, target):
+        # After softmax, δ = out − t is dE/dnet only when the targets are a distribution.
+        negative = [t for t in target if t < 0.0]
+        if negative:
+            return f"cross_entropy needs targets ≥ 0 (a distribution), got {negative[0]!r}"
+        total = math.fsum(target)
+        if abs(total - 1.0) > TARGET_SUM_TOLERANCE:
+            return (
+                f"cross_entropy needs targets that sum to 1 (within {TARGET_SUM_TOLERANCE:g}), "
+                f"a distribution; these sum to {total!r}"
+            )
+        return None
 
 
 HALF_SSE = HalfSquaredError("half_sse", "E = Σ ½(target − out)²", reduction="sum")
@@ -117,4 +166,4 @@ def get_loss(name: str, reduction: str | None = None) -> Loss:
         return loss
     if reduction not in ("mean", "sum"):
         raise ValueError(f"unknown reduction {reduction!r}; expected 'mean' or 'sum'")
-    return type(loss)(loss.name, loss.formula, reduction)
+    return replace(loss, reduction=reduction)

@@ -42,7 +42,7 @@ def _activation_out(name: str, alpha: float, net_name: str, all_nets: list[str],
     if name == "relu":
         return "max(0, {0})", [net_name]
     if name.startswith("leaky_relu"):
-        return f"max({{0}}, {alpha:g}·{{0}})", [net_name]
+        return f"max({{0}}, {alpha!r}·{{0}})", [net_name]
     if name in ("identity", "linear"):
         return "{0}", [net_name]
     if name == "softmax":
@@ -60,7 +60,7 @@ def _activation_derivative(name: str, alpha: float, net_name: str, out_name: str
     if name == "relu":
         return "1 if {0} > 0 else 0", [net_name]
     if name.startswith("leaky_relu"):
-        return f"1 if {{0}} > 0 else {alpha:g}", [net_name]
+        return f"1 if {{0}} > 0 else {alpha!r}", [net_name]
     if name in ("identity", "linear"):
         return "1", []
     raise ValueError(f"no traced derivative for activation {name!r}")
