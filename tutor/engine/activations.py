@@ -172,7 +172,6 @@ SOFTMAX = Activation(
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX, SIGMOID_QUIRK_001)
 }
-ACTIVATIONS["linear"] = IDENTITY
 
 
 def get_activation(name: str) -> Activation:

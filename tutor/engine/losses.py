@@ -147,13 +147,17 @@ class CrossEntropy(Loss):
         return None
 
 
-HALF_SSE = HalfSquaredError("half_sse", "E = Σ ½(target − out)²", reduction="sum")
-MSE = MeanSquaredError("mse", "E = mean (target − out)²")
-BCE = BinaryCrossEntropy("bce", "E = −mean[t·log(out) + (1−t)·log(1−out)]")
-CROSS_ENTROPY = CrossEntropy("cross_entropy", "E = −mean Σ_k t_k·log(out_k)")
+# The formulas are one sample's E (k runs over the outputs); `reduction` says how samples combine.
+HALF_SSE = HalfSquaredError("half_sse", "E = Σ_k ½(t_k − out_k)²", reduction="sum")
+MSE = MeanSquaredError("mse", "E = (1/n)·Σ_k (t_k − out_k)²  (the mean over the n outputs)")
+BCE = BinaryCrossEntropy(
+    "bce", "E = −Σ_k [t_k·ln(p_k) + (1 − t_k)·ln(1 − p_k)],  p = out clipped to [1e-12, 1 − 1e-12]"
+)
+CROSS_ENTROPY = CrossEntropy(
+    "cross_entropy", "E = −Σ_k t_k·ln(p_k),  p = out clipped to [1e-12, 1]"
+)
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (HALF_SSE, MSE, BCE, CROSS_ENTROPY)}
-LOSSES["softmax_cross_entropy"] = CROSS_ENTROPY
 
 
 def get_loss(name: str, reduction: str | None = None) -> Loss:

@@ -149,6 +149,8 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
     if problem:
         raise r.fail("sample.targets", problem)
     title = document.get("title", name)
+    if "description" in document:
+        r.text(document["description"], "description")  # a note for the file's reader, not shown
     return Example(
         name=name,
         title=r.text(title, "title"),

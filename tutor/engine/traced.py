@@ -43,7 +43,7 @@ def _activation_out(name: str, alpha: float, net_name: str, all_nets: list[str],
         return "max(0, {0})", [net_name]
     if name.startswith("leaky_relu"):
         return f"max({{0}}, {alpha!r}·{{0}})", [net_name]
-    if name in ("identity", "linear"):
+    if name == "identity":
         return "{0}", [net_name]
     if name == "softmax":
         denominator = " + ".join(f"e^{{{k}}}" for k in range(len(all_nets)))
@@ -61,7 +61,7 @@ def _activation_derivative(name: str, alpha: float, net_name: str, out_name: str
         return "1 if {0} > 0 else 0", [net_name]
     if name.startswith("leaky_relu"):
         return f"1 if {{0}} > 0 else {alpha!r}", [net_name]
-    if name in ("identity", "linear"):
+    if name == "identity":
         return "1", []
     raise ValueError(f"no traced derivative for activation {name!r}")
 

@@ -27,7 +27,7 @@ def error_expr(loss: str, t: sp.Symbol, out: sp.Symbol, n_out: int) -> sp.Expr:
         return (t - out) ** 2 / n_out
     if loss == "bce":
         return -(t * sp.log(out) + (1 - t) * sp.log(1 - out))
-    if loss in ("cross_entropy", "softmax_cross_entropy"):
+    if loss == "cross_entropy":
         return -t * sp.log(out)
     raise ValueError(f"no symbolic form for loss {loss!r}")
 

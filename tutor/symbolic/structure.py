@@ -12,7 +12,7 @@ from tutor.engine.network import Network
 SYMBOLIC_LIMIT = 30
 
 # Engine activations whose forward function is another one's.
-SAME_FORWARD = {"sigmoid_quirk_001": "sigmoid", "linear": "identity"}
+SAME_FORWARD = {"sigmoid_quirk_001": "sigmoid"}
 
 
 @dataclass(frozen=True)
