@@ -13,8 +13,8 @@ from tutor.engine.examples import EXAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
-from tutor.engine.variants import VARIANTS, get_variant, trace_example_step
-from tutor.export import FORMATS, export, export_text
+from tutor.engine.variants import VARIANTS, errors_after_step, get_variant, trace_example_step
+from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
@@ -33,8 +33,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rounds", type=int, default=1, metavar="N", help="train N rounds (first traced)"
     )
     parser.add_argument("--precision", type=int, default=9, metavar="D", help="decimals shown")
-    parser.add_argument("--format", default="text", choices=FORMATS, help="output format")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="output format (default: from the -o file's extension, else text)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically); "
+        + ", ".join(f"{suffix} → {fmt}" for fmt, suffix in SUFFIXES.items()),
+    )
     parser.add_argument(
         "--symbolic",
         action="store_true",
@@ -44,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace, optionally train on, and print or write the result."""
+    args.format = output_format(args.format, args.output)
     example = _example(args)
     if args.variant is not None:
         try:
@@ -67,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     color = to_terminal and not os.environ.get("NO_COLOR")
     if args.format == "text":
         text = export_text(trace, args.precision, color=color)
+        text += "\n" + step_error_summary(example, args.variant, args.precision)
         if rounds is not None:
             text += "\n" + rounds_summary(rounds, args.precision, args.variant)
     else:
@@ -83,6 +95,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {args.output}: {reason}") from None
     print(f"wrote {args.output} ({args.format})", file=sys.stderr)
     return 0
+
+
+def output_format(given: str | None, output: str | None) -> str:
+    """--format, or the one the -o file's extension names; a contradiction is a UsageError."""
+    implied = format_of_path(output) if output else None
+    if given and implied and given != implied:
+        raise UsageError(
+            f"--format {given} contradicts -o {output} (a {SUFFIXES[implied]} file is {implied}); "
+            "give one of them, or make them agree"
+        )
+    return given or implied or "text"
 
 
 def _symbolic(args, example):
@@ -135,6 +158,29 @@ def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
             f"--rounds {n_rounds}: training diverged in round {round_} ({error.detail}); "
             "try a smaller learning rate"
         ) from None
+
+
+def step_error_summary(example, variant: str | None, precision: int) -> str:
+    """E_total after the traced step, and beside it what the other ways of the step give.
+
+    The slides' punch line is this number: 0.291027774 exactly, 0.291027924 through the
+    updated weights (the figure they print).
+    """
+    errors = errors_after_step(example)
+    shown = f" ({variant} variant)" if variant else ""
+    others = [
+        f"{other} variant: {format_number(value, precision)}"
+        if other
+        else f"exact: {format_number(value, precision)}"
+        for other, value in errors.items()
+        if other != variant
+    ]
+    lines = [
+        "Error after the step",
+        f"  E_total{shown} = {format_number(errors[variant], precision)}"
+        + (f"   ({'; '.join(others)})" if others else ""),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _shown_rounds(n: int) -> list[int]:

@@ -79,6 +79,19 @@ def trace_example_step(
     return trace, updated
 
 
+def error_after(example: Example, updated: Network) -> float:
+    """E_total of `example`'s sample on `updated` (the network a step left), by the fast path."""
+    return float(example.loss.value(updated.forward(example.x), example.target))
+
+
+def errors_after_step(example: Example) -> dict[str | None, float]:
+    """The error after one step, computed the exact way (key None) and as each variant."""
+    return {
+        variant: error_after(example, trace_example_step(example, variant)[1])
+        for variant in (None, *VARIANTS)
+    }
+
+
 def trace_reference(reference: str) -> Trace:
     """The trace a lesson names: `mazur` or `mazur@updated-weights`."""
     name, variant = parse_reference(reference)
