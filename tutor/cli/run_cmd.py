@@ -8,6 +8,7 @@ import sys
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.engine.trace import format_number
 from tutor.lessons.model import Lesson, Step
+from tutor.lessons.plaintext import plain_text
 from tutor.lessons.render import result_lines, table_lines, trace_lines
 
 
@@ -31,6 +32,10 @@ class Player:
         for line in lines:
             print(line, file=self.out)
 
+    def prose(self, text: str) -> str:
+        """Lesson Markdown as written for `--format md`, as plain text otherwise."""
+        return text if self.md else plain_text(text)
+
     def block(self, lines: list[str]) -> None:
         """Preformatted lines: a fenced block in Markdown, indented in text."""
         if self.md:
@@ -43,7 +48,7 @@ class Player:
         if self.md:
             self.write(f"# {lesson.title}", "", f"*{lesson.summary}*", "")
         else:
-            self.write(lesson.title, "=" * len(lesson.title), lesson.summary, "")
+            self.write(lesson.title, "=" * len(lesson.title), self.prose(lesson.summary), "")
 
     def step(self, number: int, step: Step) -> None:
         title = step.title or step.kind
@@ -54,7 +59,7 @@ class Player:
             heading = f"[{number}/{total}] {title}  ({step.kind})"
             self.write(heading, "-" * len(heading))
         if step.text.strip():
-            self.write(step.text.strip(), "")
+            self.write(self.prose(step.text.strip()), "")
         getattr(self, f"play_{step.kind}")(step)
 
     # -- step kinds -------------------------------------------------------------------------
@@ -111,15 +116,17 @@ class Player:
         self.block(trace_lines(trace, [value]))
         if step.hints:
             self.write("Hints, one per wrong try:")
-            self.write(*(f"  {k}. {hint}" for k, hint in enumerate(step.hints, 1)), "")
+            self.write(*(f"  {k}. {self.prose(hint)}" for k, hint in enumerate(step.hints, 1)), "")
 
     def play_quiz(self, step: Step) -> None:
         letters = "abcdefghijklmnopqrstuvwxyz"
         correct = [letters[k] for k, o in enumerate(step.options) if o.correct]
         for k, option in enumerate(step.options):
             mark = "✓" if option.correct else "✗"
-            self.write(f"{'- ' if self.md else '  '}{letters[k]}. {option.text}  {mark}")
-            self.write(f"{'  ' if self.md else '       '}{option.explanation}")
+            self.write(
+                f"{'- ' if self.md else '  '}{letters[k]}. {self.prose(option.text)}  {mark}"
+            )
+            self.write(f"{'  ' if self.md else '       '}{self.prose(option.explanation)}")
         self.write("", f"Answer: {', '.join(correct)}", "")
 
     def experiment(self, experiment_id: str):
@@ -193,7 +200,7 @@ class Player:
         ]
         self.block(lines)
         if figure.erratum:
-            self.write(figure.erratum, "")
+            self.write(self.prose(figure.erratum), "")
         if check.failed:
             self.problem(f"figure {figure.id}: {check.verdict} {check.detail}".rstrip())
 
