@@ -179,7 +179,7 @@ def _layer(r: _Reader, spec: dict, field: str, fan_in: int, rng):
         raise r.fail(
             f"{field}.activation",
             f"{act.name} needs a layer of at least {act.min_size} neurons, got size = {size}"
-            + (" (a softmax over one neuron is the constant 1)" if act.name == "softmax" else ""),
+            + (f" ({act.min_size_reason})" if act.min_size_reason else ""),
         )
     if "weights" in spec and "init" in spec:
         raise r.fail(field, "give either weights or init, not both")

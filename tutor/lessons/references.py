@@ -13,8 +13,7 @@ from typing import Any
 
 from tutor.lessons.errors import LessonError
 from tutor.lessons.model import Lesson
-
-ACTIVATION_TARGETS = ("sigmoid", "tanh", "relu", "leaky_relu", "softmax")
+from tutor.symbolic import ACTIVATION_TARGETS
 
 TRACE_SPEC = re.compile(r"^([a-z0-9_]+)(?:@([a-z0-9][a-z0-9-]*))?$")
 TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?$")

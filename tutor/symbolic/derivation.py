@@ -11,7 +11,8 @@ from tutor.engine.examples import Example
 from tutor.engine.losses import Loss
 from tutor.engine.network import Network
 from tutor.engine.trace import format_number
-from tutor.symbolic.activations import KINDS, activation_derivation, kind_of
+from tutor.symbolic import ACTIVATION_TARGETS
+from tutor.symbolic.activations import activation_derivation, kind_of
 from tutor.symbolic.chain import chain_rule
 from tutor.symbolic.model import symbolic_network
 from tutor.symbolic.notation import equation, latex, one_line, partial, sym, unicode
@@ -45,7 +46,7 @@ def derivation(source, target: str, *, loss: Loss | None = None, x=None, t=None)
     With a sample (an Example, or `x` and `t`), every step carries its value at the current
     numbers; without one, the values are None.
     """
-    if target in KINDS or kind_of(target) in KINDS:
+    if target in ACTIVATION_TARGETS or kind_of(target) in ACTIVATION_TARGETS:
         return activation_derivation(target)
     network, loss, x, t = _source(source, loss, x, t)
     structure = structure_of(network, loss)
