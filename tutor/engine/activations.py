@@ -4,6 +4,12 @@ Every function is numerically stable for |z| up to 1000 and beyond: no overflow
 warnings, no NaN. Derivatives are given as a vector-Jacobian product
 `backward(z, out, grad_out)` so that softmax (whose Jacobian is not diagonal)
 fits the same interface as the element-wise functions.
+
+Adding an activation: one `Activation` here (forward, derivative, traced templates, validity
+rules) registered in ACTIVATIONS, its name in `tutor.symbolic.ACTIVATION_TARGETS` and its
+SymPy entry in `tutor.symbolic.activations.SYMBOLIC_ACTIVATIONS`, a row in
+docs/network-file.md; tests/test_activation_registry.py then runs it through trace, derive and
+check with every loss.
 """
 
 from __future__ import annotations
