@@ -353,3 +353,15 @@ def test_a_format_contradicting_the_extension_is_refused(tmp_path, capsys):
         f"backprop-tutor trace: error: --format csv contradicts -o {path} (a .json file is "
         "json); give one of them, or make them agree\n"
     )
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "json"])
+def test_the_error_after_the_step_is_in_every_document_format(capsys, fmt):
+    code, out, _ = run(capsys, "mazur", "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        after = load_trace_json(out).meta["error_after_step"]
+        assert after == {"exact": 0.29102777369359933, "updated-weights": 0.29102792390544197}
+    else:
+        assert "Error after the step" in out
+        assert "0.291027774   (updated-weights variant: 0.291027924)" in out

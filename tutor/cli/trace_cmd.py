@@ -15,6 +15,7 @@ from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import VARIANTS, errors_after_step, get_variant, trace_example_step
 from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
+from tutor.export.common import step_error_line
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
@@ -70,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--rounds with --format csv: CSV holds the traced step only; use json")
 
     trace, updated = trace_example_step(example, args.variant)
+    trace.meta["error_after_step"] = {
+        variant or "exact": error for variant, error in errors_after_step(example).items()
+    }
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
     if rounds is not None:
         trace.meta["rounds"] = _rounds_meta(rounds, args.variant)
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     color = to_terminal and not os.environ.get("NO_COLOR")
     if args.format == "text":
         text = export_text(trace, args.precision, color=color)
-        text += "\n" + step_error_summary(example, args.variant, args.precision)
+        text += "\n" + step_error_summary(trace, args.precision)
         if rounds is not None:
             text += "\n" + rounds_summary(rounds, args.precision, args.variant)
     else:
@@ -160,27 +164,10 @@ def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
         ) from None
 
 
-def step_error_summary(example, variant: str | None, precision: int) -> str:
-    """E_total after the traced step, and beside it what the other ways of the step give.
-
-    The slides' punch line is this number: 0.291027774 exactly, 0.291027924 through the
-    updated weights (the figure they print).
-    """
-    errors = errors_after_step(example)
-    shown = f" ({variant} variant)" if variant else ""
-    others = [
-        f"{other} variant: {format_number(value, precision)}"
-        if other
-        else f"exact: {format_number(value, precision)}"
-        for other, value in errors.items()
-        if other != variant
-    ]
-    lines = [
-        "Error after the step",
-        f"  E_total{shown} = {format_number(errors[variant], precision)}"
-        + (f"   ({'; '.join(others)})" if others else ""),
-    ]
-    return "\n".join(lines) + "\n"
+def step_error_summary(trace: Trace, precision: int) -> str:
+    """The slides' punch line: E_total after the step (0.291027774 exactly, 0.291027924
+    through the updated weights, the figure they print), each way's beside the one traced."""
+    return f"Error after the step\n  {step_error_line(trace, precision)}\n"
 
 
 def _shown_rounds(n: int) -> list[int]:
