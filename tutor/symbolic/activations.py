@@ -3,6 +3,10 @@
 Nothing here types a derivative in: SymPy differentiates the function, and a
 rewriting in terms of the output (σ(1−σ), 1−tanh²) is derived by solving
 out = f(z) for the exponential and substituting, then checked to equal SymPy's result.
+
+SYMBOLIC_ACTIVATIONS holds one entry per activation family, keyed by the engine's names
+(`tutor.symbolic.ACTIVATION_TARGETS`): the SymPy side of each `tutor.engine.activations`
+definition, which the model, the chain rule and `derive ACTIVATION` read.
 """
 
 from __future__ import annotations
