@@ -212,3 +212,73 @@ def test_the_batch_example_file_traces_like_the_builtin_xor_221():
     builtin, _ = trace_example_step(get_example("xor-221"))
     assert from_file.as_dict() == builtin.as_dict()
     assert from_file.meta["reduction"] == "mean" and from_file.meta["samples"] == 4
+
+
+# -- issue 9 item 16: the document says what the engine computes -------------------------------
+DOC = (ROOT / "docs" / "network-file.md").read_text(encoding="utf-8")
+
+
+def _doc_table(heading: str) -> dict[str, str]:
+    """First-column key (in backticks) → the whole row, of the table under `## heading`."""
+    section = DOC.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    lines = section.splitlines()
+    rows = {}
+    for line, below in zip(lines, lines[1:] + [""]):
+        if line.startswith("| `") and not below.startswith("|---"):  # not the header
+            rows[line.split("`")[1]] = line
+    return rows
+
+
+def test_mse_is_a_mean_and_bce_a_sum_over_outputs_in_engine_formula_and_doc():
+    from tutor.engine import get_loss
+
+    out, t = np.array([[0.2, 0.7, 0.4]]), np.array([[0.0, 1.0, 0.5]])
+    mse, bce = get_loss("mse"), get_loss("bce")
+    assert mse.value(out, t) == pytest.approx(np.mean((t - out) ** 2), rel=1e-15)
+    terms = t * np.log(out) + (1 - t) * np.log(1 - out)
+    assert bce.value(out, t) == pytest.approx(-np.sum(terms), rel=1e-15)
+    assert "mean" not in bce.formula and "−Σ_k" in bce.formula
+    assert "(1/n)" in mse.formula
+    losses = _doc_table("Losses")
+    assert "**mean** over the outputs" in losses["mse"]
+    assert "**sum** over the outputs" in losses["bce"]
+
+
+def test_the_clipping_of_probabilities_is_documented_as_the_engine_does_it():
+    from tutor.engine.losses import EPS
+
+    assert EPS == 1e-12 and "[10⁻¹², 1 − 10⁻¹²]" in DOC
+
+
+def test_every_initialiser_kind_is_documented_and_lecun_is_the_xavier_draw():
+    from tutor.engine.initializers import KINDS, Init
+
+    assert set(_doc_table("Initialisers")) == set(KINDS)
+    shape = (3, 4)
+    lecun = Init("lecun").draw(np.random.RandomState(5), *shape)
+    xavier = Init("xavier").draw(np.random.RandomState(5), *shape)
+    reference = np.random.RandomState(5).randn(*shape) * np.sqrt(1.0 / 3)
+    assert np.array_equal(lecun, reference) and np.array_equal(xavier, reference)
+
+
+def test_every_accepted_key_is_documented():
+    from tutor.engine.netfile import LAYER_KEYS, TOP_KEYS
+
+    fields = set(_doc_table("Fields"))
+    for key in TOP_KEYS - {"layers", "sample"}:
+        assert key in fields, key
+    for key in LAYER_KEYS:
+        assert f"layers[k].{key}" in fields, key
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('"tanh"', '"linear"', "layers[0].activation: unknown activation 'linear'"),
+        ('loss = "half_sse"', 'loss = "softmax_cross_entropy"', "loss: expected one of"),
+        ("inputs = 2\n", "inputs = 2\ndescription = 3\n", "description: expected a string"),
+    ],
+)
+def test_undocumented_aliases_are_gone(tmp_path, old, new, message):
+    with pytest.raises(NetFileError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_network_file(write(tmp_path, _replace(old, new)))

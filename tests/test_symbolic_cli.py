@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tutor.cli import main
@@ -183,6 +184,8 @@ def test_output_fits_80_columns(capsys, argv):
 
 def test_derive_a_loss_without_a_real_value(capsys, tmp_path):
     # bce on an identity output of 1.4: log(1 − out) is not real; one line, no traceback.
+    # A network file is refused at validation (bce needs probabilities, issue 9 item 13); a
+    # network built in code reaches SymPy and gets the same one line from there.
     net = tmp_path / "bce.toml"
     net.write_text(
         'inputs = 1\nloss = "bce"\nlearning_rate = 0.1\n'
@@ -192,7 +195,18 @@ def test_derive_a_loss_without_a_real_value(capsys, tmp_path):
     )
     code, out, err = _run(capsys, "derive", "--network", str(net), "--param", "w1")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "E_o1" in err and "not a real number" in err and "bce needs outputs in (0, 1)" in err
+    assert "layers[0].activation: bce needs outputs that are probabilities" in err
+    from tutor.engine import Network, dense, get_loss
+    from tutor.engine.examples import Example
+    from tutor.symbolic.derivation import derivation
+
+    network = Network([dense([[2.0]], None, "identity")])
+    ex = Example("bce", "bce", network, np.array([0.7]), np.array([0.5]), get_loss("bce"), 0.1, "")
+    with pytest.raises(ValueError) as info:
+        derivation(ex, "w1")
+    message = str(info.value)
+    assert "E_o1" in message and "not a real number" in message
+    assert "bce needs outputs in (0, 1)" in message
 
 
 def _deep_network(tmp_path, hidden_layers: int) -> str:

@@ -285,3 +285,88 @@ def test_a_bad_option_is_one_line_and_exit_2(capsys, argv, message):
     out, err = capsys.readouterr()
     assert info.value.code == 2 and out == ""
     assert err.startswith(f"backprop-tutor trace: error: {message}") and err.count("\n") == 1
+
+
+# -- issue 9 items 22 and 23 -------------------------------------------------------------------
+def test_the_error_after_the_step_is_printed_with_the_variants_figure_beside_it(capsys):
+    """The slides' punch line: 0.291027774 exactly, 0.291027924 through the updated weights."""
+    code, out, _ = run(capsys, "mazur", "--rounds", "1")
+    assert code == 0
+    assert (
+        "Error after the step\n  E_total = 0.291027774   (updated-weights variant: 0.291027924)\n"
+        in out
+    )
+    code, out, _ = run(capsys, "mazur", "--variant", "updated-weights")
+    assert "  E_total (updated-weights variant) = 0.291027924   (exact: 0.291027774)\n" in out
+
+
+def test_the_error_after_the_step_is_an_independent_forward_pass(capsys):
+    """Recomputed here from the updated weights the trace prints (w1+ … w8+), by plain floats."""
+    import math
+
+    from tutor.engine import get_example
+    from tutor.engine.variants import trace_example_step
+
+    ex = get_example("mazur")
+    trace = trace_example_step(ex)[0]
+    w = {k: trace.value(f"w{k}+") for k in range(1, 9)}
+
+    def sigma(z):
+        return 1 / (1 + math.exp(-z))
+
+    h1 = sigma(w[1] * 0.05 + w[2] * 0.1 + 0.35)
+    h2 = sigma(w[3] * 0.05 + w[4] * 0.1 + 0.35)
+    o1 = sigma(w[5] * h1 + w[6] * h2 + 0.6)
+    o2 = sigma(w[7] * h1 + w[8] * h2 + 0.6)
+    expected = 0.5 * (0.01 - o1) ** 2 + 0.5 * (0.99 - o2) ** 2
+    _, out, _ = run(capsys, "mazur")
+    after = out[out.index("Error after the step") :].splitlines()[1]
+    assert after.startswith("  E_total = ")
+    assert float(after.split()[2]) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "md", "tex"])
+def test_the_format_follows_the_output_files_extension(tmp_path, capsys, fmt):
+    suffix = {"text": "txt"}.get(fmt, fmt)
+    path = tmp_path / f"trace.{suffix.upper() if fmt == 'md' else suffix}"
+    code, out, err = run(capsys, "mazur", "-o", str(path))
+    assert code == 0 and out == "" and err == f"wrote {path} ({fmt})\n"
+    text = path.read_text(encoding="utf-8")
+    starts = {
+        "text": "The 2-2-2 worked example\n===",
+        "json": "{",
+        "csv": "step,phase,layer,name,",
+        "md": "# ",
+        "tex": "\\documentclass",
+    }
+    assert text.startswith(starts[fmt]), text[:40]
+
+
+def test_an_unknown_extension_is_text_unless_format_says_otherwise(tmp_path, capsys):
+    path = tmp_path / "trace.out"
+    assert run(capsys, "mazur", "-o", str(path))[0] == 0
+    assert path.read_text(encoding="utf-8").startswith("The 2-2-2 worked example\n")
+    assert run(capsys, "mazur", "-o", str(path), "--format", "json")[0] == 0
+    assert path.read_text(encoding="utf-8").startswith("{")
+
+
+def test_a_format_contradicting_the_extension_is_refused(tmp_path, capsys):
+    path = tmp_path / "x.json"
+    code, out, err = run(capsys, "mazur", "-o", str(path), "--format", "csv")
+    assert code == 2 and out == "" and not path.exists()
+    assert err == (
+        f"backprop-tutor trace: error: --format csv contradicts -o {path} (a .json file is "
+        "json); give one of them, or make them agree\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "json"])
+def test_the_error_after_the_step_is_in_every_document_format(capsys, fmt):
+    code, out, _ = run(capsys, "mazur", "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        after = load_trace_json(out).meta["error_after_step"]
+        assert after == {"exact": 0.29102777369359933, "updated-weights": 0.29102792390544197}
+    else:
+        assert "Error after the step" in out
+        assert "0.291027774   (updated-weights variant: 0.291027924)" in out

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from tutor.cli.ranges import PRECISION
+from tutor.symbolic import ACTIVATION_TARGETS
 
 FORMATS = ("text", "md", "tex", "json")
-ACTIVATION_TARGETS = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,8 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "example",
         nargs="?",
         default="mazur",
-        help="built-in example (mazur), or an activation to derive (sigmoid, tanh, relu, "
-        "leaky_relu, softmax)",
+        help="built-in example (mazur), or an activation to derive "
+        f"({', '.join(ACTIVATION_TARGETS)})",
     )
     parser.add_argument(
         "--param",

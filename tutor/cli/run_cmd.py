@@ -10,6 +10,7 @@ from tutor.cli.ranges import whole
 from tutor.engine.trace import format_number
 from tutor.lessons.labels import step_label
 from tutor.lessons.model import Lesson, Step
+from tutor.lessons.plaintext import plain_text
 from tutor.lessons.render import result_lines, table_lines, trace_lines
 from tutor.text_safety import escape_controls
 
@@ -44,6 +45,10 @@ class Player:
         for line in lines:
             print(line, file=self.out)
 
+    def prose(self, text: str) -> str:
+        """Lesson Markdown as written for `--format md`, as plain text otherwise."""
+        return text if self.md else plain_text(text)
+
     def block(self, lines: list[str]) -> None:
         """Preformatted lines: a fenced block in Markdown, indented in text."""
         if self.md:
@@ -56,7 +61,7 @@ class Player:
         if self.md:
             self.write(f"# {lesson.title}", "", f"*{lesson.summary}*", "")
         else:
-            self.write(lesson.title, "=" * len(lesson.title), lesson.summary, "")
+            self.write(lesson.title, "=" * len(lesson.title), self.prose(lesson.summary), "")
 
     def step(self, number: int, step: Step) -> None:
         title = step.title or step.kind
@@ -67,7 +72,7 @@ class Player:
             heading = f"[{number}/{total}] {title}  ({step_label(self.lesson, step)})"
             self.write(heading, "-" * len(heading))
         if step.text.strip():
-            self.write(step.text.strip(), "")
+            self.write(self.prose(step.text.strip()), "")
         getattr(self, f"play_{step.kind}")(step)
 
     # -- step kinds -------------------------------------------------------------------------
@@ -135,7 +140,7 @@ class Player:
             )
         if step.hints:
             self.write("Hints, one per wrong try far from the answer:")
-            self.write(*(f"  {k}. {hint}" for k, hint in enumerate(step.hints, 1)), "")
+            self.write(*(f"  {k}. {self.prose(hint)}" for k, hint in enumerate(step.hints, 1)), "")
 
     @staticmethod
     def trace_quietly(spec: str):
@@ -152,8 +157,10 @@ class Player:
         correct = [letters[k] for k, o in enumerate(step.options) if o.correct]
         for k, option in enumerate(step.options):
             mark = "✓" if option.correct else "✗"
-            self.write(f"{'- ' if self.md else '  '}{letters[k]}. {option.text}  {mark}")
-            self.write(f"{'  ' if self.md else '       '}{option.explanation}")
+            self.write(
+                f"{'- ' if self.md else '  '}{letters[k]}. {self.prose(option.text)}  {mark}"
+            )
+            self.write(f"{'  ' if self.md else '       '}{self.prose(option.explanation)}")
         self.write("", f"Answer: {', '.join(correct)}", "")
 
     def experiment(self, experiment_id: str):
@@ -227,7 +234,7 @@ class Player:
         ]
         self.block(lines)
         if figure.erratum:
-            self.write(figure.erratum, "")
+            self.write(self.prose(figure.erratum), "")
         if check.failed:
             self.problem(f"figure {figure.id}: {check.verdict} {check.detail}".rstrip())
 

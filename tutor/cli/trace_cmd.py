@@ -17,11 +17,13 @@ from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import (
     PER_VALUE_LIMIT,
     VARIANTS,
+    errors_after_step,
     resolve,
     trace_example_step,
     with_variant,
 )
-from tutor.export import FORMATS, export, export_text
+from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
+from tutor.export.common import step_error_line
 from tutor.text_safety import escape_controls
 
 # How many error lines a --rounds summary shows between the first and the last round.
@@ -80,9 +82,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--precision", type=PRECISION, default=9, metavar="D", help="decimals shown (1 to 17)"
     )
     parser.add_argument(
-        "--format", default="text", choices=(*FORMATS, "dot"), help="output format (dot: graph)"
+        "--format",
+        choices=(*FORMATS, "dot"),
+        help="output format (default: from the -o file's extension, else text; dot: the graph)",
     )
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically); "
+        + ", ".join(f"{suffix} → {fmt}" for fmt, suffix in SUFFIXES.items()),
+    )
     parser.add_argument(
         "--symbolic",
         action="store_true",
@@ -92,6 +102,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Trace, optionally train on, and print or write the result."""
+    args.format = output_format(args.format, args.output)
     if args.list:
         sys.stdout.write(list_examples())
         return 0
@@ -126,6 +137,11 @@ def run(args: argparse.Namespace) -> int:
 
     trace, updated = trace_example_step(example, variant, sample=args.sample)
     name = variant.name if variant else None
+    errors = errors_after_step(example)
+    if variant is not None and not variant.options:
+        # A variant that changes the network (seed-001, relu…): its exact step is this one.
+        errors = {name: errors.pop(None), **errors}
+    trace.meta["error_after_step"] = {key or "exact": error for key, error in errors.items()}
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
     if rounds is not None:
         trace.meta["rounds"] = _rounds_meta(rounds, name)
@@ -134,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
     color = to_terminal and not os.environ.get("NO_COLOR")
     if args.format == "text":
         text = export_text(trace, args.precision, color=color)
+        text += "\n" + step_error_summary(trace, args.precision)
         if rounds is not None:
             text += "\n" + rounds_summary(rounds, args.precision, name)
     else:
@@ -201,6 +218,19 @@ def _matrix_text(args, example) -> str:
             raise UsageError(f"{option}: {error}") from None
         text = with_chain(text, args.format, title, lines, args.precision)
     return text
+
+
+def output_format(given: str | None, output: str | None) -> str:
+    """--format, or the one the -o file's extension names; a contradiction is a UsageError."""
+    implied = format_of_path(output) if output else None
+    if implied is None and output and output.lower().endswith(".dot"):
+        implied = "dot"  # the computational graph's Graphviz file
+    if given and implied and given != implied:
+        raise UsageError(
+            f"--format {given} contradicts -o {output} (a {SUFFIXES[implied]} file is {implied}); "
+            "give one of them, or make them agree"
+        )
+    return given or implied or "text"
 
 
 def _symbolic(args, example):
@@ -281,6 +311,12 @@ def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
             f"--rounds {n_rounds}: training diverged in round {round_} ({error.detail}); "
             "try a smaller learning rate"
         ) from None
+
+
+def step_error_summary(trace: Trace, precision: int) -> str:
+    """The slides' punch line: E_total after the step (0.291027774 exactly, 0.291027924
+    through the updated weights, the figure they print), each way's beside the one traced."""
+    return f"Error after the step\n  {step_error_line(trace, precision)}\n"
 
 
 def _shown_rounds(n: int) -> list[int]:

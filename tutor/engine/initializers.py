@@ -18,8 +18,9 @@ class Init:
     """How to fill a (fan_in, fan_out) weight matrix.
 
     kind: 'normal' (randn·scale), 'uniform' (U[low, high)), 'rand' (U[0,1)·scale),
-    'xavier' (randn·√(1/fan_in)), 'xavier_uniform' (U[±√(6/(fan_in+fan_out))]),
-    'he' (randn·√(2/fan_in)), 'zeros'.
+    'lecun' (randn·√(1/fan_in), LeCun's scaling; 'xavier' is the course notebooks' name for
+    the same draw, which is not Glorot's √(2/(fan_in+fan_out))), 'xavier_uniform' (Glorot's
+    U[±√(6/(fan_in+fan_out))]), 'he' (randn·√(2/fan_in)), 'zeros'.
     """
 
     kind: str = "he"
@@ -37,7 +38,7 @@ class Init:
             return (self.high - self.low) * rng.random_sample(shape) + self.low
         if self.kind == "rand":
             return rng.rand(*shape) * self.scale
-        if self.kind == "xavier":
+        if self.kind in ("lecun", "xavier"):
             return rng.randn(*shape) * np.sqrt(1.0 / fan_in)
         if self.kind == "xavier_uniform":
             limit = np.sqrt(6.0 / (fan_in + fan_out))
@@ -49,4 +50,4 @@ class Init:
         raise ValueError(f"unknown initialiser {self.kind!r}; expected one of {', '.join(KINDS)}")
 
 
-KINDS = ("normal", "uniform", "rand", "xavier", "xavier_uniform", "he", "zeros")
+KINDS = ("normal", "uniform", "rand", "lecun", "xavier", "xavier_uniform", "he", "zeros")

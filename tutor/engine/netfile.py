@@ -39,6 +39,11 @@ MAX_UNITS = 1024  # inputs, and neurons in any one layer (MNIST's 784 inputs fit
 MAX_LAYERS = 16  # weight layers
 MAX_PARAMETERS = 65_536  # weights and biases together
 SEED_RANGE = 2**32  # seeds are 0 ≤ seed < 2**32 (NumPy's RandomState)
+# Every number in a network file lies in [−VALUE_LIMIT, VALUE_LIMIT]: squares, exponentials and
+# finite differences of such numbers stay finite in float64 (no overflow traceback anywhere).
+VALUE_LIMIT = 1e6
+# An initialiser's scale, low and high lie in [−INIT_LIMIT, INIT_LIMIT] (and scale > 0).
+INIT_LIMIT = 100.0
 
 
 class NetFileError(ValueError):
@@ -74,6 +79,8 @@ class _Reader:
             raise self.fail(field, f"expected a finite number, got {value!r}")
         if positive and x <= 0:
             raise self.fail(field, f"expected a number > 0, got {value!r}")
+        if abs(x) > VALUE_LIMIT:
+            raise self.fail(field, f"expected a number between −1e6 and 1e6, got {value!r}")
         return x
 
     def integer(self, value, field: str, minimum: int = 1, maximum: int | None = None) -> int:
@@ -170,16 +177,29 @@ def parse_network(document: dict, label: str = "<network>", name: str = "network
     reduction = _reduction(r, document)
     if "sample" in document:
         x, target = _sample(r, document["sample"], "sample", n_inputs, fan_in)
+        rows = [("sample.targets", target)]
     else:
         x, target = _samples(r, document["samples"], n_inputs, fan_in)
+        rows = [(f"samples[{k}].targets", row) for k, row in enumerate(target)]
+    loss = get_loss(loss_name, reduction)
+    output = layers[-1].activation
+    problem = loss.output_error(output)
+    if problem:
+        raise r.fail(f"layers[{len(layers) - 1}].activation", problem)
+    for field, row in rows:
+        problem = loss.target_error(row)
+        if problem:
+            raise r.fail(field, problem)
     title = document.get("title", name)
+    if "description" in document:
+        r.text(document["description"], "description")  # a note for the file's reader, not shown
     return Example(
         name=name,
         title=r.text(title, "title"),
         network=Network(layers),
         x=np.array(x),
         target=np.array(target),
-        loss=get_loss(loss_name, reduction),
+        loss=loss,
         learning_rate=learning_rate,
         source=label,
     )
@@ -243,9 +263,17 @@ def _layer(r: _Reader, spec: dict, field: str, fan_in: int, rng):
     size = r.integer(spec["size"], f"{field}.size")
     activation = r.text(spec["activation"], f"{field}.activation")
     try:
-        get_activation(activation)
+        act = get_activation(activation)
     except ValueError as error:
         raise r.fail(f"{field}.activation", str(error)) from None
+    if act.not_in_files:
+        raise r.fail(f"{field}.activation", f"{activation!r} is {act.not_in_files}")
+    if size < act.min_size:
+        raise r.fail(
+            f"{field}.activation",
+            f"{act.name} needs a layer of at least {act.min_size} neurons, got size = {size}"
+            + (f" ({act.min_size_reason})" if act.min_size_reason else ""),
+        )
     if "weights" in spec and "init" in spec:
         raise r.fail(field, "give either weights or init, not both")
     if "weights" in spec:
@@ -291,7 +319,15 @@ def _init(r: _Reader, value, field: str) -> Init:
     if kind not in KINDS:
         raise r.fail(f"{field}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
     numbers = {k: r.number(spec[k], f"{field}.{k}") for k in ("scale", "low", "high") if k in spec}
-    return Init(kind, **numbers)
+    for key, x in numbers.items():
+        if abs(x) > INIT_LIMIT:
+            raise r.fail(f"{field}.{key}", f"expected a number between −100 and 100, got {x!r}")
+    if numbers.get("scale", 1.0) <= 0:
+        raise r.fail(f"{field}.scale", f"expected a number > 0, got {numbers['scale']!r}")
+    init = Init(kind, **numbers)
+    if init.low >= init.high:
+        raise r.fail(field, f"expected low < high, got low = {init.low!r}, high = {init.high!r}")
+    return init
 
 
 def _bias(r: _Reader, value, field: str, size: int):

@@ -8,8 +8,6 @@ computes the same numbers with matrices; tests check the two agree.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from tutor.engine.losses import Loss
@@ -31,69 +29,6 @@ def _bias_names(net: Network, neurons: list[list[str]]) -> list[list[str]]:
         else:
             names.append([f"b_{n}" for n in neurons[k + 1]])
     return names
-
-
-def _activation_out(name: str, alpha: float, net_name: str, all_nets: list[str], j: int):
-    """(template, inputs) for out = f(net)."""
-    if name in ("sigmoid", "sigmoid_quirk_001"):
-        return "1/(1 + e^−{0})", [net_name]
-    if name == "tanh":
-        return "tanh({0})", [net_name]
-    if name == "relu":
-        return "max(0, {0})", [net_name]
-    if name.startswith("leaky_relu"):
-        return f"max({{0}}, {alpha:g}·{{0}})", [net_name]
-    if name in ("identity", "linear"):
-        return "{0}", [net_name]
-    if name == "softmax":
-        denominator = " + ".join(f"e^{{{k}}}" for k in range(len(all_nets)))
-        return f"e^{{{j}}} / ({denominator})", list(all_nets)
-    raise ValueError(f"no traced formula for activation {name!r}")
-
-
-def _activation_derivative(name: str, alpha: float, net_name: str, out_name: str):
-    """(template, inputs) for dout/dnet of an element-wise activation."""
-    if name == "sigmoid":
-        return "{0}·(1 − {0})", [out_name]
-    if name == "sigmoid_quirk_001":  # seed 001's slip: σ′ applied to the output
-        return "σ({0})·(1 − σ({0}))", [out_name]
-    if name == "tanh":
-        return "1 − {0}²", [out_name]
-    if name == "relu":
-        return "1 if {0} > 0 else 0", [net_name]
-    if name.startswith("leaky_relu"):
-        return f"1 if {{0}} > 0 else {alpha:g}", [net_name]
-    if name in ("identity", "linear"):
-        return "1", []
-    raise ValueError(f"no traced derivative for activation {name!r}")
-
-
-def _error_terms(loss: Loss, n_out: int):
-    """(E_o template, dE_total/dout template) with placeholders {0}=target, {1}=out."""
-    if loss.name == "half_sse":
-        return "½·({0} − {1})²", "−({0} − {1})"
-    if loss.name == "mse":
-        return f"({{0}} − {{1}})²/{n_out}", f"2·({{1}} − {{0}})/{n_out}"
-    if loss.name == "bce":
-        return "−({0}·ln({1}) + (1 − {0})·ln(1 − {1}))", "({1} − {0})/({1}·(1 − {1}))"
-    if loss.name == "cross_entropy":
-        return "−{0}·ln({1})", "−{0}/{1}"
-    raise ValueError(f"no traced formula for loss {loss.name!r}")
-
-
-def _error_value(loss: Loss, t: float, out: float, n_out: int) -> tuple[float, float]:
-    """(E_o, dE_total/dout) for one output, by the same formula as the template."""
-    if loss.name == "half_sse":
-        return 0.5 * (t - out) ** 2, -(t - out)
-    if loss.name == "mse":
-        return (t - out) ** 2 / n_out, 2.0 * (out - t) / n_out
-    if loss.name == "bce":
-        p = min(max(out, 1e-12), 1.0 - 1e-12)
-        return -(t * math.log(p) + (1.0 - t) * math.log(1.0 - p)), (p - t) / (p * (1.0 - p))
-    if loss.name == "cross_entropy":
-        p = max(out, 1e-12)
-        return -t * math.log(p), -t / p
-    raise ValueError(f"no traced formula for loss {loss.name!r}")
 
 
 def traced_step(
@@ -198,7 +133,7 @@ def traced_step(
         net_values = np.array([trace.value(n) for n in net_names])
         out_values = act.forward(net_values[None, :])[0]
         for j, neuron in enumerate(neurons[k + 1]):
-            template, inputs = _activation_out(act.name, act.alpha, net_names[j], net_names, j)
+            template, inputs = act.traced_output(net_names, j)
             add(
                 f"out_{neuron}",
                 "forward",
@@ -212,11 +147,11 @@ def traced_step(
 
     # -- error --------------------------------------------------------------------
     n_out = sizes[-1]
-    e_template, g_template = _error_terms(loss, n_out)
+    e_template, g_template = loss.traced_terms(n_out)
     grad_out = []
     for j, neuron in enumerate(neurons[-1]):
         t, o = targets[j], f"out_{neuron}"
-        e_value, g_value = _error_value(loss, trace.value(t), trace.value(o), n_out)
+        e_value, g_value = loss.traced_values(trace.value(t), trace.value(o), n_out)
         add(f"E_{neuron}", "error", e_template, [t, o], e_value, f"error at {neuron}", "output")
         grad_out.append((g_template, [t, o], g_value))
     e_names = [f"E_{n}" for n in neurons[-1]]
@@ -232,7 +167,7 @@ def traced_step(
 
     # -- backward (and, for the 'updated' variant, each layer's update at once) ----
     deferred_updates: list[int] = []
-    fused_softmax_ce = net.layers[-1].activation.name == "softmax" and loss.name == "cross_entropy"
+    fused_softmax_ce = net.layers[-1].activation.name == loss.fuses_with
     for k in range(n_layers - 1, -1, -1):
         layer = net.layers[k]
         label = layer_label(k, n_layers)
@@ -295,9 +230,7 @@ def traced_step(
                 )
         elif act.elementwise:
             for j, neuron in enumerate(neurons[k + 1]):
-                template, inputs = _activation_derivative(
-                    act.name, act.alpha, f"net_{neuron}", f"out_{neuron}"
-                )
+                template, inputs = act.traced_slope(f"net_{neuron}", f"out_{neuron}")
                 deriv = float(
                     act.derivative(
                         np.array([trace.value(f"net_{neuron}")]),

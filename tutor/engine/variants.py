@@ -219,6 +219,23 @@ def trace_example_step(
     return trace, updated
 
 
+def error_after(example: Example, updated: Network) -> float:
+    """E_total of `example`'s sample on `updated` (the network a step left), by the fast path."""
+    return float(example.loss.value(updated.forward(example.x), example.target))
+
+
+def errors_after_step(example: Example) -> dict[str | None, float]:
+    """The error after one step, computed the exact way (key None) and as each variant that
+    changes how this example's step is computed (not those that change its network)."""
+    errors = {None: error_after(example, trace_example_step(example)[1])}
+    if example.is_batch:  # the backward-pass variants apply to a one-sample step only
+        return errors
+    for v in VARIANTS.values():
+        if v.options and (not v.examples or example.name in v.examples):
+            errors[v.name] = error_after(example, trace_example_step(example, v)[1])
+    return errors
+
+
 def trace_reference(reference: str) -> Trace:
     """The trace a lesson names: `mazur`, `mazur@updated-weights`, `xor-221@sigmoid`."""
     example, variant = resolve(reference)

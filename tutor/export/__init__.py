@@ -22,6 +22,14 @@ FORMATS = tuple(EXPORTERS)
 SUFFIXES = {"text": ".txt", "json": ".json", "csv": ".csv", "md": ".md", "tex": ".tex"}
 
 
+def format_of_path(path: str) -> str | None:
+    """The format a file name's suffix names (`x.json` → json; case ignored), None if none."""
+    from pathlib import PurePath
+
+    suffix = PurePath(path).suffix.lower()
+    return next((fmt for fmt, known in SUFFIXES.items() if known == suffix), None)
+
+
 def export(trace: Trace, fmt: str, precision: int = 9, symbolic: Symbolic | None = None) -> str:
     """The trace in format `fmt` (text, json, csv, md, tex); ValueError for another format."""
     if fmt not in EXPORTERS:
@@ -38,6 +46,7 @@ __all__ = [
     "TraceFormatError",
     "export",
     "export_csv",
+    "format_of_path",
     "export_json",
     "export_latex",
     "export_markdown",

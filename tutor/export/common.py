@@ -110,6 +110,23 @@ def batch_words(meta: dict) -> str:
     return words
 
 
+def step_error_line(trace: Trace, precision: int = 9) -> str | None:
+    """`E_total = 0.291027774   (updated-weights variant: 0.291027924)`: the error after the
+    traced step (meta.error_after_step, set by `trace`), and beside it every other way's."""
+    errors = trace.meta.get("error_after_step")
+    current = trace.meta.get("variant") or "exact"
+    if not isinstance(errors, dict) or not isinstance(errors.get(current), int | float):
+        return None
+    others = [
+        f"{'exact' if name == 'exact' else name + ' variant'}: {format_number(value, precision)}"
+        for name, value in errors.items()
+        if name != current and isinstance(value, int | float)
+    ]
+    shown = "" if current == "exact" else f" ({current} variant)"
+    line = f"E_total{shown} = {format_number(errors[current], precision)}"
+    return line + (f"   ({'; '.join(others)})" if others else "")
+
+
 def rounds_of(trace: Trace) -> dict | None:
     """The `--rounds` summary in `trace.meta` (errors every so often, final outputs), if any."""
     rounds = trace.meta.get("rounds")

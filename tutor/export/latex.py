@@ -14,6 +14,7 @@ from tutor.export.common import (
     rounds_heading,
     rounds_of,
     setup_line,
+    step_error_line,
     template_parts,
 )
 
@@ -230,6 +231,9 @@ def export_latex(trace: Trace, precision: int = 9, symbolic: Symbolic | None = N
                 body.append(rf"\subsection*{{{tex_text(layer.capitalize())} layer}}")
             body += _align(v, values, precision, symbolic)
         body.append("")
+    after = step_error_line(trace, precision)
+    if after:
+        body += [r"\section*{Error after the step}", rf"\noindent {tex_text(after)}", ""]
     body += _rounds(trace, precision)
     preamble = [
         r"\documentclass[11pt]{article}",

@@ -13,6 +13,7 @@ from tutor.export.common import (
     rounds_heading,
     rounds_of,
     setup_line,
+    step_error_line,
 )
 
 
@@ -54,6 +55,9 @@ def export_markdown(trace: Trace, precision: int = 9, symbolic: Symbolic | None 
             if symbolic and v.name in symbolic:
                 lines.append(f"  (symbolically: `{symbolic[v.name][0]}`)")
         lines.append("")
+    after = step_error_line(trace, precision)
+    if after:
+        lines += ["## Error after the step", "", _escape(after), ""]
     lines += _rounds(trace, precision)
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from tutor.lessons.errors import LessonError
 from tutor.lessons.model import Lesson
-
-ACTIVATION_TARGETS = ("sigmoid", "tanh", "relu", "leaky_relu", "softmax")
+from tutor.symbolic import ACTIVATION_TARGETS
 
 TRACE_SPEC = re.compile(r"^([a-z0-9_][a-z0-9_-]*)(?:@([a-z0-9][a-z0-9-]*))?$")
 # `out_h1`, `dE_total/dw5`, `w5+`, and a sample's value in a batch: `net_h1[3]`.

@@ -23,7 +23,7 @@ def trace_lines(trace: Trace, values: Sequence[TraceValue], precision: int = 9) 
     for v in values:
         result = format_number(v.value, precision)
         if not v.inputs:
-            note = f"   ({v.description})" if v.description else ""
+            note = f"   ({_unnested(v.description)})" if v.description else ""
             lines.append(f"{v.name:<{width}} = {result}{note}")
             continue
         parts = [v.formula]
@@ -37,6 +37,14 @@ def trace_lines(trace: Trace, values: Sequence[TraceValue], precision: int = 9) 
             lines.append(f"{v.name:<{width}} = {parts[0]}")
             lines.append(f"{'':<{width}} = {parts[1]} = {result}")
     return lines
+
+
+def _unnested(description: str) -> str:
+    """`bias (not updated)` → `bias, not updated`, to sit inside parentheses of its own."""
+    head, bracket, rest = description.partition(" (")
+    if bracket and rest.endswith(")") and "(" not in rest:
+        return f"{head}, {rest[:-1]}"
+    return description
 
 
 def cell(value: Any) -> str:

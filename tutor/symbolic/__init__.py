@@ -9,7 +9,6 @@ point is `tutor.symbolic.derivation.derivation(example_or_network, target)`
 from __future__ import annotations
 
 from tutor.symbolic.steps import Derivation, Step, TooLargeForSymbolic
-from tutor.symbolic.structure import SYMBOLIC_LIMIT
 
 __all__ = [
     "Derivation",
@@ -21,7 +20,19 @@ __all__ = [
     "symbolic_forms",
 ]
 
+# The activations `derive` explains, by the engine's family names (Activation.family). The one
+# list: tutor.symbolic.activations keys its SymPy registry by it, the CLI and the lesson loader
+# read it from here, which imports neither SymPy nor NumPy.
 ACTIVATION_TARGETS = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
+
+
+def __getattr__(name: str):
+    """SYMBOLIC_LIMIT on first use: its module imports the engine (NumPy)."""
+    if name == "SYMBOLIC_LIMIT":
+        from tutor.symbolic.structure import SYMBOLIC_LIMIT
+
+        return SYMBOLIC_LIMIT
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def derive(source, target: str) -> Derivation:

@@ -3,21 +3,25 @@
 Nothing here types a derivative in: SymPy differentiates the function, and a
 rewriting in terms of the output (σ(1−σ), 1−tanh²) is derived by solving
 out = f(z) for the exponential and substituting, then checked to equal SymPy's result.
+
+SYMBOLIC_ACTIVATIONS holds one entry per activation family, keyed by the engine's names
+(`tutor.symbolic.ACTIVATION_TARGETS`): the SymPy side of each `tutor.engine.activations`
+definition, which the model, the chain rule and `derive ACTIVATION` read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, lru_cache
 
 import sympy as sp
 
+from tutor.symbolic import ACTIVATION_TARGETS
 from tutor.symbolic.notation import equation, latex, sym, unicode
 from tutor.symbolic.steps import Derivation, Step
 from tutor.symbolic.structure import kind_of
-
-ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
-KINDS = ELEMENTWISE + ("softmax",)
 
 
 def slope(alpha: float) -> sp.Rational:
@@ -29,20 +33,7 @@ def slope(alpha: float) -> sp.Rational:
 
 def output_expr(kind: str, alpha: float, nets: list[sp.Symbol], j: int) -> sp.Expr:
     """out_j = f(net) for the neuron j of a layer whose net inputs are `nets`."""
-    z = nets[j]
-    if kind == "identity":
-        return z
-    if kind == "sigmoid":
-        return 1 / (1 + sp.exp(-z))
-    if kind == "tanh":
-        return sp.tanh(z)
-    if kind == "relu":
-        return sp.Piecewise((z, z > 0), (0, True))
-    if kind == "leaky_relu":
-        return sp.Piecewise((z, z > 0), (slope(alpha) * z, True))
-    if kind == "softmax":
-        return sp.exp(z) / sp.Add(*(sp.exp(n) for n in nets))
-    raise ValueError(f"no symbolic form for activation {kind!r}; expected one of {KINDS}")
+    return _entry(kind).output(alpha, nets, j)
 
 
 @cache
@@ -85,14 +76,24 @@ def softmax_jacobian(nets: tuple[sp.Symbol, ...], outs: tuple[sp.Symbol, ...]) -
 
 def local_derivative(kind: str, alpha: float, net: sp.Symbol, out: sp.Symbol) -> sp.Expr:
     """dout/dnet of an element-wise activation, in the lesson's form (in `out` where it can be)."""
-    if kind == "sigmoid":
-        _z, s, _derivative, _u, rewritten = _sigmoid_in_terms_of_output()
-        return rewritten.subs(s, out)
-    if kind == "tanh":
-        return sp.diff(sp.tanh(net), net).subs(sp.tanh(net), out)
-    if kind in ("identity", "relu", "leaky_relu"):
-        return sp.diff(output_expr(kind, alpha, [net], 0), net)
-    raise ValueError(f"{kind!r} is not element-wise")
+    entry = _entry(kind)
+    if entry.slope is None:
+        raise ValueError(f"{kind!r} is not element-wise")
+    return entry.slope(alpha, net, out)
+
+
+def _sigmoid_slope(alpha: float, net: sp.Symbol, out: sp.Symbol) -> sp.Expr:
+    _z, s, _derivative, _u, rewritten = _sigmoid_in_terms_of_output()
+    return rewritten.subs(s, out)
+
+
+def _tanh_slope(alpha: float, net: sp.Symbol, out: sp.Symbol) -> sp.Expr:
+    return sp.diff(sp.tanh(net), net).subs(sp.tanh(net), out)
+
+
+def _slope_by_diff(kind: str) -> Callable[[float, sp.Symbol, sp.Symbol], sp.Expr]:
+    """SymPy's diff of the piecewise or linear output: no rewriting in `out` needed."""
+    return lambda alpha, net, out: sp.diff(output_expr(kind, alpha, [net], 0), net)
 
 
 def _step(caption: str, lhs, rhs, ordered: bool = False) -> Step:
@@ -228,26 +229,97 @@ def _in_softmax_outputs(expr: sp.Expr, zs: list[sp.Symbol], ss: list[sp.Symbol])
     return sp.cancel(replaced) if replaced.has(total) else replaced
 
 
+@dataclass(frozen=True)
+class SymbolicActivation:
+    """One activation family's SymPy side: f as an expression, f' as the lesson writes it,
+    and the step-by-step derivation `derive NAME` shows. Keyed by the engine's family name."""
+
+    name: str
+    title: str  # the derivation's title
+    output: Callable[[float, list[sp.Symbol], int], sp.Expr]  # (α, nets of the layer, j)
+    derivation_steps: Callable[[], list[Step]]
+    # dout/dnet of an element-wise activation (α, net, out); None for softmax (a Jacobian).
+    slope: Callable[[float, sp.Symbol, sp.Symbol], sp.Expr] | None
+    slope_in_outputs: bool = False  # the slope is written in out (σ(1−σ), 1−tanh²)
+
+
+SYMBOLIC_ACTIVATIONS: dict[str, SymbolicActivation] = {
+    a.name: a
+    for a in (
+        SymbolicActivation(
+            "identity",
+            "identity′(z) = 1",
+            lambda alpha, nets, j: nets[j],
+            _identity,
+            _slope_by_diff("identity"),
+        ),
+        SymbolicActivation(
+            "sigmoid",
+            "σ′(z) = σ(z)(1 − σ(z))",
+            lambda alpha, nets, j: 1 / (1 + sp.exp(-nets[j])),
+            _sigmoid,
+            _sigmoid_slope,
+            slope_in_outputs=True,
+        ),
+        SymbolicActivation(
+            "tanh",
+            "tanh′(z) = 1 − tanh²(z)",
+            lambda alpha, nets, j: sp.tanh(nets[j]),
+            _tanh,
+            _tanh_slope,
+            slope_in_outputs=True,
+        ),
+        SymbolicActivation(
+            "relu",
+            "ReLU′(z): 1 for z > 0, else 0",
+            lambda alpha, nets, j: sp.Piecewise((nets[j], nets[j] > 0), (0, True)),
+            lambda: _relu("relu"),
+            _slope_by_diff("relu"),
+        ),
+        SymbolicActivation(
+            "leaky_relu",
+            "Leaky ReLU′(z): 1 for z > 0, else α",
+            lambda alpha, nets, j: sp.Piecewise(
+                (nets[j], nets[j] > 0), (slope(alpha) * nets[j], True)
+            ),
+            lambda: _relu("leaky_relu"),
+            _slope_by_diff("leaky_relu"),
+        ),
+        SymbolicActivation(
+            "softmax",
+            "The softmax Jacobian, and why softmax + cross-entropy gives ŷ − y",
+            lambda alpha, nets, j: sp.exp(nets[j]) / sp.Add(*(sp.exp(n) for n in nets)),
+            _softmax,
+            None,
+        ),
+    )
+}
+if tuple(SYMBOLIC_ACTIVATIONS) != ACTIVATION_TARGETS:  # pragma: no cover - a developer's slip
+    raise ImportError("tutor.symbolic.ACTIVATION_TARGETS and SYMBOLIC_ACTIVATIONS differ")
+
+
+def _entry(kind: str) -> SymbolicActivation:
+    if kind not in SYMBOLIC_ACTIVATIONS:
+        raise ValueError(
+            f"no symbolic form for activation {kind!r}; expected one of "
+            f"{', '.join(ACTIVATION_TARGETS)}"
+        )
+    return SYMBOLIC_ACTIVATIONS[kind]
+
+
+def symbolic_activation(name: str) -> SymbolicActivation:
+    """The SymPy side of the engine activation `name` ('leaky_relu(0.2)' → leaky_relu's)."""
+    return _entry(kind_of(name))
+
+
 @cache
 def activation_derivation(name: str) -> Derivation:
     """The derivation of an activation's derivative: sigmoid, tanh, relu, leaky_relu, softmax."""
-    kind = kind_of(name)
-    builders = {
-        "sigmoid": _sigmoid,
-        "tanh": _tanh,
-        "relu": lambda: _relu("relu"),
-        "leaky_relu": lambda: _relu("leaky_relu"),
-        "softmax": _softmax,
-        "identity": _identity,
-    }
-    if kind not in builders:
-        raise ValueError(f"no derivation for activation {name!r}; expected one of {KINDS}")
-    titles = {
-        "sigmoid": "σ′(z) = σ(z)(1 − σ(z))",
-        "tanh": "tanh′(z) = 1 − tanh²(z)",
-        "relu": "ReLU′(z): 1 for z > 0, else 0",
-        "leaky_relu": "Leaky ReLU′(z): 1 for z > 0, else α",
-        "softmax": "The softmax Jacobian, and why softmax + cross-entropy gives ŷ − y",
-        "identity": "identity′(z) = 1",
-    }
-    return Derivation(kind, titles[kind], tuple(builders[kind]()))
+    try:
+        entry = symbolic_activation(name)
+    except ValueError:
+        raise ValueError(
+            f"no derivation for activation {name!r}; expected one of "
+            f"{', '.join(ACTIVATION_TARGETS)}"
+        ) from None
+    return Derivation(entry.name, entry.title, tuple(entry.derivation_steps()))

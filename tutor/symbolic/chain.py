@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import sympy as sp
 
-from tutor.symbolic.activations import local_derivative, softmax_jacobian
+from tutor.engine.losses import get_loss
+from tutor.symbolic.activations import SYMBOLIC_ACTIVATIONS, local_derivative, softmax_jacobian
 from tutor.symbolic.model import SymbolicNetwork, symbolic_network
 from tutor.symbolic.notation import partial, sym
 from tutor.symbolic.structure import Structure
@@ -43,7 +44,7 @@ class ChainRule:
         neurons = snet.neurons
         n_layers = len(st.activations)
         e_in_outs = sp.Add(*(snet.defs[e] for e in snet.errors))
-        fused = st.activations[-1] == "softmax" and st.loss in ("cross_entropy",)
+        fused = st.activations[-1] == get_loss(st.loss).fuses_with
         weight_of = {}  # (layer, i, j) → weight symbol
         for p in snet.params:
             if p.kind == "W":
@@ -88,7 +89,7 @@ class ChainRule:
                 delta = sym(f"delta_{n}")
                 if k == n_layers - 1 and fused:
                     self._add(delta, self._softmax_cross_entropy(j), self._fused_caption(j))
-                elif kind == "softmax":
+                elif SYMBOLIC_ACTIVATIONS[kind].slope is None:  # softmax: a Jacobian
                     # Σ_m ∂E/∂out_m · ∂out_m/∂net_n, SymPy's Jacobian out_m(δ_mn − out_n).
                     jac = softmax_jacobian(tuple(nets), tuple(outs))
                     self._add(
@@ -103,7 +104,11 @@ class ChainRule:
                         slope,
                         local_derivative(kind, st.alphas[k], nets[j], outs[j]),
                         f"SymPy's derivative of {kind} at net_{n}"
-                        + (", in terms of out_" + n if kind in ("sigmoid", "tanh") else "")
+                        + (
+                            ", in terms of out_" + n
+                            if SYMBOLIC_ACTIVATIONS[kind].slope_in_outputs
+                            else ""
+                        )
                         + f" (see `derive {kind}`)",
                     )
                     self._add(
@@ -133,7 +138,7 @@ class ChainRule:
                     sp.diff(snet.defs[nets[j]], theta),
                     f"SymPy differentiates net_{n} = {_text(snet.defs[nets[j]])} by {p.name}",
                 )
-                if fused or kind == "softmax":
+                if fused or SYMBOLIC_ACTIVATIONS[kind].slope is None:
                     chain = sp.Mul(sym(f"delta_{n}"), dnet, evaluate=False)
                 else:
                     chain = sp.Mul(g[j], partial(f"out_{n}", f"net_{n}"), dnet, evaluate=False)

@@ -11,7 +11,8 @@ from tutor.engine.examples import Example
 from tutor.engine.losses import Loss
 from tutor.engine.network import Network
 from tutor.engine.trace import format_number
-from tutor.symbolic.activations import KINDS, activation_derivation, kind_of
+from tutor.symbolic import ACTIVATION_TARGETS
+from tutor.symbolic.activations import activation_derivation, kind_of
 from tutor.symbolic.chain import chain_rule
 from tutor.symbolic.model import symbolic_network
 from tutor.symbolic.notation import equation, latex, one_line, partial, sym, unicode
@@ -61,7 +62,7 @@ def derivation(
     the fully expanded E_total when `expand` is True, or (None) when the network has at most
     EXPAND_LIMIT parameters; otherwise with the factored chain rule.
     """
-    if target in KINDS or kind_of(target) in KINDS:
+    if target in ACTIVATION_TARGETS or kind_of(target) in ACTIVATION_TARGETS:
         return activation_derivation(target)
     network, loss, x, t = _source(source, loss, x, t)
     structure = structure_of(network, loss)

@@ -156,6 +156,20 @@ def check_gradients(
             sym = list(symbolic_gradients(net, x, t, loss))
         except TooLargeForSymbolic as error:
             note = f"symbolic column absent: {error}; the numeric check runs without it"
+        except (ArithmeticError, ValueError) as error:
+            # lambdify's math.exp(z) raises beyond z ≈ 709, 1/(1 − out) at a saturated out = 1.0
+            # divides by zero, math.log(0) is a domain error: the engine's stable, clipped forms
+            # and the finite difference still have values there.
+            if isinstance(error, ValueError) and str(error) != "math domain error":
+                raise
+            why = {
+                OverflowError: "overflows (an exponential beyond 1e308)",
+                ZeroDivisionError: "divides by zero (a saturated output)",
+            }.get(type(error), "takes the log of 0 (a saturated output)")
+            note = (
+                f"symbolic column absent: SymPy's gradient {why} in float arithmetic at these "
+                "values; the numeric check runs without it"
+            )
     else:
         note = "symbolic column not requested"
     n_layers = len(net.layers)

@@ -12,23 +12,27 @@ from functools import cached_property, lru_cache
 
 import sympy as sp
 
+from tutor.engine.losses import get_loss
 from tutor.engine.naming import neuron_names, target_names
 from tutor.symbolic.activations import output_expr
 from tutor.symbolic.notation import one_line, sym
 from tutor.symbolic.structure import Parameter, Structure, check_symbolic_limit, parameters
 
+# E_o of one output as the trace writes it (one sample, so 'mean' over samples is 1), by the
+# engine's loss names: the SymPy side of each tutor.engine.losses definition.
+SYMBOLIC_LOSSES = {
+    "half_sse": lambda t, out, n_out: sp.Rational(1, 2) * (t - out) ** 2,
+    "mse": lambda t, out, n_out: (t - out) ** 2 / n_out,
+    "bce": lambda t, out, n_out: -(t * sp.log(out) + (1 - t) * sp.log(1 - out)),
+    "cross_entropy": lambda t, out, n_out: -t * sp.log(out),
+}
+
 
 def error_expr(loss: str, t: sp.Symbol, out: sp.Symbol, n_out: int) -> sp.Expr:
     """E_o for one output, as the trace writes it (one sample, so 'mean' over samples is 1)."""
-    if loss == "half_sse":
-        return sp.Rational(1, 2) * (t - out) ** 2
-    if loss == "mse":
-        return (t - out) ** 2 / n_out
-    if loss == "bce":
-        return -(t * sp.log(out) + (1 - t) * sp.log(1 - out))
-    if loss in ("cross_entropy", "softmax_cross_entropy"):
-        return -t * sp.log(out)
-    raise ValueError(f"no symbolic form for loss {loss!r}")
+    if loss not in SYMBOLIC_LOSSES:
+        raise ValueError(f"no symbolic form for loss {loss!r}")
+    return SYMBOLIC_LOSSES[loss](t, out, n_out)
 
 
 class SymbolicNetwork:
@@ -124,7 +128,7 @@ class SymbolicNetwork:
                 raise ValueError(
                     f"{name} = {one_line(self.defs[name])} is not a real number at these values "
                     f"({value.evalf(6)}); {self.structure.loss} needs outputs in (0, 1)"
-                    if self.structure.loss in ("bce", "cross_entropy")
+                    if get_loss(self.structure.loss).takes_probabilities
                     else f"{name} is not a real number at these values ({value.evalf(6)})"
                 )
             env[name] = sp.Float(float(value))

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tutor.engine.activations import get_activation
 from tutor.engine.losses import Loss
 from tutor.engine.naming import neuron_names, weight_names
 from tutor.engine.network import Network
 
 # Networks with more parameters than this are not derived symbolically.
 SYMBOLIC_LIMIT = 30
-
-# Engine activations whose forward function is another one's.
-SAME_FORWARD = {"sigmoid_quirk_001": "sigmoid", "linear": "identity"}
 
 
 @dataclass(frozen=True)
@@ -49,17 +47,22 @@ def check_symbolic_limit(structure: Structure) -> None:
 
 
 def kind_of(name: str) -> str:
-    """The symbolic kind of an engine activation: 'leaky_relu(0.2)' → 'leaky_relu'."""
-    # The forward function is what SymPy differentiates: seed 001's quirk is a sigmoid.
-    name = SAME_FORWARD.get(name, name)
-    return "leaky_relu" if name.startswith("leaky_relu") else name
+    """The symbolic kind of an engine activation, its family: 'leaky_relu(0.2)' → 'leaky_relu'.
+
+    The forward function is what SymPy differentiates: seed 001's quirk is a sigmoid. A name
+    the engine does not know is returned as it is (the caller says it has no symbolic form).
+    """
+    try:
+        return get_activation(name).family
+    except ValueError:
+        return name
 
 
 def structure_of(net: Network, loss: Loss) -> Structure:
     """The hashable structure of `net` trained on `loss`."""
     return Structure(
         sizes=tuple(net.sizes),
-        activations=tuple(kind_of(layer.activation.name) for layer in net.layers),
+        activations=tuple(layer.activation.family for layer in net.layers),
         alphas=tuple(float(layer.activation.alpha) for layer in net.layers),
         bias_modes=tuple(layer.bias_mode for layer in net.layers),
         train_bias=tuple(bool(layer.train_bias) for layer in net.layers),
