@@ -113,10 +113,62 @@ async def test_training_n_steps_equals_the_engines_fast_training(private_data):
         assert [e for _, e in screen.curve][:-1] == history.losses
         assert screen.state.accuracy() == (4, 4) and screen.steps_done == 3000
         assert "4/4 right" in text_of(pilot.app, "#sb-status")
-        grid = "".join(text_of(pilot.app, "#sb-boundary").splitlines()[:-1])  # legend cut
+        grid = boundary_map(pilot.app)
         assert grid.count("●") == 2 and grid.count("○") == 2
+        # and the map is on the screen at 80×24, beside the curve, not pushed off its edge
+        box = screen.query_one("#sb-boundary")
+        assert box.display and box.region.right <= 80 and box.region.height >= 5
         await pilot.press("u")  # a whole run undoes at once
         assert screen.state is start
+
+
+def boundary_map(app) -> str:
+    """The decision boundary's map without its legend (which shows ● and ○ too)."""
+    lines = text_of(app, "#sb-boundary").splitlines()
+    return "".join(lines[: next(i for i, line in enumerate(lines) if "out_o" in line)])
+
+
+async def test_the_reports_data_sets_train_with_the_boundary_and_save_with_the_file(
+    private_data, tmp_path
+):
+    async with make_sandbox_app("xor", private_data).run_test(size=(80, 24)) as pilot:
+        screen = await sandbox(pilot)
+        for _ in range(3):  # xor → and → or → easy-xor
+            await pilot.press("d")
+        await pilot.pause()
+        assert screen.state.data_name == "easy-xor"
+        assert "easy-xor (21)" in text_of(pilot.app, "#sb-status")
+        assert "easy XOR (21 points" in text_of(pilot.app, "#sb-message")
+        box = screen.query_one("#sb-boundary")
+        assert box.display and box.region.right <= 80
+        marks = boundary_map(pilot.app)
+        assert 0 < marks.count("●") + marks.count("○") <= 21  # points may share a cell
+        await pilot.press("s")  # one step on the 21 points: the engine's full-batch step
+        await pilot.pause()
+        expected, _ = sb.train_steps(sb.set_data(sb.xor_preset(), "easy-xor"), 1)
+        assert np.array_equal(expected.network.layers[0].W, screen.state.network.layers[0].W)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        target = tmp_path / "easy.toml"
+        screen.query_one("#sb-input").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "saved" in text_of(pilot.app, "#sb-message")
+        assert target.read_text(encoding="utf-8").count("\n[[samples]]\n") == 21
+        saved = screen.state
+        await pilot.press("z")
+        assert screen.state.data_name == "xor"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        screen.query_one("#sb-input").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.state.data_name == "easy-xor"
+        assert screen.state.trace.as_dict() == saved.trace.as_dict()
+        assert screen.state.data_loss() == saved.data_loss()
+        await pilot.press("d")  # then on to the linear data: 100 points
+        await pilot.pause()
+        assert screen.state.data_label() == "linear (100 rows)"
 
 
 async def test_a_saved_network_file_reloads_to_the_same_trace(private_data, tmp_path):

@@ -29,7 +29,8 @@ def _numbers(values) -> str:
 
 
 def network_toml(example: Example, comment: str = "") -> str:
-    """The network file of `example`: layers with explicit weights, biases, loss, η, sample."""
+    """The network file of `example`: layers with explicit weights, biases, loss, η, and its
+    sample (`[sample]`) or its batch (`[[samples]]` with the loss's `reduction`)."""
     net = example.network
     lines = []
     if comment:
@@ -41,6 +42,8 @@ def network_toml(example: Example, comment: str = "") -> str:
         f"loss = {toml_string(example.loss.name)}",
         f"learning_rate = {toml_number(example.learning_rate)}",
     ]
+    if example.is_batch:
+        lines.append(f"reduction = {toml_string(example.loss.reduction)}")
     for layer in net.layers:
         lines += ["", "[[layers]]", f"size = {layer.fan_out}"]
         lines.append(f"activation = {toml_string(layer.activation.name)}")
@@ -53,10 +56,14 @@ def network_toml(example: Example, comment: str = "") -> str:
         else:
             lines.append('bias = "none"')
         lines.append(f"train_bias = {'true' if layer.train_bias else 'false'}")
-    lines += [
-        "",
-        "[sample]",
-        f"inputs = {_numbers(example.x)}",
-        f"targets = {_numbers(example.target)}",
-    ]
+    if example.is_batch:
+        for x, target in zip(example.x, example.target):
+            lines += ["", "[[samples]]", f"inputs = {_numbers(x)}", f"targets = {_numbers(target)}"]
+    else:
+        lines += [
+            "",
+            "[sample]",
+            f"inputs = {_numbers(example.x)}",
+            f"targets = {_numbers(example.target)}",
+        ]
     return "\n".join(lines) + "\n"

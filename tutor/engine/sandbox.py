@@ -19,6 +19,13 @@ from tutor.engine.examples import Example, get_example
 from tutor.engine.losses import LOSSES, Loss, get_loss
 from tutor.engine.naming import neuron_names, target_names, weight_names
 from tutor.engine.network import Dense, Network, dense
+from tutor.engine.sandbox_data import (
+    TWO_D_SETS,
+    DataSet,
+    fits_two_d,
+    known_name,
+    two_d_set,
+)
 from tutor.engine.trace import Trace
 from tutor.engine.traced import traced_step
 from tutor.engine.training import TrainConfig, TrainingDiverged, train
@@ -37,33 +44,15 @@ class SandboxError(ValueError):
     """An edit that would make no valid network; the message is the one-line reason."""
 
 
-@dataclass(frozen=True)
-class DataSet:
-    """Rows to train on: inputs X (rows × inputs) and targets T (rows × outputs)."""
-
-    name: str
-    X: np.ndarray
-    T: np.ndarray
-
-    @property
-    def two_d(self) -> bool:
-        """Two inputs and one output: a decision boundary can be drawn."""
-        return self.X.shape[1] == 2 and self.T.shape[1] == 1 and self.name != "sample"
-
-
-_TABLES = {
-    "xor": [0.0, 1.0, 1.0, 0.0],
-    "and": [0.0, 0.0, 0.0, 1.0],
-    "or": [0.0, 1.0, 1.0, 1.0],
-}
-_CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-
-
-def data_choices(sizes: list[int]) -> tuple[str, ...]:
-    """The data sets a network of `sizes` can train on: its sample; XOR, AND, OR for 2→1."""
-    if sizes[0] == 2 and sizes[-1] == 1:
-        return ("sample", *_TABLES)
-    return ("sample",)
+def data_choices(state: SandboxState) -> tuple[str, ...]:
+    """The data sets the state's network can train on: its sample; the two-input sets for a
+    2→1 or 2→2 network; the rows it was opened with (a batch), if any."""
+    choices = ["sample"]
+    if fits_two_d(state.sizes):
+        choices += TWO_D_SETS
+    if state.batch is not None:
+        choices.append("batch")
+    return tuple(choices)
 
 
 @dataclass(frozen=True)
@@ -79,6 +68,7 @@ class SandboxState:
     learning_rate: float
     data_name: str = "sample"
     seed: int = 0
+    batch: DataSet | None = None  # the rows of a batch file or example it was opened on
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -111,10 +101,30 @@ class SandboxState:
         return self.traced()[0]
 
     def data(self) -> DataSet:
-        """The rows training uses: the sample alone, or a truth table of two inputs."""
+        """The rows training uses: the sample alone, a two-input data set, or the batch."""
         if self.data_name == "sample":
             return DataSet("sample", self.x[None, :].copy(), self.target[None, :].copy())
-        return DataSet(self.data_name, _CORNERS.copy(), np.array(_TABLES[self.data_name])[:, None])
+        if self.data_name == "batch" and self.batch is not None:
+            return self.batch
+        if "data" not in self.cache:
+            self.cache["data"] = two_d_set(self.data_name, self.sizes[-1])
+        return self.cache["data"]
+
+    def data_label(self, short: bool = False) -> str:
+        """The data set's name with its row count: `easy-xor (21 rows)`, short `easy-xor (21)`."""
+        rows = len(self.data().X)
+        if rows == 1:
+            return self.data_name
+        return f"{self.data_name} ({rows})" if short else f"{self.data_name} ({rows} rows)"
+
+    def saved_example(self) -> Example:
+        """What a saved network file holds: the network with its data set (a batch of its rows
+        and the loss's reduction, or the one sample)."""
+        example = self.example()
+        if self.data_name != "sample":
+            data = self.data()
+            example.x, example.target = data.X.copy(), data.T.copy()
+        return example
 
     def data_loss(self) -> float:
         """E over the whole data set (the loss's own reduction over rows)."""
@@ -131,28 +141,48 @@ class SandboxState:
             right = out.argmax(axis=1) == data.T.argmax(axis=1)
         return int(right.sum()), len(right)
 
-    def boundary(self, width: int, height: int, low=-0.25, high=1.25) -> dict:
-        """out_o1 on a grid over the square [low, high]², with the data points (2-D data only)."""
+    def boundary(self, width: int, height: int) -> dict:
+        """p(class 1) (out_o1, or out_o2 of two outputs) on a grid over the data's square, a
+        quarter of its span wider each side ([−0.25, 1.25]² for data in [0, 1]²), and the
+        data points (2-D data only)."""
+        data = self.data()
+        low, high = float(data.X.min()), float(data.X.max())
+        margin = (high - low) / 4 or 0.25
+        low, high = low - margin, high + margin
         xs = np.linspace(low, high, width)
         ys = np.linspace(high, low, height)  # rows top → bottom
         grid = np.array([[a, b] for b in ys for a in xs])
-        p = self.network.forward(grid)[:, 0].reshape(height, width)
-        data = self.data()
-        points = [(float(a), float(b), float(t)) for (a, b), (t,) in zip(data.X, data.T)]
+        with np.errstate(all="ignore"):
+            p = self.network.forward(grid)[:, -1].reshape(height, width)
+        points = [(float(a), float(b), float(t)) for (a, b), t in zip(data.X, data.labels)]
         return {"x": [low, high], "y": [low, high], "grid": p.tolist(), "points": points}
 
 
 def from_example(example: Example, seed: int = 0) -> SandboxState:
-    """A sandbox on a built-in example or a loaded network file (checked against the limits)."""
+    """A sandbox on a built-in example or a loaded network file (checked against the limits).
+
+    A batch (`[[samples]]`, or a batch example) becomes the data set, its first row the traced
+    sample: named after the built-in data set it is exactly (a saved XOR table loads as
+    `xor`), else `batch`.
+    """
+    x = np.asarray(example.x, dtype=float)
+    target = np.asarray(example.target, dtype=float)
+    batch, data_name = None, "sample"
+    if example.is_batch:
+        data_name = known_name(x, target) or "batch"
+        batch = DataSet("batch", x.copy(), target.copy()) if data_name == "batch" else None
+        x, target = x[0], target[0]
     state = SandboxState(
         example.title,
         example.name,
         example.network.copy(),
-        np.asarray(example.x, dtype=float).copy(),
-        np.asarray(example.target, dtype=float).copy(),
+        x.copy(),
+        target.copy(),
         example.loss,
         float(example.learning_rate),
+        data_name=data_name,
         seed=seed,
+        batch=batch,
     )
     _check(state)
     return state
@@ -398,7 +428,7 @@ def set_loss(state: SandboxState, name: str) -> SandboxState:
 
 def set_data(state: SandboxState, name: str) -> SandboxState:
     """Train on the data set `name` (see data_choices); the traced sample becomes its first row."""
-    if name not in data_choices(state.sizes):
+    if name not in data_choices(state):
         raise SandboxError(
             f"data set {name!r} does not fit a {state.sizes[0]}-input, "
             f"{state.sizes[-1]}-output network"
@@ -408,6 +438,14 @@ def set_data(state: SandboxState, name: str) -> SandboxState:
         data = new.data()
         new = replace(new, x=data.X[0].copy(), target=data.T[0].copy())
     return new
+
+
+def row_of(state: SandboxState) -> int:
+    """The row of the data set the traced sample is (-1 when edited away from every row)."""
+    data = state.data()
+    same = (data.X == state.x).all(axis=1) & (data.T == state.target).all(axis=1)
+    rows = np.flatnonzero(same)
+    return int(rows[0]) if len(rows) else -1
 
 
 def use_row(state: SandboxState, row: int) -> SandboxState:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tutor.engine import sandbox as sb
+from tutor.engine.sandbox_data import DESCRIPTIONS
 from tutor.engine.training import TrainingDiverged
 from tutor.export.graphfmt import printable
 from tutor.tui.sandbox_messages import TrainChunk, TrainEnded
@@ -140,7 +141,7 @@ class SandboxScreen(Screen):
         status = Text.assemble(
             ("Sandbox ", "bold"),
             Text(printable(f"{title} ({state.name})" if wide else state.name)),  # data: literal
-            f" · data {state.data_name} · ",
+            f" · data {state.data_label()} · " if wide else f" · {state.data_label(short=True)} · ",
             (f"E {_num(state.data_loss())}", "bold"),
             f" · {right}/{rows} right · step {self.steps_done} · N {self.steps_n}",
             (" · training…" if self.training else ""),
@@ -161,10 +162,14 @@ class SandboxScreen(Screen):
         if data.two_d:
             width = max(12, min(40, self.size.width - 54))
             height = max(4, min(14, self.size.height - 20))
-            drawn = render_boundary(self.state.boundary(width, height))
-            grid = drawn.split("\n")[:-1]  # the map without the long legend line
-            legend = Text("out_o1 ░▒▓█ · ● 1 ○ 0 · -0.25…1.25", style="dim")
-            box.update(Text("\n").join([*grid, legend]))
+            boundary = self.state.boundary(width, height)
+            grid = render_boundary(boundary).split("\n")[:-1]  # without the long legend line
+            shaded = "out_o1" if self.state.sizes[-1] == 1 else "out_o2"
+            low, high = boundary["x"]
+            legend = f"{shaded} ░▒▓█ · ● 1 ○ 0 · {low:.3g}…{high:.3g}"
+            if len(legend) > width:  # two lines, so that the map fits beside the curve at 80
+                legend = f"{shaded} ░▒▓█ ● 1 ○ 0\nx, y {low:.3g}…{high:.3g}"
+            box.update(Text("\n").join([*grid, Text(legend, style="dim")]))
 
     def say(self, message: str, error: bool = False) -> None:
         """One line under the panes: what happened, or why an edit was refused."""
@@ -384,27 +389,20 @@ class SandboxScreen(Screen):
 
     def action_cycle_data(self) -> None:
         """The next data set this network can train on."""
-        choices = sb.data_choices(self.state.sizes)
+        choices = sb.data_choices(self.state)
         current = self.state.data_name
         name = (
             choices[(choices.index(current) + 1) % len(choices)]
             if current in choices
             else choices[0]
         )
-        if self.apply(lambda s: sb.set_data(s, name), f"data set {name}"):
+        if self.apply(lambda s: sb.set_data(s, name), f"data set {name}: {DESCRIPTIONS[name]}"):
             self.restart_curve()
 
     def action_next_row(self) -> None:
         """Trace the next row of the data set."""
         data = self.state.data()
-        row = next(
-            (
-                r
-                for r in range(len(data.X))
-                if (data.X[r] == self.state.x).all() and (data.T[r] == self.state.target).all()
-            ),
-            -1,
-        )
+        row = sb.row_of(self.state)
         self.apply(lambda s: sb.use_row(s, row + 1), f"tracing row {(row + 1) % len(data.X) + 1}")
 
     def action_reset(self) -> None:
@@ -543,12 +541,15 @@ class SandboxScreen(Screen):
             self.say("Not saved: no file name.", error=True)
             return
         comment = "Saved by the backprop-tutor sandbox; format: docs/network-file.md."
-        if self.state.data_name != "sample":
+        state = self.state
+        if state.data_name != "sample":
+            row = sb.row_of(state)
             comment += (
-                f"\nTrained on the {self.state.data_name} truth table; the sample is one row."
+                f"\nData set {state.data_name}: {DESCRIPTIONS[state.data_name]}, one "
+                f"[[samples]] table a row; the sandbox was tracing row {row + 1}."
             )
         try:
-            write_text_atomic(name, network_toml(self.state.example(), comment))
+            write_text_atomic(name, network_toml(state.saved_example(), comment))
         except OSError as error:
             self.say(f"cannot write {name}: {error.strerror or error}", error=True)
             return
