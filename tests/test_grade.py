@@ -164,3 +164,34 @@ def test_gradebook_cells_never_start_a_formula():
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("-0.5") == "'-0.5"
     assert _cell("alice") == "alice" and _cell(3) == "3"
+
+
+def test_the_updated_weights_slip_is_named_when_the_typed_value_is_its_value(tmp_path, capsys):
+    key, blank = make_key(tmp_path)
+    v = key_values(key)
+    # the slides' slip, computed here by hand from the key: h1's error through w5+ and w7+
+    slip = v["delta_o1"] * v["w5+"] + v["delta_o2"] * v["w7+"]
+    assert abs(slip - v["dE_total/dout_h1"]) > 1e-3  # a different value, so a fair test
+    fill(blank, {"dE_total/dout_h1": f"{slip:.9f}", "delta_o1": f"{v['delta_o1'] + 0.2:.6f}"})
+    assert main(["grade", str(key), str(blank)]) == 1
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.split()[:1] == ["dE_total/dout_h1"])
+    assert "wrong (updated_weights): Use the original weights" in line
+    assert "updated_weights ×1" in out
+    delta = next(x for x in out.splitlines() if x.split()[:1] == ["delta_o1"])
+    assert delta.rstrip().endswith("wrong")  # off by 0.2: no mistake gives that
+
+
+def test_the_variant_of_a_key_is_the_engines_variant_of_its_network(tmp_path):
+    from tutor.classroom.key_variant import updated_weights_variant
+    from tutor.engine.examples import get_example
+    from tutor.engine.variants import trace_example_step
+    from tutor.export.jsonfmt import export_json, load_trace_json
+
+    exact, _ = trace_example_step(get_example("mazur"))
+    key = load_trace_json(export_json(exact))
+    expected, _ = trace_example_step(get_example("mazur"), "updated-weights")
+    assert updated_weights_variant(key).as_dict() == expected.as_dict()
+    # a key that is not its network's trace (an edited value) gets no variant, not a guess
+    edited = load_trace_json(export_json(exact).replace('"value": 0.4,', '"value": 0.41,', 1))
+    assert updated_weights_variant(edited) is None

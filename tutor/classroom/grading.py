@@ -67,13 +67,31 @@ def grade(key: Trace, answers: Answers, tolerance: float) -> Grade:
             f"the key is {key.title[:80]!r}"
         )
     result = Grade(answers.student)
+    variant = _LazyVariant(key)
     for value in key:
         if value.name in answers.answers:
-            result.marks.append(_mark(key, value.name, answers.answers[value.name], tolerance))
+            typed = answers.answers[value.name]
+            result.marks.append(_mark(key, value.name, typed, tolerance, variant))
     return result
 
 
-def _mark(key: Trace, name: str, typed, tolerance: float) -> Mark:
+class _LazyVariant:
+    """The key's updated-weights variant, rebuilt only when a wrong answer needs a diagnosis."""
+
+    def __init__(self, key: Trace):
+        self.key = key
+        self.done = False
+        self.trace: Trace | None = None
+
+    def get(self) -> Trace | None:
+        if not self.done:
+            from tutor.classroom.key_variant import updated_weights_variant
+
+            self.trace, self.done = updated_weights_variant(self.key), True
+        return self.trace
+
+
+def _mark(key: Trace, name: str, typed, tolerance: float, variant: _LazyVariant) -> Mark:
     expected = key.value(name)
     if typed is None or (isinstance(typed, str) and not typed.strip()):
         return Mark(name, expected, "", BLANK)
@@ -87,7 +105,7 @@ def _mark(key: Trace, name: str, typed, tolerance: float) -> Mark:
         number, shown = float(typed), format_number(float(typed), 12)
     if is_correct(number, expected, tolerance):
         return Mark(name, expected, shown, RIGHT)
-    mistake = diagnose(key, name, number, tolerance)
+    mistake = diagnose(key, name, number, tolerance, variant.get())
     if mistake is None:
         return Mark(name, expected, shown, WRONG)
     return Mark(name, expected, shown, WRONG, mistake.kind, mistake.hint)
