@@ -25,6 +25,7 @@ class _Sheet:
         self.lines: list[str] = []
         self.problems: list[str] = []
         self.asked: set[tuple[str, str]] = set()  # (trace spec, name) already on the sheet
+        self.blanks: list[tuple[str, Trace, TraceValue]] = []  # (spec, trace, value), in order
         self.number = 0
 
     def text(self, raw: str) -> str:
@@ -61,6 +62,7 @@ class _Sheet:
         if (spec, value.name) in self.asked:
             return
         self.asked.add((spec, value.name))
+        self.blanks.append((spec, trace, value))
         self.number += 1
         if self.answers:
             line = " ".join(part.strip() for part in trace_lines(trace, [value]))
@@ -134,12 +136,23 @@ class _Sheet:
             self.lines.append("")
 
 
-def lesson_sheet(lesson: Lesson, fmt: str, answers: bool) -> tuple[str, list[str]]:
-    """(the worksheet or key in `fmt`, md or tex; the problems met)."""
-    tex = fmt == "tex"
+def lesson_blanks(lesson: Lesson) -> tuple[list[tuple[str, Trace, TraceValue]], list[str]]:
+    """(every blank of the lesson's sheet as (trace spec, trace, value), in order; problems)."""
+    sheet = _filled(lesson, False, False)
+    return sheet.blanks, sheet.problems
+
+
+def _filled(lesson: Lesson, tex: bool, answers: bool) -> _Sheet:
     sheet = _Sheet(lesson, tex, answers)
     for number, step in enumerate(lesson.steps, start=1):
         sheet.step(number, step)
+    return sheet
+
+
+def lesson_sheet(lesson: Lesson, fmt: str, answers: bool) -> tuple[str, list[str]]:
+    """(the worksheet or key in `fmt`, md or tex; the problems met)."""
+    tex = fmt == "tex"
+    sheet = _filled(lesson, tex, answers)
     kind = "answer key" if answers else "worksheet"
     if not tex:
         head = [f"# {lesson.title}: {kind}", "", f"*{lesson.summary}*", ""]

@@ -22,7 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_lessons_option(parser)
     parser.add_argument(
-        "--format", choices=("text", "md", "tex"), default="text", help="tex: with --blanks"
+        "--format",
+        choices=("text", "md", "tex", "json", "csv"),
+        default="text",
+        help="tex, json, csv: with --blanks (json, csv: the fill-in template `grade` reads; "
+        "with --answers, json: its key)",
     )
     sheet = parser.add_mutually_exclusive_group()
     sheet.add_argument(
@@ -264,8 +268,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no lesson {args.lesson!r}; lessons: {known}")
     if args.blanks or args.answers:
         return _worksheet(lesson, args)
-    if args.format == "tex" or args.output:
-        raise UsageError("--format tex and -o are for worksheets: add --blanks or --answers")
+    if args.format in ("tex", "json", "csv") or args.output:
+        raise UsageError(
+            f"--format {args.format} and -o are for worksheets: add --blanks or --answers"
+            if args.format != "text"
+            else "-o is for worksheets: add --blanks or --answers"
+        )
     numbers = range(1, len(lesson.steps) + 1)
     if args.step is not None:
         if args.step not in numbers:
@@ -291,9 +299,19 @@ def _worksheet(lesson: Lesson, args: argparse.Namespace) -> int:
 
     if args.format == "text" and not args.output:
         args.format = "md"
-    if args.format not in ("md", "tex") or args.step is not None:
-        raise UsageError("--blanks/--answers: the whole lesson, as --format md or tex")
-    text, problems = lesson_sheet(lesson, args.format, answers=args.answers)
+    if args.format not in ("md", "tex", "json", "csv") or args.step is not None:
+        raise UsageError("--blanks/--answers: the whole lesson, as --format md, tex, json or csv")
+    if args.format in ("json", "csv"):
+        from tutor.classroom.lesson_template import TemplateError, lesson_template
+
+        if args.answers and args.format == "csv":
+            raise UsageError("--answers with --format csv: the key is md, tex or json")
+        try:
+            text, problems = lesson_template(lesson, args.format, answers=args.answers)
+        except TemplateError as error:
+            raise UsageError(str(error)) from None
+    else:
+        text, problems = lesson_sheet(lesson, args.format, answers=args.answers)
     for message in problems:
         print(f"cannot show a step: {message}", file=sys.stderr)
     if problems:

@@ -107,13 +107,15 @@ def _trace(network_text: str, name: str):
     import tomllib
 
     from tutor.engine.netfile import NetFileError, parse_network
-    from tutor.engine.variants import trace_example_step
+    from tutor.engine.variants import error_after_step_meta, trace_example_step
 
     try:
         example = parse_network(tomllib.loads(network_text), f"{name}.toml", name=name)
     except NetFileError as error:  # the template's structure is one a file cannot say
         raise UsageError(f"cannot draw this network: {error}") from None
-    return trace_example_step(example)[0]
+    trace = trace_example_step(example)[0]
+    trace.meta["error_after_step"] = error_after_step_meta(example)  # as `trace` writes it
+    return trace
 
 
 def _write(path: str, text: str) -> None:
