@@ -45,20 +45,39 @@ def summary_text(a: np.ndarray, precision: int) -> str:
 # -- text ------------------------------------------------------------------------------------
 
 
-def _rows(a: np.ndarray, precision: int) -> list[str]:
-    """A small matrix as bracketed rows, columns right-aligned."""
+# The TUI's matrix view marks the current entry inside the matrix: these two characters bracket
+# it in the lines `matrix_lines` returns when asked to (`mark`); the view turns them into a
+# style and never prints them. Exports never ask, so they never hold them.
+MARK_START, MARK_END = "\x01", "\x02"
+
+
+def _visible_len(line: str) -> int:
+    return len(line) - line.count(MARK_START) - line.count(MARK_END)
+
+
+def _rows(a: np.ndarray, precision: int, mark: tuple[int, int] | None = None) -> list[str]:
+    """A small matrix as bracketed rows, columns right-aligned; entry `mark` bracketed."""
     cells = [[format_number(float(x), precision) for x in row] for row in a]
     widths = [max(len(row[c]) for row in cells) for c in range(a.shape[1])]
-    return ["[ " + "  ".join(v.rjust(w) for v, w in zip(row, widths)) + " ]" for row in cells]
+    lines = []
+    for i, row in enumerate(cells):
+        shown = [v.rjust(w) for v, w in zip(row, widths)]
+        if mark is not None and mark[0] == i and 0 <= mark[1] < len(shown):
+            shown[mark[1]] = MARK_START + shown[mark[1]] + MARK_END
+        lines.append("[ " + "  ".join(shown) + " ]")
+    return lines
 
 
-def _blocks(name: str, a: np.ndarray, precision: int, indent: str) -> list[str]:
+def _blocks(
+    name: str, a: np.ndarray, precision: int, indent: str, mark: tuple[int, int] | None = None
+) -> list[str]:
     """`name = rows…`, in blocks of columns when wide, or a summary when large."""
     shape = f"({a.shape[0]}×{a.shape[1]})"
     if a.size > FULL_ENTRIES:
         return [f"{indent}{name} {shape}: {summary_text(a, precision)}"]
     if a.shape[1] == 1 and a.shape[0] > 1:  # a column, written as a transposed row
-        return [line + "ᵀ" for line in _blocks(name, a.T, precision, indent)]
+        flipped = (mark[1], mark[0]) if mark is not None else None
+        return [line + "ᵀ" for line in _blocks(name, a.T, precision, indent, flipped)]
     lines = []
     cell = max(len(format_number(float(x), precision)) for x in a.flat) + 2
     room = WIDTH - len(indent) - len(name) - 16  # the head `W2[:, 0:6] = ` and brackets
@@ -68,19 +87,25 @@ def _blocks(name: str, a: np.ndarray, precision: int, indent: str) -> list[str]:
         head = f"{name} = " if start == 0 else f"{name}[:, {start}:{start + part.shape[1]}] = "
         if start == 0 and a.shape[1] > step:
             head = f"{name}[:, 0:{part.shape[1]}] = "
-        rows = _rows(part, precision)
+        in_part = mark is not None and start <= mark[1] < start + part.shape[1]
+        rows = _rows(part, precision, (mark[0], mark[1] - start) if in_part else None)
         pad = " " * len(head)
         lines += [indent + (head if r == 0 else pad) + row for r, row in enumerate(rows)]
     return lines
 
 
-def _side_by_side(tr: MatrixTrace, step: MatrixStep, precision: int, indent: str) -> list[str]:
-    """The step with every operand's values in place: `[..] = [..]·[..] + [..]`, or []."""
+def _side_by_side(
+    tr: MatrixTrace, step: MatrixStep, precision: int, indent: str, mark=None
+) -> list[str]:
+    """The step with every operand's values in place: `[..] = [..]·[..] + [..]`, or [].
+
+    `mark` = (matrix name, (i, j)): that entry bracketed (its first appearance)."""
     names = [step.result, *step.operands]
     arrays = [tr.matrices[n] for n in names]
     if any(a.size > FULL_ENTRIES or a.shape[1] > COLUMNS_PER_BLOCK for a in arrays):
         return []
-    blocks = [_rows(a, precision) for a in arrays]
+    first = names.index(mark[0]) if mark is not None and mark[0] in names else -1
+    blocks = [_rows(a, precision, mark[1] if k == first else None) for k, a in enumerate(arrays)]
     height = max(len(b) for b in blocks)
     middle = (height - 1) // 2
     columns: list[list[str]] = []
@@ -88,7 +113,7 @@ def _side_by_side(tr: MatrixTrace, step: MatrixStep, precision: int, indent: str
         if k % 2 == 0:
             block = blocks[k // 2]
             top = middle - (len(block) - 1) // 2
-            width = len(block[0])
+            width = _visible_len(block[0])
             col = [" " * width] * height
             for r, line in enumerate(block):
                 col[top + r] = line
@@ -96,7 +121,7 @@ def _side_by_side(tr: MatrixTrace, step: MatrixStep, precision: int, indent: str
         elif token:
             columns.append([token if r == middle else " " * len(token) for r in range(height)])
     lines = [indent + "".join(col[r] for col in columns).rstrip() for r in range(height)]
-    return lines if max(len(line) for line in lines) <= WIDTH else []
+    return lines if max(_visible_len(line) for line in lines) <= WIDTH else []
 
 
 def export_matrix_text(tr: MatrixTrace, precision: int = 9) -> str:
@@ -416,17 +441,28 @@ def with_chain(text: str, fmt: str, title: str, lines, precision: int = 9) -> st
     return text + "\n" + block
 
 
-def matrix_lines(tr: MatrixTrace, step: MatrixStep, width: int = WIDTH, precision: int = 4):
-    """One step's values in at most `width` columns: in place if they fit, else its result."""
-    lines = _side_by_side(tr, step, precision, "")
-    if lines and max(len(line) for line in lines) <= width:
+def matrix_lines(
+    tr: MatrixTrace, step: MatrixStep, width: int = WIDTH, precision: int = 4, mark=None
+):
+    """One step's values in at most `width` columns: in place if they fit, else its result
+    (or, when `mark` is an operand's entry, that operand).
+
+    `mark` = (matrix name, (i, j)): that entry bracketed by MARK_START … MARK_END."""
+    lines = _side_by_side(tr, step, precision, "", mark)
+    if lines and max(_visible_len(line) for line in lines) <= width:
         return lines
-    return _blocks(step.result, tr.matrices[step.result], precision, "")
+    if mark is not None and mark[0] != step.result and mark[0] in step.operands:
+        return _blocks(mark[0], tr.matrices[mark[0]], precision, "", mark[1])  # a given entry
+    own = mark[1] if mark is not None else None
+    return _blocks(step.result, tr.matrices[step.result], precision, "", own)
 
 
-def operand_lines(tr: MatrixTrace, step: MatrixStep, width: int = WIDTH, precision: int = 4):
+def operand_lines(
+    tr: MatrixTrace, step: MatrixStep, width: int = WIDTH, precision: int = 4, mark=None
+):
     """Only the operands' values of a step (its result is the student's to compute)."""
     lines = []
     for name in dict.fromkeys(step.operands):
-        lines += _blocks(name, tr.matrices[name], precision, "")
-    return [line[:width] for line in lines]
+        own = mark[1] if mark is not None and mark[0] == name else None
+        lines += _blocks(name, tr.matrices[name], precision, "", own)
+    return [line if MARK_START in line else line[:width] for line in lines]

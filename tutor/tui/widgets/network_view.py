@@ -48,7 +48,7 @@ def render_matrix(tr, current: str, width: int = 78, hide_result: bool = False) 
 
     `hide_result`: the student is to compute `current`, so only the operands are shown.
     """
-    from tutor.export.matrix import matrix_lines, operand_lines
+    from tutor.export.matrix import MARK_START, matrix_lines, operand_lines
 
     entry = tr.card_entry(current) if current in tr.card else ""
     step = next((s for s in tr.steps if entry and s.result == tr.card[current][0]), None)
@@ -66,10 +66,30 @@ def render_matrix(tr, current: str, width: int = 78, hide_result: bool = False) 
         hint = "step to a value to see its matrix" if not current else "no matrix step uses it"
         return Group(heading, Text(hint, style="italic"))
     heading.append(f"   {step.formula}   {tr.shapes(step)}", style="bold")
-    lines = operand_lines(tr, step, width) if hide_result else matrix_lines(tr, step, width)
+    mark = tr.card[current] if entry else None
+    if hide_result:
+        lines = operand_lines(tr, step, width, mark=mark)
+    else:
+        lines = matrix_lines(tr, step, width, mark=mark)
     if len(lines) > MATRIX_LINES - 1:
-        lines = lines[: MATRIX_LINES - 2] + ["…"]
-    return Group(heading, *(Text(line) for line in lines))
+        marked = next((k for k, line in enumerate(lines) if MARK_START in line), 0)
+        first = max(0, min(marked - (MATRIX_LINES - 2) // 2, len(lines) - (MATRIX_LINES - 2)))
+        lines = lines[first : first + MATRIX_LINES - 2] + ["…"]
+    return Group(heading, *(marked_line(line) for line in lines))
+
+
+def marked_line(line: str) -> Text:
+    """A matrix line with its bracketed entry (the current value) in reverse video."""
+    from tutor.export.matrix import MARK_END, MARK_START
+
+    text = Text()
+    before, _, rest = line.partition(MARK_START)
+    text.append(before)
+    if rest:
+        entry, _, after = rest.partition(MARK_END)
+        text.append(entry, style=CURRENT)
+        text.append(after)
+    return text
 
 
 def one_sample(trace, visible: set[str], current: str, hidden: set[str]):
