@@ -121,3 +121,22 @@ def test_steps_may_name_matrix_entries(tmp_path):
     bad.write_text(LESSON.format(where='trace = "mazur"').replace('["net_h1[0]"]', '["W9[0,0]"]'))
     with pytest.raises(LessonError, match=r"steps\[1\]\.names\[1\]: 'W9\[0,0\]' is not an entry"):
         load_lesson(bad)
+
+
+def test_a_prose_step_may_name_the_network_it_shows(tmp_path):
+    prose = (
+        'id = "p"\ntitle = "P"\nsummary = "S"\norder = 1\n'
+        '[[steps]]\nkind = "prose"\ntext = "The digit."\n{where}\n'
+    )
+    path = tmp_path / "01-p.toml"
+    path.write_text(prose.format(where='example = "mnist-digit"'))
+    lesson = load_lesson(path)
+    assert lesson.steps[0].trace == "mnist-digit"
+    assert check_references(lesson) == []
+    plain = tmp_path / "02-p.toml"
+    plain.write_text(prose.format(where=""))
+    assert load_lesson(plain).steps[0].trace == ""
+    bad = tmp_path / "03-p.toml"
+    bad.write_text(prose.format(where='example = "mnist-digits"'))
+    (error,) = check_references(load_lesson(bad))
+    assert "steps[1]" in str(error) and "unknown example 'mnist-digits'" in str(error)

@@ -41,7 +41,7 @@ OPTION_KEYS = {"text", "correct", "explanation"}
 COMMON_STEP_KEYS = {"kind", "title", "text"}
 # Keys each kind accepts besides kind/title/text; `show` and `variant` go to Step.extra.
 STEP_KEYS: dict[str, set[str]] = {
-    "prose": set(),
+    "prose": {"trace", "example", "network"},  # optional: the network the prose is about
     "reveal": {"trace", "example", "network", "phase", "names", "variant"},
     "derive": {"trace", "example", "network", "target"},
     "predict": {"trace", "example", "network", "target", "tolerance", "tries", "hints"},
@@ -429,7 +429,10 @@ class _Validator:
 
     # -- one method per step kind ----------------------------------------------------------
     def step_prose(self, raw, where, number, fields, figure_ids) -> None:
-        pass
+        # A prose step may name the network it talks about; the tutor shows it (a network too
+        # large to trace value by value, such as mnist-digit, in matrix form with summaries).
+        if any(key in raw for key in ("trace", "example", "network")):
+            fields["trace"] = self.trace_spec(raw, where, number)
 
     def step_reveal(self, raw, where, number, fields, figure_ids) -> None:
         fields["trace"] = self.trace_spec(raw, where, number)

@@ -230,6 +230,15 @@ def check_references(lesson: Lesson) -> list[LessonError]:
             if name not in trace:
                 problem(field, f"{name!r} is not a value of the trace {spec!r}", step)
 
+    def network_exists(spec: str, field: str, step: int | None) -> None:
+        """The network a prose step names resolves (it is shown, never traced value by value)."""
+        from tutor.engine.variants import resolve
+
+        try:
+            resolve(spec)
+        except (KeyError, ValueError) as error:
+            problem(field, error.args[0] if error.args else str(error), step)
+
     def experiment_exists(experiment_id: str, field: str, step: int | None) -> None:
         try:
             get_experiment(experiment_id)
@@ -258,6 +267,8 @@ def check_references(lesson: Lesson) -> list[LessonError]:
             trace_has(step.trace, [step.target], f"{field}.target", number)
         elif step.kind == "derive" and step.target not in ACTIVATION_TARGETS:
             trace_has(step.trace, [step.target], f"{field}.target", number)
+        elif step.kind == "prose" and step.trace:
+            network_exists(step.trace, f"{field}.example", number)
         elif step.kind == "run":
             experiment_exists(step.experiment, f"{field}.experiment", number)
         elif step.kind == "compare":

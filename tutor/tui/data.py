@@ -23,6 +23,12 @@ class DataError(Exception):
     """Something the TUI asked for is not available; the message says what and why."""
 
 
+class TooLargeToShow(DataError):
+    """A network too large to trace value by value: shown as layer summaries (summary_for)."""
+
+    summary_only = True  # not a problem of the lesson: frames take it quietly
+
+
 def _optional(module: str):
     """The module if it exists (another branch may not be merged yet), else None."""
     try:
@@ -54,10 +60,12 @@ def load_lessons(
 @lru_cache(maxsize=32)
 def trace_for(spec: str):
     """The Trace of `spec` ("mazur" or "mazur@updated-weights"); DataError if unknown."""
-    from tutor.engine.variants import trace_reference
+    from tutor.engine.variants import TooLargeToTrace, trace_reference
 
     try:
         return trace_reference(spec)
+    except TooLargeToTrace as error:
+        raise TooLargeToShow(str(error)) from None
     except (KeyError, ValueError) as error:
         raise DataError(str(error.args[0] if error.args else error)) from None
 
@@ -75,6 +83,22 @@ def matrix_for(spec: str):
     if variant is not None and variant.options:
         raise DataError(f"the matrix form traces the exact step, not the {variant.name} variant")
     return matrix_step(example)
+
+
+@lru_cache(maxsize=4)
+def summary_for(spec: str):
+    """The matrix form of `spec`'s step when its network is too large to trace value by value
+    (mnist-digit): the network area shows it as layer summaries. None for a traceable one;
+    DataError if `spec` names nothing."""
+    from tutor.engine.variants import PER_VALUE_LIMIT, resolve
+
+    try:
+        example, _ = resolve(spec)
+    except (KeyError, ValueError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+    if example.network.n_parameters <= PER_VALUE_LIMIT:
+        return None
+    return matrix_for(spec)
 
 
 def variant_note(spec: str) -> str:

@@ -30,7 +30,7 @@ class Frame:
 
 
 def _first_trace(lesson: Lesson) -> str:
-    return next((s.trace for s in lesson.steps if s.trace), "")
+    return next((s.trace for s in lesson.steps if s.trace and s.kind != "prose"), "")
 
 
 def with_inputs(trace, names) -> set[str]:
@@ -59,6 +59,11 @@ def build_frames(
     # of the backward pass before the steps that reveal them.
     shown: dict[str, frozenset[str]] = {}
     for k, step in enumerate(lesson.steps):
+        if step.kind == "prose" and step.trace:
+            # A prose step's network is its own (mnist-digit, summarised): the steps around it
+            # keep the lesson's network.
+            frames.append(Frame(k, 0, 1, step, step.trace, "", step_label(lesson, step), -1))
+            continue
         if step.trace:
             current = step.trace
         trace = None
@@ -66,7 +71,8 @@ def build_frames(
             try:
                 trace = get_trace(current)
             except Exception as error:  # a missing example must not stop the lesson
-                problems.append(f"step {k + 1}: {error}")
+                if not getattr(error, "summary_only", False):  # mnist-digit: shown summarised
+                    problems.append(f"step {k + 1}: {error}")
         order = {v.name: i for i, v in enumerate(trace)} if trace is not None else {}
         upto = seen.get(current, -1)
         before = shown.get(current, frozenset())

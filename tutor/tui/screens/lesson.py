@@ -231,11 +231,15 @@ class LessonScreen(Screen):
         trace = self._trace(spec)
         if trace is not None and f.step.kind == "derive" and f.step.target not in trace:
             trace = None  # deriving σ or ReLU: the lesson's network would only be clutter
+        summary = self._summary(spec) if trace is None else None
         self._show_position(f)
         self.set_class(f.step.kind in RUN_KINDS, "-run")
-        self.set_class(trace is None, "-no-trace")
+        self.set_class(trace is None and summary is None, "-no-trace")
+        self.set_class(summary is not None, "-summary")
         if trace is not None:
             self._show_trace(f, trace)
+        elif summary is not None:
+            self._show_summary(f, summary)
         self._show_step(f, trace, new_step)
         if f.value_index == f.value_count - 1 and f.step.kind in ("prose", "reveal", "derive"):
             self.progress.completed.add(f.step_index)
@@ -245,6 +249,23 @@ class LessonScreen(Screen):
         self.progress.touch(f.step_index)
         self._last_step = f.step_index
         self._schedule_save()
+
+    def _summary(self, spec: str):
+        """The matrix form of a network too large to trace value by value, else None."""
+        try:
+            return data.summary_for(spec) if spec else None
+        except data.DataError:
+            return None
+
+    def _show_summary(self, f: Frame, summary) -> None:
+        """The network area for a too-large network: layer summaries, or (m) a matrix step."""
+        if self.matrix_on:  # the step of the value, else the selected output's
+            from tutor.tui.widgets.layer_summary import selected_output
+
+            name = f.name or f"delta_o{selected_output(summary) + 1}"
+            self.query_one(NetworkView).show_matrix(summary, name)
+        else:
+            self.query_one(NetworkView).show_summary(summary, f.name)
 
     def _show_position(self, f: Frame) -> None:
         """`step k of n · value j of m · phase` under the header."""

@@ -26,6 +26,12 @@ class NetworkView(Static):
         """The matrix form of the step computing `current` (key m), instead of the neurons."""
         self.update(render_matrix(matrix_trace, current, hide_result=hide_result))
 
+    def show_summary(self, matrix_trace, current: str = "") -> None:
+        """A network too large to trace value by value: its layers summarised (mnist-digit)."""
+        from tutor.tui.widgets.layer_summary import render_layer_summary
+
+        self.update(render_layer_summary(matrix_trace, current))
+
     def show(self, trace, visible: set[str], current: str, hidden: set[str]) -> None:
         """Redraw for `trace`, showing `visible` values, highlighting `current` and its inputs."""
         if trace is None or "sizes" not in trace.meta:
