@@ -140,3 +140,58 @@ def test_a_prose_step_may_name_the_network_it_shows(tmp_path):
     bad.write_text(prose.format(where='example = "mnist-digits"'))
     (error,) = check_references(load_lesson(bad))
     assert "steps[1]" in str(error) and "unknown example 'mnist-digits'" in str(error)
+
+
+def _lesson_with_figure(tmp_path, computed: str) -> Path:
+    """The teacher's lesson copied, with one more figure whose computed reference is given."""
+    import shutil
+
+    folder = tmp_path / "lessons"
+    shutil.copytree(FOLDER, folder)
+    path = folder / "01-and-gate.toml"
+    text = path.read_text(encoding="utf-8")
+    figure = (
+        '[[figures]]\nid = "and_out"\npublished = "0.5466"\nsource = "the teacher\'s sheet"\n'
+        f'computed = "{computed}"\n\n'
+    )
+    path.write_text(text.replace("[[figures]]", figure + "[[figures]]", 1), encoding="utf-8")
+    return path
+
+
+def test_a_figure_may_name_a_network_file_next_to_the_lesson(tmp_path, capsys):
+    from tutor.lessons.figures import check_lesson
+
+    path = _lesson_with_figure(tmp_path, "trace:nets/and-gate.toml:out_o1[2]")
+    lesson = load_lesson(path)
+    figure = next(f for f in lesson.figures if f.id == "and_out")
+    resolved = (path.parent / "nets" / "and-gate.toml").resolve()
+    assert figure.computed == f"trace:network:{resolved}:out_o1[2]"
+    assert check_references(lesson) == []
+    (check,) = [c for c in check_lesson(lesson) if c.figure == "and_out"]
+    # σ(0.7·σ(0.6) − 0.6·σ(0.1) + 0.05), computed here independently: 0.546607…
+    assert check.computed == pytest.approx(0.5466072778315698, rel=1e-15)
+    assert check.verdict == "agrees"
+    assert main(["verify", "--lessons", str(path.parent), "--lesson", "and-gate"]) == 0
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    "computed, message",
+    [
+        ("trace:nets/../../x.toml:out_o1", "leads out of the lesson's folder"),
+        ("trace:nets/missing.toml:out_o1", "missing.toml: cannot read the file"),
+        ("trace:network:/etc/x.toml:out_o1", "relative to the lesson"),
+        ("trace:nets/and-gate.toml:out o1", "is not a traced value's name"),
+    ],
+)
+def test_a_figures_network_file_is_checked_like_a_steps(tmp_path, computed, message):
+    path = _lesson_with_figure(tmp_path, computed)
+    with pytest.raises(LessonError) as caught:
+        load_lesson(path)
+    assert message in str(caught.value) and "figures[1].computed" in str(caught.value)
+
+
+def test_a_figures_name_missing_from_the_network_file_is_a_reference_error(tmp_path):
+    lesson = load_lesson(_lesson_with_figure(tmp_path, "trace:nets/and-gate.toml:out_o9"))
+    (error,) = check_references(lesson)
+    assert "'out_o9' is not a value of the trace" in str(error)

@@ -18,6 +18,7 @@ from tutor.lessons.errors import LessonError
 from tutor.lessons.model import STEP_KINDS, Figure, Lesson, Option, Step
 from tutor.lessons.references import (
     ACTIVATION_TARGETS,
+    computed_network_file,
     is_matrix_entry,
     parse_computed,
     parse_trace_spec,
@@ -312,6 +313,7 @@ class _Validator:
             source = self.string(raw, "source", where)
             computed = self.string(raw, "computed", where)
             try:
+                computed = computed_network_file(self.path, computed)
                 parse_computed(computed)
             except ValueError as problem:
                 raise self.error(f"{where}.computed", str(problem)) from None

@@ -102,14 +102,23 @@ def parse_trace_spec(spec: str) -> tuple[str, str]:
 
 
 def parse_computed(ref: str) -> tuple[str, str, str]:
-    """`trace:SPEC:NAME` → ("trace", SPEC, NAME); `experiment:ID:KEY` → ("experiment", ID, KEY)."""
+    """`trace:SPEC:NAME` → ("trace", SPEC, NAME); `experiment:ID:KEY` → ("experiment", ID, KEY).
+
+    SPEC is EXAMPLE[@VARIANT], or a lesson's network file as the loader resolved it
+    (`network:/…/nets/x.toml`, from the `trace:nets/x.toml:NAME` a lesson writes)."""
     expected = 'expected "trace:EXAMPLE[@VARIANT]:NAME" or "experiment:ID:KEY"'
-    parts = ref.split(":", 2)
+    kind, _, rest = ref.partition(":")
+    if kind == "trace":
+        where, _, key = rest.rpartition(":")  # a traced value's name holds no ':'
+        parts = [kind, where, key] if where else [ref]
+    else:
+        parts = ref.split(":", 2)
     if len(parts) != 3 or parts[0] not in ("trace", "experiment"):
         raise ValueError(f'{expected}, got "{ref}"')
     kind, where, key = parts
     if kind == "trace":
-        parse_trace_spec(where)
+        if not where.startswith(NETWORK_PREFIX):
+            parse_trace_spec(where)
         if not valid_trace_name(key):
             raise ValueError(f'{expected}; "{key}" is not a traced value\'s name')
     else:
@@ -118,6 +127,24 @@ def parse_computed(ref: str) -> tuple[str, str, str]:
         if not EXPERIMENT_KEY.match(key):
             raise ValueError(f'{expected}; "{key}" is not a result key (name, name[0], name.sub)')
     return kind, where, key
+
+
+def computed_network_file(lesson_path: Path, ref: str) -> str:
+    """A figure's `trace:nets/x.toml[@VARIANT]:NAME` with the file resolved like a step's
+    `network` (in the lesson's folder, loaded and checked): `trace:network:/…/x.toml:NAME`.
+    Other references come back unchanged; ValueError says what is wrong."""
+    kind, _, rest = ref.partition(":")
+    where, _, key = rest.rpartition(":")
+    if kind != "trace" or not where:
+        return ref
+    if where.startswith(NETWORK_PREFIX):
+        raise ValueError(
+            f'name the network file relative to the lesson, "trace:nets/x.toml:NAME", got "{ref}"'
+        )
+    path, at, variant = where.partition("@")
+    if not path.endswith(".toml"):
+        return ref
+    return f"trace:{network_spec(lesson_path, path)}{at}{variant}:{key}"
 
 
 def _variant_kwargs(variant: str) -> dict[str, Any]:
