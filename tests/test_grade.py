@@ -141,8 +141,8 @@ def test_answers_for_another_student_are_refused(tmp_path, capsys):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--tolerance", "0"], "--tolerance: expected a number > 0"),
-        (["--tolerance", "nan"], "--tolerance: expected a number > 0"),
+        (["--tolerance", "0"], "--tolerance: expected a number in (0, 1]"),
+        (["--tolerance", "nan"], "--tolerance: expected a number in (0, 1]"),
     ],
 )
 def test_bad_options(tmp_path, capsys, extra, message):
