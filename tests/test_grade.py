@@ -147,8 +147,10 @@ def test_answers_for_another_student_are_refused(tmp_path, capsys):
 )
 def test_bad_options(tmp_path, capsys, extra, message):
     key, blank = make_key(tmp_path)
-    assert main(["grade", str(key), str(blank), *extra]) == 2
-    assert message in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # the parser refuses it: one line, status 2
+        main(["grade", str(key), str(blank), *extra])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and message in err and err.count("\n") == 1
 
 
 def test_a_key_that_is_not_a_trace_is_one_line(tmp_path, capsys):
