@@ -147,6 +147,7 @@ def test_answers_for_another_student_are_refused(tmp_path, capsys):
 )
 def test_bad_options(tmp_path, capsys, extra, message):
     key, blank = make_key(tmp_path)
+    capsys.readouterr()
     with pytest.raises(SystemExit) as stop:  # the parser refuses it: one line, status 2
         main(["grade", str(key), str(blank), *extra])
     err = capsys.readouterr().err
