@@ -6,7 +6,12 @@ four values on, waits, then
 reads every app process's RSS and PSS (shared pages split between the processes sharing them)
 and the server's. Prints the figures and how many sessions fit in a given amount of memory.
 
+`--train` measures a training run instead: each session opens the MNIST lesson (9), goes to
+its run step and starts it; every app process's RSS is sampled every 0.2 s until every run
+shows its results, and the peak (and the RSS after the run) is printed per session.
+
     python3 benchmarks/serve_memory.py --sessions 5 [--memory-gib 24]
+    python3 benchmarks/serve_memory.py --sessions 1 --train
 """
 
 from __future__ import annotations
@@ -52,6 +57,10 @@ def main() -> int:
     parser.add_argument(
         "--settle", type=float, default=10.0, help="seconds to wait before measuring (SymPy loads)"
     )
+    parser.add_argument(
+        "--train", action="store_true", help="measure during lesson 9's MNIST training run"
+    )
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds a run may take")
     args = parser.parse_args()
     if not 1 <= args.sessions <= 50:
         parser.error("--sessions: expected 1 to 50")
@@ -74,6 +83,8 @@ def main() -> int:
                     pages.append(page)
                 for page in pages:
                     wait_text(page, "Choose a lesson")
+                if args.train:
+                    return measure_training(serve, browser, pages, args)
                 for page in pages:
                     page.focus(".xterm-helper-textarea")
                     page.keyboard.press("ArrowDown")  # the worked example, second in the list
@@ -102,6 +113,54 @@ def main() -> int:
         f"(largest {per_session:.1f} MiB), {int(budget // max(pss))} by PSS"
     )
     return 0
+
+
+def measure_training(serve, browser, pages, args) -> int:
+    """Open lesson 9 in every session, start its MNIST run, sample RSS until every run ends."""
+    for page in pages:
+        page.focus(".xterm-helper-textarea")
+        for _ in range(8):  # lessons 1 … 8 above it (a fresh data folder: no resume line)
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+    for page in pages:
+        wait_text(page, "MNIST digits with dropout")
+    time.sleep(args.settle)
+    pids = serve.app_pids()
+    before = {pid: rss_kib(pid) / 1024 for pid in pids}
+    for page in pages:  # step 3 is the run; g opens "go to", r starts the run
+        page.keyboard.press("g")
+        page.keyboard.type("3")
+        page.keyboard.press("Enter")
+        page.keyboard.press("r")
+    peak = dict(before)
+    start = time.monotonic()
+    done: set[int] = set()
+    while len(done) < len(pages) and time.monotonic() - start < args.timeout:
+        for pid in pids:
+            peak[pid] = max(peak[pid], rss_kib(pid) / 1024)
+        for k, page in enumerate(pages):
+            if k not in done and "held-out accuracy" in page.evaluate(READ_SCREEN_JS).lower():
+                done.add(k)
+        time.sleep(0.2)
+    elapsed = time.monotonic() - start
+    after = {pid: rss_kib(pid) / 1024 for pid in pids}
+    browser.close()
+    serve.stop()
+    print(
+        f"sessions training: {len(pids)}; runs finished {len(done)} of {len(pages)} "
+        f"in {elapsed:.0f} s"
+    )
+    for pid in pids:
+        print(
+            f"app RSS (MiB): before the run {before[pid]:.1f}, peak during it {peak[pid]:.1f}, "
+            f"after it {after[pid]:.1f}"
+        )
+    largest = max(peak.values())
+    print(
+        f"in {args.memory_gib:g} GiB: {int(args.memory_gib * 1024 // largest)} sessions "
+        f"all training at once (peak {largest:.1f} MiB each)"
+    )
+    return 0 if len(done) == len(pages) else 1
 
 
 if __name__ == "__main__":

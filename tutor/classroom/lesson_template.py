@@ -60,9 +60,9 @@ def lesson_template(lesson: Lesson, fmt: str, answers: bool) -> tuple[str, list[
 def _as_traced(spec: str):
     """The trace of `spec` exactly as `trace SPEC --format json` writes it (with the error after
     the step), so that the key is that command's output."""
-    from tutor.engine.variants import error_after_step_meta, resolve, trace_example_step
+    from tutor.engine.variants import record_errors_after_step, resolve, trace_example_step
 
     example, variant = resolve(spec)
     trace = trace_example_step(example, variant)[0]
-    trace.meta["error_after_step"] = error_after_step_meta(example, variant)
+    record_errors_after_step(trace, example, variant)
     return trace
