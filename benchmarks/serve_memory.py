@@ -123,14 +123,16 @@ def measure_training(serve, browser, pages, args) -> int:
             page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
     for page in pages:
-        wait_text(page, "MNIST digits with dropout")
+        wait_text(page, "step 1 of")  # the lesson screen (its title is in the picker too)
     time.sleep(args.settle)
     pids = serve.app_pids()
     before = {pid: rss_kib(pid) / 1024 for pid in pids}
     for page in pages:  # step 3 is the run; g opens "go to", r starts the run
         page.keyboard.press("g")
+        time.sleep(1)
         page.keyboard.type("3")
         page.keyboard.press("Enter")
+        wait_text(page, "step 3 of")
         page.keyboard.press("r")
     peak = dict(before)
     start = time.monotonic()
