@@ -102,7 +102,9 @@ def _from_trace(path: Path, text: str) -> Answers:
         trace = load_trace_json(text)
     except TraceFormatError as error:
         raise AnswersFileError(f"{plain(str(path))}: {plain(str(error))}") from None
-    answers = {v.name: v.value for v in trace if v.phase != "given"}
+    answers: dict[str, str | float | None] = {
+        v.name: v.value for v in trace if v.phase != "given"
+    }
     student = _student(plain(str(path)), "file name", path.stem)
     return Answers(path, student, trace.title, answers)
 

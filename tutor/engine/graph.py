@@ -196,7 +196,7 @@ def build_graph(
         for j, neuron in enumerate(neurons[k + 1]):
             if act.elementwise:
                 inputs = [nets[j]]
-                local = [float(act.derivative(z[j : j + 1], out[j : j + 1])[0])]
+                local = [float(act.slope(z[j : j + 1], out[j : j + 1])[0])]
             else:  # softmax: out_j depends on every net of the layer, s_j(δ_jm − s_m)
                 inputs = list(nets)
                 local = [float(out[j] * ((m == j) - out[m])) for m in range(len(nets))]

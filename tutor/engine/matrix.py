@@ -85,12 +85,15 @@ class MatrixTrace:
         return f"{matrix}[{i},{j}]"
 
 
-def _loss_elementwise(name: str, A: np.ndarray, T: np.ndarray, a: str):
+def _loss_elementwise(
+    name: str, A: np.ndarray, T: np.ndarray, a: str
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str, ...]]:
     """(E per output and sample, dE/dA, tokens of E, tokens of dE/dA), as the scalar trace.
 
     `a` is the name of the output matrix (A2); the tokens alternate names and operators.
     """
     n = A.shape[0]
+    e_tokens: tuple[str, ...]
     if name == "half_sse":
         e_tokens = ("E", " = ½·(", "T", " − ", a, ")²")
         return 0.5 * (T - A) ** 2, -(T - A), e_tokens, (" = ", a, " − ", "T")
@@ -198,7 +201,7 @@ def matrix_step(example: Example, title: str | None = None) -> MatrixTrace:
                     "the error reaching each neuron, summed over the neurons above",
                 )
             if act.elementwise:
-                slope = act.derivative(m[f"Z{k}"].T, m[f"A{k}"].T).T
+                slope = act.slope(m[f"Z{k}"].T, m[f"A{k}"].T).T
                 step("backward", label, (f"S{k}", f" = {act.name}′(", f"Z{k}", ")"), slope)
                 step(
                     "backward",
@@ -416,7 +419,9 @@ def neuron_chain(tr: MatrixTrace, neuron: str) -> list[ChainLine]:
             lines.append(ChainLine(f"{matrix}[{j}]", "bias", m[matrix][j, 0]))
     row = m[f"W{k}"][j]
     lines.append(
-        ChainLine(f"‖W{k}[{j},:]‖", f"its {row.size} incoming weights", np.linalg.norm(row))
+        ChainLine(f"‖W{k}[{j},:]‖", f"its {row.size} incoming weights", float(np.linalg.norm(row)))
     )
-    lines.append(ChainLine(f"‖dW{k}[{j},:]‖", "their gradient", np.linalg.norm(m[f"dW{k}"][j])))
+    lines.append(
+        ChainLine(f"‖dW{k}[{j},:]‖", "their gradient", float(np.linalg.norm(m[f"dW{k}"][j])))
+    )
     return lines

@@ -72,8 +72,12 @@ class Trace:
         self._by_name[name] = self.values[-1]
         return float(value)
 
+    _by_name: dict[str, TraceValue] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )  # name → value, rebuilt by _index when `values` changed behind its back
+
     def _index(self) -> dict[str, TraceValue]:
-        if not hasattr(self, "_by_name") or len(self._by_name) != len(self.values):
+        if len(self._by_name) != len(self.values):
             self._by_name = {v.name: v for v in self.values}
         return self._by_name
 

@@ -20,7 +20,7 @@ BACKPROP_WEIGHTS = ("original", "updated")
 
 
 def _bias_names(net: Network, neurons: list[list[str]]) -> list[list[str]]:
-    names = []
+    names: list[list[str]] = []
     for k, layer in enumerate(net.layers):
         if layer.bias_mode == "none":
             names.append([])
@@ -83,13 +83,13 @@ def traced_step(
     for k, layer in enumerate(net.layers):
         for j in range(layer.fan_out):
             for i in range(layer.fan_in):
-                w = float(layer.W[i, j])
+                weight = float(layer.W[i, j])
                 add(
                     weights[k][i][j],
                     "given",
-                    f"{w!r}",
+                    f"{weight!r}",
                     [],
-                    w,
+                    weight,
                     f"weight {neurons[k][i]} → {neurons[k + 1][j]}",
                 )
         for name, b in zip(biases[k], layer.b):
@@ -108,7 +108,8 @@ def traced_step(
         label = layer_label(k, n_layers)
         net_names = []
         for j, neuron in enumerate(neurons[k + 1]):
-            terms, inputs = [], []
+            terms: list[str] = []
+            inputs: list[str] = []
             value = 0.0
             for i, source in enumerate(outs[k]):
                 terms.append(f"{{{len(inputs)}}}·{{{len(inputs) + 1}}}")
@@ -232,7 +233,7 @@ def traced_step(
             for j, neuron in enumerate(neurons[k + 1]):
                 template, inputs = act.traced_slope(f"net_{neuron}", f"out_{neuron}")
                 deriv = float(
-                    act.derivative(
+                    act.slope(
                         np.array([trace.value(f"net_{neuron}")]),
                         np.array([trace.value(f"out_{neuron}")]),
                     )[0]

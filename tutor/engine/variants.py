@@ -137,8 +137,8 @@ def resolve(reference: str, variant: str | None = None) -> tuple[Example, Varian
     if reference.startswith(NETWORK_PREFIX):  # a lesson's network file, resolved by its loader
         from tutor.engine.netfile import load_network_file
 
-        path, _, written = reference.removeprefix(NETWORK_PREFIX).partition("@")
-        return with_variant(load_network_file(path), variant or written or None)
+        path, _, in_path = reference.removeprefix(NETWORK_PREFIX).partition("@")
+        return with_variant(load_network_file(path), variant or in_path or None)
     name, written = parse_reference(reference)
     if written and variant and written != variant:
         raise KeyError(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")
@@ -227,7 +227,7 @@ def error_after(example: Example, updated: Network) -> float:
 def errors_after_step(example: Example) -> dict[str | None, float]:
     """The error after one step, computed the exact way (key None) and as each variant that
     changes how this example's step is computed (not those that change its network)."""
-    errors = {None: error_after(example, trace_example_step(example)[1])}
+    errors: dict[str | None, float] = {None: error_after(example, trace_example_step(example)[1])}
     if example.is_batch:  # the backward-pass variants apply to a one-sample step only
         return errors
     for v in VARIANTS.values():

@@ -198,7 +198,11 @@ def _kind(value) -> str:
 def _check_template(template: str, n_inputs: int, where: str) -> None:
     """Placeholders `{0}`..`{n-1}` only: no `{}`, format specs or conversions."""
     try:
-        fields = [f[1:] for f in string.Formatter().parse(template) if f[1] is not None]
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(template)
+            if name is not None
+        ]
     except ValueError as error:
         raise TraceFormatError(f"{where}.template: {error}") from None
     for name, spec, conversion in fields:
