@@ -11,6 +11,9 @@ import importlib
 import importlib.util
 import sys
 
+from tutor.errors import TutorError
+from tutor.errors import UsageError as UsageError  # the subcommands import it from here
+
 # name → (module, help). Each module defines `add_arguments(parser)` and `run(args) -> int`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("tutor.cli.trace_cmd", "trace a network's training step by step"),
@@ -27,10 +30,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "progress": ("tutor.cli.progress_cmd", "show or export the student's progress"),
     "tui": ("tutor.cli.tui_cmd", "open the tutor (the default with no subcommand)"),
 }
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     module = importlib.import_module(args._module)
     try:
         return int(module.run(args) or 0)
-    except UsageError as error:
+    except TutorError as error:  # every error of the tutor's own: one line, status 2
         from tutor.text_safety import escape_controls
 
         # The message may echo a lesson id, a path or a file's value: shown escaped.

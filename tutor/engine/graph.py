@@ -21,6 +21,7 @@ import numpy as np
 from tutor.engine.losses import EPS, Loss
 from tutor.engine.naming import neuron_names, target_names, weight_names
 from tutor.engine.network import Network
+from tutor.errors import TutorError
 
 # A graph above this many nodes is refused: nobody reads it, and DOT renders it as a blur.
 MAX_NODES = 2000
@@ -28,7 +29,7 @@ MAX_NODES = 2000
 LEAF_OPS = ("input", "target", "weight", "bias")
 
 
-class GraphTooLarge(ValueError):
+class GraphTooLarge(TutorError, ValueError):
     """The network's graph has more nodes than MAX_NODES."""
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from tutor.engine.examples import Example
 from tutor.engine.naming import bias_names, layer_label, neuron_names, target_names, weight_names
+from tutor.errors import TutorError
 
 EPS = 1e-12  # the clipping of the per-neuron trace's BCE and cross-entropy
 # Up to this many weights the notation card names each one; above, it gives their rule.
@@ -329,7 +330,7 @@ class ChainLine:
     value: float
 
 
-class ChainError(ValueError):
+class ChainError(TutorError, ValueError):
     """A --param or --neuron that names nothing in the network (says what exists)."""
 
 

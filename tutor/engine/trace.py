@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from tutor.errors import NotFound
+
 PHASES = ("given", "forward", "error", "backward", "update")
 
 
@@ -85,7 +87,7 @@ class Trace:
         try:
             return self._index()[name]
         except KeyError:
-            raise KeyError(f"{name!r} is not in the trace {self.title!r}") from None
+            raise NotFound(f"{name!r} is not in the trace {self.title!r}") from None
 
     def __contains__(self, name: str) -> bool:
         return name in self._index()

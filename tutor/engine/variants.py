@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from tutor.engine.examples import Example, get_example
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace
+from tutor.errors import NotFound, TutorError
 
 # Above this many parameters a step is not traced value by value (the matrix form is):
 # MNIST's 101,770 parameters would make millions of lines.
 PER_VALUE_LIMIT = 500
 
 
-class TooLargeToTrace(ValueError):
+class TooLargeToTrace(TutorError, ValueError):
     """A network too large for the per-value trace; says its size and the limit."""
 
 
@@ -119,7 +120,7 @@ def get_variant(name: str, example: str | None = None) -> Variant:
             return v
     names = ", ".join(sorted(v.name for v in known))
     where = f" for {example}" if example and name in VARIANTS else ""
-    raise KeyError(f"unknown variant {name!r}{where}; known variants: {names}")
+    raise NotFound(f"unknown variant {name!r}{where}; known variants: {names}")
 
 
 def parse_reference(reference: str) -> tuple[str, str | None]:
@@ -141,7 +142,7 @@ def resolve(reference: str, variant: str | None = None) -> tuple[Example, Varian
         return with_variant(load_network_file(path), variant or in_path or None)
     name, written = parse_reference(reference)
     if written and variant and written != variant:
-        raise KeyError(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")
+        raise NotFound(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")
     example = get_example(name)
     chosen = variant or written
     if chosen is None:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.errors import NotFound
+
 # Progress, Cancelled and check_progress live in tutor.progress (below mnist, which uses them
 # too); imported here so the experiments keep importing them from their registry.
 from tutor.progress import Cancelled as Cancelled
@@ -60,7 +62,7 @@ def get_experiment(id: str) -> Experiment:
     """The experiment `id`; KeyError naming the known ones otherwise."""
     _load_all()
     if id not in EXPERIMENTS:
-        raise KeyError(f"unknown experiment {id!r}; known: {', '.join(sorted(EXPERIMENTS))}")
+        raise NotFound(f"unknown experiment {id!r}; known: {', '.join(sorted(EXPERIMENTS))}")
     return EXPERIMENTS[id]
 
 

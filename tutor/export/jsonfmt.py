@@ -7,6 +7,7 @@ import math
 import string
 
 from tutor.engine.trace import PHASES, Trace, TraceValue
+from tutor.errors import FileFormatError
 from tutor.export.common import Symbolic, display_substituted
 from tutor.safe_files import LIMITS, describe_size
 from tutor.text_safety import control_message, find_control_in
@@ -18,7 +19,7 @@ _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 MAX_STEP = 1_000_000  # the training step a value belongs to (trace --rounds stops there too)
 
 
-class TraceFormatError(ValueError):
+class TraceFormatError(FileFormatError, ValueError):
     """A JSON document that is not a trace of a schema version this tutor reads."""
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
+from tutor.errors import NotFound
 from tutor.lessons.errors import LessonError
 from tutor.lessons.model import Lesson
 from tutor.symbolic import ACTIVATION_TARGETS
@@ -55,10 +56,10 @@ def _names_by_entry(spec: str) -> dict[str, str]:
 def scalar_name_of(spec: str, entry: str) -> str:
     """The per-neuron name a matrix entry of `spec` stands for (`W2[0,0]` → `w5`); else KeyError."""
     if not spec:
-        raise KeyError(f"{entry!r}: a matrix entry needs the step's trace, example or network")
+        raise NotFound(f"{entry!r}: a matrix entry needs the step's trace, example or network")
     names = _names_by_entry(spec)
     if entry not in names:
-        raise KeyError(f"{entry!r} is not an entry of the matrix form of {spec!r}")
+        raise NotFound(f"{entry!r} is not an entry of the matrix form of {spec!r}")
     return names[entry]
 
 
@@ -156,7 +157,7 @@ def experiment_value(result: dict[str, Any], key: str) -> Any:
         pass
     names = sorted(k for k in result if not k.startswith("_"))
     known = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
-    raise KeyError(f"no result {key!r} (results: {known})") from None
+    raise NotFound(f"no result {key!r} (results: {known})") from None
 
 
 def resolve_computed(ref: str, progress=None) -> float:
@@ -171,7 +172,7 @@ def resolve_computed(ref: str, progress=None) -> float:
         try:
             value = float(value)  # NumPy scalars
         except (TypeError, ValueError):
-            raise KeyError(f"result {key!r} is not a number") from None
+            raise NotFound(f"result {key!r} is not a number") from None
     return float(value)
 
 

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from tutor.errors import FileFormatError
 from tutor.safe_files import InputRefused, describe_size, open_regular
 
 IMAGE_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions
@@ -41,7 +42,7 @@ IDX_NAMES = {
 CSV_NAMES = ("mnist_train.csv", "mnist_test.csv")
 
 
-class MnistDataError(ValueError):
+class MnistDataError(FileFormatError, ValueError):
     """A data file is missing, truncated or malformed; the message names it."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tutor.errors import TutorError
+
 
 @dataclass(frozen=True)
 class Step:
@@ -69,5 +71,5 @@ class Derivation:
         }
 
 
-class TooLargeForSymbolic(ValueError):
+class TooLargeForSymbolic(TutorError, ValueError):
     """The network has more parameters than the symbolic derivation handles."""
