@@ -39,7 +39,6 @@ def traced_step(
     learning_rate: float,
     backprop_weights: str = "original",
     title: str = "one training step",
-    step: int = 1,
 ) -> tuple[Trace, Network]:
     """Trace one gradient-descent step on the single sample (x, target).
 

@@ -168,7 +168,6 @@ def _builtin() -> set[str]:
 def trace_example_step(
     example: Example,
     variant: str | Variant | None = None,
-    step: int = 1,
     sample: int | None = None,
 ) -> tuple[Trace, Network]:
     """Trace one step of `example` (variant already applied), the exact way or as `variant`.
@@ -194,7 +193,6 @@ def trace_example_step(
             example.loss,
             example.learning_rate,
             title=title,
-            step=step,
             sample=sample,
             **options,
         )
@@ -208,7 +206,6 @@ def trace_example_step(
             example.loss,
             example.learning_rate,
             title=title,
-            step=step,
             **options,
         )
     trace.meta["example"] = example.name

@@ -50,7 +50,6 @@ STEP_KEYS: dict[str, set[str]] = {
     "compare": {"experiments", "show"},
     "errata": {"figure", "variant"},
 }
-EXTRA_KEYS = ("show", "variant")
 DEFAULT_PREDICT_TOLERANCE = 1e-6
 # What the players can show: options are lettered a-z; a figure's printed text must fit a
 # float and the digit-by-digit check (documented in lessons/README.md).
@@ -260,7 +259,7 @@ class _Validator:
             raise self.error(name, f"expected true or false, got {_describe(value)}", step)
         return value
 
-    def array_of_tables(self, table, key, where_prefix, required=False) -> list[dict]:
+    def array_of_tables(self, table, key, required=False) -> list[dict]:
         if key not in table:
             if required:
                 raise self.error(key, f"missing (expected at least one [[{key}]] table)")
@@ -283,8 +282,8 @@ class _Validator:
         summary = self.string(data, "summary", "")
         order = self.required_integer(data, "order", "", maximum=MAX_ORDER)
         sources = self.strings(data, "sources", "")
-        figures = self.figures(self.array_of_tables(data, "figures", "figures"))
-        raw_steps = self.array_of_tables(data, "steps", "steps", required=True)
+        figures = self.figures(self.array_of_tables(data, "figures"))
+        raw_steps = self.array_of_tables(data, "steps", required=True)
         if not raw_steps:
             raise self.error("steps", "expected at least one [[steps]] table")
         figure_ids = {f.id for f in figures}
