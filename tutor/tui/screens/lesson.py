@@ -20,10 +20,10 @@ from textual.worker import get_current_worker
 
 from tutor.engine.trace import PHASES, format_number
 from tutor.lessons.model import Lesson
+from tutor.lessons.progress_store import LessonProgress
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
-from tutor.tui.progress_store import LessonProgress
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
 from tutor.tui.widgets.step_view import (
