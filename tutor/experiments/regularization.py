@@ -188,6 +188,4 @@ def regularization_dropout_sweep(progress=None) -> dict:
             f"Held-out accuracy is highest at p = {best:g} ({held_out[best]:.1%}); "
             f"without dropout (p = 1) it is {held_out[1.0]:.1%}."
         ),
-        "best_keep_prob": best,
-        **{f"held_out_accuracy_p{p:g}": held_out[p] for p in SWEEP_KEEP_PROBS},
     }

@@ -105,8 +105,8 @@ def l2_values(net, X: np.ndarray, T: np.ndarray) -> dict:
     penalty = float(sum(np.sum(layer.W**2) for layer in net.layers))
     e_l2 = error + lam / 2 * penalty
     penalty_given = [
-        f"E = {_n(error)}   (binary cross-entropy, mean of the 40 points, before training)",
-        f"Σw² = {_n(penalty)}   (every weight of the network squared; biases not counted)",
+        f"E = {_n(error)}   (mean cross-entropy of the 40 points)",
+        f"Σw² = {_n(penalty)}   (all weights, not the biases)",
         f"λ = {lam:g}",
     ]
     penalty_worked = [

@@ -666,7 +666,8 @@ class LessonScreen(Screen):
         label = ids[message.index] if message.index < len(ids) else "loss"
         panel = self.query_one(RunPanel)
         panel.progress(label, message.done, message.total, message.points)
-        panel.status(f"Running {label}: {message.done}/{message.total}.  Esc cancels.")
+        title = data.experiment_title(label)  # the learner reads titles, never ids
+        panel.status(f"Running {title}: {message.done}/{message.total}.  Esc cancels.")
 
     def on_run_finished(self, message: RunFinished) -> None:
         """Show the results."""
