@@ -18,6 +18,7 @@ from tutor.lessons.errors import LessonError
 from tutor.lessons.model import STEP_KINDS, Figure, Lesson, Option, Step
 from tutor.lessons.references import (
     ACTIVATION_TARGETS,
+    EXPERIMENT_KEY,
     is_matrix_entry,
     parse_computed,
     parse_trace_spec,
@@ -44,7 +45,16 @@ STEP_KEYS: dict[str, set[str]] = {
     "prose": set(),
     "reveal": {"trace", "example", "network", "phase", "names", "variant"},
     "derive": {"trace", "example", "network", "target"},
-    "predict": {"trace", "example", "network", "target", "tolerance", "tries", "hints"},
+    "predict": {
+        "trace",
+        "example",
+        "network",
+        "experiment",
+        "target",
+        "tolerance",
+        "tries",
+        "hints",
+    },
     "quiz": {"options"},
     "run": {"experiment", "show"},
     "compare": {"experiments", "show"},
@@ -460,15 +470,39 @@ class _Validator:
         fields["target"] = target
 
     def step_predict(self, raw, where, number, fields, figure_ids) -> None:
-        fields["trace"] = self.trace_spec(raw, where, number)
-        target = self.string(raw, "target", where, number)
-        fields["target"] = self.value_name(target, f"{where}.target", number, fields["trace"])
+        if "experiment" in raw:
+            self.experiment_target(raw, where, number, fields)
+        else:
+            fields["trace"] = self.trace_spec(raw, where, number)
+            target = self.string(raw, "target", where, number)
+            fields["target"] = self.value_name(target, f"{where}.target", number, fields["trace"])
         tolerance = self.number(raw, "tolerance", where, number)
         fields["tolerance"] = DEFAULT_PREDICT_TOLERANCE if tolerance is None else tolerance
         tries = self.integer(raw, "tries", where, number, minimum=1, maximum=MAX_TRIES)
         if tries is not None:
             fields["tries"] = tries
         fields["hints"] = self.strings(raw, "hints", where, number)
+
+    def experiment_target(self, raw, where, number, fields) -> None:
+        """A predict step on an experiment's value: `experiment = "ID"`, `target = "KEY"`."""
+        other = next((key for key in ("trace", "example", "network") if key in raw), None)
+        if other is not None:
+            raise self.error(
+                f"{where}.{other}",
+                "give either experiment (an experiment's value) or trace, example or network",
+                number,
+            )
+        experiment = self.string(raw, "experiment", where, number)
+        self.experiment_id(experiment, f"{where}.experiment", number)
+        target = self.string(raw, "target", where, number)
+        if not EXPERIMENT_KEY.match(target):
+            raise self.error(
+                f"{where}.target",
+                f"expected a result key of the experiment (name, name[0], name.sub), "
+                f"got {_describe(target)}",
+                number,
+            )
+        fields["experiment"], fields["target"] = experiment, target
 
     def step_quiz(self, raw, where, number, fields, figure_ids) -> None:
         name = f"{where}.options"

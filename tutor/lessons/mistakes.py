@@ -120,8 +120,13 @@ def diagnose(
 
     None when no mistake's value is that close: a hint then must not guess at a cause.
     """
+    return closest(candidates(trace, name, variant), answer, tolerance)
+
+
+def closest(mistakes, answer: float, tolerance: float) -> Mistake | None:
+    """The mistake among `mistakes` whose value `answer` is within `tolerance` (closest first)."""
     found = []
-    for mistake in candidates(trace, name, variant):
+    for mistake in mistakes:
         if abs(answer - mistake.value) <= tolerance * (1 + 1e-9) + 1e-15:
             found.append((abs(answer - mistake.value), mistake))
     return min(found, key=lambda pair: pair[0])[1] if found else None

@@ -185,7 +185,11 @@ def _has_trace(spec: str) -> bool:
 
 
 def check_references(lesson: Lesson) -> list[LessonError]:
-    """Every trace name and experiment id the lesson refers to exists (experiments are not run)."""
+    """Every trace name and experiment id the lesson refers to exists.
+
+    Experiments are not run, except those a predict step asks a value of (to check the value
+    exists and is a number; results are cached, so a lesson's experiments run once).
+    """
     from tutor.experiments.registry import get_experiment
 
     errors: list[LessonError] = []
@@ -209,6 +213,20 @@ def check_references(lesson: Lesson) -> list[LessonError]:
         except KeyError as error:
             problem(field, error.args[0], step)
 
+    def experiment_has(experiment_id: str, key: str, field: str, step: int) -> None:
+        """A predict step's experiment exists and its result has the number `key` (runs it)."""
+        from tutor.lessons.experiment_values import experiment_prediction
+
+        try:
+            get_experiment(experiment_id)
+        except KeyError as error:
+            problem(f"{field}.experiment", error.args[0], step)
+            return
+        try:
+            experiment_prediction(experiment_id, key)
+        except (KeyError, ValueError) as error:
+            problem(f"{field}.target", error.args[0] if error.args else str(error), step)
+
     for k, figure in enumerate(lesson.figures, start=1):
         kind, where, key = parse_computed(figure.computed)
         field = f"figures[{k}].computed"
@@ -227,6 +245,8 @@ def check_references(lesson: Lesson) -> list[LessonError]:
                         f"the trace {step.trace!r} has no {step.phase!r} values",
                         number,
                     )
+        elif step.kind == "predict" and step.experiment:
+            experiment_has(step.experiment, step.target, field, number)
         elif step.kind == "predict":
             trace_has(step.trace, [step.target], f"{field}.target", number)
         elif step.kind == "derive" and step.target not in ACTIVATION_TARGETS:

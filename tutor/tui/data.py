@@ -240,3 +240,23 @@ def answer_placeholder(tolerance: float) -> str:
     from tutor.lessons.grading import placeholder
 
     return placeholder(tolerance)
+
+
+def experiment_prediction(experiment_id: str, key: str):
+    """The value a predict step asks of an experiment, with its given and worked lines and
+    named mistakes (`tutor.lessons.experiment_values.ExperimentValue`); may run it: slow."""
+    from tutor.experiments.registry import get_experiment
+    from tutor.lessons.experiment_values import experiment_prediction as predict
+
+    try:
+        get_experiment(experiment_id)
+        return predict(experiment_id, key)
+    except (KeyError, ValueError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+
+
+def judge_value(asked, answer: float, tolerance: float, typed: str):
+    """The verdict on a typed prediction of an experiment's value (`asked`)."""
+    from tutor.lessons.grading import judge_value as grade
+
+    return grade(asked.value, answer, tolerance, typed, asked.mistakes)
