@@ -15,7 +15,7 @@ from tutor.lessons.mistakes_outputs import OUTPUT_HINTS
 from tutor.lessons.references import get_trace
 
 LESSONS = {lesson.id: lesson for lesson in load_lessons().lessons}
-PRACTICE = ["two-hidden-layers"]
+PRACTICE = ["two-hidden-layers", "deep-network"]
 ALL_HINTS = {**HINTS, **OUTPUT_HINTS}
 
 
@@ -53,6 +53,16 @@ def test_no_prediction_follows_output_that_contains_its_answer(lesson_id):
             if before.kind == "reveal" and before.phase:
                 assert trace[step.target].phase != before.phase, (k, before.title)
             assert shown not in _shown_text(before), (k, before.title, shown)
+
+
+def test_lesson_7_asks_which_learning_rate_ends_at_ln_2_before_running_them():
+    steps = LESSONS["deep-network"].steps
+    quiz = next(k for k, s in enumerate(steps) if s.kind == "quiz" and "ln 2" in s.text)
+    run = next(k for k, s in enumerate(steps) if "deep_xor_lr_2" in s.experiments)
+    assert quiz < run
+    right = [o.text for o in steps[quiz].options if o.correct]
+    assert right == ["2"]
+    assert all("0.693147" not in _shown_text(s) for s in steps[:quiz])
 
 
 def test_lesson_6_flags_the_update_typo_as_an_erratum():
@@ -153,3 +163,10 @@ def test_every_prediction_rounded_short_gets_the_precision_message(lesson_id):
         assert verdict.message.endswith(f"give {asked}."), (step.target, verdict.message)
         typed = f"{trace.value(step.target):.{asked}f}"
         assert judge(trace, step.target, float(typed), step.tolerance, typed).correct
+
+
+def test_lesson_6_asks_about_106_and_275_before_any_step_explains_them():
+    steps = LESSONS["two-hidden-layers"].steps
+    quiz = next(k for k, s in enumerate(steps) if s.kind == "quiz" and "275" in s.text)
+    assert not any("previous call" in _shown_text(s) for s in steps[:quiz])
+    assert any("previous call" in _shown_text(s) for s in steps[quiz + 1 :])
