@@ -11,13 +11,14 @@ from tutor.cli.loading import load_example
 from tutor.cli.ranges import MAX_ROUNDS, PRECISION, whole
 from tutor.engine import format_number
 from tutor.engine.examples import EXAMPLES
+from tutor.engine.netfile import MAX_SAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import (
     PER_VALUE_LIMIT,
     VARIANTS,
-    errors_after_step,
+    record_errors_after_step,
     resolve,
     trace_example_step,
     with_variant,
@@ -63,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sample",
-        type=int,
+        type=whole(0, MAX_SAMPLES - 1),
         metavar="K",
         help="a batch example: trace only sample K (0-based) of the batch",
     )
@@ -137,11 +138,7 @@ def run(args: argparse.Namespace) -> int:
 
     trace, updated = trace_example_step(example, variant, sample=args.sample)
     name = variant.name if variant else None
-    errors = errors_after_step(example)
-    if variant is not None and not variant.options:
-        # A variant that changes the network (seed-001, relu…): its exact step is this one.
-        errors = {name: errors.pop(None), **errors}
-    trace.meta["error_after_step"] = {key or "exact": error for key, error in errors.items()}
+    record_errors_after_step(trace, example, variant)
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
     if rounds is not None:
         trace.meta["rounds"] = _rounds_meta(rounds, name)

@@ -107,13 +107,15 @@ def _trace(network_text: str, name: str):
     import tomllib
 
     from tutor.engine.netfile import NetFileError, parse_network
-    from tutor.engine.variants import trace_example_step
+    from tutor.engine.variants import record_errors_after_step, trace_example_step
 
     try:
         example = parse_network(tomllib.loads(network_text), f"{name}.toml", name=name)
     except NetFileError as error:  # the template's structure is one a file cannot say
         raise UsageError(f"cannot draw this network: {error}") from None
-    return trace_example_step(example)[0]
+    trace = trace_example_step(example)[0]
+    record_errors_after_step(trace, example, None)  # as `trace --network` writes it
+    return trace
 
 
 def _write(path: str, text: str) -> None:
