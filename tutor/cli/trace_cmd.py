@@ -8,6 +8,7 @@ import sys
 
 from tutor.cli import UsageError
 from tutor.cli.loading import load_example
+from tutor.cli.output import emit
 from tutor.cli.ranges import MAX_ROUNDS, PRECISION, whole
 from tutor.engine import format_number
 from tutor.engine.examples import EXAMPLES
@@ -25,7 +26,6 @@ from tutor.engine.variants import (
 )
 from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
 from tutor.export.common import step_error_line
-from tutor.text_safety import escape_controls
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
@@ -157,18 +157,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(args, text: str) -> int:
     """Print `text`, or write it to -o FILE atomically."""
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    from tutor.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(args.output, text)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise UsageError(f"cannot write {args.output}: {reason}") from None
-    print(escape_controls(f"wrote {args.output} ({args.format})"), file=sys.stderr)
-    return 0
+    return emit(text, args.output, args.format)
 
 
 def _form(args, example, variant) -> str:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tutor.cli import UsageError
+from tutor.cli.output import write_file
 from tutor.engine.examples import EXAMPLES
 from tutor.export import export
 
@@ -119,9 +120,4 @@ def _trace(network_text: str, name: str):
 
 
 def _write(path: str, text: str) -> None:
-    from tutor.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(path, text)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    write_file(path, text)
