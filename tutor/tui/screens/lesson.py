@@ -493,6 +493,9 @@ class LessonScreen(Screen):
         if record and "choice" in record:
             view.set_part("feedback", self._render_explanations(f, int(record["choice"])))
         self.set_focus(quiz)
+        # Below a long question (a small terminal with the network pane) the options would sit
+        # out of sight: once laid out, scroll just enough to show them (the text stays above).
+        self.call_after_refresh(quiz.scroll_visible, animate=False)
 
     def _render_explanations(self, f: Frame, choice: int) -> Table:
         table = Table(box=None, padding=(0, 1), show_header=False)
