@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.engine.trace import Trace
+from tutor.lessons.mistakes_outputs import LOG_LOSSES, OUTPUT_HINTS, output_candidates
 
 HINTS = {
     "sign": "Check the sign: dE/dout = −(target − out) = out − target, and w+ = w − η·∂E/∂w.",
@@ -72,7 +73,8 @@ def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
         if len(parts) > 1 and all(p.startswith("dE_") for p in parts) and total != 0:
             for part in parts:
                 out.append(("missing_sum", value * trace.value(part) / total))
-    if tv.phase == "error" and name.startswith("E_") or upstream_error:
+    half_sse_like = trace.meta.get("loss") not in LOG_LOSSES  # a log-loss has no ½ to drop
+    if half_sse_like and (tv.phase == "error" and name.startswith("E_") or upstream_error):
         out.append(("half_dropped", 2 * value))
     return out
 
@@ -103,13 +105,14 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
         if tv.formula == f"{out}·(1 − {out})" and net in trace:
             x = trace.value(net)
             raw.append(("slope_of_net", x * (1.0 - x)))
+    raw += output_candidates(trace, name)
     if variant is not None and name in variant:
         raw.append(("updated_weights", variant.value(name)))
     seen: list[Mistake] = []
     for kind, wrong in raw:
         differs = abs(wrong - tv.value) > 1e-12 * max(1.0, abs(tv.value))
         if differs and all((m.kind, m.value) != (kind, wrong) for m in seen):
-            seen.append(Mistake(kind, wrong, HINTS[kind]))
+            seen.append(Mistake(kind, wrong, HINTS.get(kind) or OUTPUT_HINTS[kind]))
     return seen
 
 
@@ -120,8 +123,13 @@ def diagnose(
 
     None when no mistake's value is that close: a hint then must not guess at a cause.
     """
+    return closest(candidates(trace, name, variant), answer, tolerance)
+
+
+def closest(mistakes, answer: float, tolerance: float) -> Mistake | None:
+    """The mistake among `mistakes` whose value `answer` is within `tolerance` (closest first)."""
     found = []
-    for mistake in candidates(trace, name, variant):
+    for mistake in mistakes:
         if abs(answer - mistake.value) <= tolerance * (1 + 1e-9) + 1e-15:
             found.append((abs(answer - mistake.value), mistake))
     return min(found, key=lambda pair: pair[0])[1] if found else None

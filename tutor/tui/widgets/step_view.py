@@ -153,6 +153,19 @@ class AnswerInput(Input):
             await self.screen.run_action("previous")
 
 
+class QuizOptions(OptionList):
+    """A quiz's options. PageUp/PageDown page the step, not the few options: in a small
+    terminal the question sits above them, out of sight once they are shown."""
+
+    async def action_page_up(self) -> None:
+        """Page the step up (back to the question)."""
+        await self.screen.run_action("scroll_step(-1)")
+
+    async def action_page_down(self) -> None:
+        """Page the step down (to the options and, once answered, their explanations)."""
+        await self.screen.run_action("scroll_step(1)")
+
+
 class StepView(VerticalScroll, can_focus=False):
     """Title, prose, worked lines, answer box, feedback and quiz options of one step."""
 
@@ -163,7 +176,7 @@ class StepView(VerticalScroll, can_focus=False):
         yield RenderedOnceStatic("", id="work")
         yield Static("", id="feedback")
         yield AnswerInput(placeholder="a number", id="answer", compact=True)
-        yield OptionList(id="quiz", markup=False)  # quiz options are lesson text
+        yield QuizOptions(id="quiz", markup=False)  # quiz options are lesson text
 
     def on_mount(self) -> None:
         """Tests turn the cursor blink off (deterministic snapshots)."""
