@@ -234,15 +234,6 @@ def check_references(lesson: Lesson) -> list[LessonError]:
             if name not in trace:
                 problem(field, f"{name!r} is not a value of the trace {spec!r}", step)
 
-    def network_exists(spec: str, field: str, step: int | None) -> None:
-        """The network a prose step names resolves (it is shown, never traced value by value)."""
-        from tutor.engine.variants import resolve
-
-        try:
-            resolve(spec)
-        except (KeyError, ValueError) as error:
-            problem(field, error.args[0] if error.args else str(error), step)
-
     def experiment_exists(experiment_id: str, field: str, step: int | None) -> None:
         try:
             get_experiment(experiment_id)
@@ -287,8 +278,6 @@ def check_references(lesson: Lesson) -> list[LessonError]:
             trace_has(step.trace, [step.target], f"{field}.target", number)
         elif step.kind == "derive" and step.target not in ACTIVATION_TARGETS:
             trace_has(step.trace, [step.target], f"{field}.target", number)
-        elif step.kind == "prose" and step.trace:
-            network_exists(step.trace, f"{field}.example", number)
         elif step.kind == "run":
             experiment_exists(step.experiment, f"{field}.experiment", number)
         elif step.kind == "compare":
@@ -296,10 +285,30 @@ def check_references(lesson: Lesson) -> list[LessonError]:
                 experiment_exists(experiment_id, f"{field}.experiments", number)
         variant = step.extra.get("variant")
         if variant and step.kind in ("reveal", "errata"):
-            # the example the variant applies to: the step's trace, or its figure's source
-            base = step.trace.split("@")[0]
-            source = next((f for f in lesson.figures if f.id == step.figure), None)
-            if not base and source is not None:
-                base = parse_computed(source.computed)[1].split("@")[0]
-            trace_has(f"{base}@{variant}", [], f"{field}.variant", number)
+            trace_has(f"{_variant_base(lesson, step)}@{variant}", [], f"{field}.variant", number)
+    return errors + _prose_network_errors(lesson)
+
+
+def _variant_base(lesson: Lesson, step) -> str:
+    """The example a step's variant applies to: the step's trace, or its figure's source."""
+    base = step.trace.split("@")[0]
+    source = next((f for f in lesson.figures if f.id == step.figure), None)
+    if not base and source is not None:
+        base = parse_computed(source.computed)[1].split("@")[0]
+    return base
+
+
+def _prose_network_errors(lesson: Lesson) -> list[LessonError]:
+    """The network each prose step names resolves (it is shown, never traced value by value)."""
+    from tutor.engine.variants import resolve
+
+    errors = []
+    for number, step in enumerate(lesson.steps, start=1):
+        if step.kind == "prose" and step.trace:
+            try:
+                resolve(step.trace)
+            except (KeyError, ValueError) as error:
+                message = error.args[0] if error.args else str(error)
+                where = f"steps[{number}].example"
+                errors.append(LessonError(lesson.path or lesson.id, message, where, number))
     return errors
