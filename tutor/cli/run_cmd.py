@@ -22,6 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_lessons_option(parser)
     parser.add_argument(
+        "--no-instructor",
+        action="store_true",
+        help="leave out the instructor notes (steps marked instructor = true)",
+    )
+    parser.add_argument(
         "--format", choices=("text", "md", "tex"), default="text", help="tex: with --blanks"
     )
     sheet = parser.add_mutually_exclusive_group()
@@ -66,10 +71,11 @@ class Player:
     def step(self, number: int, step: Step) -> None:
         title = step.title or step.kind
         total = len(self.lesson.steps)
+        note = "  [instructor note]" if step.instructor else ""
         if self.md:
-            self.write(f"## {number}. {title}", "")
+            self.write(f"## {number}. {title}{note}", "")
         else:
-            heading = f"[{number}/{total}] {title}  ({step_label(self.lesson, step)})"
+            heading = f"[{number}/{total}] {title}  ({step_label(self.lesson, step)}){note}"
             self.write(heading, "-" * len(heading))
         if step.text.strip():
             self.write(self.prose(step.text.strip()), "")
@@ -271,6 +277,8 @@ def run(args: argparse.Namespace) -> int:
         if args.step not in numbers:
             raise UsageError(f"lesson {lesson.id!r} has steps 1 to {len(lesson.steps)}")
         numbers = [args.step]
+    elif args.no_instructor:
+        numbers = [n for n in numbers if not lesson.steps[n - 1].instructor]
     player = Player(lesson, args.format == "md")
     if args.step is None:
         player.header()

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tutor.engine.trace import PHASES, format_number
+from tutor.lessons.labels import instructor_summary
 from tutor.lessons.model import Lesson
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
@@ -56,6 +57,8 @@ class LessonScreen(Screen):
         Binding("G", "app.graph_of_step", "Graph", show=False),
         Binding("v", "toggle_variant", "Variant", show=False),
         Binding("m", "toggle_matrix", "Matrix view", show=False),
+        Binding("i", "expand_note", "Expand note", show=False),
+        Binding("I", "toggle_instructor", "Instructor notes", show=False),
         Binding("r,enter", "run", "Run", show=False),
         Binding("l", "log_scale", "Log scale", show=False),
         Binding("pagedown", "scroll_step(1)", "Scroll down", show=False),
@@ -80,6 +83,8 @@ class LessonScreen(Screen):
         self._computed: dict[str, object] = {}  # key → value, or DataError
         self._pending: set[str] = set()
         self._forward = True  # arriving at a predict step going forward focuses its answer box
+        self.expanded: set[int] = set()  # instructor notes opened with i (step indexes)
+        self._hide_notes: bool | None = None  # the setting, read when first needed
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -209,6 +214,7 @@ class LessonScreen(Screen):
         if not self.frames:
             return
         index = max(0, min(index, len(self.frames) - 1))
+        index = self._skip_hidden_notes(index, 1 if index >= self.index else -1)
         if index == self.index and self._last_step >= 0:
             return
         self._forward = index > self.index
@@ -227,6 +233,9 @@ class LessonScreen(Screen):
         if new_step:
             self.variant_on = False
             self.remove_class("-compare")
+        if self._collapsed(f):
+            self._show_collapsed(f)
+            return
         spec = self._trace_spec(f)
         trace = self._trace(spec)
         if trace is not None and f.step.kind == "derive" and f.step.target not in trace:
@@ -246,6 +255,65 @@ class LessonScreen(Screen):
         self._last_step = f.step_index
         self._schedule_save()
 
+    # -- instructor notes ---------------------------------------------------------------------
+
+    def hiding_notes(self) -> bool:
+        """True when the learner chose (key I) to skip every instructor note."""
+        if self._hide_notes is None:  # read once: the step keys must not read a file
+            self._hide_notes = bool(self.app.store.settings().get("hide_instructor"))
+        return self._hide_notes
+
+    def _collapsed(self, f: Frame) -> bool:
+        return f.step.instructor and f.step_index not in self.expanded
+
+    def _skip_hidden_notes(self, index: int, direction: int) -> int:
+        """`index`, or the nearest frame past it (in `direction`) that is not a hidden note."""
+        if not self.hiding_notes():
+            return index
+        i = index
+        while 0 <= i < len(self.frames) and self.frames[i].step.instructor:
+            i += direction
+        if 0 <= i < len(self.frames):
+            return i
+        return self.index  # nothing but notes that way: stay
+
+    def _show_collapsed(self, f: Frame) -> None:
+        """An instructor note as one line; i opens it."""
+        self._show_position(f)
+        self.set_class(False, "-run")
+        self.set_class(True, "-no-trace")
+        view = self.query_one(StepView)
+        view.set_prose(instructor_summary(f.step), "")
+        view.set_part("feedback", None)
+        view.query_one("#answer", Input).display = False
+        view.query_one("#quiz", OptionList).display = False
+        view.set_work(Text("I hides or shows every instructor note.", style="dim italic"))
+        self.set_focus(None)
+        self.progress.position = [f.step_index, f.value_index]
+        self.progress.touch(f.step_index)
+        self._last_step = f.step_index
+        self._schedule_save()
+
+    def action_expand_note(self) -> None:
+        """Open (or close again) the instructor note on screen."""
+        f = self.frame
+        if f is None or not f.step.instructor:
+            self.notify("This step is not an instructor note.", markup=False)
+            return
+        self.expanded ^= {f.step_index}
+        self._last_step = -1  # redraw the step from its title
+        self.show_frame()
+
+    def action_toggle_instructor(self) -> None:
+        """Skip every instructor note (remembered), or show them collapsed again."""
+        hide = self._hide_notes = not self.hiding_notes()
+        self.app.store.save_settings(hide_instructor=hide)
+        shown = "skipped" if hide else "shown collapsed (i expands one)"
+        self.notify(f"Instructor notes {shown}.", timeout=3, markup=False)
+        f = self.frame
+        if hide and f is not None and f.step.instructor:
+            self.go(self._skip_hidden_notes(self.index, 1))
+
     def _show_position(self, f: Frame) -> None:
         """`step k of n · value j of m · phase` under the header."""
         parts = [f"step {f.step_index + 1} of {len(self.lesson.steps)}"]
@@ -253,6 +321,8 @@ class LessonScreen(Screen):
             parts.append(f"value {f.value_index + 1} of {f.value_count}")
         parts.append(f.phase)
         mark = self._mark(f)
+        if f.step.instructor:
+            parts.append("instructor note")
         if mark:
             parts.append(mark)
         if self.variant_on:
@@ -385,7 +455,7 @@ class LessonScreen(Screen):
             data.DataError(message.error) if message.error else message.value
         )
         f = self.frame
-        if f is None:
+        if f is None or self._collapsed(f):
             return
         if f.step.kind in ("derive", "errata"):
             self._show_slow_work(f)
