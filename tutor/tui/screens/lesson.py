@@ -23,6 +23,7 @@ from tutor.lessons.labels import instructor_summary
 from tutor.lessons.model import Lesson
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
+from tutor.tui.marks import step_mark
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
 from tutor.tui.progress_store import LessonProgress
 from tutor.tui.widgets.network_view import NetworkView
@@ -186,15 +187,7 @@ class LessonScreen(Screen):
 
     def _mark(self, frame: Frame) -> str:
         """✓ only for a question answered right; a wrong one, and a step only seen, differ."""
-        record = self.progress.answers.get(str(frame.step_index), {})
-        if frame.step.kind in ("predict", "quiz"):
-            if record.get("correct"):
-                return "✓ answered"
-            if record.get("revealed") or "choice" in record:
-                return "✗ answered wrong"
-            tries = record.get("tries", 0)
-            return f"{tries} {'try' if tries == 1 else 'tries'} used" if tries else ""
-        return "seen" if frame.step_index in self.progress.completed else ""
+        return step_mark(frame.step, frame.step_index, self.progress)
 
     def _visible(self, i: int, trace) -> tuple[set[str], set[str]]:
         """(values shown, values hidden) at frame `i`."""
