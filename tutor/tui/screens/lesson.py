@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tutor.engine.trace import PHASES, format_number
+from tutor.lessons.display_names import learner_source, trace_name
 from tutor.lessons.labels import instructor_summary
 from tutor.lessons.model import Lesson
 from tutor.tui import data
@@ -35,6 +36,18 @@ from tutor.tui.widgets.step_view import (
     render_work,
 )
 from tutor.tui.widgets.values_table import ValuesTable
+
+
+def run_label(experiment_id: str) -> str:
+    """An experiment as the run area names it: its title, short enough for the plot's legend."""
+    title = data.experiment_title(experiment_id)
+    return title if len(title) <= 40 else title[:39].rstrip() + "…"
+
+
+def titled(results) -> list:
+    """(experiment id, result) pairs with each id replaced by its label."""
+    return [(run_label(experiment_id), result) for experiment_id, result in results]
+
 
 MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says so
 RUN_KINDS = ("run", "compare")
@@ -393,7 +406,7 @@ class LessonScreen(Screen):
                     panel.reset(f"{titles}\nPress r or Enter to start the run.", unit)
                 else:  # ran earlier this session: its results again, without a rerun
                     panel.reset(f"{titles}\nDone (results of this session's run).", unit)
-                    panel.finished(cached, tuple(step.extra.get("show", ())))
+                    panel.finished(titled(cached), tuple(step.extra.get("show", ())))
                 panel.scroll_home(animate=False)
         if new_step:
             view.scroll_home(animate=False)
@@ -526,7 +539,7 @@ class LessonScreen(Screen):
         table.add_row("published", Text(view.figure.published, no_wrap=True, overflow="fold"))
         table.add_row("computed", Text(computed, no_wrap=True, overflow="fold"))
         table.add_row("verdict", Text(view.verdict, style=style))
-        parts = [table, Text(view.detail or view.figure.source, style="italic")]
+        parts = [table, Text(learner_source(view.detail or view.figure.source), style="italic")]
         if self.frame is not None and self.frame.step.extra.get("variant"):
             parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
         return Group(*parts)
@@ -667,7 +680,7 @@ class LessonScreen(Screen):
             return
         f = self.frame
         ids = self._experiments(f.step) if f and f.step.kind in RUN_KINDS else ()
-        label = ids[message.index] if message.index < len(ids) else "loss"
+        label = run_label(ids[message.index]) if message.index < len(ids) else "loss"
         panel = self.query_one(RunPanel)
         panel.progress(label, message.done, message.total, message.points)
         panel.status(f"Running {label}: {message.done}/{message.total}.  Esc cancels.")
@@ -682,7 +695,7 @@ class LessonScreen(Screen):
             return
         panel = self.query_one(RunPanel)
         panel.status("Done.")
-        panel.finished(list(message.results), tuple(f.step.extra.get("show", ())))
+        panel.finished(titled(message.results), tuple(f.step.extra.get("show", ())))
         self.progress.completed.add(f.step_index)
         self._show_position(f)
         self._schedule_save()
@@ -813,13 +826,16 @@ class LessonScreen(Screen):
         trace = self._trace(spec)
         if trace is None:
             self.variant_on = False
-            self.notify(f"The variant {spec!r} is unavailable.", severity="warning", markup=False)
+            self.notify(f"{trace_name(spec)} is unavailable.", severity="warning", markup=False)
             return
         self._show_position(f)
         self.set_class(self.variant_on, "-compare")
         self._show_trace(f, trace)
         # The variant's note goes in the step pane, not in a toast over the values table.
-        note = Text.assemble((f"Variant {spec}: ", "bold"), data.variant_note(spec) or "")
+        name = trace_name(spec)
+        note = Text.assemble(
+            (f"{name[:1].upper()}{name[1:]}: ", "bold"), data.variant_note(spec) or ""
+        )
         self.query_one(StepView).set_part("feedback", note if self.variant_on else None)
 
     def action_escape(self) -> None:

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
 from tutor.engine.trace import format_number
+from tutor.lessons.display_names import learner_source
 from tutor.tui.widgets.prose import ProseMarkdown
 
 # Where a worked line may break: after a product dot, or around + − = (never inside a number).
@@ -177,7 +178,8 @@ class StepView(VerticalScroll, can_focus=False):
     def set_prose(self, title: str, markdown: str) -> None:
         """The step's title and its Markdown text."""
         self.set_part("step-title", Text(title, style="bold") if title else None)
-        self.set_part("prose", ProseMarkdown(markdown) if markdown.strip() else None)
+        prose = learner_source(markdown)  # "Slides (003)", never a file's name
+        self.set_part("prose", ProseMarkdown(prose) if prose.strip() else None)
 
     def set_work(self, *renderables) -> None:
         """The worked lines (formula, numbers, result), or nothing."""
