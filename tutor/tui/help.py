@@ -46,3 +46,15 @@ def render_keys() -> Table:
         table.add_row(Text(where if where != last else "", style="bold"), Text(keys, "bold"), what)
         last = where
     return table
+
+
+def render_notation() -> Table:
+    """The notation card (`tutor.lessons.notation_card`): symbol, meaning, example."""
+    from tutor.lessons.notation_card import NOTATION
+
+    table = Table(box=None, padding=(0, 2), show_header=False)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    for symbol, meaning, example in NOTATION:
+        table.add_row(Text(symbol), Text.assemble(meaning, ("   e.g. " + example, "dim")))
+    return table

@@ -55,15 +55,21 @@ class BrokenLine:
 
 
 def render_work(trace, name: str, formula: str | None = None, precision: int = 9) -> Group:
-    """`name = formula = numbers = result`, one line each, with the value's description."""
+    """`name = formula = numbers = result`, one line each, with the value's description.
+
+    The formula is the trace's, so that the numbers below it list its terms in its order;
+    SymPy's form (`formula`), when it is written differently, follows on a line of its own.
+    """
     tv = trace[name]
     values = trace.as_dict()
     head = Text(name, style="bold")
     lines: list = []
     if tv.inputs:
-        lines.append(BrokenLine(head + " = ", formula or tv.formula))
+        lines.append(BrokenLine(head + " = ", tv.formula))
         lines.append(BrokenLine(Text("  = "), tv.substituted(values, precision)))
         lines.append(BrokenLine(Text("  = "), format_number(tv.value, precision), "bold"))
+        if formula and formula.replace(" ", "") != tv.formula.replace(" ", ""):
+            lines.append(BrokenLine(Text("SymPy: ", style="dim"), formula, "dim"))
     else:
         lines.append(BrokenLine(head + " = ", format_number(tv.value, precision), "bold"))
     if tv.description:
