@@ -47,9 +47,7 @@ def test_the_tally_counts_right_answers_apart_from_steps_seen():
     tally = lesson_tally(LESSON, progress)
     assert (tally.seen, tally.right, tally.wrong, tally.questions) == (len(LESSON.steps), 1, 2, 3)
     assert not tally.done  # all seen, but two questions wrong: no ✓ for the lesson
-    assert (
-        tally.label() == f"{len(LESSON.steps)}/{len(LESSON.steps)} steps seen · 1/3 right · 2 wrong"
-    )
+    assert tally.label() == f"{len(LESSON.steps)}/{len(LESSON.steps)} seen · 1/3 right · 2 wrong"
     for k in (PREDICT_2, QUIZ):
         progress.answers[str(k)]["correct"] = True
     assert lesson_tally(LESSON, progress).done
@@ -59,7 +57,7 @@ def test_a_lesson_without_questions_counts_steps_only(tmp_path):
     lesson = load_lesson(write_lesson(tmp_path) / "60-notes.toml")
     progress = LessonProgress(lesson.id)
     progress.completed = {0, 2}
-    assert lesson_tally(lesson, progress).label() == "2/3 steps seen"
+    assert lesson_tally(lesson, progress).label() == "2/3 seen"
 
 
 async def test_the_picker_shows_right_answers_and_steps_seen(private_data):
@@ -76,4 +74,4 @@ async def test_the_picker_shows_right_answers_and_steps_seen(private_data):
         listing = app.screen.query_one("#lessons")
         lines = [listing.get_option_at_index(i).prompt for i in range(listing.option_count)]
         heads = [str(p.renderables[0]) for p in lines if hasattr(p, "renderables")]
-        assert f"  {LESSON.title}  3/{len(LESSON.steps)} steps seen · 1/3 right · 1 wrong" in heads
+        assert f"  {LESSON.title}  3/{len(LESSON.steps)} seen · 1/3 right · 1 wrong" in heads

@@ -56,5 +56,5 @@ def render_notation() -> Table:
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
     for symbol, meaning, example in NOTATION:
-        table.add_row(Text(symbol), Text.assemble(meaning, ("   e.g. " + example, "dim")))
+        table.add_row(Text(symbol), Text.assemble(meaning, "\n", ("e.g. " + example, "dim")))
     return table

@@ -44,8 +44,8 @@ class LessonTally:
         return self.steps > 0 and self.seen == self.steps and self.right == self.questions
 
     def label(self) -> str:
-        """`12/30 steps seen · 3/5 right` (· 1 wrong)."""
-        text = f"{self.seen}/{self.steps} steps seen"
+        """`12/30 seen · 3/5 right` (· 1 wrong): steps seen, questions answered right."""
+        text = f"{self.seen}/{self.steps} seen"
         if self.questions:
             text += f" · {self.right}/{self.questions} right"
         if self.wrong:
