@@ -274,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
         return _worksheet(lesson, args)
     if args.format == "tex" or args.output:
         raise UsageError("--format tex and -o are for worksheets: add --blanks or --answers")
-    numbers = range(1, len(lesson.steps) + 1)
+    numbers = list(range(1, len(lesson.steps) + 1))
     if args.step is not None:
         if args.step not in numbers:
             raise UsageError(f"lesson {lesson.id!r} has steps 1 to {len(lesson.steps)}")

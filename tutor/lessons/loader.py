@@ -50,7 +50,6 @@ STEP_KEYS: dict[str, set[str]] = {
     "compare": {"experiments", "show"},
     "errata": {"figure", "variant"},
 }
-EXTRA_KEYS = ("show", "variant")
 DEFAULT_PREDICT_TOLERANCE = 1e-6
 # What the players can show: options are lettered a-z; a figure's printed text must fit a
 # float and the digit-by-digit check (documented in lessons/README.md).
@@ -137,9 +136,9 @@ def load_lesson(path: Path | str) -> Lesson:
         raise LessonError(path, refused.reason) from None
     except tomllib.TOMLDecodeError as error:
         raise LessonError(path, f"invalid TOML: {error}") from None
-    refused = find_control_in(data, base=1)
-    if refused is not None:
-        field, char = refused
+    control = find_control_in(data, base=1)
+    if control is not None:
+        field, char = control
         step = re.match(r"steps\[(\d+)\]", field)
         raise LessonError(path, control_message(char), field, int(step[1]) if step else None)
     return _Validator(path).lesson(data)
@@ -245,6 +244,12 @@ class _Validator:
             raise self.error(name, f"expected an integer {low:,} to {maximum:,}, got {shown}", step)
         return value
 
+    def required_integer(self, table, key, where, step=None, minimum=None, maximum=None) -> int:
+        """`integer` of a key that must be present (its absence is an error, never None)."""
+        value = self.integer(table, key, where, step, minimum, True, maximum)
+        assert value is not None  # integer(required=True) raised when the key is missing
+        return value
+
     def boolean(self, table, key, where, step=None) -> bool:
         name = f"{where}.{key}"
         if key not in table:
@@ -254,7 +259,7 @@ class _Validator:
             raise self.error(name, f"expected true or false, got {_describe(value)}", step)
         return value
 
-    def array_of_tables(self, table, key, where_prefix, required=False) -> list[dict]:
+    def array_of_tables(self, table, key, required=False) -> list[dict]:
         if key not in table:
             if required:
                 raise self.error(key, f"missing (expected at least one [[{key}]] table)")
@@ -275,10 +280,10 @@ class _Validator:
             )
         title = self.string(data, "title", "")
         summary = self.string(data, "summary", "")
-        order = self.integer(data, "order", "", required=True, maximum=MAX_ORDER)
+        order = self.required_integer(data, "order", "", maximum=MAX_ORDER)
         sources = self.strings(data, "sources", "")
-        figures = self.figures(self.array_of_tables(data, "figures", "figures"))
-        raw_steps = self.array_of_tables(data, "steps", "steps", required=True)
+        figures = self.figures(self.array_of_tables(data, "figures"))
+        raw_steps = self.array_of_tables(data, "steps", required=True)
         if not raw_steps:
             raise self.error("steps", "expected at least one [[steps]] table")
         figure_ids = {f.id for f in figures}
@@ -374,7 +379,7 @@ class _Validator:
         if "instructor" in raw:
             fields["instructor"] = self.boolean(raw, "instructor", where, number)
         getattr(self, f"step_{kind}")(raw, where, number, fields, figure_ids)
-        extra = {}
+        extra: dict[str, Any] = {}
         if "show" in raw:
             extra["show"] = self.strings(raw, "show", where, number)
         if "variant" in raw:

@@ -22,11 +22,11 @@ from tutor.engine.trace import PHASES, format_number
 from tutor.lessons.display_names import learner_source, trace_name
 from tutor.lessons.labels import instructor_summary
 from tutor.lessons.model import Lesson
+from tutor.lessons.progress_store import LessonProgress
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
 from tutor.tui.marks import step_mark
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
-from tutor.tui.progress_store import LessonProgress
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
 from tutor.tui.widgets.step_view import (
@@ -335,13 +335,16 @@ class LessonScreen(Screen):
             parts.append(mark)
         if self.variant_on:
             parts.append(f"variant {f.step.extra.get('variant')}")
-        self.sub_title = " · ".join(parts)
+        # Without the reactive's refresh: no Header shows it, and the refresh would repaint
+        # the whole screen on every step (#position below is what shows it).
+        self.set_reactive(LessonScreen.sub_title, " · ".join(parts))
         room = self.size.width - 2 - len(self.sub_title) - 2  # #position's padding, the gap
         title = self.lesson.title
         if len(title) > room:  # the title gives way: the position is what changes
             title = title[: room - 1] + "…" if room > 1 else ""
         self.query_one("#position", Static).update(
-            Text.assemble((title, "bold"), "  " if title else "", (self.sub_title, ""))
+            Text.assemble((title, "bold"), "  " if title else "", (self.sub_title, "")),
+            layout=False,  # one line whatever it says (height 1, the screen's width)
         )
 
     def _show_trace(self, f: Frame, trace) -> None:

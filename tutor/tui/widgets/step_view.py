@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from tutor.engine.trace import format_number
 from tutor.lessons.display_names import learner_source
 from tutor.tui.widgets.prose import ProseMarkdown
+from tutor.tui.widgets.rendered_once import RenderedOnceStatic
 
 # Where a worked line may break: after a product dot, or around + − = (never inside a number).
 _BREAK = re.compile(r"(?<=·)|(?<= [+−=-] )")
@@ -166,7 +167,7 @@ class StepView(VerticalScroll, can_focus=False):
         """The parts; each is shown only when the step has it."""
         yield Static("", id="step-title")
         yield Static("", id="prose")
-        yield Static("", id="work")
+        yield RenderedOnceStatic("", id="work")
         yield Static("", id="feedback")
         yield AnswerInput(placeholder="a number", id="answer", compact=True)
         yield OptionList(id="quiz", markup=False)  # quiz options are lesson text
