@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.instructor_lesson import write_lesson
 from tests.tui.snapshot_app import LESSONS, make_app
 from tutor.lessons.loader import load_lesson
+from tutor.lessons.progress_store import LessonProgress
 from tutor.tui.marks import lesson_tally, step_mark
-from tutor.tui.progress_store import LessonProgress
 
 LESSON = load_lesson(LESSONS / "01-mazur-test.toml")
 PREDICT, PREDICT_2, QUIZ = (

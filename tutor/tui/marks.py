@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.lessons.model import Lesson, Step
-from tutor.tui.progress_store import LessonProgress
+from tutor.lessons.progress_store import LessonProgress
 
 QUESTION_KINDS = ("predict", "quiz")
 
