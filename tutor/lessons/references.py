@@ -258,10 +258,14 @@ def check_references(lesson: Lesson) -> list[LessonError]:
                 experiment_exists(experiment_id, f"{field}.experiments", number)
         variant = step.extra.get("variant")
         if variant and step.kind in ("reveal", "errata"):
-            # the example the variant applies to: the step's trace, or its figure's source
-            base = step.trace.split("@")[0]
-            source = next((f for f in lesson.figures if f.id == step.figure), None)
-            if not base and source is not None:
-                base = parse_computed(source.computed)[1].split("@")[0]
-            trace_has(f"{base}@{variant}", [], f"{field}.variant", number)
+            trace_has(_variant_spec(lesson, step, variant), [], f"{field}.variant", number)
     return errors
+
+
+def _variant_spec(lesson: Lesson, step, variant: str) -> str:
+    """`EXAMPLE@VARIANT` for a step's variant: its own trace's example, or its figure's."""
+    base = step.trace.split("@")[0]
+    source = next((f for f in lesson.figures if f.id == step.figure), None)
+    if not base and source is not None:
+        base = parse_computed(source.computed)[1].split("@")[0]
+    return f"{base}@{variant}"
