@@ -228,7 +228,7 @@ async def test_errata_keep_every_digit_and_the_variant_header_is_whole(private_d
         header = screen_text(app).splitlines()[0].rstrip()
         assert header.endswith("variant updated-weights")
         assert not app._notifications
-        assert "Variant mazur@updated-weights" in text_of(app, "#feedback")
+        assert "The worked example (updated-weights variant): " in text_of(app, "#feedback")
 
 
 async def test_the_variant_comparison_keeps_every_digit_at_80_columns(private_data):

@@ -16,7 +16,7 @@ def test_mnist_results_render_in_the_run_panel():
     console.print(render_results(result))
     text = console.export_text()
     assert f"Held-out accuracy {result['accuracy']:.1%} on 1000 digits" in text
-    for title in ("per_class", "confusion", "worst"):
+    for title in ("per class", "confusion", "worst"):  # table names in words
         assert title in text
     accuracy_of_digit_0 = result["tables"]["per_class"]["rows"][0][3]
     assert accuracy_of_digit_0.strip().endswith("%") and accuracy_of_digit_0 in text

@@ -48,9 +48,17 @@ def print_errors(result: LoadResult, stream=None) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_lessons_option(parser)
+    parser.add_argument(
+        "--notation", action="store_true", help="print the notation card (net, out, δ, η, ∂, …)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.notation:
+        from tutor.lessons.notation_card import notation_lines
+
+        print("\n".join(notation_lines()))
+        return 0
     result = load_from_args(args)
     rows = [
         (

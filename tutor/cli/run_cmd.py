@@ -8,6 +8,7 @@ import sys
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.cli.ranges import whole
 from tutor.engine.trace import format_number
+from tutor.lessons.display_names import computed_name, learner_source
 from tutor.lessons.labels import step_label
 from tutor.lessons.model import Lesson, Step
 from tutor.lessons.plaintext import plain_text
@@ -21,6 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--step", type=whole(1, 100_000), metavar="K", help="play only step K (from 1)"
     )
     add_lessons_option(parser)
+    parser.add_argument(
+        "--no-instructor",
+        action="store_true",
+        help="leave out the instructor notes (steps marked instructor = true)",
+    )
     parser.add_argument(
         "--format",
         choices=("text", "md", "tex", "json", "csv"),
@@ -51,6 +57,7 @@ class Player:
 
     def prose(self, text: str) -> str:
         """Lesson Markdown as written for `--format md`, as plain text otherwise."""
+        text = learner_source(text)  # "Slides (003)", not the file's name
         return text if self.md else plain_text(text)
 
     def block(self, lines: list[str]) -> None:
@@ -70,10 +77,11 @@ class Player:
     def step(self, number: int, step: Step) -> None:
         title = step.title or step.kind
         total = len(self.lesson.steps)
+        note = "  [instructor note]" if step.instructor else ""
         if self.md:
-            self.write(f"## {number}. {title}", "")
+            self.write(f"## {number}. {title}{note}", "")
         else:
-            heading = f"[{number}/{total}] {title}  ({step_label(self.lesson, step)})"
+            heading = f"[{number}/{total}] {title}  ({step_label(self.lesson, step)}){note}"
             self.write(heading, "-" * len(heading))
         if step.text.strip():
             self.write(self.prose(step.text.strip()), "")
@@ -248,20 +256,20 @@ class Player:
         if not results:
             return
         rows = []
-        for experiment_id, title, result in results:
+        for _id, title, result in results:
             curve = result.get("loss_curve") or []
             final = curve[-1] if curve else result.get("final_loss", "")
             accuracy = result.get("accuracy", "")
             if isinstance(accuracy, float):
                 accuracy = f"{accuracy:.1%}"
-            rows.append([experiment_id, title, final, accuracy])
-        table = table_lines(["experiment", "title", "final loss", "accuracy"], rows, self.md)
+            rows.append([title, final, accuracy])
+        table = table_lines(["run", "final loss", "accuracy"], rows, self.md)
         if self.md:
             self.write(*table, "")
         else:
             self.block(table)
-        for experiment_id, title, result in results:
-            self.write(f"### {title}" if self.md else f"{title} ({experiment_id})", "")
+        for _id, title, result in results:
+            self.write(f"### {title}" if self.md else title, "")
             self.emit_result(result, step.extra.get("show", ()))
 
     def play_errata(self, step: Step) -> None:
@@ -271,8 +279,8 @@ class Player:
         check = check_figure(self.lesson, figure)
         computed = "—" if check.computed is None else format_number(check.computed, 12)
         lines = [
-            f"published: {figure.published}   ({figure.source})",
-            f"computed:  {computed}   ({figure.computed})",
+            f"published: {figure.published}   ({learner_source(figure.source)})",
+            f"computed:  {computed}   ({computed_name(figure.computed)})",
             f"verdict:   {check.verdict}, {check.digits}/{check.printed_digits} digits agree",
         ]
         self.block(lines)
@@ -318,6 +326,8 @@ def run(args: argparse.Namespace) -> int:
         if args.step not in numbers:
             raise UsageError(f"lesson {lesson.id!r} has steps 1 to {len(lesson.steps)}")
         numbers = [args.step]
+    elif args.no_instructor:
+        numbers = [n for n in numbers if not lesson.steps[n - 1].instructor]
     player = Player(lesson, args.format == "md")
     if args.step is None:
         player.header()

@@ -21,3 +21,16 @@ def step_label(lesson: Lesson, step: Step) -> str:
     if step.kind == "reveal" and step.phase:
         return step.phase
     return step.kind
+
+
+def step_headline(step: Step, width: int = 60) -> str:
+    """The step's title, else the start of its text on one line: what a collapsed step shows."""
+    if step.title.strip():
+        return step.title.strip()
+    words = " ".join(step.text.split()).replace("`", "").replace("*", "")
+    return words if len(words) <= width else words[: width - 1].rstrip() + "…"
+
+
+def instructor_summary(step: Step) -> str:
+    """The one line an instructor note shows while collapsed."""
+    return f"Instructor note: {step_headline(step)} — press i to expand"

@@ -40,7 +40,7 @@ REVEAL_PHASES = ("given", "forward", "error", "backward", "update")
 TOP_KEYS = {"id", "title", "summary", "order", "sources", "figures", "steps"}
 FIGURE_KEYS = {"id", "published", "source", "computed", "erratum", "tolerance", "unreproduced"}
 OPTION_KEYS = {"text", "correct", "explanation"}
-COMMON_STEP_KEYS = {"kind", "title", "text"}
+COMMON_STEP_KEYS = {"kind", "title", "text", "instructor"}
 # Keys each kind accepts besides kind/title/text; `show` and `variant` go to Step.extra.
 STEP_KEYS: dict[str, set[str]] = {
     "prose": {"trace", "example", "network"},  # optional: the network the prose is about
@@ -388,6 +388,8 @@ class _Validator:
             "title": self.string(raw, "title", where, number, required=False),
             "text": self.string(raw, "text", where, number, required=text_required),
         }
+        if "instructor" in raw:
+            fields["instructor"] = self.boolean(raw, "instructor", where, number)
         getattr(self, f"step_{kind}")(raw, where, number, fields, figure_ids)
         extra: dict[str, Any] = {}
         if "show" in raw:

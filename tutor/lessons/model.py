@@ -62,6 +62,9 @@ class Step:
     experiment: str = ""  # run; compare uses `experiments`
     experiments: tuple[str, ...] = ()
     figure: str = ""  # errata: the Figure id
+    # Forensic material for the teacher (random-stream order, rounding, chaotic runs): the TUI
+    # shows it collapsed, `run --no-instructor` leaves it out; `verify` checks its figures.
+    instructor: bool = False
     extra: dict[str, Any] = field(default_factory=dict)  # kind-specific extras, validated
 
 

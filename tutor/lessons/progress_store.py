@@ -122,7 +122,7 @@ class LessonProgress:
 
 
 # Settings the app reads, and the types they must have.
-SETTINGS_FIELDS: dict[str, type] = {"last_lesson": str, "theme": str}
+SETTINGS_FIELDS: dict[str, type] = {"last_lesson": str, "theme": str, "hide_instructor": bool}
 
 
 def settings_problem(data) -> str | None:

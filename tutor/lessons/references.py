@@ -285,17 +285,8 @@ def check_references(lesson: Lesson) -> list[LessonError]:
                 experiment_exists(experiment_id, f"{field}.experiments", number)
         variant = step.extra.get("variant")
         if variant and step.kind in ("reveal", "errata"):
-            trace_has(f"{_variant_base(lesson, step)}@{variant}", [], f"{field}.variant", number)
+            trace_has(_variant_spec(lesson, step, variant), [], f"{field}.variant", number)
     return errors + _prose_network_errors(lesson)
-
-
-def _variant_base(lesson: Lesson, step) -> str:
-    """The example a step's variant applies to: the step's trace, or its figure's source."""
-    base = step.trace.split("@")[0]
-    source = next((f for f in lesson.figures if f.id == step.figure), None)
-    if not base and source is not None:
-        base = parse_computed(source.computed)[1].split("@")[0]
-    return base
 
 
 def _prose_network_errors(lesson: Lesson) -> list[LessonError]:
@@ -312,3 +303,12 @@ def _prose_network_errors(lesson: Lesson) -> list[LessonError]:
                 where = f"steps[{number}].example"
                 errors.append(LessonError(lesson.path or lesson.id, message, where, number))
     return errors
+
+
+def _variant_spec(lesson: Lesson, step, variant: str) -> str:
+    """`EXAMPLE@VARIANT` for a step's variant: its own trace's example, or its figure's."""
+    base = step.trace.split("@")[0]
+    source = next((f for f in lesson.figures if f.id == step.figure), None)
+    if not base and source is not None:
+        base = parse_computed(source.computed)[1].split("@")[0]
+    return f"{base}@{variant}"

@@ -11,6 +11,7 @@ from typing import Any
 
 from tutor.engine.trace import Trace, TraceValue, format_number
 from tutor.export.common import display_substituted
+from tutor.lessons.display_names import humanize, learner_source
 
 WIDTH = 80
 
@@ -158,16 +159,16 @@ def result_lines(result: dict, show: Sequence[str] = (), markdown: bool = False)
     """An experiment's result by the conventions: summary, scalars shown, tables, loss curve."""
     lines: list[str] = []
     if result.get("summary"):
-        lines += str(result["summary"]).strip().splitlines() + [""]
+        lines += learner_source(str(result["summary"])).strip().splitlines() + [""]
     scalars = [k for k in show if k in result and not isinstance(result[k], (dict, list))]
-    lines += [f"{key} = {cell(result[key])}" for key in scalars]
+    lines += [f"{humanize(key)} = {cell(result[key])}" for key in scalars]
     if scalars:
         lines.append("")
     tables = result.get("tables") or {}
     for name, table in tables.items():
         if show and name not in show:
             continue
-        caption = table.get("caption") or name
+        caption = learner_source(str(table.get("caption") or humanize(name)))
         lines.append(f"**{caption}**" if markdown else caption)
         lines.append("")
         lines += table_lines(table.get("columns", []), table.get("rows", []), markdown)
@@ -177,7 +178,8 @@ def result_lines(result: dict, show: Sequence[str] = (), markdown: bool = False)
         lines += (["```"] + body + ["```"]) if markdown else body
         lines.append("")
     if result.get("heatmap"):
-        body = [str(result["heatmap"].get("caption", "heatmap"))] + heatmap_lines(result["heatmap"])
+        caption = learner_source(str(result["heatmap"].get("caption", "heatmap")))
+        body = [caption] + heatmap_lines(result["heatmap"])
         lines += (["```"] + body + ["```"]) if markdown else body
         lines.append("")
     if result.get("boundary"):

@@ -74,10 +74,15 @@ def unicode(expr, ordered: bool = False) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 
+# e^(-net_o1) → e^-net_o1: a lone name's power written as the trace writes it (e^−net_o1).
+_EXP_OF_NAME = re.compile(r"e\^\((-?[A-Za-z_][A-Za-z0-9_]*)\)")
+
+
 def one_line(expr, ordered: bool = False) -> str:
-    """`expr` as one line of text with · and ^: b2 + out_h1·w5, e^(-net_o1), dE_total/dw5."""
+    """`expr` as one line of text with · and ^: b2 + out_h1·w5, e^-net_o1, dE_total/dw5."""
     text = sp.sstr(expr, order="none" if ordered else None)
-    return text.replace("**", "^").replace("*", "·").replace("exp(", "e^(")
+    text = text.replace("**", "^").replace("*", "·").replace("exp(", "e^(")
+    return _EXP_OF_NAME.sub(r"e^\1", text)
 
 
 GREEK = {"alpha", "delta", "eta", "sigma", "theta"}

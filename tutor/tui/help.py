@@ -20,6 +20,8 @@ KEYS: list[tuple[str, str, str]] = [
     ("Lesson", "v", "toggle the variant (e.g. original vs updated weights) on errata steps"),
     ("Lesson", "m", "toggle the network between its neurons and the step in matrix form"),
     ("Lesson", "G", "the computational graph of the step (networks small enough to draw)"),
+    ("Lesson", "i", "expand an instructor note (forensic detail for teachers), or collapse it"),
+    ("Lesson", "I", "skip every instructor note, or show them again (remembered)"),
     ("Lesson", "q / Esc", "back to the lesson list"),
     ("Predict", "type, Enter", "check your answer (a number: 0.5933, 5.933e-1, .59327)"),
     ("Predict", "g q ? f e b u", "still the lesson's keys (e types an exponent after digits)"),
@@ -67,4 +69,16 @@ def render_keys() -> Table:
     for where, keys, what in KEYS:
         table.add_row(Text(where if where != last else "", style="bold"), Text(keys, "bold"), what)
         last = where
+    return table
+
+
+def render_notation() -> Table:
+    """The notation card (`tutor.lessons.notation_card`): symbol, meaning, example."""
+    from tutor.lessons.notation_card import NOTATION
+
+    table = Table(box=None, padding=(0, 2), show_header=False)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    for symbol, meaning, example in NOTATION:
+        table.add_row(Text(symbol), Text.assemble(meaning, "\n", ("e.g. " + example, "dim")))
     return table

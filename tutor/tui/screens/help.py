@@ -8,11 +8,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tutor.tui.help import render_keys
+from tutor.tui.help import render_keys, render_notation
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal list of the keys; any of Esc, q, ? or F1 closes it."""
+    """A modal list of the keys, then the notation card; any of Esc, q, ? or F1 closes it."""
 
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close help"),
@@ -23,6 +23,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static("[b]Keys[/b]  (Esc closes)", id="help-title")
             yield Static(render_keys(), id="help-keys")
+            yield Static("\n[b]Notation[/b]", id="help-notation-title")
+            yield Static(render_notation(), id="help-notation")
 
     def action_dismiss(self) -> None:
         """Close the help."""

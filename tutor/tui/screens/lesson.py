@@ -19,10 +19,13 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tutor.engine.trace import PHASES, format_number
+from tutor.lessons.display_names import learner_source, trace_name
+from tutor.lessons.labels import instructor_summary
 from tutor.lessons.model import Lesson
 from tutor.lessons.progress_store import LessonProgress
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
+from tutor.tui.marks import step_mark
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
@@ -33,6 +36,18 @@ from tutor.tui.widgets.step_view import (
     render_work,
 )
 from tutor.tui.widgets.values_table import ValuesTable
+
+
+def run_label(experiment_id: str) -> str:
+    """An experiment as the run area names it: its title, short enough for the plot's legend."""
+    title = data.experiment_title(experiment_id)
+    return title if len(title) <= 40 else title[:39].rstrip() + "…"
+
+
+def titled(results) -> list:
+    """(experiment id, result) pairs with each id replaced by its label."""
+    return [(run_label(experiment_id), result) for experiment_id, result in results]
+
 
 MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says so
 RUN_KINDS = ("run", "compare")
@@ -56,6 +71,8 @@ class LessonScreen(Screen):
         Binding("G", "app.graph_of_step", "Graph", show=False),
         Binding("v", "toggle_variant", "Variant", show=False),
         Binding("m", "toggle_matrix", "Matrix view", show=False),
+        Binding("i", "expand_note", "Expand note", show=False),
+        Binding("I", "toggle_instructor", "Instructor notes", show=False),
         Binding("r,enter", "run", "Run", show=False),
         Binding("l", "log_scale", "Log scale", show=False),
         Binding("pagedown", "scroll_step(1)", "Scroll down", show=False),
@@ -80,6 +97,8 @@ class LessonScreen(Screen):
         self._computed: dict[str, object] = {}  # key → value, or DataError
         self._pending: set[str] = set()
         self._forward = True  # arriving at a predict step going forward focuses its answer box
+        self.expanded: set[int] = set()  # instructor notes opened with i (step indexes)
+        self._hide_notes: bool | None = None  # the setting, read when first needed
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -181,15 +200,7 @@ class LessonScreen(Screen):
 
     def _mark(self, frame: Frame) -> str:
         """✓ only for a question answered right; a wrong one, and a step only seen, differ."""
-        record = self.progress.answers.get(str(frame.step_index), {})
-        if frame.step.kind in ("predict", "quiz"):
-            if record.get("correct"):
-                return "✓ answered"
-            if record.get("revealed") or "choice" in record:
-                return "✗ answered wrong"
-            tries = record.get("tries", 0)
-            return f"{tries} {'try' if tries == 1 else 'tries'} used" if tries else ""
-        return "seen" if frame.step_index in self.progress.completed else ""
+        return step_mark(frame.step, frame.step_index, self.progress)
 
     def _visible(self, i: int, trace) -> tuple[set[str], set[str]]:
         """(values shown, values hidden) at frame `i`."""
@@ -209,6 +220,7 @@ class LessonScreen(Screen):
         if not self.frames:
             return
         index = max(0, min(index, len(self.frames) - 1))
+        index = self._skip_hidden_notes(index, 1 if index >= self.index else -1)
         if index == self.index and self._last_step >= 0:
             return
         # Forward, or a jump (g, a phase key, Home/End): the answer box takes the typing. One
@@ -229,6 +241,9 @@ class LessonScreen(Screen):
         if new_step:
             self.variant_on = False
             self.remove_class("-compare")
+        if self._collapsed(f):
+            self._show_collapsed(f)
+            return
         spec = self._trace_spec(f)
         trace = self._trace(spec)
         if trace is not None and f.step.kind == "derive" and f.step.target not in trace:
@@ -269,6 +284,65 @@ class LessonScreen(Screen):
         else:
             self.query_one(NetworkView).show_summary(summary, f.name)
 
+    # -- instructor notes ---------------------------------------------------------------------
+
+    def hiding_notes(self) -> bool:
+        """True when the learner chose (key I) to skip every instructor note."""
+        if self._hide_notes is None:  # read once: the step keys must not read a file
+            self._hide_notes = bool(self.app.store.settings().get("hide_instructor"))
+        return self._hide_notes
+
+    def _collapsed(self, f: Frame) -> bool:
+        return f.step.instructor and f.step_index not in self.expanded
+
+    def _skip_hidden_notes(self, index: int, direction: int) -> int:
+        """`index`, or the nearest frame past it (in `direction`) that is not a hidden note."""
+        if not self.hiding_notes():
+            return index
+        i = index
+        while 0 <= i < len(self.frames) and self.frames[i].step.instructor:
+            i += direction
+        if 0 <= i < len(self.frames):
+            return i
+        return self.index  # nothing but notes that way: stay
+
+    def _show_collapsed(self, f: Frame) -> None:
+        """An instructor note as one line; i opens it."""
+        self._show_position(f)
+        self.set_class(False, "-run")
+        self.set_class(True, "-no-trace")
+        view = self.query_one(StepView)
+        view.set_prose(instructor_summary(f.step), "")
+        view.set_part("feedback", None)
+        view.query_one("#answer", Input).display = False
+        view.query_one("#quiz", OptionList).display = False
+        view.set_work(Text("I hides or shows every instructor note.", style="dim italic"))
+        self.set_focus(None)
+        self.progress.position = [f.step_index, f.value_index]
+        self.progress.touch(f.step_index)
+        self._last_step = f.step_index
+        self._schedule_save()
+
+    def action_expand_note(self) -> None:
+        """Open (or close again) the instructor note on screen."""
+        f = self.frame
+        if f is None or not f.step.instructor:
+            self.notify("This step is not an instructor note.", markup=False)
+            return
+        self.expanded ^= {f.step_index}
+        self._last_step = -1  # redraw the step from its title
+        self.show_frame()
+
+    def action_toggle_instructor(self) -> None:
+        """Skip every instructor note (remembered), or show them collapsed again."""
+        hide = self._hide_notes = not self.hiding_notes()
+        self.app.store.save_settings(hide_instructor=hide)
+        shown = "skipped" if hide else "shown collapsed (i expands one)"
+        self.notify(f"Instructor notes {shown}.", timeout=3, markup=False)
+        f = self.frame
+        if hide and f is not None and f.step.instructor:
+            self.go(self._skip_hidden_notes(self.index, 1))
+
     def _show_position(self, f: Frame) -> None:
         """`step k of n · value j of m · phase` under the header."""
         parts = [f"step {f.step_index + 1} of {len(self.lesson.steps)}"]
@@ -276,6 +350,8 @@ class LessonScreen(Screen):
             parts.append(f"value {f.value_index + 1} of {f.value_count}")
         parts.append(f.phase)
         mark = self._mark(f)
+        if f.step.instructor:
+            parts.append("instructor note")
         if mark:
             parts.append(mark)
         if self.variant_on:
@@ -358,7 +434,7 @@ class LessonScreen(Screen):
                     panel.reset(f"{titles}\nPress r or Enter to start the run.", unit)
                 else:  # ran earlier this session: its results again, without a rerun
                     panel.reset(f"{titles}\nDone (results of this session's run).", unit)
-                    panel.finished(cached, tuple(step.extra.get("show", ())))
+                    panel.finished(titled(cached), tuple(step.extra.get("show", ())))
                 panel.scroll_home(animate=False)
         if new_step:
             view.scroll_home(animate=False)
@@ -413,7 +489,7 @@ class LessonScreen(Screen):
             data.DataError(message.error) if message.error else message.value
         )
         f = self.frame
-        if f is None:
+        if f is None or self._collapsed(f):
             return
         if f.step.kind in ("derive", "errata"):
             self._show_slow_work(f)
@@ -541,7 +617,7 @@ class LessonScreen(Screen):
         table.add_row("published", Text(view.figure.published, no_wrap=True, overflow="fold"))
         table.add_row("computed", Text(computed, no_wrap=True, overflow="fold"))
         table.add_row("verdict", Text(view.verdict, style=style))
-        parts = [table, Text(view.detail or view.figure.source, style="italic")]
+        parts = [table, Text(learner_source(view.detail or view.figure.source), style="italic")]
         if self.frame is not None and self.frame.step.extra.get("variant"):
             parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
         return Group(*parts)
@@ -692,7 +768,7 @@ class LessonScreen(Screen):
             return
         f = self.frame
         ids = self._experiments(f.step) if f and f.step.kind in RUN_KINDS else ()
-        label = ids[message.index] if message.index < len(ids) else "loss"
+        label = run_label(ids[message.index]) if message.index < len(ids) else "loss"
         panel = self.query_one(RunPanel)
         panel.progress(label, message.done, message.total, message.points)
         title = data.experiment_title(label)  # the learner reads titles, never ids
@@ -708,7 +784,7 @@ class LessonScreen(Screen):
             return
         panel = self.query_one(RunPanel)
         panel.status("Done.")
-        panel.finished(list(message.results), tuple(f.step.extra.get("show", ())))
+        panel.finished(titled(message.results), tuple(f.step.extra.get("show", ())))
         self.progress.completed.add(f.step_index)
         self._show_position(f)
         self._schedule_save()
@@ -839,13 +915,16 @@ class LessonScreen(Screen):
         trace = self._trace(spec)
         if trace is None:
             self.variant_on = False
-            self.notify(f"The variant {spec!r} is unavailable.", severity="warning", markup=False)
+            self.notify(f"{trace_name(spec)} is unavailable.", severity="warning", markup=False)
             return
         self._show_position(f)
         self.set_class(self.variant_on, "-compare")
         self._show_trace(f, trace)
         # The variant's note goes in the step pane, not in a toast over the values table.
-        note = Text.assemble((f"Variant {spec}: ", "bold"), data.variant_note(spec) or "")
+        name = trace_name(spec)
+        note = Text.assemble(
+            (f"{name[:1].upper()}{name[1:]}: ", "bold"), data.variant_note(spec) or ""
+        )
         self.query_one(StepView).set_part("feedback", note if self.variant_on else None)
 
     def action_escape(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.tui.commands import SANDBOXES
+from tutor.tui.marks import lesson_tally
 
 RESUME = "resume"
 
@@ -52,14 +53,10 @@ class PickerScreen(Screen):
             )
             entries.append(Option(label, id=RESUME))
         for lesson in app.lessons:
-            progress = app.store.load(lesson.id)
-            done = len(progress.completed & set(range(len(lesson.steps))))
-            total = len(lesson.steps)
-            mark = "✓" if total and done == total else " "
+            tally = lesson_tally(lesson, app.store.load(lesson.id))
+            mark = "✓" if tally.done else " "  # ✓: all seen, every question right
             label = Group(
-                Text.assemble(
-                    (f"{mark} {lesson.title}", "bold"), (f"  {done}/{total} steps", "dim")
-                ),
+                Text.assemble((f"{mark} {lesson.title}", "bold"), (f"  {tally.label()}", "dim")),
                 Padding(Text(lesson.summary), (0, 0, 0, 4)),
             )
             entries.append(Option(label, id=f"lesson:{lesson.id}"))

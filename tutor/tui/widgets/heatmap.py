@@ -7,6 +7,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.lessons.display_names import learner_source
+
 
 def _colour(v: float, low: float, high: float) -> str:
     """Blue (low) to yellow (high)."""
@@ -33,7 +35,7 @@ def render_heatmap(data: dict) -> Group:
             fore = "black" if (v - low) > 0.5 * (high - low) else "white"
             cells.append(Text(f" {v:.2f} ", style=f"{fore} on {back}"))
         table.add_row(Text(f"{label} "), *cells)
-    caption = str(data.get("caption", ""))
+    caption = learner_source(str(data.get("caption", "")))
     return Group(table, Text(caption, style="italic dim")) if caption else Group(table)
 
 

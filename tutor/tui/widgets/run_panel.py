@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
 from tutor.engine.trace import format_number
+from tutor.lessons.display_names import humanize, learner_source
 from tutor.tui.widgets.boundary import Boundary
 from tutor.tui.widgets.heatmap import Heatmap
 from tutor.tui.widgets.loss_plot import LossPlot
@@ -34,7 +35,7 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
     """Summary, the named scalars (or all of them) and every table of a result dict."""
     parts: list = []
     if results.get("summary"):
-        parts.append(Markdown(str(results["summary"])))
+        parts.append(Markdown(learner_source(str(results["summary"]))))
     scalars = [
         k
         for k in (show or sorted(results))
@@ -43,7 +44,7 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
     if scalars:
         table = Table(box=None, padding=(0, 1), show_header=False)
         for key in scalars:
-            table.add_row(Text(key, style="bold"), _cell(results[key]))
+            table.add_row(Text(humanize(key), style="bold"), _cell(results[key]))
         parts.append(table)
     for name, spec in (results.get("tables") or {}).items():
         if show and name not in show:
@@ -58,7 +59,7 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
         wide = len(columns) > WIDE_TABLE
         # A wide table loses its inner rules and two digits rather than truncate numbers to "0.9…".
         table = Table(
-            title=Text(str(name), style="table.title"),
+            title=Text(humanize(str(name)), style="table.title"),
             padding=(0, 0) if wide else (0, 1),
             box=box.SIMPLE_HEAD if wide else box.HEAVY_HEAD,
         )
@@ -68,7 +69,7 @@ def render_results(results: dict[str, Any], show: list[str] | tuple[str, ...] = 
             table.add_row(*(_cell(c, wide) for c in row))
         parts.append(table)
         if spec.get("caption"):  # below, left-aligned: a Rich caption wraps centred
-            parts.append(Text(str(spec["caption"]), style="italic dim"))
+            parts.append(Text(learner_source(str(spec["caption"])), style="italic dim"))
     return Group(*parts)
 
 
@@ -94,7 +95,7 @@ class RunPanel(VerticalScroll, can_focus=False):
     def set_prose(self, title: str, markdown: str) -> None:
         """The step's title and text, scrolling with the results."""
         self.query_one("#run-title", Static).update(Text(title, style="bold"))
-        self.query_one("#run-prose", Static).update(Markdown(markdown))
+        self.query_one("#run-prose", Static).update(Markdown(learner_source(markdown)))
 
     def reset(self, status: str, unit: str = "epoch") -> None:
         """Back to an idle run with `status` shown; the curve's x counts `unit`s."""

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
 from tutor.engine.trace import format_number
+from tutor.lessons.display_names import learner_source
 from tutor.tui.widgets.prose import ProseMarkdown
 from tutor.tui.widgets.rendered_once import RenderedOnceStatic
 
@@ -55,15 +56,21 @@ class BrokenLine:
 
 
 def render_work(trace, name: str, formula: str | None = None, precision: int = 9) -> Group:
-    """`name = formula = numbers = result`, one line each, with the value's description."""
+    """`name = formula = numbers = result`, one line each, with the value's description.
+
+    The formula is the trace's, so that the numbers below it list its terms in its order;
+    SymPy's form (`formula`), when it is written differently, follows on a line of its own.
+    """
     tv = trace[name]
     values = trace.as_dict()
     head = Text(name, style="bold")
     lines: list = []
     if tv.inputs:
-        lines.append(BrokenLine(head + " = ", formula or tv.formula))
+        lines.append(BrokenLine(head + " = ", tv.formula))
         lines.append(BrokenLine(Text("  = "), tv.substituted(values, precision)))
         lines.append(BrokenLine(Text("  = "), format_number(tv.value, precision), "bold"))
+        if formula and formula.replace(" ", "") != tv.formula.replace(" ", ""):
+            lines.append(BrokenLine(Text("SymPy: ", style="dim"), formula, "dim"))
     else:
         lines.append(BrokenLine(head + " = ", format_number(tv.value, precision), "bold"))
     if tv.description:
@@ -191,7 +198,8 @@ class StepView(VerticalScroll, can_focus=False):
     def set_prose(self, title: str, markdown: str) -> None:
         """The step's title and its Markdown text."""
         self.set_part("step-title", Text(title, style="bold") if title else None)
-        self.set_part("prose", ProseMarkdown(markdown) if markdown.strip() else None)
+        prose = learner_source(markdown)  # "Slides (003)", never a file's name
+        self.set_part("prose", ProseMarkdown(prose) if prose.strip() else None)
 
     def set_work(self, *renderables) -> None:
         """The worked lines (formula, numbers, result), or nothing."""
