@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tutor.lessons.grading import decimals_asked, judge
-from tutor.lessons.mistakes import HINTS
+from tutor.lessons.mistakes import HINTS, candidates
 from tutor.lessons.references import get_trace, network_spec
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
@@ -116,3 +116,18 @@ def test_a_sample_whose_gradient_is_zero_is_not_called_one_sample():
     w5 = xor.value("w5")
     verdict = judge(xor, "w5+", w5, 5e-9, f"{w5:.9f}")
     assert verdict.mistake != "one_sample"
+
+
+def test_a_variants_step_is_not_told_about_another_networks_updated_weights():
+    """The updated-weights trace of encoder-838 is not the notebook variant's network."""
+    quirk = get_trace("encoder-838@seed-001")
+    other = get_trace("encoder-838@updated-weights")
+    right_slope = get_trace("encoder-838").value("dout_o1/dnet_o1")
+    verdict = judge(quirk, "dout_o1/dnet_o1", right_slope, 5e-7, f"{right_slope:.6f}", other)
+    assert verdict.mistake == "true_slope"
+    kinds = {m.kind for m in candidates(quirk, "w25+", other)}
+    assert "updated_weights" not in kinds and "true_slope" in kinds
+    mazur = get_trace("mazur")
+    assert "updated_weights" in {
+        m.kind for m in candidates(mazur, "dE_total/dout_h1", get_trace("mazur@updated-weights"))
+    }

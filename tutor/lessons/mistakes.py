@@ -138,6 +138,13 @@ def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     return out + _batch_candidates(trace, name)
 
 
+def _same_network(trace: Trace, variant: Trace) -> bool:
+    """Whether `variant` is `trace`'s network (an "updated weights" variant of another network,
+    such as the base example of a notebook's variant, would name a slip it does not show)."""
+    keys = ("example", "sizes", "activations", "loss")
+    return all(trace.meta.get(k) == variant.meta.get(k) for k in keys)
+
+
 def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mistake]:
     """The wrong values a usual mistake gives for `name` (those that differ from the right one)."""
     tv = trace[name]
@@ -168,7 +175,7 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
         other = _other_sigmoid_slope(trace, name)
         if other is not None:
             raw.append(other)
-    if variant is not None and name in variant:
+    if variant is not None and name in variant and _same_network(trace, variant):
         raw.append(("updated_weights", variant.value(name)))
     seen: list[Mistake] = []
     for kind, wrong in raw:
