@@ -24,6 +24,10 @@ def tanh_net():
     return get_trace(network_spec(LESSONS / "03-activations.toml", "nets/tanh-sigmoid.toml"))
 
 
+def leaky_net():
+    return get_trace(network_spec(LESSONS / "03-activations.toml", "nets/leaky-relu.toml"))
+
+
 def encoder_w25_update(v: dict, slope) -> float:
     """w25+ of the 8-3-8 encoder's online step on e1 with the given slope of out_o1."""
     delta_o1 = (v["out_o1"] - v["t_o1"]) * slope(v["out_o1"])
@@ -70,11 +74,13 @@ def cases() -> dict[str, tuple[str, str, float, float]]:
         "batch_mean": ("two-hidden", "dE_total/dw1", sum(two_parts) / 21, 5e-9),
         # tanh' = 1 − out², not 1 − net²
         "slope_of_net": ("tanh", "dout_h2/dnet_h2", 1 - tanh["net_h2"] ** 2, 5e-7),
+        # h2's net input is negative: plain ReLU's slope 0 instead of leaky ReLU's α
+        "dead_slope": ("leaky", "delta_h2", 0.0, 5e-9),
     }
 
 
 def trace_of(spec: str):
-    return tanh_net() if spec == "tanh" else get_trace(spec)
+    return {"tanh": tanh_net, "leaky": leaky_net}.get(spec, lambda: get_trace(spec))()
 
 
 @pytest.mark.parametrize("kind", sorted(cases()))
@@ -131,3 +137,11 @@ def test_a_variants_step_is_not_told_about_another_networks_updated_weights():
     assert "updated_weights" in {
         m.kind for m in candidates(mazur, "dE_total/dout_h1", get_trace("mazur@updated-weights"))
     }
+
+
+def test_the_leaky_slip_is_named_only_on_the_leaky_side():
+    leaky = leaky_net()
+    assert leaky.value("net_h2") < 0 < leaky.value("net_h1")
+    assert "dead_slope" not in {m.kind for m in candidates(leaky, "delta_h1")}
+    relu = get_trace("xor-221")  # plain ReLU: 0 is its slope, not a slip
+    assert "dead_slope" not in {m.kind for m in candidates(relu, "delta_h2[2]")}

@@ -47,6 +47,9 @@ HINTS = {
         "The batch's loss is the sum over its samples: add their gradients, don't average them."
     ),
     "one_sample": "That is one sample's gradient; the batch's gradient combines every sample's.",
+    "dead_slope": (
+        "That is plain ReLU's slope 0; leaky ReLU's slope below zero is α: a little gets through."
+    ),
 }
 
 
@@ -90,6 +93,13 @@ def _other_sigmoid_slope(trace: Trace, slope: str) -> tuple[str, float] | None:
     return None
 
 
+def _on_leaky_side(trace: Trace, slope: str) -> bool:
+    """Whether `slope` is a leaky ReLU's at a net input ≤ 0 (its α, where ReLU's would be 0)."""
+    tv = trace[slope]
+    leaky = tv.template.startswith("1 if {0} > 0 else ") and not tv.template.endswith(" else 0")
+    return leaky and tv.value != 1
+
+
 def _batch_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     """A batch gradient's slips: one sample's gradient, the sum for a mean, the mean for a sum."""
     tv = trace[name]
@@ -119,6 +129,8 @@ def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     for parent in tv.inputs:
         if parent.startswith("dout_") and "/dnet_" in parent and trace.value(parent) != 0:
             out.append(("missing_derivative", value / trace.value(parent)))
+            if _on_leaky_side(trace, parent):
+                out.append(("dead_slope", 0.0))
             other = _other_sigmoid_slope(trace, parent)
             if other is not None:
                 out.append((other[0], value / trace.value(parent) * other[1]))
