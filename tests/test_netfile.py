@@ -265,8 +265,9 @@ def test_every_accepted_key_is_documented():
     from tutor.engine.netfile import LAYER_KEYS, TOP_KEYS
 
     fields = set(_doc_table("Fields"))
-    for key in TOP_KEYS - {"layers", "sample"}:
+    for key in TOP_KEYS - {"layers", "sample", "samples"}:
         assert key in fields, key
+    assert {"[sample]", "[[samples]]", "[[layers]]"} <= fields
     for key in LAYER_KEYS:
         assert f"layers[k].{key}" in fields, key
 

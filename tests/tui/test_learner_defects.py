@@ -96,6 +96,29 @@ async def test_after_a_jump_the_keys_keep_jumping(private_data):
         assert screen.query_one("#answer").value == ""
 
 
+async def test_a_jump_back_to_a_predict_step_takes_the_typed_answer(private_data):
+    """Seen in tmux: after `g 4` from the end, a typed answer went nowhere (box unfocused)."""
+    app = builtin(private_data, "worked-example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.jump_to("4")
+        await pilot.pause()
+        await pilot.press(*"0.59")
+        assert screen.query_one("#answer").value == "0.59"
+        # one step back from the next step does not trap ←: it walks on back
+        screen.query_one("#answer").value = ""
+        await pilot.press("right")
+        await pilot.pause()
+        await pilot.press("left")
+        await pilot.pause()
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.frame.step_index < 3
+
+
 async def test_a_long_answer_is_capped(private_data):
     """Item 20: the box holds at most 40 characters; a long paste is cut, the echo stays short."""
     from tutor.tui.widgets.step_view import ANSWER_LENGTH

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from tutor.cli.ranges import PRECISION
+from tutor.cli.ranges import PRECISION, whole
+from tutor.engine.netfile import MAX_SAMPLES
 from tutor.symbolic import ACTIVATION_TARGETS
 
 FORMATS = ("text", "md", "tex", "json")
@@ -33,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sample",
-        type=int,
+        type=whole(0, MAX_SAMPLES - 1),
         default=0,
         metavar="K",
         help="a batch example: derive the loss of sample K (0-based; default 0)",

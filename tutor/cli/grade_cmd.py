@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from tutor.cli import UsageError
+from tutor.cli.ranges import real
 
 MAX_FILES = 5000
 GRADEBOOK_COLUMNS = (
@@ -38,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("answers", help="a filled answers file (.json or .csv), or a folder")
     parser.add_argument(
         "--tolerance",
-        type=float,
+        type=real(0, 1, low_open=True),
         default=None,
         metavar="T",
         help="an answer within T of the key is right (default 0.0005)",

@@ -7,6 +7,7 @@ import sys
 
 from tutor.cli import UsageError
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
+from tutor.cli.output import emit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,17 +39,7 @@ def run(args: argparse.Namespace) -> int:
         return _reset(store, args, reset)
     chosen = [known[args.lesson]] if args.lesson else lessons
     text = RENDERERS[args.format]([read_progress(store, lesson) for lesson in chosen])
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    from tutor.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(args.output, text)
-    except OSError as error:
-        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
-    print(f"wrote {args.output} ({args.format})", file=sys.stderr)
-    return 0
+    return emit(text, args.output, args.format)
 
 
 def _reset(store, args, reset) -> int:

@@ -288,6 +288,7 @@ def _worksheet(lesson: Lesson, args: argparse.Namespace) -> int:
     """`--blanks` / `--answers`: the lesson as a worksheet or its key (md or tex)."""
     from tutor.classroom.lesson_sheet import lesson_sheet
     from tutor.cli import UsageError
+    from tutor.cli.output import emit
 
     if args.format == "text" and not args.output:
         args.format = "md"
@@ -298,14 +299,4 @@ def _worksheet(lesson: Lesson, args: argparse.Namespace) -> int:
         print(f"cannot show a step: {message}", file=sys.stderr)
     if problems:
         return 1
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    from tutor.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(args.output, text)
-    except OSError as error:
-        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
-    print(f"wrote {args.output}", file=sys.stderr)
-    return 0
+    return emit(text, args.output)

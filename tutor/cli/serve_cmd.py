@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tutor.cli import UsageError
+from tutor.cli.ranges import whole
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine)"
     )
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--port", type=whole(1, 65535), default=8000, help="port to listen on (default 8000)"
+    )
     parser.add_argument(
         "--public-url",
         metavar="URL",

@@ -8,23 +8,24 @@ import sys
 
 from tutor.cli import UsageError
 from tutor.cli.loading import load_example
+from tutor.cli.output import emit
 from tutor.cli.ranges import MAX_ROUNDS, PRECISION, whole
 from tutor.engine import format_number
 from tutor.engine.examples import EXAMPLES
+from tutor.engine.netfile import MAX_SAMPLES
 from tutor.engine.rounds import Rounds, continue_rounds
 from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import (
     PER_VALUE_LIMIT,
     VARIANTS,
-    errors_after_step,
+    record_errors_after_step,
     resolve,
     trace_example_step,
     with_variant,
 )
 from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
 from tutor.export.common import step_error_line
-from tutor.text_safety import escape_controls
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
@@ -63,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sample",
-        type=int,
+        type=whole(0, MAX_SAMPLES - 1),
         metavar="K",
         help="a batch example: trace only sample K (0-based) of the batch",
     )
@@ -137,11 +138,7 @@ def run(args: argparse.Namespace) -> int:
 
     trace, updated = trace_example_step(example, variant, sample=args.sample)
     name = variant.name if variant else None
-    errors = errors_after_step(example)
-    if variant is not None and not variant.options:
-        # A variant that changes the network (seed-001, relu…): its exact step is this one.
-        errors = {name: errors.pop(None), **errors}
-    trace.meta["error_after_step"] = {key or "exact": error for key, error in errors.items()}
+    record_errors_after_step(trace, example, variant)
     rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
     if rounds is not None:
         trace.meta["rounds"] = _rounds_meta(rounds, name)
@@ -160,18 +157,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(args, text: str) -> int:
     """Print `text`, or write it to -o FILE atomically."""
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    from tutor.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(args.output, text)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise UsageError(f"cannot write {args.output}: {reason}") from None
-    print(escape_controls(f"wrote {args.output} ({args.format})"), file=sys.stderr)
-    return 0
+    return emit(text, args.output, args.format)
 
 
 def _form(args, example, variant) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from tutor.cli import UsageError
+from tutor.cli.output import emit
 from tutor.engine.examples import Example
 
 GRAPH_FORMATS = ("text", "dot")
@@ -35,14 +35,4 @@ def run_graph(args: argparse.Namespace, example: Example) -> int:
     except (GraphTooLarge, ValueError) as error:
         raise UsageError(str(error)) from None
     text = export_graph(graph, args.format, args.precision)
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    from tutor.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(args.output, text)
-    except OSError as error:
-        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
-    print(f"wrote {args.output} (graph, {args.format})", file=sys.stderr)
-    return 0
+    return emit(text, args.output, f"graph, {args.format}")

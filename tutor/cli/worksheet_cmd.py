@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tutor.cli import UsageError
+from tutor.cli.output import write_file
 from tutor.engine.examples import EXAMPLES
 from tutor.export import export
 
@@ -107,19 +108,16 @@ def _trace(network_text: str, name: str):
     import tomllib
 
     from tutor.engine.netfile import NetFileError, parse_network
-    from tutor.engine.variants import trace_example_step
+    from tutor.engine.variants import record_errors_after_step, trace_example_step
 
     try:
         example = parse_network(tomllib.loads(network_text), f"{name}.toml", name=name)
     except NetFileError as error:  # the template's structure is one a file cannot say
         raise UsageError(f"cannot draw this network: {error}") from None
-    return trace_example_step(example)[0]
+    trace = trace_example_step(example)[0]
+    record_errors_after_step(trace, example, None)  # as `trace --network` writes it
+    return trace
 
 
 def _write(path: str, text: str) -> None:
-    from tutor.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(path, text)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    write_file(path, text)

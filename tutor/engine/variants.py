@@ -236,6 +236,16 @@ def errors_after_step(example: Example) -> dict[str | None, float]:
     return errors
 
 
+def record_errors_after_step(trace: Trace, example: Example, variant: Variant | None) -> None:
+    """Put the error after the step, the exact way and as each variant, in the trace's meta
+    (`error_after_step`: the exports' "Error after the step" line)."""
+    errors = errors_after_step(example)
+    if variant is not None and not variant.options:
+        # A variant that changes the network (seed-001, relu…): its exact step is this one.
+        errors = {variant.name: errors.pop(None), **errors}
+    trace.meta["error_after_step"] = {key or "exact": error for key, error in errors.items()}
+
+
 def trace_reference(reference: str) -> Trace:
     """The trace a lesson names: `mazur`, `mazur@updated-weights`, `xor-221@sigmoid`."""
     example, variant = resolve(reference)

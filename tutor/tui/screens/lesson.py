@@ -211,7 +211,9 @@ class LessonScreen(Screen):
         index = max(0, min(index, len(self.frames) - 1))
         if index == self.index and self._last_step >= 0:
             return
-        self._forward = index > self.index
+        # Forward, or a jump (g, a phase key, Home/End): the answer box takes the typing. One
+        # step back (←) does not, so ← ← walks back over a predict step.
+        self._forward = index > self.index or abs(index - self.index) > 1
         self.index = index
         self.show_frame()
 
