@@ -13,7 +13,7 @@ from tutor.lessons.grading import decimals_asked, judge
 from tutor.lessons.mistakes import HINTS, candidates
 from tutor.lessons.references import get_trace, network_spec
 
-LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def sigmoid(x: float) -> float:
@@ -21,11 +21,11 @@ def sigmoid(x: float) -> float:
 
 
 def tanh_net():
-    return get_trace(network_spec(LESSONS / "03-activations.toml", "nets/tanh-sigmoid.toml"))
+    return get_trace(network_spec(FIXTURES / "lesson.toml", "nets/tanh-sigmoid.toml"))
 
 
 def leaky_net():
-    return get_trace(network_spec(LESSONS / "03-activations.toml", "nets/leaky-relu.toml"))
+    return get_trace(network_spec(FIXTURES / "lesson.toml", "nets/leaky-relu.toml"))
 
 
 def encoder_w25_update(v: dict, slope) -> float:

@@ -69,7 +69,7 @@ def test_run_an_errata_step_shows_published_and_computed(capsys):
             "activations",
             [
                 "Activation functions and their derivatives",
-                "[21/21]",
+                "[20/20]",
                 "XOR after 5000 epochs, tanh hidden units",
                 "┤",  # the loss curve
             ],
