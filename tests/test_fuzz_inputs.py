@@ -27,8 +27,8 @@ from tutor.engine.netfile import NetFileError, load_network_file, parse_network
 from tutor.export import FORMATS, TraceFormatError, export, export_json, load_trace_json
 from tutor.lessons.loader import LessonError, load_lesson
 from tutor.lessons.model import Lesson
+from tutor.lessons.progress_store import LessonProgress, ProgressStore
 from tutor.mnist.data import MnistDataError, load_csv, load_idx_images, load_idx_labels
-from tutor.tui.progress_store import LessonProgress, ProgressStore
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(

@@ -44,10 +44,7 @@ def cases() -> dict[str, tuple[str, str, float, float]]:
     xor = get_trace("xor-221").as_dict()
     enc = get_trace("encoder-838").as_dict()
     quirk = get_trace("encoder-838@seed-001").as_dict()
-    two = get_trace("two-hidden").as_dict()
     tanh = tanh_net().as_dict()
-    sums = sum(xor_w5_gradient(xor, s) for s in range(4))
-    two_parts = [two[f"dE_total/dw1[{s}]"] for s in range(21)]
     return {
         # the notebook's σ(a)(1 − σ(a)) where the step wants a(1 − a)
         "slope_of_output": (
@@ -63,15 +60,12 @@ def cases() -> dict[str, tuple[str, str, float, float]]:
             encoder_w25_update(quirk, lambda a: a * (1 - a)),
             5e-7,
         ),
-        "batch_sum": ("xor-221", "w5+", xor["w5"] - xor["eta"] * sums, 5e-9),
         "one_sample": (
             "xor-221",
             "dE_total/dw5",
             xor_w5_gradient(xor, 3),
             5e-8,
         ),
-        # two-hidden's loss is a SUM over its 21 rows: averaging is the slip
-        "batch_mean": ("two-hidden", "dE_total/dw1", sum(two_parts) / 21, 5e-9),
         # tanh' = 1 − out², not 1 − net²
         "slope_of_net": ("tanh", "dout_h2/dnet_h2", 1 - tanh["net_h2"] ** 2, 5e-7),
         # h2's net input is negative: plain ReLU's slope 0 instead of leaky ReLU's α

@@ -26,6 +26,8 @@ STAND_INS = {
     "two_hidden_bce_nan",
     "two_hidden_chaos",
     "mnist",
+    "mnist_dropout_compared",  # runs mnist and mnist_no_dropout (tests/test_mnist_predict.py)
+    "regularization_dropout_sweep",  # tests/test_regularization_predict.py runs it
 }
 
 

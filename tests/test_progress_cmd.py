@@ -12,7 +12,7 @@ import pytest
 
 from tutor.cli import main
 from tutor.lessons.loader import load_lessons
-from tutor.tui.progress_store import LessonProgress, ProgressStore
+from tutor.lessons.progress_store import LessonProgress, ProgressStore
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from tutor.tui.progress_store import LessonProgress, ProgressStore
+from tutor.lessons.progress_store import LessonProgress, ProgressStore
 
 GOOD = {"version": 1, "lesson": "x", "position": [2, 0], "completed": [0, 1], "answers": {}}
 

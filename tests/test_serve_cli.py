@@ -40,21 +40,24 @@ def test_template_has_no_external_link():
 @pytest.mark.parametrize(
     "argv, expected",
     [
-        (["serve", "--port", "0"], "--port: expected 1 to 65535, got 0"),
-        (["serve", "--port", "70000"], "--port: expected 1 to 65535, got 70000"),
+        (["serve", "--port", "0"], "--port: expected a whole number 1 to 65,535, got '0'"),
+        (["serve", "--port", "70000"], "--port: expected a whole number 1 to 65,535, got '70000'"),
         (["serve", "--lessons", "/nonexistent/x"], "--lessons /nonexistent/x: no such folder"),
     ],
 )
 def test_bad_options_are_one_line(argv, expected, capsys):
-    assert main(argv) == 2
+    try:
+        code = main(argv)
+    except SystemExit as stop:  # the parser refuses an option out of range
+        code = stop.code
     err = capsys.readouterr().err
-    assert err.strip().endswith(expected) and err.count("\n") == 1
+    assert code == 2 and expected in err and err.count("\n") == 1
 
 
 def test_serve_does_not_import_textual():
     code = (
         "import sys\nfrom tutor.cli import main\n"
-        "rc = main(['serve', '--port', '0'])\n"
+        "rc = main(['serve', '--lessons', '/nonexistent/x'])\n"
         "print(rc, any(m.split('.')[0] == 'textual' for m in sys.modules))\n"
     )
     result = subprocess.run(

@@ -145,3 +145,27 @@ def test_mazur_factorisations_are_the_lessons_in_trace_names():
     for p in ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"):
         names = [s.name for s in derivation(ex, p).steps if s.name]
         assert names and all(name in trace for name in names), p
+
+
+# Every loss and every activation: half the cases, and those with ReLU.
+HALF_THE_CASES = [c for k, c in enumerate(cases()) if k % 2 == 0 or "relu" in c]
+
+
+@pytest.mark.parametrize("hidden,output,loss", HALF_THE_CASES)
+def test_chain_rule_function_is_the_expanded_derivative(hidden, output, loss):
+    """check's symbolic column (SymPy's local derivatives composed by the chain rule) equals
+    SymPy's diff of the fully expanded E_total, lambdified, on every activation and loss."""
+    import sympy as sp
+
+    from tutor.engine import get_loss
+    from tutor.symbolic.model import symbolic_network
+    from tutor.symbolic.structure import parameter_values, structure_of
+
+    net, x, t, _ = random_case(11, hidden, output, loss, sizes=(2, 2, 2))
+    snet = symbolic_network(structure_of(net, get_loss(loss)))
+    args = [*map(float, x), *map(float, t), *parameter_values(net, snet.params)]
+    expanded = sp.lambdify(snet.primitives, snet.gradient_exprs, modules="math")(*args)
+    chained = snet.gradient_function(*args)
+    assert len(chained) == len(snet.params)
+    for name, a, b in zip([p.name for p in snet.params], chained, expanded):
+        assert relative_error(float(a), float(b)) <= 1e-12, (name, a, b)

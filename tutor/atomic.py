@@ -17,6 +17,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from tutor.errors import TutorError
+
 _KINDS = (
     (stat.S_ISLNK, "a symbolic link (written to regular files only; give the real path)"),
     (stat.S_ISDIR, "a folder"),
@@ -27,7 +29,7 @@ _KINDS = (
 )
 
 
-class UnsafeTargetError(OSError):
+class UnsafeTargetError(TutorError, OSError):
     """The target exists and is not a plain regular file: it is never replaced."""
 
     def __init__(self, path: Path, reason: str):

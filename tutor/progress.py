@@ -1,10 +1,24 @@
-"""A progress bar for long headless work: drawn on a terminal, silent when piped."""
+"""Progress of long work: the callback type experiments report to, and a terminal bar."""
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
+
+# progress(done, total, loss) -> False to cancel. `loss` may be None.
+Progress = Callable[[int, int, "float | None"], "bool | None"]
+
+
+class Cancelled(Exception):
+    """Raised inside an experiment when its progress callback returned False."""
+
+
+def check_progress(progress: Progress | None, done: int, total: int, loss=None) -> None:
+    """Report progress; raise Cancelled when the callback asks to stop."""
+    if progress is not None and progress(done, total, loss) is False:
+        raise Cancelled()
 
 
 def progress_bar(total: int, label: str = "", stream: TextIO | None = None, width: int = 30):

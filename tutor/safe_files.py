@@ -20,6 +20,8 @@ import stat
 import tomllib
 from typing import BinaryIO
 
+from tutor.errors import TutorError
+
 KIB = 1024
 MIB = 1024 * KIB
 
@@ -49,7 +51,7 @@ __all__ = [
 ]
 
 
-class InputRefused(ValueError):
+class InputRefused(TutorError, ValueError):
     """A file or document refused before it is read or parsed; `reason` says why and the limit.
 
     `str()` is `PATH: reason` when the path is known; callers that name the file in

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tutor.classroom.draw import ID_PATTERN
 from tutor.classroom.worksheet import ANSWERS_KIND, ANSWERS_SCHEMA_VERSION
+from tutor.errors import FileFormatError
 
 MAX_FILE_BYTES = 1_000_000
 MAX_ANSWERS = 10_000
@@ -27,7 +28,7 @@ def plain(text: str) -> str:
     return "".join(c if c.isprintable() else "\ufffd" for c in text)
 
 
-class AnswersFileError(ValueError):
+class AnswersFileError(FileFormatError, ValueError):
     """An answers file that cannot be graded; the message names the file and the field."""
 
 
@@ -102,7 +103,9 @@ def _from_trace(path: Path, text: str) -> Answers:
         trace = load_trace_json(text)
     except TraceFormatError as error:
         raise AnswersFileError(f"{plain(str(path))}: {plain(str(error))}") from None
-    answers = {v.name: v.value for v in trace if v.phase != "given"}
+    answers: dict[str, str | float | None] = {
+        v.name: v.value for v in trace if v.phase != "given"
+    }
     student = _student(plain(str(path)), "file name", path.stem)
     return Answers(path, student, trace.title, answers)
 

@@ -16,13 +16,14 @@ import re
 from collections.abc import Iterator
 
 from tutor.engine.examples import Example
+from tutor.errors import TutorError
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 MAX_LAYERS = 4  # weight layers: a worksheet is computed by hand
 MAX_NEURONS = 6
 
 
-class DrawError(ValueError):
+class DrawError(TutorError, ValueError):
     """A student ID, course seed or shape the worksheet cannot use; the message says why."""
 
 

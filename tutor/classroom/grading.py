@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from tutor.classroom.answers_file import Answers, plain
 from tutor.engine.trace import Trace, format_number
+from tutor.errors import TutorError
 from tutor.lessons.answers import AnswerError, is_correct, parse_number
 from tutor.lessons.mistakes import diagnose
 
@@ -49,7 +50,7 @@ class Grade:
         return Counter(m.mistake for m in self.marks if m.mistake)
 
 
-class GradingError(ValueError):
+class GradingError(TutorError, ValueError):
     """The answers do not belong to this key (names it does not have, another worksheet)."""
 
 

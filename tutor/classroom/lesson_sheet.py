@@ -106,6 +106,9 @@ class _Sheet:
                 self.blank(trace, spec, value)
 
     def step_predict(self, step: Step) -> None:
+        if step.experiment:
+            self.experiment_blank(step)
+            return
         trace = self.trace(step.trace)
         if trace is None:
             return
@@ -114,6 +117,37 @@ class _Sheet:
             return
         self.asked.discard((step.trace, step.target))  # a prediction is asked even if shown
         self.blank(trace, step.trace, trace[step.target])
+
+    def experiment_blank(self, step: Step) -> None:
+        """An experiment's value: the numbers given, then a blank (in the key: the working)."""
+        from tutor.lessons.experiment_values import experiment_prediction
+
+        try:
+            asked = experiment_prediction(step.experiment, step.target)
+        except Exception as error:  # noqa: BLE001 - reported, the sheet goes on
+            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+            self.problems.append(f"experiment {step.experiment!r}: {message}")
+            return
+        if asked.given:
+            self.preformatted(list(asked.given))
+        self.number += 1
+        if self.answers:
+            lines = list(asked.worked) or [format_number(asked.value)]
+            self.lines += [f"{self.number}. {self.text('Answer')}:", ""]
+            self.preformatted(lines)
+        elif self.tex:
+            blank = rf"\noindent {self.number}. \rule{{4cm}}{{0.4pt}}"
+            self.lines += [blank, "", r"\medskip", ""]
+        else:
+            self.lines += [f"{self.number}. ______________", ""]
+
+    def preformatted(self, lines: list[str]) -> None:
+        """Lines kept as written: typewriter lines in LaTeX, a fenced block in Markdown."""
+        if self.tex:
+            body = [rf"\texttt{{{tex_text(line)}}}" for line in lines]
+            self.lines += [r"\noindent " + " \\\\\n".join(body), "", r"\medskip", ""]
+        else:
+            self.lines += ["```", *lines, "```", ""]
 
     def step_quiz(self, step: Step) -> None:
         for k, option in enumerate(step.options):

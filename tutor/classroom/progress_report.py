@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tutor.lessons.model import Lesson
-from tutor.tui.progress_store import LessonProgress, ProgressStore
+from tutor.lessons.progress_store import LessonProgress, ProgressStore
 
 MAX_PROGRESS_BYTES = 4_000_000
 COLUMNS = ("lesson", "step", "title", "kind", "seen", "tries", "correct", "answer", "when")

@@ -20,7 +20,6 @@ ANSWERS_KIND = "backprop-tutor/answers"
 ANSWERS_SCHEMA_VERSION = 1
 DEFAULT_TOLERANCE = 5e-4
 WORK_PHASES = PHASES[1:]  # forward, error, backward, update: everything but the given values
-BLANK_FORMATS = ("md", "tex", "json", "csv")
 
 
 @dataclass

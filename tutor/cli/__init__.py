@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
+
+from tutor.errors import TutorError
+from tutor.errors import UsageError as UsageError  # the subcommands import it from here
 
 # name → (module, help). Each module defines `add_arguments(parser)` and `run(args) -> int`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -29,10 +31,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad option is one line (like UsageError), not the usage block too."""
 
@@ -44,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser, with only the modules that exist registered.
+    """The argument parser, every subcommand registered.
 
     Every subcommand is listed, but only `command`'s module is imported to declare its
     arguments (None: every module's, "": none), so `--help` and `lessons` never load NumPy.
@@ -58,8 +56,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"backprop-tutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
-        if importlib.util.find_spec(module_name) is None:
-            continue
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(_module=module_name)
         if command is None or command == name:
@@ -81,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run a subcommand; the TUI when none is given."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
-        argv = ["tui"] if importlib.util.find_spec("tutor.cli.tui_cmd") else ["trace", "mazur"]
+        argv = ["tui"]
     parser = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):
@@ -90,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     module = importlib.import_module(args._module)
     try:
         return int(module.run(args) or 0)
-    except UsageError as error:
+    except TutorError as error:  # every error of the tutor's own: one line, status 2
         from tutor.text_safety import escape_controls
 
         # The message may echo a lesson id, a path or a file's value: shown escaped.

@@ -36,16 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _example(args):
-    from tutor.cli import UsageError
+    """The example or network file the arguments name, its variant applied (NotFound if none)."""
     from tutor.cli.loading import load_example
     from tutor.symbolic.variants import example, with_variant
 
-    try:
-        if args.network:
-            return with_variant(load_example(args.network, "", example), args.variant)
-        return example(args.example, args.variant)
-    except KeyError as error:
-        raise UsageError(error.args[0]) from None
+    if args.network:
+        return with_variant(load_example(args.network, "", example), args.variant)
+    return example(args.example, args.variant)
 
 
 WIDTH = 80  # the table and its notes fit a default terminal

@@ -118,7 +118,7 @@ def _grade_one(path: Path, keys: _KeySource, tolerance: float, full_report: bool
     from tutor.classroom.answers_file import AnswersFileError, plain, read_answers
     from tutor.classroom.grading import GradingError, grade, report, score_line
 
-    row = dict.fromkeys(GRADEBOOK_COLUMNS, "")
+    row: dict[str, object] = dict.fromkeys(GRADEBOOK_COLUMNS, "")
     row["answers_file"] = str(path)
     try:
         answers = read_answers(path)

@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print or export the progress, or reset one lesson after a confirmation."""
     from tutor.classroom.progress_report import RENDERERS, read_progress, reset
+    from tutor.lessons.progress_store import ProgressStore
     from tutor.paths import data_dir
-    from tutor.tui.progress_store import ProgressStore
 
     lessons = load_from_args(args).lessons
     store = ProgressStore(data_dir())

@@ -114,6 +114,9 @@ class Player:
             self.write(text.rstrip("\n"), "")
 
     def play_predict(self, step: Step) -> None:
+        if step.experiment:
+            self.play_experiment_predict(step)
+            return
         trace = self.trace(step.trace)
         if trace is None:
             return
@@ -138,6 +141,42 @@ class Player:
                 *(f"  {m.value:.{asked}f}  {m.hint}" for m in mistakes),
                 "",
             )
+        if step.hints:
+            self.write("Hints, one per wrong try far from the answer:")
+            self.write(*(f"  {k}. {self.prose(hint)}" for k, hint in enumerate(step.hints, 1)), "")
+
+    def play_experiment_predict(self, step: Step) -> None:
+        """A value of an experiment: what is given, the answer, how it is worked, its mistakes."""
+        from tutor.experiments.registry import get_experiment
+        from tutor.lessons.experiment_values import experiment_prediction
+        from tutor.lessons.grading import decimals_asked
+        from tutor.progress import progress_bar
+
+        try:
+            get_experiment(step.experiment)
+            asked = experiment_prediction(
+                step.experiment, step.target, progress_bar(100, step.experiment)
+            )
+        except (KeyError, ValueError) as error:
+            self.problem(error.args[0] if error.args else str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - one failed run must not end the lesson
+            self.problem(f"experiment {step.experiment!r} failed: {type(error).__name__}: {error}")
+            return
+        decimals = decimals_asked(step.tolerance)
+        if asked.given:
+            self.write("Given:")
+            self.block(list(asked.given))
+        self.write(
+            f"Answer: {format_number(asked.value)}"
+            f"   (to {decimals} decimals: within ±{step.tolerance:g}; {step.tries} tries)",
+            "",
+        )
+        if asked.worked:
+            self.block(list(asked.worked))
+        if asked.mistakes:
+            self.write("Usual mistakes, named when a typed value is theirs:")
+            self.write(*(f"  {m.value:.{decimals}f}  {m.hint}" for m in asked.mistakes), "")
         if step.hints:
             self.write("Hints, one per wrong try far from the answer:")
             self.write(*(f"  {k}. {self.prose(hint)}" for k, hint in enumerate(step.hints, 1)), "")
@@ -266,7 +305,7 @@ def run(args: argparse.Namespace) -> int:
         return _worksheet(lesson, args)
     if args.format == "tex" or args.output:
         raise UsageError("--format tex and -o are for worksheets: add --blanks or --answers")
-    numbers = range(1, len(lesson.steps) + 1)
+    numbers = list(range(1, len(lesson.steps) + 1))
     if args.step is not None:
         if args.step not in numbers:
             raise UsageError(f"lesson {lesson.id!r} has steps 1 to {len(lesson.steps)}")

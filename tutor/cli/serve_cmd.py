@@ -42,8 +42,6 @@ def run(args: argparse.Namespace) -> int:
     """Check the options, warn about a non-loopback address, and serve until Ctrl+C."""
     from tutor.web import TEMPLATES_DIR, default_public_url, exposure_warning, session_command
 
-    if not 1 <= args.port <= 65535:
-        raise UsageError(f"--port: expected 1 to 65535, got {args.port}")
     if not args.host or len(args.host) > 253:
         raise UsageError("--host: expected an address or host name of 1 to 253 characters")
     for folder in args.lessons or []:

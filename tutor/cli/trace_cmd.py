@@ -247,12 +247,9 @@ def _example(args):
     """The built-in example or the network file the arguments name, and its variant."""
     if args.network and args.example:
         raise UsageError("give a built-in example or --network FILE, not both")
-    try:
-        if args.network:
-            return with_variant(load_example(args.network, "", None), args.variant)
-        return resolve(args.example or "mazur", args.variant)
-    except KeyError as error:
-        raise UsageError(error.args[0]) from None
+    if args.network:
+        return with_variant(load_example(args.network, "", None), args.variant)
+    return resolve(args.example or "mazur", args.variant)  # NotFound: one line from main
 
 
 def list_examples() -> str:

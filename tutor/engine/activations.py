@@ -107,6 +107,12 @@ class Activation:
         """True when f'(z) is diagonal, so δ = dE/dout ⊙ f'(z)."""
         return self.derivative is not None
 
+    def slope(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """f'(z) of an element-wise activation; ValueError for softmax (its f' is a Jacobian)."""
+        if self.derivative is None:
+            raise ValueError(f"{self.name} is not element-wise: its derivative is a Jacobian")
+        return self.derivative(z, out)
+
     def backward(
         self, z: np.ndarray, out: np.ndarray, grad_out: np.ndarray, overwrite: bool = False
     ) -> np.ndarray:

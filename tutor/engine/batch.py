@@ -50,7 +50,6 @@ def traced_batch_step(
     loss: Loss,
     learning_rate: float,
     title: str = "one training step on a batch",
-    step: int = 1,
     sample: int | None = None,
     backprop_weights: str = "original",
 ) -> tuple[Trace, Network]:
@@ -70,7 +69,7 @@ def traced_batch_step(
     shared = {name for layer in parameter_names(net) for name in layer} | {"eta"}
     trace = Trace(title)
     for s in range(n) if sample is None else [sample]:
-        one, _ = traced_step(net, X[s], T[s], loss, learning_rate, title=title, step=step)
+        one, _ = traced_step(net, X[s], T[s], loss, learning_rate, title=title)
         if not trace.meta:
             trace.meta = dict(one.meta)
         _add_sample(trace, one, s, shared)
@@ -83,7 +82,7 @@ def traced_batch_step(
     if sample is not None:
         trace.meta["sample"] = sample
         return trace, updated
-    _add_batch(trace, net, grads, n, loss.reduction, step)
+    _add_batch(trace, net, grads, n, loss.reduction)
     return trace, updated
 
 
@@ -114,7 +113,7 @@ def _reduced(names: list[str], reduction: str) -> str:
     return total if reduction == "sum" else f"({total})/{len(names)}"
 
 
-def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str, step: int) -> None:
+def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str) -> None:
     """E_total and the batch gradients from the per-sample ones, then the update."""
     how = "sum" if reduction == "sum" else "mean"
     errors = [sample_name("E_total", s) for s in range(n)]
@@ -128,7 +127,6 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str, step: 
         total,
         f"total error: the {how} of the {n} samples' errors",
         "output",
-        step,
     )
     names = parameter_names(net)
     n_layers = len(net.layers)
@@ -147,7 +145,6 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str, step: 
                 float(value),
                 f"batch gradient: the {how} of the samples' gradients (the engine's δᵀ·a)",
                 label,
-                step,
             )
     for k in range(n_layers - 1, -1, -1):
         layer = net.layers[k]
@@ -162,7 +159,6 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str, step: 
                 trace.value(name) - trace.value("eta") * trace.value(f"dE_total/d{name}"),
                 f"{name} after the step",
                 label,
-                step,
             )
 
 

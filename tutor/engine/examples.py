@@ -17,6 +17,7 @@ import numpy as np
 
 from tutor.engine.losses import HALF_SSE, Loss, get_loss
 from tutor.engine.network import Network, dense
+from tutor.errors import NotFound
 
 
 @dataclass
@@ -237,5 +238,5 @@ EXAMPLES: dict[str, BuiltIn] = {
 def get_example(name: str) -> Example:
     """The built-in example called `name`."""
     if name not in EXAMPLES:
-        raise KeyError(f"unknown example {name!r}; known examples: {', '.join(sorted(EXAMPLES))}")
+        raise NotFound(f"unknown example {name!r}; known examples: {', '.join(sorted(EXAMPLES))}")
     return EXAMPLES[name]()

@@ -21,6 +21,7 @@ import numpy as np
 from tutor.engine.losses import EPS, Loss
 from tutor.engine.naming import neuron_names, target_names, weight_names
 from tutor.engine.network import Network
+from tutor.errors import TutorError
 
 # A graph above this many nodes is refused: nobody reads it, and DOT renders it as a blur.
 MAX_NODES = 2000
@@ -28,7 +29,7 @@ MAX_NODES = 2000
 LEAF_OPS = ("input", "target", "weight", "bias")
 
 
-class GraphTooLarge(ValueError):
+class GraphTooLarge(TutorError, ValueError):
     """The network's graph has more nodes than MAX_NODES."""
 
 
@@ -126,95 +127,106 @@ def build_graph(
     n_layers = len(net.layers)
     outs = list(neurons[0])  # node ids of the current layer's outputs
     for k, layer in enumerate(net.layers):
-        nets = []
-        for j, neuron in enumerate(neurons[k + 1]):
-            terms, locals_ = [], []
-            for i, source in enumerate(outs):
-                w = weights[k][i][j]
-                if w not in value:
-                    add(
-                        GraphNode(
-                            w,
-                            "weight",
-                            value=float(layer.W[i, j]),
-                            forward_name=w,
-                            grad_name=f"dE_total/d{w}",
-                            layer=k + 1,
-                        )
-                    )
-                product = add(
-                    GraphNode(
-                        f"{w}·{source}",
-                        "×",
-                        [w, source],
-                        [value[source], value[w]],
-                        value[w] * value[source],
-                        layer=k + 1,
-                    )
-                )
-                terms.append(product.id)
-                locals_.append(1.0)
-            b = _bias_name(net, k, j, neuron)
-            if b is not None:
-                if b not in value:
-                    index = 0 if layer.bias_mode == "layer" else j
-                    add(
-                        GraphNode(
-                            b,
-                            "bias",
-                            value=float(layer.b[index]),
-                            forward_name=b,
-                            grad_name=f"dE_total/d{b}",
-                            layer=k + 1,
-                        )
-                    )
-                terms.append(b)
-                locals_.append(1.0)
-            total = 0.0
-            for term in terms:  # in the trace's order: w·in terms, then the bias
-                total += value[term]
-            add(
-                GraphNode(
-                    f"net_{neuron}",
-                    "+",
-                    terms,
-                    locals_,
-                    total,
-                    forward_name=f"net_{neuron}",
-                    grad_name=f"delta_{neuron}",
-                    layer=k + 1,
-                )
-            )
-            nets.append(f"net_{neuron}")
-        act = layer.activation
+        nets = [
+            _net_node(add, value, net, k, j, neuron, outs, weights[k])
+            for j, neuron in enumerate(neurons[k + 1])
+        ]
         is_output = k == n_layers - 1
-        if is_output and act.name == "softmax" and loss.name == "cross_entropy":
+        if is_output and layer.activation.name == "softmax" and loss.name == "cross_entropy":
             _fused_softmax_ce(add, value, nets, neurons[-1], targets, t, k + 1)
             return _finish(title, nodes, trace)
-        z = np.array([value[n] for n in nets])
-        out = act.forward(z[None, :])[0]
-        for j, neuron in enumerate(neurons[k + 1]):
-            if act.elementwise:
-                inputs = [nets[j]]
-                local = [float(act.derivative(z[j : j + 1], out[j : j + 1])[0])]
-            else:  # softmax: out_j depends on every net of the layer, s_j(δ_jm − s_m)
-                inputs = list(nets)
-                local = [float(out[j] * ((m == j) - out[m])) for m in range(len(nets))]
-            add(
-                GraphNode(
-                    f"out_{neuron}",
-                    act.name,
-                    inputs,
-                    local,
-                    float(out[j]),
-                    forward_name=f"out_{neuron}",
-                    grad_name=f"dE_total/dout_{neuron}",
-                    layer=k + 1,
-                )
-            )
+        _activation_nodes(add, value, layer.activation, k, nets, neurons[k + 1])
         outs = [f"out_{n}" for n in neurons[k + 1]]
     _error_nodes(add, value, outs, neurons[-1], targets, t, loss, n_layers + 1)
     return _finish(title, nodes, trace)
+
+
+def _net_node(add, value, net: Network, k: int, j: int, neuron: str, outs, weights_k) -> str:
+    """net_j of layer k: its weights (and bias) as leaves, each w·in product, their sum."""
+    layer = net.layers[k]
+    terms, locals_ = [], []
+    for i, source in enumerate(outs):
+        w = weights_k[i][j]
+        if w not in value:
+            add(
+                GraphNode(
+                    w,
+                    "weight",
+                    value=float(layer.W[i, j]),
+                    forward_name=w,
+                    grad_name=f"dE_total/d{w}",
+                    layer=k + 1,
+                )
+            )
+        product = add(
+            GraphNode(
+                f"{w}·{source}",
+                "×",
+                [w, source],
+                [value[source], value[w]],
+                value[w] * value[source],
+                layer=k + 1,
+            )
+        )
+        terms.append(product.id)
+        locals_.append(1.0)
+    b = _bias_name(net, k, j, neuron)
+    if b is not None:
+        if b not in value:
+            index = 0 if layer.bias_mode == "layer" else j
+            add(
+                GraphNode(
+                    b,
+                    "bias",
+                    value=float(layer.b[index]),
+                    forward_name=b,
+                    grad_name=f"dE_total/d{b}",
+                    layer=k + 1,
+                )
+            )
+        terms.append(b)
+        locals_.append(1.0)
+    total = 0.0
+    for term in terms:  # in the trace's order: w·in terms, then the bias
+        total += value[term]
+    add(
+        GraphNode(
+            f"net_{neuron}",
+            "+",
+            terms,
+            locals_,
+            total,
+            forward_name=f"net_{neuron}",
+            grad_name=f"delta_{neuron}",
+            layer=k + 1,
+        )
+    )
+    return f"net_{neuron}"
+
+
+def _activation_nodes(add, value, act, k: int, nets: list[str], neurons_k: list[str]) -> None:
+    """out_j = f(net_j) for each neuron of layer k, with ∂out/∂net (softmax: every net)."""
+    z = np.array([value[n] for n in nets])
+    out = act.forward(z[None, :])[0]
+    for j, neuron in enumerate(neurons_k):
+        if act.elementwise:
+            inputs = [nets[j]]
+            local = [float(act.slope(z[j : j + 1], out[j : j + 1])[0])]
+        else:  # softmax: out_j depends on every net of the layer, s_j(δ_jm − s_m)
+            inputs = list(nets)
+            local = [float(out[j] * ((m == j) - out[m])) for m in range(len(nets))]
+        add(
+            GraphNode(
+                f"out_{neuron}",
+                act.name,
+                inputs,
+                local,
+                float(out[j]),
+                forward_name=f"out_{neuron}",
+                grad_name=f"dE_total/dout_{neuron}",
+                layer=k + 1,
+            )
+        )
 
 
 def _error_nodes(add, value, outs, neurons, targets, t, loss: Loss, level: int) -> None:

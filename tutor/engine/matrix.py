@@ -18,11 +18,13 @@ delta_o1 = δ2[0], net_h1[3] = Z1[0,3].
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
 from tutor.engine.examples import Example
 from tutor.engine.naming import bias_names, layer_label, neuron_names, target_names, weight_names
+from tutor.errors import TutorError
 
 EPS = 1e-12  # the clipping of the per-neuron trace's BCE and cross-entropy
 # Up to this many weights the notation card names each one; above, it gives their rule.
@@ -85,12 +87,15 @@ class MatrixTrace:
         return f"{matrix}[{i},{j}]"
 
 
-def _loss_elementwise(name: str, A: np.ndarray, T: np.ndarray, a: str):
+def _loss_elementwise(
+    name: str, A: np.ndarray, T: np.ndarray, a: str
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str, ...]]:
     """(E per output and sample, dE/dA, tokens of E, tokens of dE/dA), as the scalar trace.
 
     `a` is the name of the output matrix (A2); the tokens alternate names and operators.
     """
     n = A.shape[0]
+    e_tokens: tuple[str, ...]
     if name == "half_sse":
         e_tokens = ("E", " = ½·(", "T", " − ", a, ")²")
         return 0.5 * (T - A) ** 2, -(T - A), e_tokens, (" = ", a, " − ", "T")
@@ -130,11 +135,6 @@ def matrix_step(example: Example, title: str | None = None) -> MatrixTrace:
     if example.note:
         tr.meta["note"] = example.note
     m = tr.matrices
-
-    def step(phase: str, layer: str, tokens: tuple[str, ...], value, description: str = ""):
-        m[tokens[0]] = np.atleast_2d(np.asarray(value, dtype=float))
-        tr.steps.append(MatrixStep(phase, layer, tokens, description))
-
     m["A0"] = X.T.copy()
     m["T"] = T.T.copy()
     m["η"] = np.array([[example.learning_rate]])
@@ -143,7 +143,31 @@ def matrix_step(example: Example, title: str | None = None) -> MatrixTrace:
         if layer.bias_mode != "none":
             m[f"b{k}"] = layer.b.reshape(-1, 1).copy()
 
-    # -- forward -------------------------------------------------------------------
+    _matrix_forward(tr, example)
+    dA, g_tokens = _matrix_error(tr, example, n_samples, mean)
+    fused = net.layers[-1].activation.name == "softmax" and loss.name == "cross_entropy"
+    for k in range(n_layers, 0, -1):
+        _matrix_delta(tr, example, k, dA, g_tokens, fused)
+        _matrix_gradients(tr, example, k, n_samples, mean)
+    _matrix_update(tr, example)
+    tr.card = notation_card(example, fused)
+    tr.weight_rules = weight_rules(net.sizes)
+    return tr
+
+
+def _record(
+    tr: MatrixTrace, phase: str, layer: str, tokens: tuple[str, ...], value, description: str = ""
+) -> None:
+    """One step of the matrix form: its result (tokens[0]) stored as a 2-D matrix."""
+    tr.matrices[tokens[0]] = np.atleast_2d(np.asarray(value, dtype=float))
+    tr.steps.append(MatrixStep(phase, layer, tokens, description))
+
+
+def _matrix_forward(tr: MatrixTrace, example: Example) -> None:
+    """Z = W·A + b and A = f(Z), layer by layer."""
+    net, m = example.network, tr.matrices
+    step = partial(_record, tr)
+    n_layers = len(net.layers)
     for k, layer in enumerate(net.layers, start=1):
         label = layer_label(k - 1, n_layers)
         Z = m[f"W{k}"] @ m[f"A{k - 1}"]
@@ -156,9 +180,15 @@ def matrix_step(example: Example, title: str | None = None) -> MatrixTrace:
         A = act.forward(Z.T).T
         step("forward", label, (f"A{k}", f" = {act.name}(", f"Z{k}", ")"), A, "outputs")
 
-    # -- error ---------------------------------------------------------------------
-    L = n_layers
-    E, dA, e_tokens, g_tokens = _loss_elementwise(loss.name, m[f"A{L}"], m["T"], f"A{L}")
+
+def _matrix_error(
+    tr: MatrixTrace, example: Example, n_samples: int, mean: bool
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """E per output and sample, then E_total; returns dE/dA of the outputs and its tokens."""
+    m = tr.matrices
+    step = partial(_record, tr)
+    L = len(example.network.layers)
+    E, dA, e_tokens, g_tokens = _loss_elementwise(example.loss.name, m[f"A{L}"], m["T"], f"A{L}")
     step("error", "output", e_tokens, E, "each output's error, per sample")
     m["1"] = np.ones((E.shape[0], 1))
     per_sample = m["1"].T @ E
@@ -169,71 +199,96 @@ def matrix_step(example: Example, title: str | None = None) -> MatrixTrace:
         step("error", "output", ("E_total", f" = {how} ", "Es"), total, f"the batch's {how}")
     else:
         step("error", "output", ("E_total", " = ", "1", "ᵀ·", "E"), per_sample, "total error")
+    return dA, g_tokens
 
-    # -- backward ------------------------------------------------------------------
-    fused = net.layers[-1].activation.name == "softmax" and loss.name == "cross_entropy"
-    for k in range(n_layers, 0, -1):
-        layer = net.layers[k - 1]
-        label = layer_label(k - 1, n_layers)
-        act = layer.activation
-        if k == n_layers and fused:
-            step(
-                "backward",
-                label,
-                (f"δ{k}", " = ", f"A{k}", " − ", "T"),
-                m[f"A{k}"] - m["T"],
-                "softmax + cross-entropy: δ = A − T",
-            )
-        else:
-            if k == n_layers:
-                tokens = (f"dA{k}", *g_tokens)
-                step("backward", label, tokens, dA, "∂E_s/∂A: how each sample's error changes")
-            else:
-                tokens = (f"dA{k}", " = ", f"W{k + 1}", "ᵀ·", f"δ{k + 1}")
-                step(
-                    "backward",
-                    label,
-                    tokens,
-                    m[f"W{k + 1}"].T @ m[f"δ{k + 1}"],
-                    "the error reaching each neuron, summed over the neurons above",
-                )
-            if act.elementwise:
-                slope = act.derivative(m[f"Z{k}"].T, m[f"A{k}"].T).T
-                step("backward", label, (f"S{k}", f" = {act.name}′(", f"Z{k}", ")"), slope)
-                step(
-                    "backward",
-                    label,
-                    (f"δ{k}", " = ", f"dA{k}", " ⊙ ", f"S{k}"),
-                    m[f"dA{k}"] * m[f"S{k}"],
-                    "δ = ∂E/∂Z",
-                )
-            else:  # softmax with another loss: the Jacobian, column by column
-                A, G = m[f"A{k}"], m[f"dA{k}"]
-                step(
-                    "backward",
-                    label,
-                    (f"δ{k}", " = ", f"A{k}", " ⊙ (", f"dA{k}", " − 1·1ᵀ(dA ⊙ A))"),
-                    A * (G - np.sum(G * A, axis=0, keepdims=True)),
-                    "softmax Jacobian",
-                )
-        scale = f"(1/{n_samples})·" if mean else ""
-        factor = 1.0 / n_samples if mean else 1.0
-        dW = m[f"δ{k}"] @ m[f"A{k - 1}"].T
+
+def _matrix_delta(
+    tr: MatrixTrace,
+    example: Example,
+    k: int,
+    dA: np.ndarray,
+    g_tokens: tuple[str, ...],
+    fused: bool,
+) -> None:
+    """δk = ∂E/∂Zk: from the loss (output layer) or the layer above, through f′ or softmax."""
+    net, m = example.network, tr.matrices
+    step = partial(_record, tr)
+    n_layers = len(net.layers)
+    label = layer_label(k - 1, n_layers)
+    act = net.layers[k - 1].activation
+    if k == n_layers and fused:
         step(
             "backward",
             label,
-            (f"dW{k}", f" = {scale}", f"δ{k}", "·", f"A{k - 1}", "ᵀ"),
-            dW * factor if mean else dW,
-            "the gradient of every weight" + (", summed over the batch" if n_samples > 1 else ""),
+            (f"δ{k}", " = ", f"A{k}", " − ", "T"),
+            m[f"A{k}"] - m["T"],
+            "softmax + cross-entropy: δ = A − T",
         )
-        if layer.bias_mode == "neuron":
-            db = m[f"δ{k}"].sum(axis=1, keepdims=True)
-            step("backward", label, (f"db{k}", f" = {scale}", f"δ{k}", "·1"), db * factor)
-        elif layer.bias_mode == "layer":
-            db = m[f"δ{k}"].sum()
-            step("backward", label, (f"db{k}", f" = {scale}1ᵀ·", f"δ{k}", "·1"), db * factor)
+        return
+    if k == n_layers:
+        tokens = (f"dA{k}", *g_tokens)
+        step("backward", label, tokens, dA, "∂E_s/∂A: how each sample's error changes")
+    else:
+        tokens = (f"dA{k}", " = ", f"W{k + 1}", "ᵀ·", f"δ{k + 1}")
+        step(
+            "backward",
+            label,
+            tokens,
+            m[f"W{k + 1}"].T @ m[f"δ{k + 1}"],
+            "the error reaching each neuron, summed over the neurons above",
+        )
+    if act.elementwise:
+        slope = act.slope(m[f"Z{k}"].T, m[f"A{k}"].T).T
+        step("backward", label, (f"S{k}", f" = {act.name}′(", f"Z{k}", ")"), slope)
+        step(
+            "backward",
+            label,
+            (f"δ{k}", " = ", f"dA{k}", " ⊙ ", f"S{k}"),
+            m[f"dA{k}"] * m[f"S{k}"],
+            "δ = ∂E/∂Z",
+        )
+    else:  # softmax with another loss: the Jacobian, column by column
+        A, G = m[f"A{k}"], m[f"dA{k}"]
+        step(
+            "backward",
+            label,
+            (f"δ{k}", " = ", f"A{k}", " ⊙ (", f"dA{k}", " − 1·1ᵀ(dA ⊙ A))"),
+            A * (G - np.sum(G * A, axis=0, keepdims=True)),
+            "softmax Jacobian",
+        )
 
-    # -- update --------------------------------------------------------------------
+
+def _matrix_gradients(
+    tr: MatrixTrace, example: Example, k: int, n_samples: int, mean: bool
+) -> None:
+    """dWk = δk·Ak−1ᵀ and dbk (scaled by 1/n for a mean over a batch)."""
+    m = tr.matrices
+    step = partial(_record, tr)
+    layer = example.network.layers[k - 1]
+    label = layer_label(k - 1, len(example.network.layers))
+    scale = f"(1/{n_samples})·" if mean else ""
+    factor = 1.0 / n_samples if mean else 1.0
+    dW = m[f"δ{k}"] @ m[f"A{k - 1}"].T
+    step(
+        "backward",
+        label,
+        (f"dW{k}", f" = {scale}", f"δ{k}", "·", f"A{k - 1}", "ᵀ"),
+        dW * factor if mean else dW,
+        "the gradient of every weight" + (", summed over the batch" if n_samples > 1 else ""),
+    )
+    if layer.bias_mode == "neuron":
+        db = m[f"δ{k}"].sum(axis=1, keepdims=True)
+        step("backward", label, (f"db{k}", f" = {scale}", f"δ{k}", "·1"), db * factor)
+    elif layer.bias_mode == "layer":
+        db = m[f"δ{k}"].sum()
+        step("backward", label, (f"db{k}", f" = {scale}1ᵀ·", f"δ{k}", "·1"), db * factor)
+
+
+def _matrix_update(tr: MatrixTrace, example: Example) -> None:
+    """W⁺ = W − η·dW and b⁺ = b − η·db, output layer first."""
+    net, m = example.network, tr.matrices
+    step = partial(_record, tr)
+    n_layers = len(net.layers)
     for k in range(n_layers, 0, -1):
         layer = net.layers[k - 1]
         label = layer_label(k - 1, n_layers)
@@ -250,9 +305,6 @@ def matrix_step(example: Example, title: str | None = None) -> MatrixTrace:
                 (f"b{k}⁺", " = ", f"b{k}", " − ", "η", "·", f"db{k}"),
                 m[f"b{k}"] - example.learning_rate * m[f"db{k}"],
             )
-    tr.card = notation_card(example, fused)
-    tr.weight_rules = weight_rules(net.sizes)
-    return tr
 
 
 def weight_rules(sizes: list[int]) -> list[str]:
@@ -326,7 +378,7 @@ class ChainLine:
     value: float
 
 
-class ChainError(ValueError):
+class ChainError(TutorError, ValueError):
     """A --param or --neuron that names nothing in the network (says what exists)."""
 
 
@@ -416,7 +468,9 @@ def neuron_chain(tr: MatrixTrace, neuron: str) -> list[ChainLine]:
             lines.append(ChainLine(f"{matrix}[{j}]", "bias", m[matrix][j, 0]))
     row = m[f"W{k}"][j]
     lines.append(
-        ChainLine(f"‖W{k}[{j},:]‖", f"its {row.size} incoming weights", np.linalg.norm(row))
+        ChainLine(f"‖W{k}[{j},:]‖", f"its {row.size} incoming weights", float(np.linalg.norm(row)))
     )
-    lines.append(ChainLine(f"‖dW{k}[{j},:]‖", "their gradient", np.linalg.norm(m[f"dW{k}"][j])))
+    lines.append(
+        ChainLine(f"‖dW{k}[{j},:]‖", "their gradient", float(np.linalg.norm(m[f"dW{k}"][j])))
+    )
     return lines

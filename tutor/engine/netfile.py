@@ -13,6 +13,7 @@ from tutor.engine.examples import Example
 from tutor.engine.initializers import KINDS, Init
 from tutor.engine.losses import LOSSES, get_loss
 from tutor.engine.network import Network, dense
+from tutor.errors import FileFormatError
 from tutor.safe_files import InputRefused, parse_toml, read_regular
 from tutor.text_safety import control_message, escape_controls, find_control_in
 
@@ -46,7 +47,7 @@ VALUE_LIMIT = 1e6
 INIT_LIMIT = 100.0
 
 
-class NetFileError(ValueError):
+class NetFileError(FileFormatError, ValueError):
     """A network file that cannot be used: says which file, which field, what was expected."""
 
 

@@ -22,6 +22,7 @@ from tutor.engine.network import Dense, Network, dense
 from tutor.engine.trace import Trace
 from tutor.engine.traced import traced_step
 from tutor.engine.training import TrainConfig, TrainingDiverged, train
+from tutor.errors import NotFound, TutorError
 
 MAX_WIDTH = 6  # neurons in a layer (inputs and outputs too): the sandbox draws every weight
 MAX_HIDDEN_LAYERS = 3
@@ -33,7 +34,7 @@ ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "soft
 LOSS_CHOICES = ("half_sse", "mse", "bce", "cross_entropy")
 
 
-class SandboxError(ValueError):
+class SandboxError(TutorError, ValueError):
     """An edit that would make no valid network; the message is the one-line reason."""
 
 
@@ -191,7 +192,7 @@ def open_named(name: str) -> SandboxState:
     try:
         return from_example(get_example(name))
     except KeyError:
-        raise KeyError(
+        raise NotFound(
             f"unknown example {name!r}; sandbox presets: {', '.join(PRESETS)}; "
             f"built-in examples: see `backprop-tutor trace --help`"
         ) from None

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from tutor.errors import NotFound
+
 PHASES = ("given", "forward", "error", "backward", "update")
 
 
@@ -72,8 +74,12 @@ class Trace:
         self._by_name[name] = self.values[-1]
         return float(value)
 
+    _by_name: dict[str, TraceValue] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )  # name → value, rebuilt by _index when `values` changed behind its back
+
     def _index(self) -> dict[str, TraceValue]:
-        if not hasattr(self, "_by_name") or len(self._by_name) != len(self.values):
+        if len(self._by_name) != len(self.values):
             self._by_name = {v.name: v for v in self.values}
         return self._by_name
 
@@ -81,7 +87,7 @@ class Trace:
         try:
             return self._index()[name]
         except KeyError:
-            raise KeyError(f"{name!r} is not in the trace {self.title!r}") from None
+            raise NotFound(f"{name!r} is not in the trace {self.title!r}") from None
 
     def __contains__(self, name: str) -> bool:
         return name in self._index()

@@ -8,6 +8,8 @@ computes the same numbers with matrices; tests check the two agree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from tutor.engine.losses import Loss
@@ -20,7 +22,7 @@ BACKPROP_WEIGHTS = ("original", "updated")
 
 
 def _bias_names(net: Network, neurons: list[list[str]]) -> list[list[str]]:
-    names = []
+    names: list[list[str]] = []
     for k, layer in enumerate(net.layers):
         if layer.bias_mode == "none":
             names.append([])
@@ -31,6 +33,22 @@ def _bias_names(net: Network, neurons: list[list[str]]) -> list[list[str]]:
     return names
 
 
+@dataclass(frozen=True)
+class _Names:
+    """The lesson's names of one network's values: neurons, weights, biases, targets."""
+
+    neurons: list[list[str]]  # per layer, inputs first: ['i1', 'i2'], ['h1', 'h2'], ...
+    weights: list[list[list[str]]]  # weights[k][i][j]: from neuron i of layer k to j above
+    biases: list[list[str]]  # per layer: ['b1'] shared, ['b_h1', ...] per neuron, [] none
+    targets: list[str]
+
+    def bias_of(self, net: Network, k: int, j: int) -> str | None:
+        """The bias added to neuron j of layer k (None when the layer has none)."""
+        if not self.biases[k]:
+            return None
+        return self.biases[k][0] if net.layers[k].bias_mode == "layer" else self.biases[k][j]
+
+
 def traced_step(
     net: Network,
     x,
@@ -39,7 +57,6 @@ def traced_step(
     learning_rate: float,
     backprop_weights: str = "original",
     title: str = "one training step",
-    step: int = 1,
 ) -> tuple[Trace, Network]:
     """Trace one gradient-descent step on the single sample (x, target).
 
@@ -59,10 +76,7 @@ def traced_step(
             f"got {len(x)} inputs and {len(target)} targets"
         )
     neurons = neuron_names(sizes)
-    weights = weight_names(sizes)
-    biases = _bias_names(net, neurons)
-    targets = target_names(sizes)
-    n_layers = len(net.layers)
+    names = _Names(neurons, weight_names(sizes), _bias_names(net, neurons), target_names(sizes))
     trace = Trace(
         title,
         meta={
@@ -73,48 +87,79 @@ def traced_step(
             "backprop_weights": backprop_weights,
         },
     )
-    add = trace.add
+    _trace_given(trace, net, x, target, learning_rate, names)
+    outs = _trace_forward(trace, net, names)
+    grad_out = _trace_error(trace, loss, names)
 
-    # -- given --------------------------------------------------------------------
+    # -- backward (and, for the 'updated' variant, each layer's update at once) ----
+    deferred_updates: list[int] = []
+    fused_softmax_ce = net.layers[-1].activation.name == loss.fuses_with
+    for k in range(len(net.layers) - 1, -1, -1):
+        fused = fused_softmax_ce and k == len(net.layers) - 1
+        dout_names = _trace_dout(trace, net, k, names, grad_out, backprop_weights, fused)
+        _trace_deltas(trace, net, k, names, dout_names, fused)
+        _trace_weight_gradients(trace, net, k, names, outs, dout_names, fused)
+        _trace_bias_gradients(trace, net, k, names)
+        if backprop_weights == "updated":
+            _trace_update(trace, net, k, names.weights, names.biases)
+        else:
+            deferred_updates.append(k)
+
+    # -- update -------------------------------------------------------------------
+    for k in deferred_updates:
+        _trace_update(trace, net, k, names.weights, names.biases)
+    return trace, _updated_network(trace, net, names)
+
+
+def _trace_given(
+    trace: Trace,
+    net: Network,
+    x: list[float],
+    target: list[float],
+    learning_rate: float,
+    names: _Names,
+) -> None:
+    """The given values: inputs, targets, weights, biases and η."""
+    add, neurons = trace.add, names.neurons
     for name, v in zip(neurons[0], x):
         add(name, "given", f"{v!r}", [], v, "input")
-    for name, v in zip(targets, target):
+    for name, v in zip(names.targets, target):
         add(name, "given", f"{v!r}", [], v, "target")
     for k, layer in enumerate(net.layers):
         for j in range(layer.fan_out):
             for i in range(layer.fan_in):
-                w = float(layer.W[i, j])
+                weight = float(layer.W[i, j])
                 add(
-                    weights[k][i][j],
+                    names.weights[k][i][j],
                     "given",
-                    f"{w!r}",
+                    f"{weight!r}",
                     [],
-                    w,
+                    weight,
                     f"weight {neurons[k][i]} → {neurons[k + 1][j]}",
                 )
-        for name, b in zip(biases[k], layer.b):
+        for name, b in zip(names.biases[k], layer.b):
             frozen = "" if layer.train_bias else " (not updated)"
             add(name, "given", f"{float(b)!r}", [], float(b), f"bias{frozen}")
     add("eta", "given", f"{learning_rate!r}", [], learning_rate, "learning rate η")
 
-    def bias_of(k: int, j: int) -> str | None:
-        if not biases[k]:
-            return None
-        return biases[k][0] if net.layers[k].bias_mode == "layer" else biases[k][j]
 
-    # -- forward ------------------------------------------------------------------
+def _trace_forward(trace: Trace, net: Network, names: _Names) -> list[list[str]]:
+    """net and out of every neuron, layer by layer; returns each layer's output names."""
+    add, neurons, weights = trace.add, names.neurons, names.weights
+    n_layers = len(net.layers)
     outs = [list(neurons[0])]  # names of each layer's outputs (inputs for layer 0)
     for k, layer in enumerate(net.layers):
         label = layer_label(k, n_layers)
         net_names = []
         for j, neuron in enumerate(neurons[k + 1]):
-            terms, inputs = [], []
+            terms: list[str] = []
+            inputs: list[str] = []
             value = 0.0
             for i, source in enumerate(outs[k]):
                 terms.append(f"{{{len(inputs)}}}·{{{len(inputs) + 1}}}")
                 inputs += [weights[k][i][j], source]
                 value += trace.value(weights[k][i][j]) * trace.value(source)
-            b = bias_of(k, j)
+            b = names.bias_of(net, k, j)
             if b is not None:
                 terms.append(f"{{{len(inputs)}}}·1")
                 inputs.append(b)
@@ -144,9 +189,17 @@ def traced_step(
                 label,
             )
         outs.append([f"out_{n}" for n in neurons[k + 1]])
+    return outs
 
-    # -- error --------------------------------------------------------------------
-    n_out = sizes[-1]
+
+# dE_total/dout_j of an output neuron: (template, inputs, value), traced in the backward pass.
+_OutputGradient = tuple[str, list[str], float]
+
+
+def _trace_error(trace: Trace, loss: Loss, names: _Names) -> list[_OutputGradient]:
+    """E per output and E_total; returns each output's dE_total/dout for the backward pass."""
+    add, neurons, targets = trace.add, names.neurons, names.targets
+    n_out = len(neurons[-1])
     e_template, g_template = loss.traced_terms(n_out)
     grad_out = []
     for j, neuron in enumerate(neurons[-1]):
@@ -164,183 +217,223 @@ def traced_step(
         "total error",
         "output",
     )
+    return grad_out
 
-    # -- backward (and, for the 'updated' variant, each layer's update at once) ----
-    deferred_updates: list[int] = []
-    fused_softmax_ce = net.layers[-1].activation.name == loss.fuses_with
-    for k in range(n_layers - 1, -1, -1):
-        layer = net.layers[k]
-        label = layer_label(k, n_layers)
-        act = layer.activation
-        is_output = k == n_layers - 1
-        dout_names = []  # name of dE_total/dout_j for each neuron j of this layer
-        for j, neuron in enumerate(neurons[k + 1]):
-            if is_output:
-                template, inputs, value = grad_out[j]
-                if not fused_softmax_ce:
-                    add(
-                        f"dE_total/dout_{neuron}",
-                        "backward",
-                        template,
-                        inputs,
-                        value,
-                        f"how the total error changes with out_{neuron}",
-                        label,
-                    )
-                dout_names.append(f"dE_total/dout_{neuron}")
-            else:
-                parts = []
-                for m, upper in enumerate(neurons[k + 2]):
-                    w_name = weights[k + 1][j][m]
-                    if backprop_weights == "updated":
-                        w_name += "+"
-                    part = f"dE_{upper}/dout_{neuron}"
-                    add(
-                        part,
-                        "backward",
-                        "{0}·{1}",
-                        [f"delta_{upper}", w_name],
-                        trace.value(f"delta_{upper}") * trace.value(w_name),
-                        f"error reaching {neuron} through {upper}",
-                        label,
-                    )
-                    parts.append(part)
+
+def _trace_dout(
+    trace: Trace,
+    net: Network,
+    k: int,
+    names: _Names,
+    grad_out: list[_OutputGradient],
+    backprop_weights: str,
+    fused: bool,
+) -> list[str]:
+    """dE_total/dout_j for each neuron j of layer k; returns their names."""
+    add, neurons, weights = trace.add, names.neurons, names.weights
+    n_layers = len(net.layers)
+    label = layer_label(k, n_layers)
+    is_output = k == n_layers - 1
+    dout_names = []  # name of dE_total/dout_j for each neuron j of this layer
+    for j, neuron in enumerate(neurons[k + 1]):
+        if is_output:
+            template, inputs, value = grad_out[j]
+            if not fused:
                 add(
                     f"dE_total/dout_{neuron}",
                     "backward",
-                    " + ".join(f"{{{m}}}" for m in range(len(parts))),
-                    parts,
-                    sum(trace.value(p) for p in parts),
-                    f"total error reaching {neuron}",
-                    label,
-                )
-                dout_names.append(f"dE_total/dout_{neuron}")
-        # deltas: dE_total/dnet_j
-        if is_output and fused_softmax_ce:
-            for j, neuron in enumerate(neurons[-1]):
-                o, t = f"out_{neuron}", targets[j]
-                add(
-                    f"delta_{neuron}",
-                    "backward",
-                    "{0} − {1}",
-                    [o, t],
-                    trace.value(o) - trace.value(t),
-                    "softmax + cross-entropy: dE_total/dnet = out − target",
-                    label,
-                )
-        elif act.elementwise:
-            for j, neuron in enumerate(neurons[k + 1]):
-                template, inputs = act.traced_slope(f"net_{neuron}", f"out_{neuron}")
-                deriv = float(
-                    act.derivative(
-                        np.array([trace.value(f"net_{neuron}")]),
-                        np.array([trace.value(f"out_{neuron}")]),
-                    )[0]
-                )
-                add(
-                    f"dout_{neuron}/dnet_{neuron}",
-                    "backward",
                     template,
                     inputs,
-                    deriv,
-                    f"slope of {act.name} at net_{neuron}",
+                    value,
+                    f"how the total error changes with out_{neuron}",
                     label,
                 )
+            dout_names.append(f"dE_total/dout_{neuron}")
+        else:
+            parts = []
+            for m, upper in enumerate(neurons[k + 2]):
+                w_name = weights[k + 1][j][m]
+                if backprop_weights == "updated":
+                    w_name += "+"
+                part = f"dE_{upper}/dout_{neuron}"
                 add(
-                    f"delta_{neuron}",
+                    part,
                     "backward",
                     "{0}·{1}",
-                    [dout_names[j], f"dout_{neuron}/dnet_{neuron}"],
-                    trace.value(dout_names[j]) * deriv,
-                    f"dE_total/dnet_{neuron}",
+                    [f"delta_{upper}", w_name],
+                    trace.value(f"delta_{upper}") * trace.value(w_name),
+                    f"error reaching {neuron} through {upper}",
                     label,
                 )
-        else:  # softmax with a loss other than cross-entropy: the full Jacobian
-            outs_k = [f"out_{n}" for n in neurons[k + 1]]
-            for j, neuron in enumerate(neurons[k + 1]):
-                inner = " + ".join(f"{{{2 + 2 * m}}}·{{{3 + 2 * m}}}" for m in range(len(outs_k)))
-                inputs = [outs_k[j], dout_names[j]]
-                for m in range(len(outs_k)):
-                    inputs += [dout_names[m], outs_k[m]]
-                value = trace.value(outs_k[j]) * (
-                    trace.value(dout_names[j])
-                    - sum(
-                        trace.value(dout_names[m]) * trace.value(outs_k[m])
-                        for m in range(len(outs_k))
-                    )
-                )
-                add(
-                    f"delta_{neuron}",
-                    "backward",
-                    f"{{0}}·({{1}} − ({inner}))",
-                    inputs,
-                    value,
-                    "softmax Jacobian: s_j·(g_j − Σ g_m·s_m)",
-                    label,
-                )
-        # gradients of the weights into this layer
-        for j, neuron in enumerate(neurons[k + 1]):
-            for i, source in enumerate(outs[k]):
-                w = weights[k][i][j]
-                add(
-                    f"dnet_{neuron}/d{w}",
-                    "backward",
-                    "{0}",
-                    [source],
-                    trace.value(source),
-                    f"net_{neuron} changes with {w} by {source}",
-                    label,
-                )
-                if is_output and fused_softmax_ce or not act.elementwise:
-                    inputs = [f"delta_{neuron}", f"dnet_{neuron}/d{w}"]
-                    template = "{0}·{1}"
-                else:
-                    inputs = [dout_names[j], f"dout_{neuron}/dnet_{neuron}", f"dnet_{neuron}/d{w}"]
-                    template = "{0}·{1}·{2}"
-                value = 1.0
-                for name in inputs:
-                    value *= trace.value(name)
-                add(
-                    f"dE_total/d{w}",
-                    "backward",
-                    template,
-                    inputs,
-                    value,
-                    f"gradient of the total error with respect to {w}",
-                    label,
-                )
-        for b in biases[k]:
-            if layer.bias_mode == "layer":
-                deltas = [f"delta_{n}" for n in neurons[k + 1]]
-            else:
-                deltas = [f"delta_{b[2:]}"]
+                parts.append(part)
             add(
-                f"dE_total/d{b}",
+                f"dE_total/dout_{neuron}",
                 "backward",
-                " + ".join(f"{{{m}}}" for m in range(len(deltas))),
-                deltas,
-                sum(trace.value(d) for d in deltas),
-                f"gradient with respect to {b}" + ("" if layer.train_bias else " (bias frozen)"),
+                " + ".join(f"{{{m}}}" for m in range(len(parts))),
+                parts,
+                sum(trace.value(p) for p in parts),
+                f"total error reaching {neuron}",
                 label,
             )
-        if backprop_weights == "updated":
-            _trace_update(trace, net, k, weights, biases)
-        else:
-            deferred_updates.append(k)
+            dout_names.append(f"dE_total/dout_{neuron}")
+    return dout_names
 
-    # -- update -------------------------------------------------------------------
-    for k in deferred_updates:
-        _trace_update(trace, net, k, weights, biases)
 
+def _trace_deltas(
+    trace: Trace, net: Network, k: int, names: _Names, dout_names: list[str], fused: bool
+) -> None:
+    """delta_j = dE_total/dnet_j for each neuron j of layer k."""
+    add, neurons = trace.add, names.neurons
+    label = layer_label(k, len(net.layers))
+    act = net.layers[k].activation
+    if fused:
+        for j, neuron in enumerate(neurons[-1]):
+            o, t = f"out_{neuron}", names.targets[j]
+            add(
+                f"delta_{neuron}",
+                "backward",
+                "{0} − {1}",
+                [o, t],
+                trace.value(o) - trace.value(t),
+                "softmax + cross-entropy: dE_total/dnet = out − target",
+                label,
+            )
+    elif act.elementwise:
+        for j, neuron in enumerate(neurons[k + 1]):
+            template, inputs = act.traced_slope(f"net_{neuron}", f"out_{neuron}")
+            deriv = float(
+                act.slope(
+                    np.array([trace.value(f"net_{neuron}")]),
+                    np.array([trace.value(f"out_{neuron}")]),
+                )[0]
+            )
+            add(
+                f"dout_{neuron}/dnet_{neuron}",
+                "backward",
+                template,
+                inputs,
+                deriv,
+                f"slope of {act.name} at net_{neuron}",
+                label,
+            )
+            add(
+                f"delta_{neuron}",
+                "backward",
+                "{0}·{1}",
+                [dout_names[j], f"dout_{neuron}/dnet_{neuron}"],
+                trace.value(dout_names[j]) * deriv,
+                f"dE_total/dnet_{neuron}",
+                label,
+            )
+    else:  # softmax with a loss other than cross-entropy: the full Jacobian
+        outs_k = [f"out_{n}" for n in neurons[k + 1]]
+        _trace_softmax_deltas(trace, outs_k, neurons[k + 1], dout_names, label)
+
+
+def _trace_softmax_deltas(
+    trace: Trace, outs_k: list[str], neurons_k: list[str], dout_names: list[str], label: str
+) -> None:
+    """delta_j through softmax's full Jacobian: s_j·(g_j − Σ g_m·s_m)."""
+    for j, neuron in enumerate(neurons_k):
+        inner = " + ".join(f"{{{2 + 2 * m}}}·{{{3 + 2 * m}}}" for m in range(len(outs_k)))
+        inputs = [outs_k[j], dout_names[j]]
+        for m in range(len(outs_k)):
+            inputs += [dout_names[m], outs_k[m]]
+        value = trace.value(outs_k[j]) * (
+            trace.value(dout_names[j])
+            - sum(
+                trace.value(dout_names[m]) * trace.value(outs_k[m])
+                for m in range(len(outs_k))
+            )
+        )
+        trace.add(
+            f"delta_{neuron}",
+            "backward",
+            f"{{0}}·({{1}} − ({inner}))",
+            inputs,
+            value,
+            "softmax Jacobian: s_j·(g_j − Σ g_m·s_m)",
+            label,
+        )
+
+
+def _trace_weight_gradients(
+    trace: Trace,
+    net: Network,
+    k: int,
+    names: _Names,
+    outs: list[list[str]],
+    dout_names: list[str],
+    fused: bool,
+) -> None:
+    """dnet_j/dw and dE_total/dw for every weight into layer k."""
+    add = trace.add
+    label = layer_label(k, len(net.layers))
+    act = net.layers[k].activation
+    for j, neuron in enumerate(names.neurons[k + 1]):
+        for i, source in enumerate(outs[k]):
+            w = names.weights[k][i][j]
+            add(
+                f"dnet_{neuron}/d{w}",
+                "backward",
+                "{0}",
+                [source],
+                trace.value(source),
+                f"net_{neuron} changes with {w} by {source}",
+                label,
+            )
+            if fused or not act.elementwise:
+                inputs = [f"delta_{neuron}", f"dnet_{neuron}/d{w}"]
+                template = "{0}·{1}"
+            else:
+                inputs = [dout_names[j], f"dout_{neuron}/dnet_{neuron}", f"dnet_{neuron}/d{w}"]
+                template = "{0}·{1}·{2}"
+            value = 1.0
+            for name in inputs:
+                value *= trace.value(name)
+            add(
+                f"dE_total/d{w}",
+                "backward",
+                template,
+                inputs,
+                value,
+                f"gradient of the total error with respect to {w}",
+                label,
+            )
+
+
+def _trace_bias_gradients(trace: Trace, net: Network, k: int, names: _Names) -> None:
+    """dE_total/db for every bias of layer k: its neurons' deltas (all of them when shared)."""
+    layer = net.layers[k]
+    label = layer_label(k, len(net.layers))
+    neurons = names.neurons[k + 1]
+    for j, b in enumerate(names.biases[k]):
+        if layer.bias_mode == "layer":
+            deltas = [f"delta_{n}" for n in neurons]
+        else:  # one bias per neuron, in the neurons' order
+            deltas = [f"delta_{neurons[j]}"]
+        trace.add(
+            f"dE_total/d{b}",
+            "backward",
+            " + ".join(f"{{{m}}}" for m in range(len(deltas))),
+            deltas,
+            sum(trace.value(d) for d in deltas),
+            f"gradient with respect to {b}" + ("" if layer.train_bias else " (bias frozen)"),
+            label,
+        )
+
+
+def _updated_network(trace: Trace, net: Network, names: _Names) -> Network:
+    """A copy of `net` holding the traced updated values (w+, b+)."""
     updated = net.copy()
     for k, layer in enumerate(updated.layers):
         for i in range(layer.fan_in):
             for j in range(layer.fan_out):
-                layer.W[i, j] = trace.value(f"{weights[k][i][j]}+")
+                layer.W[i, j] = trace.value(f"{names.weights[k][i][j]}+")
         if layer.train_bias:
-            for m, b in enumerate(biases[k]):
+            for m, b in enumerate(names.biases[k]):
                 layer.b[m] = trace.value(f"{b}+")
-    return trace, updated
+    return updated
 
 
 def _trace_update(trace: Trace, net: Network, k: int, weights, biases) -> None:

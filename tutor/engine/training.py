@@ -14,12 +14,13 @@ import numpy as np
 
 from tutor.engine.losses import Loss
 from tutor.engine.network import Cache, Gradients, Network
+from tutor.errors import TrainingError
 
 RULES = ("batch", "online", "minibatch")
 _add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper
 
 
-class TrainingDiverged(ArithmeticError):
+class TrainingDiverged(TrainingError, ArithmeticError):
     """Training produced a NaN or an infinity; says where."""
 
     def __init__(self, epoch: int, layer: int | None, quantity: str):

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from tutor.engine.examples import Example, get_example
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace
+from tutor.errors import NotFound, TutorError
 
 # Above this many parameters a step is not traced value by value (the matrix form is):
 # MNIST's 101,770 parameters would make millions of lines.
 PER_VALUE_LIMIT = 500
 
 
-class TooLargeToTrace(ValueError):
+class TooLargeToTrace(TutorError, ValueError):
     """A network too large for the per-value trace; says its size and the limit."""
 
 
@@ -139,7 +140,7 @@ def get_variant(name: str, example: str | None = None) -> Variant:
             return v
     names = ", ".join(sorted(v.name for v in known))
     where = f" for {example}" if example and name in VARIANTS else ""
-    raise KeyError(f"unknown variant {name!r}{where}; known variants: {names}")
+    raise NotFound(f"unknown variant {name!r}{where}; known variants: {names}")
 
 
 def parse_reference(reference: str) -> tuple[str, str | None]:
@@ -157,11 +158,11 @@ def resolve(reference: str, variant: str | None = None) -> tuple[Example, Varian
     if reference.startswith(NETWORK_PREFIX):  # a lesson's network file, resolved by its loader
         from tutor.engine.netfile import load_network_file
 
-        path, _, written = reference.removeprefix(NETWORK_PREFIX).partition("@")
-        return with_variant(load_network_file(path), variant or written or None)
+        path, _, in_path = reference.removeprefix(NETWORK_PREFIX).partition("@")
+        return with_variant(load_network_file(path), variant or in_path or None)
     name, written = parse_reference(reference)
     if written and variant and written != variant:
-        raise KeyError(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")
+        raise NotFound(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")
     example = get_example(name)
     chosen = variant or written
     if chosen is None:
@@ -187,7 +188,6 @@ def _builtin() -> set[str]:
 def trace_example_step(
     example: Example,
     variant: str | Variant | None = None,
-    step: int = 1,
     sample: int | None = None,
 ) -> tuple[Trace, Network]:
     """Trace one step of `example` (variant already applied), the exact way or as `variant`.
@@ -213,7 +213,6 @@ def trace_example_step(
             example.loss,
             example.learning_rate,
             title=title,
-            step=step,
             sample=sample,
             **options,
         )
@@ -227,7 +226,6 @@ def trace_example_step(
             example.loss,
             example.learning_rate,
             title=title,
-            step=step,
             **options,
         )
     trace.meta["example"] = example.name
@@ -247,7 +245,7 @@ def error_after(example: Example, updated: Network) -> float:
 def errors_after_step(example: Example) -> dict[str | None, float]:
     """The error after one step, computed the exact way (key None) and as each variant that
     changes how this example's step is computed (not those that change its network)."""
-    errors = {None: error_after(example, trace_example_step(example)[1])}
+    errors: dict[str | None, float] = {None: error_after(example, trace_example_step(example)[1])}
     if example.is_batch:  # the backward-pass variants apply to a one-sample step only
         return errors
     for v in VARIANTS.values():

@@ -29,7 +29,7 @@ def activation_slopes(progress=None) -> dict:
     for name in ("sigmoid", "tanh", "relu", "leaky_relu"):
         act = get_activation(name)
         out = act.forward(z[None, :])[0]
-        slope = act.derivative(z[None, :], out[None, :])[0]
+        slope = act.slope(z[None, :], out[None, :])[0]
         rows.append([f"{name}(z)", *map(float, out)])
         rows.append([f"{name}'(z)", *map(float, slope)])
     return {
@@ -152,7 +152,7 @@ def tanh_seeds(progress=None) -> dict:
     epochs, seeds = 3000, range(5)
     rows, done = [], 0
     for seed in seeds:
-        row = [seed]
+        row: list[int | str] = [seed]
         for hidden in ("tanh", "sigmoid"):
             losses = _xor_run(hidden, seed, epochs, None, stop_below=0.05)["losses"]
             row.append(len(losses) if losses[-1] < 0.05 else f"> {epochs} (E = {losses[-1]:.3f})")

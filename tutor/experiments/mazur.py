@@ -103,7 +103,7 @@ def mazur_learning_rates(progress=None) -> dict:
             ]
         )
         check_progress(progress, done + 1, len(LEARNING_RATES), rounds.errors[EPOCHS])
-    best = min(finals, key=finals.get)
+    best = min(finals, key=finals.__getitem__)
     return {
         **{f"E_total_after_1000_eta_{eta:g}": error for eta, error in finals.items()},
         "tables": {

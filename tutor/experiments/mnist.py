@@ -81,3 +81,47 @@ def _run(progress: Progress | None, keep_prob: float) -> dict:
             f"({ev.per_class[weakest]:.0%})."
         ),
     }
+
+
+@experiment(
+    "mnist_dropout_compared",
+    "MNIST digits with and without dropout, side by side",
+    SOURCE,
+    unit="batch",
+)
+def mnist_dropout_compared(progress: Progress | None = None) -> dict:
+    """The lesson's run with dropout (p = 0.7) and without (p = 1), in one table."""
+    from tutor.experiments.registry import run_experiment
+
+    runs = (("dropout, p = 0.7", "mnist"), ("no dropout", "mnist_no_dropout"))
+    results, rows = [], []
+    for k, (label, experiment_id) in enumerate(runs):
+
+        def scaled(done, total, loss=None, k=k):
+            if progress is None:
+                return None
+            return progress(k * total + done, len(runs) * total, loss)
+
+        result = run_experiment(experiment_id, scaled)
+        results.append(result)
+        train, test = result["train_accuracy"], result["accuracy"]
+        rows.append([label, train, test, train - test, result["final_loss"]])
+    config = mnist_config()
+    with_dropout, without = results
+    return {
+        "tables": {
+            "dropout": {
+                "columns": ["run", "train acc.", "test acc.", "gap", "last loss"],
+                "rows": rows,
+                "caption": (
+                    f"784-128-10, {config.epochs} epochs on 4,000 shipped digits, "
+                    "tested on 1,000 others"
+                ),
+            }
+        },
+        "summary": (
+            f"With dropout: test accuracy {with_dropout['accuracy']:.1%} (training "
+            f"{with_dropout['train_accuracy']:.1%}). Without: test {without['accuracy']:.1%} "
+            f"(training {without['train_accuracy']:.1%})."
+        ),
+    }

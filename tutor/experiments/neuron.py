@@ -99,7 +99,8 @@ def perceptron(
     """
     Xb = np.hstack([np.ones((len(X), 1)), X])
     unit = dense(np.zeros((3, 1)), activation="identity", bias_mode="none")
-    rows, seen, errors_per_epoch = [], {}, []
+    seen: dict[tuple[float, ...], int] = {}
+    rows, errors_per_epoch = [], []
     converged_after, cycle, cycle_W = None, None, None
     for epoch in range(1, max_epochs + 1):
         start = tuple(unit.W[:, 0])

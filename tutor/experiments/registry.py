@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-# progress(done, total, loss) -> False to cancel. `loss` may be None.
-Progress = Callable[[int, int, "float | None"], "bool | None"]
+from tutor.errors import NotFound
 
-
-class Cancelled(Exception):
-    """Raised inside an experiment when its progress callback returned False."""
+# Progress, Cancelled and check_progress live in tutor.progress (below mnist, which uses them
+# too); imported here so the experiments keep importing them from their registry.
+from tutor.progress import Cancelled as Cancelled
+from tutor.progress import Progress as Progress
+from tutor.progress import check_progress as check_progress
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def get_experiment(id: str) -> Experiment:
     """The experiment `id`; KeyError naming the known ones otherwise."""
     _load_all()
     if id not in EXPERIMENTS:
-        raise KeyError(f"unknown experiment {id!r}; known: {', '.join(sorted(EXPERIMENTS))}")
+        raise NotFound(f"unknown experiment {id!r}; known: {', '.join(sorted(EXPERIMENTS))}")
     return EXPERIMENTS[id]
 
 
@@ -77,9 +78,3 @@ def run_experiment(id: str, progress: Progress | None = None) -> dict[str, Any]:
 def cached_result(id: str) -> dict[str, Any] | None:
     """The results of `id` if it already ran in this process, else None (nothing is run)."""
     return _CACHE.get(id)
-
-
-def check_progress(progress: Progress | None, done: int, total: int, loss=None) -> None:
-    """Report progress; raise Cancelled when the callback asks to stop."""
-    if progress is not None and progress(done, total, loss) is False:
-        raise Cancelled()

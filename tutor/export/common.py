@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from typing import Protocol
 
 from tutor.engine.trace import PHASES, Trace, TraceValue, format_number
 
@@ -79,7 +80,13 @@ def _given_kind(v: TraceValue) -> str:
     }.get(word, word)
 
 
-def setup_line(trace: Trace) -> str:
+class HasMeta(Protocol):
+    """What `setup_line` reads of a trace: its meta (a Trace, or the matrix form's meta)."""
+
+    meta: dict
+
+
+def setup_line(trace: HasMeta) -> str:
     """One line saying what network was traced: sizes, activations, loss, η."""
     meta = trace.meta
     bits = []

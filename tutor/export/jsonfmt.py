@@ -7,6 +7,7 @@ import math
 import string
 
 from tutor.engine.trace import PHASES, Trace, TraceValue
+from tutor.errors import FileFormatError
 from tutor.export.common import Symbolic, display_substituted
 from tutor.safe_files import LIMITS, describe_size
 from tutor.text_safety import control_message, find_control_in
@@ -18,7 +19,7 @@ _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 MAX_STEP = 1_000_000  # the training step a value belongs to (trace --rounds stops there too)
 
 
-class TraceFormatError(ValueError):
+class TraceFormatError(FileFormatError, ValueError):
     """A JSON document that is not a trace of a schema version this tutor reads."""
 
 
@@ -198,7 +199,11 @@ def _kind(value) -> str:
 def _check_template(template: str, n_inputs: int, where: str) -> None:
     """Placeholders `{0}`..`{n-1}` only: no `{}`, format specs or conversions."""
     try:
-        fields = [f[1:] for f in string.Formatter().parse(template) if f[1] is not None]
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(template)
+            if name is not None
+        ]
     except ValueError as error:
         raise TraceFormatError(f"{where}.template: {error}") from None
     for name, spec, conversion in fields:

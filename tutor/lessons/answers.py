@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+from tutor.errors import TutorError
+
 # A plain decimal number: optional sign, digits with an optional point (or a leading point),
 # an optional exponent. Nothing else: no expressions, no names, no underscores.
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -13,7 +15,7 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 ECHO_LENGTH = 40  # characters of a refused answer quoted back
 
 
-class AnswerError(ValueError):
+class AnswerError(TutorError, ValueError):
     """The answer is not a number; the message says what was expected."""
 
 

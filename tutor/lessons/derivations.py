@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 from tutor.lessons.model import Step
 from tutor.lessons.references import ACTIVATION_TARGETS
 
-NEEDS_SYMBOLIC = "this derivation needs the symbolic module (tutor.symbolic), not available here"
-
 
 def derivation_for(step: Step):
-    """The symbolic Derivation a derive step asks for; ImportError when symbolic is missing."""
-    if importlib.util.find_spec("tutor.symbolic") is None:
-        raise ImportError(NEEDS_SYMBOLIC)
+    """The symbolic Derivation a derive step asks for (SymPy imported on first use)."""
     # The function, not `tutor.symbolic.derivation`: once the submodule of that name is
     # imported, the package attribute is the module.
     from tutor.symbolic.derivation import derivation
@@ -34,8 +28,6 @@ def derivation_text(step: Step, markdown: bool = False) -> tuple[str, str]:
     """(text, problem): the rendered derivation, or why it cannot be shown."""
     try:
         found = derivation_for(step)
-    except ImportError as error:
-        return "", str(error) or NEEDS_SYMBOLIC
     except (KeyError, ValueError) as error:
         return "", f"cannot derive {step.target!r}: {error.args[0] if error.args else error}"
     except Exception as error:  # noqa: BLE001 - one failed derivation must not end the lesson

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tutor.errors import FileFormatError
 from tutor.text_safety import escape_controls
 
 
-class LessonError(Exception):
+class LessonError(FileFormatError):
     """A lesson file that cannot be used, and exactly where it goes wrong.
 
     `file` is the lesson file (or folder); `step` the step's number counted from 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation, Overflow, localcontext
+from typing import Any
 
 from tutor.lessons.model import Figure, Lesson
 from tutor.lessons.references import parse_computed, resolve_computed
@@ -124,7 +125,7 @@ def check_figure(lesson: Lesson, figure: Figure, progress=None) -> FigureCheck:
     tolerance = (
         figure.tolerance if figure.tolerance is not None else default_tolerance(figure.published)
     )
-    common = dict(
+    common: dict[str, Any] = dict(
         lesson=lesson.id,
         figure=figure.id,
         source=figure.source,

@@ -8,11 +8,12 @@ wrong value gets a measured message — how many decimals agree and how many the
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tutor.engine.trace import Trace
 from tutor.lessons.answers import ECHO_LENGTH, is_correct
-from tutor.lessons.mistakes import diagnose
+from tutor.lessons.mistakes import Mistake, closest, diagnose
 
 MAX_DECIMALS = 15  # beyond this a float has no more decimals to agree on
 
@@ -65,13 +66,34 @@ def judge(
 ) -> Verdict:
     """The verdict on `answer` (typed as `typed`) for the value `name` of `trace`."""
     expected = trace.value(name)
+    if is_correct(answer, expected, tolerance):
+        return _verdict(expected, answer, tolerance, typed, None)
+    return _verdict(
+        expected, answer, tolerance, typed, diagnose(trace, name, answer, tolerance, variant)
+    )
+
+
+def judge_value(
+    expected: float,
+    answer: float,
+    tolerance: float,
+    typed: str = "",
+    mistakes: Sequence[Mistake] = (),
+) -> Verdict:
+    """The verdict on `answer` for a value no trace holds (an experiment's), with its mistakes."""
+    return _verdict(expected, answer, tolerance, typed, closest(mistakes, answer, tolerance))
+
+
+def _verdict(
+    expected: float, answer: float, tolerance: float, typed: str, mistake: Mistake | None
+) -> Verdict:
+    """Right; else the mistake's hint when `answer` is its value; else how close it is."""
     shown = (typed or repr(answer)).strip()
     if len(shown) > ECHO_LENGTH:
         shown = shown[: ECHO_LENGTH - 1] + "…"
     agreeing = decimals_agreeing(answer, expected)
     if is_correct(answer, expected, tolerance):
         return Verdict(True, f"{shown} is right.", agreeing=agreeing)
-    mistake = diagnose(trace, name, answer, tolerance, variant)
     if mistake is not None:
         return Verdict(False, mistake.hint, mistake.kind, agreeing)
     asked = decimals_asked(tolerance)

@@ -18,6 +18,7 @@ from tutor.lessons.errors import LessonError
 from tutor.lessons.model import STEP_KINDS, Figure, Lesson, Option, Step
 from tutor.lessons.references import (
     ACTIVATION_TARGETS,
+    EXPERIMENT_KEY,
     is_matrix_entry,
     parse_computed,
     parse_trace_spec,
@@ -44,13 +45,21 @@ STEP_KEYS: dict[str, set[str]] = {
     "prose": set(),
     "reveal": {"trace", "example", "network", "phase", "names", "variant"},
     "derive": {"trace", "example", "network", "target"},
-    "predict": {"trace", "example", "network", "target", "tolerance", "tries", "hints"},
+    "predict": {
+        "trace",
+        "example",
+        "network",
+        "experiment",
+        "target",
+        "tolerance",
+        "tries",
+        "hints",
+    },
     "quiz": {"options"},
     "run": {"experiment", "show"},
     "compare": {"experiments", "show"},
     "errata": {"figure", "variant"},
 }
-EXTRA_KEYS = ("show", "variant")
 DEFAULT_PREDICT_TOLERANCE = 1e-6
 # What the players can show: options are lettered a-z; a figure's printed text must fit a
 # float and the digit-by-digit check (documented in lessons/README.md).
@@ -137,9 +146,9 @@ def load_lesson(path: Path | str) -> Lesson:
         raise LessonError(path, refused.reason) from None
     except tomllib.TOMLDecodeError as error:
         raise LessonError(path, f"invalid TOML: {error}") from None
-    refused = find_control_in(data, base=1)
-    if refused is not None:
-        field, char = refused
+    control = find_control_in(data, base=1)
+    if control is not None:
+        field, char = control
         step = re.match(r"steps\[(\d+)\]", field)
         raise LessonError(path, control_message(char), field, int(step[1]) if step else None)
     return _Validator(path).lesson(data)
@@ -245,6 +254,12 @@ class _Validator:
             raise self.error(name, f"expected an integer {low:,} to {maximum:,}, got {shown}", step)
         return value
 
+    def required_integer(self, table, key, where, step=None, minimum=None, maximum=None) -> int:
+        """`integer` of a key that must be present (its absence is an error, never None)."""
+        value = self.integer(table, key, where, step, minimum, True, maximum)
+        assert value is not None  # integer(required=True) raised when the key is missing
+        return value
+
     def boolean(self, table, key, where, step=None) -> bool:
         name = f"{where}.{key}"
         if key not in table:
@@ -254,7 +269,7 @@ class _Validator:
             raise self.error(name, f"expected true or false, got {_describe(value)}", step)
         return value
 
-    def array_of_tables(self, table, key, where_prefix, required=False) -> list[dict]:
+    def array_of_tables(self, table, key, required=False) -> list[dict]:
         if key not in table:
             if required:
                 raise self.error(key, f"missing (expected at least one [[{key}]] table)")
@@ -275,10 +290,10 @@ class _Validator:
             )
         title = self.string(data, "title", "")
         summary = self.string(data, "summary", "")
-        order = self.integer(data, "order", "", required=True, maximum=MAX_ORDER)
+        order = self.required_integer(data, "order", "", maximum=MAX_ORDER)
         sources = self.strings(data, "sources", "")
-        figures = self.figures(self.array_of_tables(data, "figures", "figures"))
-        raw_steps = self.array_of_tables(data, "steps", "steps", required=True)
+        figures = self.figures(self.array_of_tables(data, "figures"))
+        raw_steps = self.array_of_tables(data, "steps", required=True)
         if not raw_steps:
             raise self.error("steps", "expected at least one [[steps]] table")
         figure_ids = {f.id for f in figures}
@@ -372,7 +387,7 @@ class _Validator:
             "text": self.string(raw, "text", where, number, required=text_required),
         }
         getattr(self, f"step_{kind}")(raw, where, number, fields, figure_ids)
-        extra = {}
+        extra: dict[str, Any] = {}
         if "show" in raw:
             extra["show"] = self.strings(raw, "show", where, number)
         if "variant" in raw:
@@ -455,15 +470,39 @@ class _Validator:
         fields["target"] = target
 
     def step_predict(self, raw, where, number, fields, figure_ids) -> None:
-        fields["trace"] = self.trace_spec(raw, where, number)
-        target = self.string(raw, "target", where, number)
-        fields["target"] = self.value_name(target, f"{where}.target", number, fields["trace"])
+        if "experiment" in raw:
+            self.experiment_target(raw, where, number, fields)
+        else:
+            fields["trace"] = self.trace_spec(raw, where, number)
+            target = self.string(raw, "target", where, number)
+            fields["target"] = self.value_name(target, f"{where}.target", number, fields["trace"])
         tolerance = self.number(raw, "tolerance", where, number)
         fields["tolerance"] = DEFAULT_PREDICT_TOLERANCE if tolerance is None else tolerance
         tries = self.integer(raw, "tries", where, number, minimum=1, maximum=MAX_TRIES)
         if tries is not None:
             fields["tries"] = tries
         fields["hints"] = self.strings(raw, "hints", where, number)
+
+    def experiment_target(self, raw, where, number, fields) -> None:
+        """A predict step on an experiment's value: `experiment = "ID"`, `target = "KEY"`."""
+        other = next((key for key in ("trace", "example", "network") if key in raw), None)
+        if other is not None:
+            raise self.error(
+                f"{where}.{other}",
+                "give either experiment (an experiment's value) or trace, example or network",
+                number,
+            )
+        experiment = self.string(raw, "experiment", where, number)
+        self.experiment_id(experiment, f"{where}.experiment", number)
+        target = self.string(raw, "target", where, number)
+        if not EXPERIMENT_KEY.match(target):
+            raise self.error(
+                f"{where}.target",
+                f"expected a result key of the experiment (name, name[0], name.sub), "
+                f"got {_describe(target)}",
+                number,
+            )
+        fields["experiment"], fields["target"] = experiment, target
 
     def step_quiz(self, raw, where, number, fields, figure_ids) -> None:
         name = f"{where}.options"

@@ -6,8 +6,7 @@ one output's contribution instead of the sum over outputs, the ½ of the error d
 the updated instead of the original weights in the backward pass, the activation not
 applied, the bias left out of a net input, the sigmoid's exponent without its minus sign,
 σ' taken of the net input instead of the output, the notebook's σ′(σ(z)) instead of σ′(z)
-and back, a batch's sum instead of its mean (and back), one sample's gradient instead of the
-batch's. Everything is recomputed from the trace's
+and back, one sample's gradient instead of the batch's. Everything is recomputed from the trace's
 own numbers; nothing is evaluated. A hint names a mistake only when the typed value is that
 mistake's value within the step's tolerance.
 """
@@ -18,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 from tutor.engine.trace import Trace
+from tutor.lessons.mistakes_outputs import LOG_LOSSES, OUTPUT_HINTS, output_candidates
 
 HINTS = {
     "sign": "Check the sign: dE/dout = −(target − out) = out − target, and w+ = w − η·∂E/∂w.",
@@ -38,13 +38,6 @@ HINTS = {
     ),
     "true_slope": (
         "That uses the true slope out·(1 − out); the notebook's code takes σ(out)·(1 − σ(out))."
-    ),
-    "batch_sum": (
-        "The batch's loss is the mean over its samples: "
-        "divide the sum of their gradients by their number."
-    ),
-    "batch_mean": (
-        "The batch's loss is the sum over its samples: add their gradients, don't average them."
     ),
     "one_sample": "That is one sample's gradient; the batch's gradient combines every sample's.",
     "dead_slope": (
@@ -101,20 +94,15 @@ def _on_leaky_side(trace: Trace, slope: str) -> bool:
 
 
 def _batch_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
-    """A batch gradient's slips: one sample's gradient, the sum for a mean, the mean for a sum."""
+    """A batch gradient's slip of taking one sample's gradient (the sum for a mean and the mean
+    for a sum: `mistakes_outputs`)."""
     tv = trace[name]
     n = len(tv.inputs)
     if n < 2 or tv.phase != "backward" or tv.inputs != tuple(f"{name}[{s}]" for s in range(n)):
         return []
     parts = [trace.value(p) for p in tv.inputs]
     # a sample whose gradient is 0 would name "one sample" for a step not taken at all
-    out = [("one_sample", part) for part in parts if part != 0]
-    reduction = trace.meta.get("reduction")
-    if reduction == "mean":
-        out.append(("batch_sum", sum(parts)))
-    elif reduction == "sum":
-        out.append(("batch_mean", sum(parts) / n))
-    return out
+    return [("one_sample", part) for part in parts if part != 0]
 
 
 def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
@@ -144,8 +132,8 @@ def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
         if len(parts) > 1 and all(p.startswith("dE_") for p in parts) and total != 0:
             for part in parts:
                 out.append(("missing_sum", value * trace.value(part) / total))
-    half_sse = trace.meta.get("loss", "half_sse") == "half_sse"  # only ½Σ(t − out)² has a ½
-    if half_sse and (tv.phase == "error" and name.startswith("E_") or upstream_error):
+    half_sse_like = trace.meta.get("loss") not in LOG_LOSSES  # a log-loss has no ½ to drop
+    if half_sse_like and (tv.phase == "error" and name.startswith("E_") or upstream_error):
         out.append(("half_dropped", 2 * value))
     return out + _batch_candidates(trace, name)
 
@@ -187,13 +175,14 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
         other = _other_sigmoid_slope(trace, name)
         if other is not None:
             raw.append(other)
+    raw += output_candidates(trace, name)
     if variant is not None and name in variant and _same_network(trace, variant):
         raw.append(("updated_weights", variant.value(name)))
     seen: list[Mistake] = []
     for kind, wrong in raw:
         differs = abs(wrong - tv.value) > 1e-12 * max(1.0, abs(tv.value))
         if differs and all((m.kind, m.value) != (kind, wrong) for m in seen):
-            seen.append(Mistake(kind, wrong, HINTS[kind]))
+            seen.append(Mistake(kind, wrong, HINTS.get(kind) or OUTPUT_HINTS[kind]))
     return seen
 
 
@@ -204,8 +193,13 @@ def diagnose(
 
     None when no mistake's value is that close: a hint then must not guess at a cause.
     """
+    return closest(candidates(trace, name, variant), answer, tolerance)
+
+
+def closest(mistakes, answer: float, tolerance: float) -> Mistake | None:
+    """The mistake among `mistakes` whose value `answer` is within `tolerance` (closest first)."""
     found = []
-    for mistake in candidates(trace, name, variant):
+    for mistake in mistakes:
         if abs(answer - mistake.value) <= tolerance * (1 + 1e-9) + 1e-15:
             found.append((abs(answer - mistake.value), mistake))
     return min(found, key=lambda pair: pair[0])[1] if found else None

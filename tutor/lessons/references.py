@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tutor.errors import NotFound
 from tutor.lessons.errors import LessonError
 from tutor.lessons.model import Lesson
 from tutor.symbolic import ACTIVATION_TARGETS
+
+if TYPE_CHECKING:
+    from tutor.engine.trace import Trace
 
 TRACE_SPEC = re.compile(r"^([a-z0-9_][a-z0-9_-]*)(?:@([a-z0-9][a-z0-9-]*))?$")
 # `out_h1`, `dE_total/dw5`, `w5+`, and a sample's value in a batch: `net_h1[3]`.
@@ -22,12 +26,6 @@ TRACE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_/]*\+?(\[\d+\])?$")
 # How a step's trace names a network file (made by the loader only: `trace` cannot hold ':').
 NETWORK_PREFIX = "network:"
 EXPERIMENT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\]|\.[A-Za-z0-9_]+)*$")
-
-# Trace variants the lessons may name, as keyword arguments of `traced_step`.
-# Used only when the engine has no variant registry (`tutor.engine.variants`).
-FALLBACK_VARIANTS: dict[str, dict[str, Any]] = {
-    "updated-weights": {"backprop_weights": "updated"},
-}
 
 
 # A matrix entry of the matrix form: W2[0,0], Z1[0,3], δ2[0], dW1[1,0], W2⁺[0,1], E[0,2].
@@ -58,10 +56,10 @@ def _names_by_entry(spec: str) -> dict[str, str]:
 def scalar_name_of(spec: str, entry: str) -> str:
     """The per-neuron name a matrix entry of `spec` stands for (`W2[0,0]` → `w5`); else KeyError."""
     if not spec:
-        raise KeyError(f"{entry!r}: a matrix entry needs the step's trace, example or network")
+        raise NotFound(f"{entry!r}: a matrix entry needs the step's trace, example or network")
     names = _names_by_entry(spec)
     if entry not in names:
-        raise KeyError(f"{entry!r} is not an entry of the matrix form of {spec!r}")
+        raise NotFound(f"{entry!r} is not an entry of the matrix form of {spec!r}")
     return names[entry]
 
 
@@ -120,39 +118,14 @@ def parse_computed(ref: str) -> tuple[str, str, str]:
     return kind, where, key
 
 
-def _variant_kwargs(variant: str) -> dict[str, Any]:
-    """traced_step keyword arguments of a variant known without the engine's registry."""
-    if variant in FALLBACK_VARIANTS:
-        return dict(FALLBACK_VARIANTS[variant])
-    known = ", ".join(sorted(FALLBACK_VARIANTS))
-    raise KeyError(f"unknown variant {variant!r}; known variants: {known}")
-
-
 @lru_cache(maxsize=32)
-def get_trace(spec: str):
+def get_trace(spec: str) -> Trace:
     """The Trace of one step of the example (and variant) named by `spec`; cached."""
     if not spec.startswith(NETWORK_PREFIX):
-        name, variant = parse_trace_spec(spec)
-    try:  # the engine's variant registry, when it has one
-        from tutor.engine.variants import trace_reference
-    except ImportError:
-        trace_reference = None
-    if trace_reference is not None:
-        return trace_reference(spec)
-    from tutor.engine import get_example, traced_step
+        parse_trace_spec(spec)  # ValueError when malformed
+    from tutor.engine.variants import trace_reference
 
-    kwargs = _variant_kwargs(variant) if variant else {}
-    example = get_example(name)
-    trace, _ = traced_step(
-        example.network,
-        example.x,
-        example.target,
-        example.loss,
-        example.learning_rate,
-        title=example.title + (f" (variant: {variant})" if variant else ""),
-        **kwargs,
-    )
-    return trace
+    return trace_reference(spec)
 
 
 def _follow(value: Any, path: str) -> Any:
@@ -184,7 +157,7 @@ def experiment_value(result: dict[str, Any], key: str) -> Any:
         pass
     names = sorted(k for k in result if not k.startswith("_"))
     known = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
-    raise KeyError(f"no result {key!r} (results: {known})") from None
+    raise NotFound(f"no result {key!r} (results: {known})") from None
 
 
 def resolve_computed(ref: str, progress=None) -> float:
@@ -199,7 +172,7 @@ def resolve_computed(ref: str, progress=None) -> float:
         try:
             value = float(value)  # NumPy scalars
         except (TypeError, ValueError):
-            raise KeyError(f"result {key!r} is not a number") from None
+            raise NotFound(f"result {key!r} is not a number") from None
     return float(value)
 
 
@@ -212,7 +185,11 @@ def _has_trace(spec: str) -> bool:
 
 
 def check_references(lesson: Lesson) -> list[LessonError]:
-    """Every trace name and experiment id the lesson refers to exists (experiments are not run)."""
+    """Every trace name and experiment id the lesson refers to exists.
+
+    Experiments are not run, except those a predict step asks a value of (to check the value
+    exists and is a number; results are cached, so a lesson's experiments run once).
+    """
     from tutor.experiments.registry import get_experiment
 
     errors: list[LessonError] = []
@@ -236,6 +213,20 @@ def check_references(lesson: Lesson) -> list[LessonError]:
         except KeyError as error:
             problem(field, error.args[0], step)
 
+    def experiment_has(experiment_id: str, key: str, field: str, step: int) -> None:
+        """A predict step's experiment exists and its result has the number `key` (runs it)."""
+        from tutor.lessons.experiment_values import experiment_prediction
+
+        try:
+            get_experiment(experiment_id)
+        except KeyError as error:
+            problem(f"{field}.experiment", error.args[0], step)
+            return
+        try:
+            experiment_prediction(experiment_id, key)
+        except (KeyError, ValueError) as error:
+            problem(f"{field}.target", error.args[0] if error.args else str(error), step)
+
     for k, figure in enumerate(lesson.figures, start=1):
         kind, where, key = parse_computed(figure.computed)
         field = f"figures[{k}].computed"
@@ -254,6 +245,8 @@ def check_references(lesson: Lesson) -> list[LessonError]:
                         f"the trace {step.trace!r} has no {step.phase!r} values",
                         number,
                     )
+        elif step.kind == "predict" and step.experiment:
+            experiment_has(step.experiment, step.target, field, number)
         elif step.kind == "predict":
             trace_has(step.trace, [step.target], f"{field}.target", number)
         elif step.kind == "derive" and step.target not in ACTIVATION_TARGETS:
@@ -267,8 +260,8 @@ def check_references(lesson: Lesson) -> list[LessonError]:
         if variant and step.kind in ("reveal", "errata"):
             # the example the variant applies to: the step's trace, or its figure's source
             base = step.trace.split("@")[0]
-            figure = next((f for f in lesson.figures if f.id == step.figure), None)
-            if not base and figure is not None:
-                base = parse_computed(figure.computed)[1].split("@")[0]
+            source = next((f for f in lesson.figures if f.id == step.figure), None)
+            if not base and source is not None:
+                base = parse_computed(source.computed)[1].split("@")[0]
             trace_has(f"{base}@{variant}", [], f"{field}.variant", number)
     return errors

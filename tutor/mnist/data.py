@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from tutor.errors import FileFormatError
 from tutor.safe_files import InputRefused, describe_size, open_regular
 
 IMAGE_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions
@@ -41,7 +42,7 @@ IDX_NAMES = {
 CSV_NAMES = ("mnist_train.csv", "mnist_test.csv")
 
 
-class MnistDataError(ValueError):
+class MnistDataError(FileFormatError, ValueError):
     """A data file is missing, truncated or malformed; the message names it."""
 
 
@@ -56,7 +57,11 @@ class Dataset:
     source: str
 
 
-def _open(path: Path) -> BinaryIO:
+# What `_open` gives: the file itself, or a gzip stream over it.
+Stream = BinaryIO | gzip.GzipFile
+
+
+def _open(path: Path) -> Stream:
     """A regular file opened for reading, gunzipped as a stream when it is gzip (by its magic).
 
     Nothing is decompressed here: readers take what the header declares, so a small file
@@ -89,7 +94,7 @@ class _ClosingGzip(gzip.GzipFile):
             self._raw.close()
 
 
-def _read(path: Path, stream: BinaryIO, n: int) -> bytes:
+def _read(path: Path, stream: Stream, n: int) -> bytes:
     """Up to `n` bytes (fewer at the end of the data); corrupt gzip data as MnistDataError."""
     try:
         return stream.read(n)
@@ -97,7 +102,7 @@ def _read(path: Path, stream: BinaryIO, n: int) -> bytes:
         raise MnistDataError(f"{path}: truncated or corrupt gzip data") from None
 
 
-def _count_rest(path: Path, stream: BinaryIO) -> str:
+def _count_rest(path: Path, stream: Stream) -> str:
     """How many bytes remain, counted in chunks up to 1 MiB more, as the message says it."""
     total = 0
     while total <= EXCESS_COUNTED:
@@ -281,11 +286,12 @@ def load_full(folder: str | os.PathLike) -> Dataset:
     if not folder.is_dir():
         raise MnistDataError(f"{folder}: not a folder (expected the MNIST files in it)")
     found = {key: _find(folder, names) for key, names in IDX_NAMES.items()}
-    if all(found.values()):
-        X_train = load_idx_images(found["train_images"])
-        y_train = load_idx_labels(found["train_labels"])
-        X_test = load_idx_images(found["test_images"])
-        y_test = load_idx_labels(found["test_labels"])
+    if all(path is not None for path in found.values()):
+        found_paths = {key: path for key, path in found.items() if path is not None}
+        X_train = load_idx_images(found_paths["train_images"])
+        y_train = load_idx_labels(found_paths["train_labels"])
+        X_test = load_idx_images(found_paths["test_images"])
+        y_test = load_idx_labels(found_paths["test_labels"])
         for images, labels, img_key, lab_key in (
             (X_train, y_train, "train_images", "train_labels"),
             (X_test, y_test, "test_images", "test_labels"),

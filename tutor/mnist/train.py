@@ -19,7 +19,7 @@ from tutor.engine.network import Cache, Gradients, Network, build
 
 # The engine's own divergence checks: the same messages as every other training loop.
 from tutor.engine.training import check_parameters, locate_divergence
-from tutor.experiments.registry import Progress, check_progress
+from tutor.progress import Progress, check_progress
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 HIDDEN_ACTIVATIONS = ("relu", "sigmoid")

@@ -11,7 +11,7 @@ definition, which the model, the chain rule and `derive ACTIVATION` read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, lru_cache
@@ -221,7 +221,9 @@ def _softmax(n: int = 3) -> list[Step]:
     ]
 
 
-def _in_softmax_outputs(expr: sp.Expr, zs: list[sp.Symbol], ss: list[sp.Symbol]) -> sp.Expr:
+def _in_softmax_outputs(
+    expr: sp.Expr, zs: Sequence[sp.Symbol], ss: Sequence[sp.Symbol]
+) -> sp.Expr:
     """Rewrite an expression in e^z_k as one in s_k = e^z_k / Σ e^z (e^z_k → s_k·Σ)."""
     total = sp.Symbol("S", positive=True)
     replaced = expr.subs(sp.Add(*(sp.exp(z) for z in zs)), total)

@@ -11,6 +11,7 @@ from tutor.engine.examples import Example
 from tutor.engine.losses import Loss
 from tutor.engine.network import Network
 from tutor.engine.trace import format_number
+from tutor.errors import NotFound
 from tutor.symbolic import ACTIVATION_TARGETS
 from tutor.symbolic.activations import activation_derivation, kind_of
 from tutor.symbolic.chain import chain_rule
@@ -88,7 +89,7 @@ def _derivation(
     chain = chain_rule(structure)
     if target not in chain.gradient:
         known = ", ".join(p.name for p in snet.params)
-        raise KeyError(f"no parameter {target!r} in this network; its parameters are {known}")
+        raise NotFound(f"no parameter {target!r} in this network; its parameters are {known}")
     numbers = _factor_values(structure, x, t, values) if sample else {}
     grad = chain.gradient[target]
     steps = []

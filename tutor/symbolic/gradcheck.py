@@ -162,10 +162,11 @@ def check_gradients(
             # and the finite difference still have values there.
             if isinstance(error, ValueError) and str(error) != "math domain error":
                 raise
-            why = {
+            reasons: dict[type[Exception], str] = {
                 OverflowError: "overflows (an exponential beyond 1e308)",
                 ZeroDivisionError: "divides by zero (a saturated output)",
-            }.get(type(error), "takes the log of 0 (a saturated output)")
+            }
+            why = reasons.get(type(error), "takes the log of 0 (a saturated output)")
             note = (
                 f"symbolic column absent: SymPy's gradient {why} in float arithmetic at these "
                 "values; the numeric check runs without it"
@@ -176,11 +177,11 @@ def check_gradients(
     rows = []
     for p, s, b, f in zip(params, sym, backprop, fd):
         ways = {"symbolic": s, "backprop": b, "finite_difference": f}
-        errors = {
-            (a, c): relative_error(ways[a], ways[c])
-            for a, c in PAIRS
-            if ways[a] is not None and ways[c] is not None
-        }
+        errors = {}
+        for a, c in PAIRS:
+            one, other = ways[a], ways[c]
+            if one is not None and other is not None:
+                errors[(a, c)] = relative_error(one, other)
         label = layer_label(p.layer, n_layers)
         rows.append(GradientRow(p.name, label, p.frozen, s, b, f, errors, tolerance))
     return CheckResult(title, loss_value, tuple(rows), tolerance, note)

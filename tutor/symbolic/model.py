@@ -107,9 +107,51 @@ class SymbolicNetwork:
     def gradient_function(self):
         """A float function of (inputs…, targets…, parameters…) → [∂E_total/∂θ …].
 
+        SymPy's derivative of E_total composed by the chain rule over the definitions (see
+        `chain_rule_program`), not of the fully expanded E_total: the same derivative, and on
+        5 hidden layers of 2 in a fraction of a second instead of ~5 s of `diff`.
         lambdify runs `exec` on code printed from expressions built here, never on outside text.
         """
-        return sp.lambdify(self.primitives, self.gradient_exprs, modules="math", cse=True)
+        steps, gradients = self.chain_rule_program()
+        program = lambda _exprs: (steps, gradients)  # noqa: E731  (lambdify's cse hook)
+        return sp.lambdify(self.primitives, gradients, modules="math", cse=program)
+
+    def chain_rule_program(self) -> tuple[list[tuple[sp.Symbol, sp.Expr]], list[sp.Expr]]:
+        """Assignments computing ∂E_total/∂θ for every θ, and the gradients in their terms.
+
+        The forward definitions in order (net = Σ w·out + b, out = activation(net), E_o, E_total),
+        then in reverse order each quantity's adjoint ∂E_total/∂q = Σ over the quantities u whose
+        definition uses q of ∂E_total/∂u · ∂u/∂q, where every local ∂u/∂q is SymPy's `diff` of
+        u's definition; finally ∂E_total/∂θ = Σ over the u using θ of ∂E_total/∂u · ∂u/∂θ.
+        This is the multivariate chain rule over the definitions, the derivative SymPy's `diff`
+        of the expanded E_total gives (tests compare the two on every small structure).
+        """
+        defs = list(self.defs.items())
+        value = {name: sp.Symbol(f"_v{k}") for k, (name, _) in enumerate(defs)}
+        primitives = set(self.primitives)
+        steps: list[tuple[sp.Symbol, sp.Expr]] = []
+        for name, expr in defs:
+            steps.append((value[name], expr.xreplace(value)))
+        users: dict[sp.Symbol, list[tuple[sp.Symbol, sp.Expr]]] = {}
+        for name, expr in defs:  # every u, and ∂u/∂s for each quantity or primitive s it reads
+            for s in sorted(expr.free_symbols, key=str):
+                local = sp.diff(expr, s)
+                if local != 0:
+                    users.setdefault(s, []).append((name, local.xreplace(value)))
+        adjoint = {self.E_total: sp.Integer(1)}
+        for k, (name, _) in enumerate(reversed(defs[:-1])):  # E_total is the last definition
+            terms = [adjoint[u] * local for u, local in users.get(name, []) if u in adjoint]
+            if terms:
+                symbol = sp.Symbol(f"_a{k}")
+                steps.append((symbol, sp.Add(*terms)))
+                adjoint[name] = symbol
+        gradients = []
+        for p in self.params:
+            theta = self.param_symbols[p.name]
+            assert theta in primitives
+            terms = [adjoint[u] * local for u, local in users.get(theta, []) if u in adjoint]
+            gradients.append(sp.Add(*terms))
+        return steps, gradients
 
     def gradients(self, x, target, values: list[float]) -> list[float]:
         """The symbolic gradient of every parameter at these numbers."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tutor.errors import TutorError
+
 
 @dataclass(frozen=True)
 class Step:
@@ -22,16 +24,20 @@ class Step:
     @property
     def unicode(self) -> str:
         """The formula drawn in Unicode for the terminal (2-D), or one line when it is long."""
-        if callable(self.unicode_source):
-            object.__setattr__(self, "unicode_source", self.unicode_source())
-        return self.unicode_source
+        source = self.unicode_source
+        if callable(source):
+            source = source()
+            object.__setattr__(self, "unicode_source", source)
+        return source
 
     @property
     def latex(self) -> str:
         """The formula as LaTeX."""
-        if callable(self.latex_source):
-            object.__setattr__(self, "latex_source", self.latex_source())
-        return self.latex_source
+        source = self.latex_source
+        if callable(source):
+            source = source()
+            object.__setattr__(self, "latex_source", source)
+        return source
 
     def as_dict(self) -> dict:
         """The step as JSON-ready data."""
@@ -65,5 +71,5 @@ class Derivation:
         }
 
 
-class TooLargeForSymbolic(ValueError):
+class TooLargeForSymbolic(TutorError, ValueError):
     """The network has more parameters than the symbolic derivation handles."""

@@ -84,7 +84,7 @@ class Parameter:
 def bias_names(structure: Structure) -> list[list[str]]:
     """Per layer: ['b1'] for a shared bias, ['b_h1', 'b_h2'] per neuron, [] for none."""
     neurons = neuron_names(list(structure.sizes))
-    names = []
+    names: list[list[str]] = []
     for k, mode in enumerate(structure.bias_modes):
         if mode == "none":
             names.append([])

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tutor.atomic import write_text_atomic
+from tutor.lessons.progress_store import ProgressStore
 from tutor.tui import data
 from tutor.tui.commands import THEMES, TutorCommands
-from tutor.tui.progress_store import ProgressStore
 from tutor.tui.screens.picker import PickerScreen
 
 REPLACED_COMMANDS = ("Keys", "Theme")  # Textual's, replaced by 'Help: keys' and 'Theme: …'

@@ -7,7 +7,6 @@ degrades to a clear message here instead of a crash there.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,16 +22,6 @@ class DataError(Exception):
     """Something the TUI asked for is not available; the message says what and why."""
 
 
-def _optional(module: str):
-    """The module if it exists (another branch may not be merged yet), else None."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name and module.startswith(error.name):
-            return None
-        raise
-
-
 # -- lessons ---------------------------------------------------------------------------------
 
 
@@ -40,9 +29,8 @@ def load_lessons(
     directories: list[Path] | None = None, builtin: bool = True
 ) -> tuple[list[Lesson], list[str]]:
     """The lessons (built-in ones, then those of `directories`) in order, and readable errors."""
-    loader = _optional("tutor.lessons.loader")
-    if loader is None:
-        return [], ["lessons unavailable (tutor.lessons.loader is not installed)"]
+    from tutor.lessons import loader
+
     folders = loader.default_dirs(directories) if builtin else list(directories or [])
     result = loader.load_lessons(folders)
     return list(result.lessons), [str(e) for e in result.errors]
@@ -101,9 +89,8 @@ def export_trace(spec: str, fmt: str, precision: int = 9) -> str:
     """The trace `spec` exported as `fmt` by the CLI's exporters."""
     if fmt not in EXPORT_FORMATS:
         raise DataError(f"unknown format {fmt!r}; known: {', '.join(EXPORT_FORMATS)}")
-    export = _optional("tutor.export")
-    if export is None:
-        raise DataError("export unavailable (tutor.export is not installed)")
+    from tutor import export
+
     return export.export(trace_for(spec), fmt, precision=precision)
 
 
@@ -112,9 +99,8 @@ def export_trace(spec: str, fmt: str, precision: int = 9) -> str:
 
 def derivation(spec: str, target: str) -> list[tuple[str, str, float | None]]:
     """(caption, Unicode formula, value) per line of the derivation of `target` in `spec`."""
-    symbolic = _optional("tutor.symbolic")
-    if symbolic is None or not hasattr(symbolic, "derive"):
-        raise DataError("symbolic derivations unavailable (tutor.symbolic is not installed)")
+    from tutor import symbolic  # SymPy: imported on first use
+
     try:
         result = symbolic.derive(spec or None, target)
     except (KeyError, ValueError, TypeError) as error:
@@ -125,9 +111,10 @@ def derivation(spec: str, target: str) -> list[tuple[str, str, float | None]]:
 @lru_cache(maxsize=8)
 def symbolic_formulas(spec: str) -> dict[str, str]:
     """Trace name → SymPy's one-line Unicode formula for it; {} when unavailable."""
-    symbolic = _optional("tutor.symbolic")
-    if symbolic is None or not spec or not hasattr(symbolic, "symbolic_forms"):
+    if not spec:
         return {}
+    from tutor import symbolic  # SymPy: imported on first use
+
     try:
         forms = symbolic.symbolic_forms(spec)
     except (KeyError, ValueError, TypeError):
@@ -214,9 +201,8 @@ def figure_view(lesson: Lesson, figure_id: str) -> FigureView:
     figure = next((f for f in lesson.figures if f.id == figure_id), None)
     if figure is None:
         raise DataError(f"lesson {lesson.id!r} has no figure {figure_id!r}")
-    figures = _optional("tutor.lessons.figures")
-    if figures is None:
-        return FigureView(figure, None, "ERROR", "figure checks unavailable")
+    from tutor.lessons import figures
+
     check = figures.check_figure(lesson, figure)
     return FigureView(figure, check.computed, check.verdict, check.detail)
 
@@ -254,3 +240,23 @@ def answer_placeholder(tolerance: float) -> str:
     from tutor.lessons.grading import placeholder
 
     return placeholder(tolerance)
+
+
+def experiment_prediction(experiment_id: str, key: str):
+    """The value a predict step asks of an experiment, with its given and worked lines and
+    named mistakes (`tutor.lessons.experiment_values.ExperimentValue`); may run it: slow."""
+    from tutor.experiments.registry import get_experiment
+    from tutor.lessons.experiment_values import experiment_prediction as predict
+
+    try:
+        get_experiment(experiment_id)
+        return predict(experiment_id, key)
+    except (KeyError, ValueError) as error:
+        raise DataError(str(error.args[0] if error.args else error)) from None
+
+
+def judge_value(asked, answer: float, tolerance: float, typed: str):
+    """The verdict on a typed prediction of an experiment's value (`asked`)."""
+    from tutor.lessons.grading import judge_value as grade
+
+    return grade(asked.value, answer, tolerance, typed, asked.mistakes)

@@ -94,7 +94,7 @@ def build_frames(
             if names:
                 continue
         name = step.target if step.kind == "predict" and step.target in order else ""
-        if step.kind == "predict" and not name:
+        if step.kind == "predict" and not name and not step.experiment:
             problems.append(f"step {k + 1}: no value {step.target!r} to predict")
         phase = trace[name].phase if name else step_label(lesson, step)
         visible = max(upto, order[name] - 1) if name else upto

@@ -35,8 +35,8 @@ def session_command(
     command = " ".join(shlex.quote(word) for word in words)
     if private_root is None:
         return "exec " + command
-    folder = f'"$(mktemp -d -p {shlex.quote(str(private_root))} session-XXXXXX)"'
-    return f"exec env BACKPROP_TUTOR_DATA={folder} {command}"
+    session = f'"$(mktemp -d -p {shlex.quote(str(private_root))} session-XXXXXX)"'
+    return f"exec env BACKPROP_TUTOR_DATA={session} {command}"
 
 
 def is_loopback(host: str) -> bool:

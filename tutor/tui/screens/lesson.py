@@ -20,10 +20,10 @@ from textual.worker import get_current_worker
 
 from tutor.engine.trace import PHASES, format_number
 from tutor.lessons.model import Lesson
+from tutor.lessons.progress_store import LessonProgress
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
-from tutor.tui.progress_store import LessonProgress
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
 from tutor.tui.widgets.step_view import (
@@ -259,13 +259,16 @@ class LessonScreen(Screen):
             parts.append(mark)
         if self.variant_on:
             parts.append(f"variant {f.step.extra.get('variant')}")
-        self.sub_title = " · ".join(parts)
+        # Without the reactive's refresh: no Header shows it, and the refresh would repaint
+        # the whole screen on every step (#position below is what shows it).
+        self.set_reactive(LessonScreen.sub_title, " · ".join(parts))
         room = self.size.width - 2 - len(self.sub_title) - 2  # #position's padding, the gap
         title = self.lesson.title
         if len(title) > room:  # the title gives way: the position is what changes
             title = title[: room - 1] + "…" if room > 1 else ""
         self.query_one("#position", Static).update(
-            Text.assemble((title, "bold"), "  " if title else "", (self.sub_title, ""))
+            Text.assemble((title, "bold"), "  " if title else "", (self.sub_title, "")),
+            layout=False,  # one line whatever it says (height 1, the screen's width)
         )
 
     def _show_trace(self, f: Frame, trace) -> None:
@@ -314,6 +317,8 @@ class LessonScreen(Screen):
         kind = step.kind
         if kind == "reveal" and trace is not None and f.name:
             view.set_work(render_work(trace, f.name, self._sympy_formula(f)))
+        elif kind == "predict" and step.experiment:
+            self._show_experiment_predict(f, view, answer)
         elif kind == "predict":
             self._show_predict(f, trace, view, answer)
         elif kind == "quiz":
@@ -391,6 +396,9 @@ class LessonScreen(Screen):
             return
         if f.step.kind in ("derive", "errata"):
             self._show_slow_work(f)
+        elif f.step.kind == "predict" and message.key == self._prediction_key(f):
+            view = self.query_one(StepView)
+            self._show_experiment_predict(f, view, view.query_one("#answer", Input))
         elif f.step.kind == "reveal" and message.key.startswith("forms:"):
             trace = self._trace(self._trace_spec(f))
             if trace is not None and f.name:
@@ -414,6 +422,50 @@ class LessonScreen(Screen):
         answer.placeholder = data.answer_placeholder(f.step.tolerance)
         if self._forward:
             self.set_focus(answer)  # now, not deferred: a quick next key must not race it
+        self.call_after_refresh(view.scroll_end, animate=False)
+
+    @staticmethod
+    def _prediction_key(f: Frame) -> str:
+        return f"predict:{f.step.experiment}:{f.step.target}" if f.step.experiment else ""
+
+    def _asked_value(self, f: Frame):
+        """The experiment's value the step asks (with given/worked lines), or None if not ready."""
+        return self.computed(
+            self._prediction_key(f), data.experiment_prediction, f.step.experiment, f.step.target
+        )
+
+    def _show_experiment_predict(self, f: Frame, view: StepView, answer: Input) -> None:
+        """A value no trace holds: the numbers given, the answer box; the working once solved."""
+        asked = self._asked_value(f)
+        if asked is None:
+            view.set_work(Text("Computing the numbers of this question…", style="italic"))
+            return
+        if isinstance(asked, data.DataError):
+            view.set_work(Text(f"This step's value is not available: {asked}", style="italic"))
+            return
+        given = Text("\n".join(asked.given), overflow="fold") if asked.given else Text("")
+        if self._solved(f):
+            record = self.progress.answers.get(str(f.step_index), {})
+            verdict = "✓ Correct." if record.get("correct") else "The worked answer:"
+            worked = asked.worked or (format_number(asked.value, 9),)
+            view.set_work(given, Text(verdict, style="bold"), Text("\n".join(worked), "bold"))
+            answer.display = False
+            return
+        left = f.step.tries - int(self.progress.answers.get(str(f.step_index), {}).get("tries", 0))
+        view.set_work(
+            given,
+            Text(
+                f"Type your answer and press Enter ({left} of {f.step.tries} tries left). "
+                "While the box is empty, → and ← step on and back.",
+                "italic",
+            ),
+        )
+        if not answer.display:
+            answer.display = True
+            answer.value = ""
+            answer.placeholder = data.answer_placeholder(f.step.tolerance)
+            if self._forward:
+                self.set_focus(answer)
         self.call_after_refresh(view.scroll_end, animate=False)
 
     def _show_tries(self, f: Frame, trace, view: StepView) -> None:
@@ -441,6 +493,9 @@ class LessonScreen(Screen):
         if record and "choice" in record:
             view.set_part("feedback", self._render_explanations(f, int(record["choice"])))
         self.set_focus(quiz)
+        # Below a long question (a small terminal with the network pane) the options would sit
+        # out of sight: once laid out, scroll just enough to show them (the text stays above).
+        self.call_after_refresh(quiz.scroll_visible, animate=False)
 
     def _render_explanations(self, f: Frame, choice: int) -> Table:
         table = Table(box=None, padding=(0, 1), show_header=False)
@@ -476,7 +531,7 @@ class LessonScreen(Screen):
         """Grade a predicted value."""
         event.stop()
         f = self.frame
-        if f is None or f.step.kind != "predict" or not f.name:
+        if f is None or f.step.kind != "predict" or not (f.name or f.step.experiment):
             return
         view = self.query_one(StepView)
         try:
@@ -485,7 +540,14 @@ class LessonScreen(Screen):
             view.set_part("feedback", Text(str(error), style="bold yellow"))
             return
         trace = self._trace(f.trace)
-        verdict = data.judge(f.trace, f.name, value, f.step.tolerance, event.value)
+        if f.step.experiment:
+            asked = self._asked_value(f)
+            if asked is None or isinstance(asked, data.DataError):
+                view.set_part("feedback", Text("The numbers are not ready yet.", "yellow"))
+                return
+            verdict = data.judge_value(asked, value, f.step.tolerance, event.value)
+        else:
+            verdict = data.judge(f.trace, f.name, value, f.step.tolerance, event.value)
         record = self._answer(f.step_index)
         record["tries"] = int(record.get("tries", 0)) + 1
         record["answer"] = event.value.strip()
@@ -516,7 +578,10 @@ class LessonScreen(Screen):
             # far off and no known mistake: the lesson's own reminder of the method
             hint += " " + f.step.hints[min(tries, len(f.step.hints)) - 1]
         left = f.step.tries - tries
-        self._show_tries(f, trace, view)
+        if f.step.experiment:
+            self._show_experiment_predict(f, view, event.input)
+        else:
+            self._show_tries(f, trace, view)
         view.set_part(
             "feedback",
             Text.assemble(
@@ -609,7 +674,8 @@ class LessonScreen(Screen):
         label = ids[message.index] if message.index < len(ids) else "loss"
         panel = self.query_one(RunPanel)
         panel.progress(label, message.done, message.total, message.points)
-        panel.status(f"Running {label}: {message.done}/{message.total}.  Esc cancels.")
+        title = data.experiment_title(label)  # the learner reads titles, never ids
+        panel.status(f"Running {title}: {message.done}/{message.total}.  Esc cancels.")
 
     def on_run_finished(self, message: RunFinished) -> None:
         """Show the results."""

@@ -7,17 +7,17 @@ import re
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from tutor.engine.naming import neuron_names, weight_names
 from tutor.engine.trace import format_number
+from tutor.tui.widgets.rendered_once import RenderedOnceStatic
 
 CURRENT = "bold reverse"
 DEPENDENCY = "bold underline"
 HIDDEN = "?"
 
 
-class NetworkView(Static):
+class NetworkView(RenderedOnceStatic):
     """Columns of neurons with the weights into each neuron between them."""
 
     DEFAULT_CSS = "NetworkView { height: auto; }"

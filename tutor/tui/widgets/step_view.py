@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 
 from tutor.engine.trace import format_number
 from tutor.tui.widgets.prose import ProseMarkdown
+from tutor.tui.widgets.rendered_once import RenderedOnceStatic
 
 # Where a worked line may break: after a product dot, or around + − = (never inside a number).
 _BREAK = re.compile(r"(?<=·)|(?<= [+−=-] )")
@@ -152,6 +153,19 @@ class AnswerInput(Input):
             await self.screen.run_action("previous")
 
 
+class QuizOptions(OptionList):
+    """A quiz's options. PageUp/PageDown page the step, not the few options: in a small
+    terminal the question sits above them, out of sight once they are shown."""
+
+    async def action_page_up(self) -> None:
+        """Page the step up (back to the question)."""
+        await self.screen.run_action("scroll_step(-1)")
+
+    async def action_page_down(self) -> None:
+        """Page the step down (to the options and, once answered, their explanations)."""
+        await self.screen.run_action("scroll_step(1)")
+
+
 class StepView(VerticalScroll, can_focus=False):
     """Title, prose, worked lines, answer box, feedback and quiz options of one step."""
 
@@ -159,10 +173,10 @@ class StepView(VerticalScroll, can_focus=False):
         """The parts; each is shown only when the step has it."""
         yield Static("", id="step-title")
         yield Static("", id="prose")
-        yield Static("", id="work")
+        yield RenderedOnceStatic("", id="work")
         yield Static("", id="feedback")
         yield AnswerInput(placeholder="a number", id="answer", compact=True)
-        yield OptionList(id="quiz", markup=False)  # quiz options are lesson text
+        yield QuizOptions(id="quiz", markup=False)  # quiz options are lesson text
 
     def on_mount(self) -> None:
         """Tests turn the cursor blink off (deterministic snapshots)."""

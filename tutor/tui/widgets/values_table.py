@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from tutor.engine.trace import format_number
+from tutor.tui.widgets.rendered_once import RenderedOnceStatic
 
 CHANGED = "bold green"
 CURRENT = "bold reverse"
@@ -63,7 +63,7 @@ class FittedRows:
             yield Text(self.note, style="italic dim", justify="left")
 
 
-class ValuesTable(Static):
+class ValuesTable(RenderedOnceStatic):
     """A two-column table `name  value`; or `name  original  variant` when comparing."""
 
     DEFAULT_CSS = "ValuesTable { height: auto; }"
