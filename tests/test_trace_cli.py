@@ -133,7 +133,10 @@ BAD = [
         "unknown example 'nope'; known examples: deep-xor, encoder-838, mazur, mnist-digit, "
         "two-hidden, xor-221",
     ),
-    (["--variant", "fancy"], "unknown variant 'fancy'; known variants: seed-001, updated-weights"),
+    (
+        ["--variant", "fancy"],
+        "unknown variant 'fancy'; known variants: seed-001, tanh, updated-weights",
+    ),
     (["mazur", "--network", "x.toml"], "give a built-in example or --network FILE, not both"),
     (
         ["--network", "/nonexistent/net.toml"],

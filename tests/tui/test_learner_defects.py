@@ -165,12 +165,12 @@ async def test_hints_are_true_and_the_placeholder_asks_for_a_format(private_data
 
 
 async def test_a_figure_that_agrees_is_not_labelled_errata(private_data):
-    """Item 30: 8-3-8 steps 5 and 6 reproduce their figures: 'figure check', not 'errata'."""
+    """Item 30: 8-3-8 steps 11 and 12 reproduce their figures: 'figure check', not 'errata'."""
     app = builtin(private_data, "encoder-838")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        for step in ("5", "6"):
+        for step in ("11", "12"):
             assert screen.jump_to(step)
             await pilot.pause()
             assert "figure check" in screen.sub_title and "errata" not in screen.sub_title

@@ -278,6 +278,6 @@ async def test_deriving_an_activation_hides_the_lessons_network(private_data):
         screen.jump_to("4")  # derive ReLU: not a value of the 2-2-2 trace
         await pilot.pause()
         assert screen.frame.step.kind == "derive" and screen.has_class("-no-trace")
-        screen.jump_to("8")  # predict dout_h1/dnet_h1 on the 2-2-2 network
+        screen.jump_to("10")  # predict dout_h2/dnet_h2 on the lesson's own tanh network
         await pilot.pause()
         assert not screen.has_class("-no-trace")

@@ -21,6 +21,9 @@ async def test_the_options_are_in_sight_and_page_up_shows_the_question(private_d
         screen = app.screen
         assert screen.jump_to("14")  # the 106/275 quiz: a long question, long options
         await pilot.pause()
+        if screen.frame.step.instructor:  # an instructor note, shown collapsed: i expands it
+            await pilot.press("i")
+        await pilot.pause()
         await pilot.pause()
         view = screen.query_one(StepView)
         quiz = view.query_one("#quiz", OptionList)

@@ -313,7 +313,7 @@ def _trace_deltas(
                 template,
                 inputs,
                 deriv,
-                f"slope of {act.name} at net_{neuron}",
+                _slope_words(act, neuron),
                 label,
             )
             add(
@@ -462,3 +462,10 @@ def _trace_update(trace: Trace, net: Network, k: int, weights, biases) -> None:
                 f"{b} after the step",
                 label,
             )
+
+
+def _slope_words(act, neuron: str) -> str:
+    """The slope's description, in words a learner reads (not an internal activation name)."""
+    if act.family and act.name != act.family and "(" not in act.name:  # seed 001's slip
+        return f"slope as seed 001's notebook computes it: σ′ of out_{neuron}, not of net_{neuron}"
+    return f"slope of {act.name} at net_{neuron}"

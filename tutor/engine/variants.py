@@ -53,6 +53,19 @@ def _xor_hidden(hidden: str) -> Callable[[Example], Example]:
     return rebuild
 
 
+def _hidden_activation(name: str) -> Callable[[Example], Example]:
+    """Every hidden layer takes the activation `name`; weights, data and output stay."""
+
+    def rebuild(ex: Example) -> Example:
+        from tutor.engine.activations import get_activation
+
+        layers = list(ex.network.copy().layers)
+        hidden = [replace(layer, activation=get_activation(name)) for layer in layers[:-1]]
+        return replace(ex, network=Network(hidden + layers[-1:]), title=f"{ex.title}, {name}")
+
+    return rebuild
+
+
 @dataclass(frozen=True)
 class Variant:
     """A named way of computing a traced step, with why it differs from the exact one.
@@ -105,6 +118,13 @@ VARIANTS: dict[str, Variant] = {
             "seed 000's Exercise 2: the same seeded weights with sigmoid hidden units",
             transform=_xor_hidden("sigmoid"),
             examples=("xor-221",),
+        ),
+        Variant(
+            "tanh",
+            "tanh hidden units (the slides' tanh lab)",
+            "the slides' tanh lab: the same weights and data with tanh hidden units",
+            transform=_hidden_activation("tanh"),
+            examples=("mazur",),
         ),
     )
 }

@@ -5,13 +5,15 @@ student would get by making it: the sign of (out − target) flipped, the σ' fa
 one output's contribution instead of the sum over outputs, the ½ of the error dropped,
 the updated instead of the original weights in the backward pass, the activation not
 applied, the bias left out of a net input, the sigmoid's exponent without its minus sign,
-σ' taken of the net input instead of the output. Everything is recomputed from the trace's
+σ' taken of the net input instead of the output, the notebook's σ′(σ(z)) instead of σ′(z)
+and back, one sample's gradient instead of the batch's. Everything is recomputed from the trace's
 own numbers; nothing is evaluated. A hint names a mistake only when the typed value is that
 mistake's value within the step's tolerance.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tutor.engine.trace import Trace
@@ -19,14 +21,28 @@ from tutor.lessons.mistakes_outputs import LOG_LOSSES, OUTPUT_HINTS, output_cand
 
 HINTS = {
     "sign": "Check the sign: dE/dout = −(target − out) = out − target, and w+ = w − η·∂E/∂w.",
-    "missing_derivative": "You left out the activation's slope dout/dnet (σ' = out·(1 − out)).",
+    "missing_derivative": "You left out the activation's slope dout/dnet (its derivative at net).",
     "missing_sum": "A hidden neuron feeds every output: add the error reaching it from each.",
     "half_dropped": "E = ½·(target − out)²: the ½ cancels the 2 of the derivative; keep it.",
     "updated_weights": "Use the original weights in the backward pass, not the updated ones.",
     "no_activation": "That is the net input; apply the activation to it to get the output.",
     "no_bias": "Don't forget the bias: its weight times 1 is part of the net input.",
     "exp_sign": "The minus sign matters: out = 1/(1 + e^−net), e to the power minus net.",
-    "slope_of_net": "σ' = out·(1 − out) takes the neuron's output, not its net input.",
+    "slope_of_net": (
+        "Write the slope with the neuron's output, not its net input: "
+        "σ' = out·(1 − out), tanh' = 1 − out²."
+    ),
+    "slope_of_output": (
+        "That is σ' applied to the output, σ(out)·(1 − σ(out)); "
+        "the slope is σ'(net) = out·(1 − out)."
+    ),
+    "true_slope": (
+        "That uses the true slope out·(1 − out); the notebook's code takes σ(out)·(1 − σ(out))."
+    ),
+    "one_sample": "That is one sample's gradient; the batch's gradient combines every sample's.",
+    "dead_slope": (
+        "That is plain ReLU's slope 0; leaky ReLU's slope below zero is α: a little gets through."
+    ),
 }
 
 
@@ -51,6 +67,44 @@ def _closure(trace: Trace, name: str) -> set[str]:
     return seen
 
 
+SIGMOID_SLOPE = "{0}·(1 − {0})"  # the engine's σ' written with the output
+OUTPUT_SLOPE = "σ({0})·(1 − σ({0}))"  # notebook 001's slip: σ' applied to the output
+TANH_SLOPE = "1 − {0}²"
+
+
+def _other_sigmoid_slope(trace: Trace, slope: str) -> tuple[str, float] | None:
+    """The slip's slope where the trace has the true one, or the true one where it has the slip."""
+    tv = trace[slope]
+    if len(tv.inputs) != 1:
+        return None
+    out = trace.value(tv.inputs[0])
+    if tv.template == SIGMOID_SLOPE:
+        s = 1.0 / (1.0 + math.exp(-out))
+        return "slope_of_output", s * (1.0 - s)
+    if tv.template == OUTPUT_SLOPE:
+        return "true_slope", out * (1.0 - out)
+    return None
+
+
+def _on_leaky_side(trace: Trace, slope: str) -> bool:
+    """Whether `slope` is a leaky ReLU's at a net input ≤ 0 (its α, where ReLU's would be 0)."""
+    tv = trace[slope]
+    leaky = tv.template.startswith("1 if {0} > 0 else ") and not tv.template.endswith(" else 0")
+    return leaky and tv.value != 1
+
+
+def _batch_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
+    """A batch gradient's slip of taking one sample's gradient (the sum for a mean and the mean
+    for a sum: `mistakes_outputs`)."""
+    tv = trace[name]
+    n = len(tv.inputs)
+    if n < 2 or tv.phase != "backward" or tv.inputs != tuple(f"{name}[{s}]" for s in range(n)):
+        return []
+    parts = [trace.value(p) for p in tv.inputs]
+    # a sample whose gradient is 0 would name "one sample" for a step not taken at all
+    return [("one_sample", part) for part in parts if part != 0]
+
+
 def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     """(kind, wrong value) for a backward or error value, each mistake made once."""
     tv = trace[name]
@@ -63,6 +117,11 @@ def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     for parent in tv.inputs:
         if parent.startswith("dout_") and "/dnet_" in parent and trace.value(parent) != 0:
             out.append(("missing_derivative", value / trace.value(parent)))
+            if _on_leaky_side(trace, parent):
+                out.append(("dead_slope", 0.0))
+            other = _other_sigmoid_slope(trace, parent)
+            if other is not None:
+                out.append((other[0], value / trace.value(parent) * other[1]))
     if name.startswith("delta_"):
         for parent in tv.inputs:
             if parent.startswith("dE_total/dout_"):
@@ -76,7 +135,14 @@ def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     half_sse_like = trace.meta.get("loss") not in LOG_LOSSES  # a log-loss has no ½ to drop
     if half_sse_like and (tv.phase == "error" and name.startswith("E_") or upstream_error):
         out.append(("half_dropped", 2 * value))
-    return out
+    return out + _batch_candidates(trace, name)
+
+
+def _same_network(trace: Trace, variant: Trace) -> bool:
+    """Whether `variant` is `trace`'s network (an "updated weights" variant of another network,
+    such as the base example of a notebook's variant, would name a slip it does not show)."""
+    keys = ("example", "sizes", "activations", "loss")
+    return all(trace.meta.get(k) == variant.meta.get(k) for k in keys)
 
 
 def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mistake]:
@@ -100,13 +166,17 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
         biases = [p for p in tv.inputs if p.startswith("b")]
         if biases:
             raw.append(("no_bias", tv.value - sum(trace.value(b) for b in biases)))
-    if tv.phase == "backward" and name.startswith("dout_") and "/dnet_" in name:
-        out, net = name[1:].partition("/d")[0], name.partition("/d")[2]
-        if tv.formula == f"{out}·(1 − {out})" and net in trace:
+    if tv.phase == "backward" and name.startswith("dout_") and len(tv.inputs) == 1:
+        net = "net_" + tv.inputs[0].removeprefix("out_")
+        if net in trace and tv.template in (SIGMOID_SLOPE, TANH_SLOPE):
             x = trace.value(net)
-            raw.append(("slope_of_net", x * (1.0 - x)))
+            sigmoid = tv.template == SIGMOID_SLOPE
+            raw.append(("slope_of_net", x * (1.0 - x) if sigmoid else 1.0 - x * x))
+        other = _other_sigmoid_slope(trace, name)
+        if other is not None:
+            raw.append(other)
     raw += output_candidates(trace, name)
-    if variant is not None and name in variant:
+    if variant is not None and name in variant and _same_network(trace, variant):
         raw.append(("updated_weights", variant.value(name)))
     seen: list[Mistake] = []
     for kind, wrong in raw:
