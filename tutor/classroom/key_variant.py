@@ -59,7 +59,7 @@ def _rebuild(key: Trace):
             bias = b[0] if mode == "layer" else (b if mode == "neuron" else None)
             layers.append(dense(W, bias, activations[k], bias_mode=mode, train_bias=trained))
         return Example(
-            "key",
+            str(meta.get("example", "key")),  # the key's name: the variant is of its network
             key.title,
             Network(layers),
             np.array(x),
