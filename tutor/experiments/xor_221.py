@@ -279,7 +279,7 @@ def xor_leaky_he_4(progress: Progress | None = None) -> dict[str, Any]:
     results["W2"] = output_layer.W[:, 0].tolist()
     results["b2"] = float(output_layer.b[0])
     _prediction_table(results, ["—"] * 4, "2-4-1, seed 42: computed (the handout has no such run)")
-    solved = {units: [] for units in (2, 4)}
+    solved: dict[int, list[bool]] = {units: [] for units in (2, 4)}
     for units in solved:
         for seed in SWEEP_SEEDS:
             solved[units].append(exercise_3_accuracy(units, seed)[1] == 1.0)

@@ -87,8 +87,10 @@ def _blocks(
         head = f"{name} = " if start == 0 else f"{name}[:, {start}:{start + part.shape[1]}] = "
         if start == 0 and a.shape[1] > step:
             head = f"{name}[:, 0:{part.shape[1]}] = "
-        in_part = mark is not None and start <= mark[1] < start + part.shape[1]
-        rows = _rows(part, precision, (mark[0], mark[1] - start) if in_part else None)
+        local = None  # the marked entry, when it lies in this part
+        if mark is not None and start <= mark[1] < start + part.shape[1]:
+            local = (mark[0], mark[1] - start)
+        rows = _rows(part, precision, local)
         pad = " " * len(head)
         lines += [indent + (head if r == 0 else pad) + row for r, row in enumerate(rows)]
     return lines
