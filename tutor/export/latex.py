@@ -56,6 +56,9 @@ _TEXT = {
     "ŷ": r"$\hat{y}$",
     "₁": r"$_1$",
     "₂": r"$_2$",
+    "⁺": r"$^{+}$",
+    "⊙": r"$\odot$",
+    "≥": r"$\geq$",
 }
 # Formula literals (math mode).
 _MATH = {

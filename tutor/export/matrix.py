@@ -17,6 +17,7 @@ import numpy as np
 from tutor.engine.matrix import MatrixStep, MatrixTrace
 from tutor.engine.trace import format_number
 from tutor.export.common import PHASE_TITLES, setup_line
+from tutor.export.latex import tex_text
 
 FULL_ENTRIES = 64  # text, md, tex: a matrix up to 8×8 (or 2×21) in full
 JSON_ENTRIES = 10_000  # json and csv: full values up to this many entries
@@ -322,7 +323,7 @@ def _tex_matrix(a: np.ndarray, precision: int) -> str:
 
 def export_matrix_latex(tr: MatrixTrace, precision: int = 9) -> str:
     """A complete LaTeX document (amsmath): each step's formula, shapes and result matrix."""
-    esc = _tex_text
+    esc = tex_text
     body = [
         r"\documentclass{article}",
         r"\usepackage[utf8]{inputenc}",
@@ -349,52 +350,6 @@ def export_matrix_latex(tr: MatrixTrace, precision: int = 9) -> str:
     card = "; ".join([*tr.weight_rules] + [f"{n} = {tr.card_entry(n)}" for n in _card_names(tr)])
     body += [esc(card) + r"\par", r"\end{document}"]
     return "\n".join(body) + "\n"
-
-
-_TEX_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_TEX_UNICODE = {
-    "δ": r"$\delta$",
-    "η": r"$\eta$",
-    "⁺": r"$^{+}$",
-    "×": r"$\times$",
-    "−": "-",
-    "·": r"$\cdot$",
-    "⊙": r"$\odot$",
-    "ᵀ": r"$^{\top}$",
-    "′": "'",
-    "½": r"$\frac12$",
-    "²": r"$^2$",
-    "₁": r"$_1$",
-    "Σ": r"$\Sigma$",
-    "≥": r"$\geq$",
-    "→": r"$\to$",
-}
-
-
-def _tex_text(text: str) -> str:
-    """Plain text for LaTeX: specials escaped, the few Unicode symbols used as math."""
-    out = []
-    for ch in text:
-        if ch in _TEX_ESCAPES:
-            out.append(_TEX_ESCAPES[ch])
-        elif ch in _TEX_UNICODE:
-            out.append(_TEX_UNICODE[ch])
-        elif ord(ch) < 32 or ord(ch) > 126:
-            out.append("?")  # never a control character, nor a glyph pdflatex lacks
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 MATRIX_EXPORTERS = {
