@@ -11,17 +11,27 @@ from tutor.tui.app import TutorApp
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
 
 
-def make_app(data_dir: Path | None = None, start_lesson: str | None = None) -> TutorApp:
-    """A TutorApp on the fixture lessons, with its own empty data folder, cursor not blinking."""
+def make_app(
+    data_dir: Path | None = None, start_lesson: str | None = None, preload: bool = True
+) -> TutorApp:
+    """A TutorApp on the fixture lessons, with its own empty data folder, cursor not blinking.
+
+    `preload`: the lessons are read before the app runs, so a key pressed at once finds the
+    picker filled (the app itself reads them in a worker after the picker's first paint;
+    tests/tui/test_picker_loading.py and the picker snapshot take that path).
+    """
     register()
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="tutor-tui-"))
-    return TutorApp(
+    app = TutorApp(
         lessons_dirs=[LESSONS],
         builtin_lessons=False,
         data_dir=folder,
         start_lesson=start_lesson,
         cursor_blink=False,
     )
+    if preload:
+        app.load_lessons_now()
+    return app
 
 
 def make_sandbox_app(name: str = "mazur", data_dir: Path | None = None) -> TutorApp:
@@ -37,3 +47,13 @@ def make_sandbox_app(name: str = "mazur", data_dir: Path | None = None) -> Tutor
         cursor_blink=False,
         start_sandbox=sb.open_named(name),
     )
+
+
+async def picker_ready(pilot) -> None:
+    """Wait until the picker shows the lessons its worker reads after the first paint."""
+    for _ in range(1000):
+        if pilot.app.lessons_loaded:
+            break
+        await pilot.pause(0.01)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

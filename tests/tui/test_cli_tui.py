@@ -32,7 +32,8 @@ def test_the_parser_offers_tui_without_importing_textual():
 
 def test_the_picker_does_not_import_sympy():
     modules = loaded_after(
-        "from tutor.tui.app import TutorApp\nTutorApp(data_dir='/tmp/unused-tutor-data')\n"
+        "from tutor.tui.app import TutorApp\n"
+        "TutorApp(data_dir='/tmp/unused-tutor-data').load_lessons_now()\n"
     )
     assert "textual" in modules and "sympy" not in modules
 

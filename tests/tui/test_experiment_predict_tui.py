@@ -10,6 +10,7 @@ from tutor.tui.screens.lesson import LessonScreen
 
 
 async def test_an_experiment_value_is_asked_graded_and_worked(private_data, tmp_path):
+    from tests.tui.snapshot_app import picker_ready
     from tutor.tui.app import TutorApp
 
     px.register()
@@ -18,7 +19,7 @@ async def test_an_experiment_value_is_asked_graded_and_worked(private_data, tmp_
     (folder / "50-predict.toml").write_text(px.LESSON, encoding="utf-8")
     app = TutorApp(lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await picker_ready(pilot)
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen

@@ -12,6 +12,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from tests.lesson_toml import dumps
+from tests.tui.snapshot_app import picker_ready
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.lesson import LessonScreen
 
@@ -115,7 +116,7 @@ async def test_markup_in_lesson_text_is_shown_literally_and_never_runs(private_d
     app = make_app(tmp_path, private_data)
     recorder = Recorder(app)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
+        await picker_ready(pilot)
         text = screen_text(app)
         assert f"T {PAYLOAD}" in text and f"S {PAYLOAD}" in text  # the picker
         assert await click_every_b(pilot, recorder) >= 2
@@ -219,7 +220,7 @@ async def test_a_lesson_with_escape_sequences_is_listed_as_an_error(private_data
         lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data, cursor_blink=False
     )
     async with app.run_test(size=(160, 30)) as pilot:
-        await pilot.pause()
+        await picker_ready(pilot)
         text = screen_text(app)
         assert "01-escape.toml: title: control character \\x1b" in text
         assert "\x1b" not in text and "\x07" not in text

@@ -240,6 +240,7 @@ async def test_phase_keys_goto_theme_and_palette_commands(private_data):
 
 
 async def test_a_broken_lesson_file_is_listed_as_an_error_not_a_crash(private_data, tmp_path):
+    from tests.tui.snapshot_app import picker_ready
     from tutor.tui.app import TutorApp
 
     folder = tmp_path / "teacher"
@@ -247,7 +248,7 @@ async def test_a_broken_lesson_file_is_listed_as_an_error_not_a_crash(private_da
     (folder / "01-bad.toml").write_text('id = "bad"\ntitle = 3\n')
     app = TutorApp(lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await picker_ready(pilot)
         errors = text_of(app, "#picker-errors")
         assert "01-bad.toml" in errors and "No lessons found" in errors
         await pilot.press("enter", "down", "f1")

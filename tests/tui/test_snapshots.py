@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.snapshot_app import make_app
+from tests.tui.snapshot_app import make_app, picker_ready
 
 
 async def settle(pilot) -> None:
@@ -12,8 +12,10 @@ async def settle(pilot) -> None:
 
 
 def test_picker(snap_compare, private_data):
-    """The lesson list: titles, summaries, progress."""
-    assert snap_compare(make_app(private_data), terminal_size=(80, 24))
+    """The lesson list: titles, summaries, progress (read in the picker's worker, as live)."""
+    assert snap_compare(
+        make_app(private_data, preload=False), terminal_size=(80, 24), run_before=picker_ready
+    )
 
 
 def test_lesson_reveal_step(snap_compare, private_data):

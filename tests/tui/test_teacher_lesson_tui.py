@@ -13,11 +13,12 @@ FOLDER = Path(__file__).resolve().parents[2] / "examples" / "teacher-lesson"
 
 
 async def test_the_teachers_lesson_opens_and_takes_a_sample_answer(private_data):
+    from tests.tui.snapshot_app import picker_ready
     from tutor.tui.app import TutorApp
 
     app = TutorApp(lessons_dirs=[FOLDER], builtin_lessons=False, data_dir=private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await picker_ready(pilot)
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -33,11 +34,12 @@ async def test_the_teachers_lesson_opens_and_takes_a_sample_answer(private_data)
 
 
 async def test_m_toggles_the_matrix_view_of_the_current_value(private_data):
+    from tests.tui.snapshot_app import picker_ready
     from tutor.tui.app import TutorApp
 
     app = TutorApp(lessons_dirs=[FOLDER], builtin_lessons=False, data_dir=private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await picker_ready(pilot)
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

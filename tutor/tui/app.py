@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,12 +48,40 @@ class TutorApp(App):
         self.lessons_source = ", ".join(
             (["the built-in lessons"] if builtin_lessons else []) + folders
         )
-        self.lessons, self.load_errors = data.load_lessons(lessons_dirs, builtin_lessons)
+        # Parsing and validating the lesson files is most of the start-up: the picker paints
+        # first and loads them in a worker (`load_lessons_now`); `lessons` waits for them.
+        self._lessons_from = (lessons_dirs, builtin_lessons)
+        self._lessons_lock = threading.Lock()
+        self._lessons: list | None = None
+        self._load_errors: list[str] = []
         self.store = ProgressStore(Path(data_dir) if data_dir else default_data_dir())
         self.start_lesson = start_lesson
         self.start_sandbox = start_sandbox  # a SandboxState to open first (`play`)
         theme = self.store.settings().get("theme")
         self.theme = theme if theme in THEMES.values() else THEMES["dark"]
+
+    def load_lessons_now(self) -> None:
+        """Read the lessons unless done (thread-safe: the picker calls it from a worker)."""
+        with self._lessons_lock:
+            if self._lessons is None:
+                self._lessons, self._load_errors = data.load_lessons(*self._lessons_from)
+
+    @property
+    def lessons_loaded(self) -> bool:
+        """True once the lessons are read (reading `lessons` never finds them missing)."""
+        return self._lessons is not None
+
+    @property
+    def lessons(self) -> list:
+        """The lessons in order, read first if the picker's worker has not yet."""
+        self.load_lessons_now()
+        return self._lessons or []
+
+    @property
+    def load_errors(self) -> list[str]:
+        """One readable line per lesson file that could not be loaded."""
+        self.load_lessons_now()
+        return self._load_errors
 
     def on_mount(self) -> None:
         """The picker first; straight into a lesson if one was asked for."""

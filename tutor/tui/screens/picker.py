@@ -10,11 +10,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from tutor.tui.commands import SANDBOXES
 from tutor.tui.marks import lesson_tally
 
 RESUME = "resume"
+LOADING = "Loading lessons…"
+LOAD_WORKER = "load lessons"
 
 
 class PickerScreen(Screen):
@@ -31,12 +34,28 @@ class PickerScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Fill the list."""
-        self.refresh_list()
+        """Fill the list; if the lessons are not read yet, say so and read them in a worker
+        once this first picture is painted (it then waits for nothing)."""
+        if self.app.lessons_loaded:
+            self.refresh_list()
+            return
+        self.query_one("#lessons", OptionList).add_option(Option(LOADING, disabled=True))
+        self.query_one("#picker-errors", Static).display = False
+        self.call_after_refresh(self.start_loading)
+
+    def start_loading(self) -> None:
+        """Read the lessons off the UI thread; `on_worker_state_changed` fills the list."""
+        self.run_worker(self.app.load_lessons_now, name=LOAD_WORKER, thread=True, group="lessons")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The lessons arrived: show them."""
+        if event.worker.name == LOAD_WORKER and event.state == WorkerState.SUCCESS:
+            self.refresh_list()
 
     def on_screen_resume(self) -> None:
-        """Progress may have changed in the lesson: redraw."""
-        self.refresh_list()
+        """Progress may have changed in the lesson: redraw (once the lessons are read)."""
+        if self.app.lessons_loaded:
+            self.refresh_list()
 
     def refresh_list(self) -> None:
         """One option per lesson (title, summary, progress), a resume line first."""
