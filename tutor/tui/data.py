@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tutor.lessons.model import Figure, Lesson
+if TYPE_CHECKING:  # the lesson model loads with the lessons, after the picker's first paint
+    from tutor.lessons.model import Figure, Lesson
 
 EXPORT_FORMATS = {"text": "txt", "json": "json", "csv": "csv", "md": "md", "tex": "tex"}  # → suffix
 

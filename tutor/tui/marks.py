@@ -8,9 +8,11 @@ any other step is "seen" once shown to its end.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tutor.lessons.model import Lesson, Step
-from tutor.lessons.progress_store import LessonProgress
+if TYPE_CHECKING:  # annotations only: the picker paints before the lessons load
+    from tutor.lessons.model import Lesson, Step
+    from tutor.lessons.progress_store import LessonProgress
 
 QUESTION_KINDS = ("predict", "quiz")
 
