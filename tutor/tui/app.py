@@ -52,7 +52,9 @@ class TutorApp(App):
         self.start_lesson = start_lesson
         self.start_sandbox = start_sandbox  # a SandboxState to open first (`play`)
         theme = self.store.settings().get("theme")
-        self.theme = theme if theme in THEMES.values() else THEMES["dark"]
+        if not (isinstance(theme, str) and theme in THEMES.values()):
+            theme = THEMES["dark"]
+        self.theme = theme
 
     def on_mount(self) -> None:
         """The picker first; straight into a lesson if one was asked for."""
