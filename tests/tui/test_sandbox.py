@@ -323,3 +323,16 @@ async def test_randomise_from_a_seed_and_step_one(private_data):
         # the traced step's update is the step the sandbox takes
         for a, b in zip(expected.traced()[1].layers, screen.state.network.layers):
             np.testing.assert_allclose(a.W, b.W, rtol=1e-13)
+
+
+async def test_enter_submits_an_open_prompt_without_the_focus(private_data):
+    """The screen's Enter (action_edit) submits an open prompt whose box lost the focus."""
+    async with make_sandbox_app("mazur", private_data).run_test(size=(80, 24)) as pilot:
+        screen = await sandbox(pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        screen.query_one("#sb-input").value = "0.5"
+        screen.set_focus(None)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert sb.value_of(screen.state, "w5") == 0.5

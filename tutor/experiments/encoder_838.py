@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
 
-from tutor.engine import Init, Network, build
+from tutor.engine import Activation, Init, Network, build
 from tutor.experiments.registry import Progress, check_progress, experiment
 
 SOURCE = "001_bbb3b44a6a416223.txt"
@@ -57,11 +58,21 @@ _add_reduce = np.add.reduce
 _exp = np.exp
 _outer = np.multiply.outer  # np.sum without its Python-level dispatch
 
+ArrayFn = Callable[[np.ndarray], np.ndarray]
+
 # Lean forms of the engine's activations (same formulas; the notebook's rounding of σ).
-_FAST = {
+_FAST: dict[str, tuple[ArrayFn, ArrayFn]] = {
     "sigmoid": (_sigmoid, lambda out: out * (1.0 - out)),
     "sigmoid_quirk_001": (_sigmoid, _quirk_derivative),
 }
+
+
+def _slope_from_output(act: Activation) -> ArrayFn:
+    """out ↦ f′ for an activation whose derivative reads only out (the loop keeps no net z)."""
+    derivative = act.derivative
+    if derivative is None or act.slope_reads == "net":
+        raise ValueError(f"train_online keeps no net input z: {act.name}'s derivative needs it")
+    return lambda out: derivative(out, out)  # z unread (identity reads only its shape)
 
 
 def train_online(
@@ -85,8 +96,7 @@ def train_online(
         if name in _FAST:
             f, df = _FAST[name]
         else:
-            act = layer.activation
-            f, df = act.forward, (lambda out, act=act: act.derivative(None, out))
+            f, df = layer.activation.forward, _slope_from_output(layer.activation)
         params.append((layer.W, layer.b, f, df))
     reverse = list(range(len(params) - 1, -1, -1))
     history: list[float] = []
@@ -105,7 +115,7 @@ def train_online(
             losses.append(_add_reduce(error * error))  # = np.sum(error**2), same order
             # Backward through every layer before any update (the notebook's NN.backward).
             dA = error
-            deltas = [None] * len(params)
+            deltas = [error] * len(params)  # placeholders: every slot is set below
             for k in reverse:
                 W, _, _, df = params[k]
                 dZ = dA * df(outs[k + 1])

@@ -217,7 +217,8 @@ def regularization_l2_linearity(progress=None) -> dict:
     X, T, X_test, T_test = data()
     xs, ys = np.linspace(-1.6, 2.6, 60), np.linspace(-1.4, 1.9, 50)
     grid = np.array([[a, b] for b in ys for a in xs])
-    rows, results = [], {}
+    rows: list[list[object]] = []
+    results: dict = {}
     for k, l2 in enumerate(LINEARITY_LAMBDAS):
         net = build(SIZES, ["relu", "relu", "sigmoid"], Init("he"), seed=1)
         config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
@@ -246,14 +247,14 @@ def regularization_l2_linearity(progress=None) -> dict:
             ),
         }
     }
-    agree = {l2: results[f"linear_agreement_l2_{l2:g}"] for l2 in LINEARITY_LAMBDAS}
+    share = {l2: results[f"linear_agreement_l2_{l2:g}"] for l2 in LINEARITY_LAMBDAS}
     held = {l2: results[f"held_out_accuracy_l2_{l2:g}"] for l2 in LINEARITY_LAMBDAS}
     linear_model = results["held_out_accuracy_linear_model"]
     results["summary"] = (
         f"The slides say L2 'reduces the complex nonlinearity to a linear function'. Measured: a "
-        f"straight line matches the unregularized network's decisions on {agree[0.0]:.0%} of the "
-        f"plotted region, the λ = 0.01 network's on {agree[0.01]:.0%}, and λ = 0.1's on "
-        f"{agree[0.1]:.1%}: L2 pushes the function towards a simpler, smoother one, and a strong "
+        f"straight line matches the unregularized network's decisions on {share[0.0]:.0%} of the "
+        f"plotted region, the λ = 0.01 network's on {share[0.01]:.0%}, and λ = 0.1's on "
+        f"{share[0.1]:.1%}: L2 pushes the function towards a simpler, smoother one, and a strong "
         f"λ makes it nearly linear, but then it is no better than a linear model (held out "
         f"{held[0.1]:.1%}, against {linear_model:.1%} for a logistic regression on the same 40 "
         f"points). At λ = 1 every weight decays to about 0 and the network says one class "

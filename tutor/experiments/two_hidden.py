@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,8 @@ def sweep_setup(
     if distribution == "XOR":
         x, y = generate_xor_easy()
     else:
+        if previous is None:
+            raise ValueError("the linear sweep's data need the previous call's (seed, h)")
         prev_seed, prev_h = previous
         stream = np.random.RandomState(prev_seed)
         build([2, prev_h, prev_h, 1], ["sigmoid"] * 3, Init("rand"), rng=stream, bias_mode="none")
@@ -270,7 +273,7 @@ def train_report(
             if logging or some_match:
                 active = stacks.active
                 hit = stacks.matched & active
-                for k in np.flatnonzero(active & (hit | logging)):
+                for k in np.flatnonzero(active & (hit | logging)).tolist():
                     st, b = stacks.where(k)
                     run, p, t = stacks.runs[k], st["yh"][b], st["y"][b]
                     loss = float(np.sum(-t * np.log(p) - (1 - t) * np.log(1 - p)))
@@ -281,7 +284,7 @@ def train_report(
                         active[k] = False
                         predictions[run] = p.copy()
                 if hit.any():
-                    for k in np.flatnonzero(hit):
+                    for k in np.flatnonzero(hit).tolist():
                         st, b = stacks.where(k)
                         run = stacks.runs[k]
                         ends[run], reached[run] = epoch, True
@@ -291,7 +294,7 @@ def train_report(
             stacks.backward_and_update()
             if hit is not None:
                 # A finished run keeps the weights of this epoch's update and leaves the stack.
-                for k in np.flatnonzero(hit):
+                for k in np.flatnonzero(hit).tolist():
                     store(stacks, k)
                 stacks = stacks.without(hit)
             if epoch % log_every == 0:
@@ -303,8 +306,10 @@ def train_report(
         if predictions[run] is None:
             st, b = stacks.where(k)
             predictions[run] = st["yh"][b].copy()
+    final = [p for p in predictions if p is not None]
+    assert len(final) == count, "every run's last forward pass is kept"
     return [
-        Run(ends[b], reached[b], logs[b], nan_epochs[b], predictions[b], nets[b], setups[b][1:])
+        Run(ends[b], reached[b], logs[b], nan_epochs[b], final[b], nets[b], setups[b][1:])
         for b in range(count)
     ]
 
@@ -396,6 +401,13 @@ SWEEP_UNITS_LINEAR = (
 
 
 # --- shared pieces ---------------------------------------------------------------------------
+def run_boundary(run: Run) -> dict:
+    """boundary() of a run from train_report (which keeps every run's network and data)."""
+    if run.network is None or run.data is None:
+        raise ValueError("this run kept no network or data to draw a boundary from")
+    return boundary(run.network, *run.data)
+
+
 def boundary(net: Network, x: np.ndarray, y: np.ndarray, width: int = 48, height: int = 20) -> dict:
     """P(class 1) on a grid over [0, 1]² (rows top → bottom) and the data points."""
     xs = np.linspace(0.0, 1.0, width)
@@ -517,7 +529,7 @@ def _sweep_result(distribution: str, kind: str, printed: tuple, progress) -> dic
     result: dict = {}
     rows, agree, nan_cells = [], 0, []
     for s in SEEDS:
-        row = [s]
+        row: list[object] = [s]
         for j, v in enumerate(values):
             run = runs[s * len(values) + j]
             pub = table[s][j]
@@ -532,7 +544,7 @@ def _sweep_result(distribution: str, kind: str, printed: tuple, progress) -> dic
     label = "lr" if kind == "lr" else "h1 = h2"
     result["cells_agreeing"] = agree
     shown = next((run for run in runs if run.reached), runs[0])
-    result["boundary"] = boundary(shown.network, *shown.data)
+    result["boundary"] = run_boundary(shown)
     result["cells_total"] = len(cells)
     result["nan_cells"] = len(nan_cells)
     result["tables"] = {
@@ -647,7 +659,7 @@ for _id, (_distribution, _kind, _printed, *_) in SWEEPS.items():
 
 # The cells of the four tables that stop early (each run within ~10,000 epochs), for a quick
 # look; the full tables (the other cells' figures) are the four sweep experiments above.
-FIGURE_CELLS = {
+FIGURE_CELLS: dict[tuple[str, str], Sequence[tuple[float, int]]] = {
     ("XOR", "lr"): [(0.1, s) for s in SEEDS] + [(0.05, 0), (0.05, 3), (0.05, 4), (0.01, 4)],
     ("XOR", "h"): [(5, s) for s in SEEDS] + [(10, s) for s in SEEDS],
     ("linear", "lr"): [(lr, s) for lr in SWEEP_LR_LINEAR[0] for s in SEEDS],
@@ -680,7 +692,7 @@ def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:
             if run.nan_epoch is not None:
                 result[f"{key}_nan_epoch"] = run.nan_epoch
     first = _CELLS[("XOR", sweep_calls("XOR", "lr", SWEEP_LR_XOR[0])[1])]  # lr 0.1, seed 0
-    boundary_xor = boundary(first.network, *first.data)
+    boundary_xor = run_boundary(first)
     result["tables"] = {
         "cells": {
             "columns": ["cell", "epochs to 100 %"],
@@ -724,9 +736,11 @@ def two_hidden_bce_nan(progress: Progress | None = None) -> dict:
     calls = dict(zip(((v, s) for s in SEEDS for v in values), sweep_calls("linear", "h", values)))
     cells = [calls[(5, 4)]]  # NaN by epoch 2600 (seed 1's h = 5 run follows by epoch 40000)
     runs = sweep_cells("linear", cells, progress)
-    rows, result = [], {}
+    rows: list[list[object]] = []
+    result: dict = {}
     for (lr, h, seed, previous), run in zip(cells, runs):
         net, x, y = sweep_setup("linear", h, seed, previous)
+        assert run.nan_epoch is not None, "the cell is chosen for its NaN"
         with np.errstate(all="ignore"):
             stop, history = train_engine(net, x, y, lr, run.nan_epoch + 2000)
         finite = all(np.isfinite(v) for _, _, v in history)
@@ -860,7 +874,7 @@ def two_hidden_chaos(progress: Progress | None = None) -> dict:
         result[f"spread_{key}"] = max(epochs) - min(epochs)
         rows.append([distribution, lr, h, seed, epochs[0], " ".join(map(str, epochs[1:]))])
         if n == 0:
-            result["boundary"] = boundary(runs[0].network, *runs[0].data)
+            result["boundary"] = run_boundary(runs[0])
     result["tables"] = {
         "chaos": {
             "columns": ["data", "lr", "h", "seed", "epochs to 100 %", "with ±1 ulp weights"],

@@ -58,7 +58,9 @@ class TutorApp(App):
         self.start_lesson = start_lesson
         self.start_sandbox = start_sandbox  # a SandboxState to open first (`play`)
         theme = self.store.settings().get("theme")
-        self.theme = theme if theme in THEMES.values() else THEMES["dark"]
+        if not (isinstance(theme, str) and theme in THEMES.values()):
+            theme = THEMES["dark"]
+        self.theme = theme
 
     def load_lessons_now(self) -> None:
         """Read the lessons unless done (thread-safe: the picker calls it from a worker)."""

@@ -100,7 +100,14 @@ class TutorCommands(Provider):
         """The commands offered before anything is typed."""
         for title, help_text, callback, discover in self._commands():
             if discover:
-                yield DiscoveryHit(Content(title), callback, text=title, help=Content(help_text))
+                # Textual types `help` as str but renders it with Content.from_markup, which
+                # takes a Content as it is: the help text is shown literally, never as markup.
+                yield DiscoveryHit(
+                    Content(title),
+                    callback,
+                    text=title,
+                    help=Content(help_text),  # type: ignore[arg-type]
+                )
 
     async def search(self, query: str) -> Hits:
         """The commands whose title matches `query`, the matched letters highlighted."""
@@ -112,4 +119,10 @@ class TutorCommands(Provider):
                 for offset in offsets:
                     if not title[offset].isspace():
                         shown = shown.stylize(matcher.match_style, offset, offset + 1)
-                yield Hit(score, shown, callback, text=title, help=Content(help_text))
+                yield Hit(
+                    score,
+                    shown,
+                    callback,
+                    text=title,
+                    help=Content(help_text),  # type: ignore[arg-type]  # literal, as in discover
+                )

@@ -7,7 +7,7 @@ degrades to a clear message here instead of a crash there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -193,12 +193,17 @@ def run_experiment(experiment_id: str, progress: Callable | None = None) -> dict
     return run(experiment_id, progress)
 
 
-def cached_runs(experiment_ids) -> list[tuple[str, dict[str, Any]]] | None:
+def cached_runs(experiment_ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]] | None:
     """The results of every experiment of a step if all ran this session, else None."""
     from tutor.experiments.registry import cached_result
 
-    results = [(i, cached_result(i)) for i in experiment_ids]
-    return results if all(r is not None for _, r in results) else None
+    results = []
+    for i in experiment_ids:
+        result = cached_result(i)
+        if result is None:
+            return None
+        results.append((i, result))
+    return results
 
 
 def cancelled_error() -> type[Exception]:

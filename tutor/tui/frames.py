@@ -7,9 +7,10 @@ and how far into that trace the student has seen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from tutor.engine.trace import Trace
 from tutor.lessons.labels import step_label
 from tutor.lessons.model import Lesson, Step
 
@@ -33,7 +34,7 @@ def _first_trace(lesson: Lesson) -> str:
     return next((s.trace for s in lesson.steps if s.trace and s.kind != "prose"), "")
 
 
-def with_inputs(trace, names) -> set[str]:
+def with_inputs(trace: Trace, names: Iterable[str]) -> set[str]:
     """`names` and every value they are computed from, transitively."""
     result: set[str] = set()
     todo = list(names)
@@ -47,7 +48,7 @@ def with_inputs(trace, names) -> set[str]:
 
 
 def build_frames(
-    lesson: Lesson, get_trace: Callable[[str], object]
+    lesson: Lesson, get_trace: Callable[[str], Trace]
 ) -> tuple[list[Frame], list[str]]:
     """The frames of `lesson`, and readable problems (a trace or name that does not exist)."""
     frames: list[Frame] = []
@@ -66,7 +67,7 @@ def build_frames(
             continue
         if step.trace:
             current = step.trace
-        trace = None
+        trace: Trace | None = None
         if current:
             try:
                 trace = get_trace(current)
@@ -80,8 +81,8 @@ def build_frames(
             names = [n for n in step.names if n in order]
             if not step.names:
                 # A whole phase: skip what an earlier step already showed.
-                phase = [v.name for v in trace if v.phase == step.phase]
-                names = [n for n in phase if n not in before] or phase
+                in_phase = [v.name for v in trace if v.phase == step.phase]
+                names = [n for n in in_phase if n not in before] or in_phase
             if step.phase == "given" and names:
                 # Given values are not computed: one frame shows them all.
                 upto = max(upto, *(order[n] for n in names))
@@ -102,9 +103,9 @@ def build_frames(
         name = step.target if step.kind == "predict" and step.target in order else ""
         if step.kind == "predict" and not name and not step.experiment:
             problems.append(f"step {k + 1}: no value {step.target!r} to predict")
-        phase = trace[name].phase if name else step_label(lesson, step)
+        phase = trace[name].phase if name and trace is not None else step_label(lesson, step)
         visible = max(upto, order[name] - 1) if name else upto
-        uses = with_inputs(trace, trace[name].inputs) if name else set()
+        uses = with_inputs(trace, trace[name].inputs) if name and trace is not None else set()
         frames.append(Frame(k, 0, 1, step, current, name, phase, visible, before | uses))
         if name:
             seen[current] = max(upto, order[name])

@@ -26,6 +26,6 @@ class HelpScreen(ModalScreen[None]):
             yield Static("\n[b]Notation[/b]", id="help-notation-title")
             yield Static(render_notation(), id="help-notation")
 
-    def action_dismiss(self) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         """Close the help."""
         self.dismiss(None)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import events, work
@@ -13,7 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -27,6 +31,7 @@ from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
 from tutor.tui.marks import step_mark
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
+from tutor.tui.typed_app import tutor_app
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
 from tutor.tui.widgets.step_view import (
@@ -93,7 +98,7 @@ class LessonScreen(Screen):
         self._run_active = False
         self._run_cancel = threading.Event()
         self._last_step = -1
-        self._save_timer = None
+        self._save_timer: Timer | None = None
         self._computed: dict[str, object] = {}  # key → value, or DataError
         self._pending: set[str] = set()
         self._forward = True  # arriving at a predict step going forward focuses its answer box
@@ -289,7 +294,7 @@ class LessonScreen(Screen):
     def hiding_notes(self) -> bool:
         """True when the learner chose (key I) to skip every instructor note."""
         if self._hide_notes is None:  # read once: the step keys must not read a file
-            self._hide_notes = bool(self.app.store.settings().get("hide_instructor"))
+            self._hide_notes = bool(tutor_app(self).store.settings().get("hide_instructor"))
         return self._hide_notes
 
     def _collapsed(self, f: Frame) -> bool:
@@ -336,7 +341,7 @@ class LessonScreen(Screen):
     def action_toggle_instructor(self) -> None:
         """Skip every instructor note (remembered), or show them collapsed again."""
         hide = self._hide_notes = not self.hiding_notes()
-        self.app.store.save_settings(hide_instructor=hide)
+        tutor_app(self).store.save_settings(hide_instructor=hide)
         shown = "skipped" if hide else "shown collapsed (i expands one)"
         self.notify(f"Instructor notes {shown}.", timeout=3, markup=False)
         f = self.frame
@@ -358,20 +363,21 @@ class LessonScreen(Screen):
             parts.append(f"variant {f.step.extra.get('variant')}")
         # Without the reactive's refresh: no Header shows it, and the refresh would repaint
         # the whole screen on every step (#position below is what shows it).
-        self.set_reactive(LessonScreen.sub_title, " · ".join(parts))
-        room = self.size.width - 2 - len(self.sub_title) - 2  # #position's padding, the gap
+        sub_title = " · ".join(parts)
+        self.set_reactive(LessonScreen.sub_title, sub_title)
+        room = self.size.width - 2 - len(sub_title) - 2  # #position's padding, the gap
         title = self.lesson.title
         if len(title) > room:  # the title gives way: the position is what changes
             title = title[: room - 1] + "…" if room > 1 else ""
         self.query_one("#position", Static).update(
-            Text.assemble((title, "bold"), "  " if title else "", (self.sub_title, "")),
+            Text.assemble((title, "bold"), "  " if title else "", (sub_title, "")),
             layout=False,  # one line whatever it says (height 1, the screen's width)
         )
 
     def _show_trace(self, f: Frame, trace) -> None:
         """The network and the values table for frame `f`."""
         visible, hidden = self._visible(self.index, trace)
-        previous = set()
+        previous: set[str] = set()
         if self.index > 0 and self.frames[self.index - 1].trace == f.trace:
             previous, _ = self._visible(self.index - 1, trace)
         current = f.name
@@ -447,6 +453,7 @@ class LessonScreen(Screen):
     def _show_slow_work(self, f: Frame) -> None:
         """A derivation or a figure check: computed in a thread, shown when ready."""
         view = self.query_one(StepView)
+        render: Callable[[Any], Group]
         if f.step.kind == "derive":
             key = f"derive:{f.trace}:{f.step.target}"
             result = self.computed(key, data.derivation, f.trace, f.step.target)
@@ -617,7 +624,8 @@ class LessonScreen(Screen):
         table.add_row("published", Text(view.figure.published, no_wrap=True, overflow="fold"))
         table.add_row("computed", Text(computed, no_wrap=True, overflow="fold"))
         table.add_row("verdict", Text(view.verdict, style=style))
-        parts = [table, Text(learner_source(view.detail or view.figure.source), style="italic")]
+        source = Text(learner_source(view.detail or view.figure.source), style="italic")
+        parts: list[RenderableType] = [table, source]
         if self.frame is not None and self.frame.step.extra.get("variant"):
             parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
         return Group(*parts)
@@ -796,7 +804,7 @@ class LessonScreen(Screen):
         self._run_active = False
         if self.frame is not None and self.frame.step.kind in RUN_KINDS:
             self.query_one(RunPanel).status(f"{message.reason}  Press r to run again.")
-        severity = "information" if message.cancelled else "error"
+        severity: SeverityLevel = "information" if message.cancelled else "error"
         self.notify(message.reason, severity=severity, markup=False)
 
     def cancel_run(self) -> None:
@@ -952,4 +960,4 @@ class LessonScreen(Screen):
 
     def _save_now(self) -> None:
         self._save_timer = None
-        self.app.store.save(self.progress)
+        tutor_app(self).store.save(self.progress)

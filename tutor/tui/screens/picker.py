@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from tutor.tui.commands import SANDBOXES
 from tutor.tui.marks import lesson_tally
+from tutor.tui.typed_app import tutor_app
 
 RESUME = "resume"
 LOADING = "Loading lessons…"
@@ -59,7 +60,7 @@ class PickerScreen(Screen):
 
     def refresh_list(self) -> None:
         """One option per lesson (title, summary, progress), a resume line first."""
-        app = self.app
+        app = tutor_app(self)
         listing = self.query_one("#lessons", OptionList)
         listing.clear_options()
         last = app.store.settings().get("last_lesson")
@@ -74,11 +75,11 @@ class PickerScreen(Screen):
         for lesson in app.lessons:
             tally = lesson_tally(lesson, app.store.load(lesson.id))
             mark = "✓" if tally.done else " "  # ✓: all seen, every question right
-            label = Group(
+            card = Group(
                 Text.assemble((f"{mark} {lesson.title}", "bold"), (f"  {tally.label()}", "dim")),
                 Padding(Text(lesson.summary), (0, 0, 0, 4)),
             )
-            entries.append(Option(label, id=f"lesson:{lesson.id}"))
+            entries.append(Option(card, id=f"lesson:{lesson.id}"))
         for name, about in SANDBOXES.items():
             label = Text.assemble(("▷ Sandbox: ", "bold"), (name, "bold"), (f"  {about}", "dim"))
             entries.append(Option(label, id=f"sandbox:{name}"))
@@ -98,9 +99,10 @@ class PickerScreen(Screen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Open the chosen lesson."""
         option_id = event.option.id or ""
+        app = tutor_app(self)
         if option_id == RESUME:
-            self.app.open_lesson(self.app.store.settings().get("last_lesson"))
+            app.open_lesson(app.store.settings().get("last_lesson"))
         elif option_id.startswith("lesson:"):
-            self.app.open_lesson(option_id.split(":", 1)[1])
+            app.open_lesson(option_id.split(":", 1)[1])
         elif option_id.startswith("sandbox:"):
-            self.app.open_sandbox(option_id.split(":", 1)[1])
+            app.open_sandbox(option_id.split(":", 1)[1])

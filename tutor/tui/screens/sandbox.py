@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from tutor.engine import sandbox as sb
 from tutor.engine.sandbox_data import DESCRIPTIONS
+from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
 from tutor.export.graphfmt import printable
 from tutor.tui.sandbox_messages import TrainChunk, TrainEnded
@@ -92,7 +93,8 @@ class SandboxScreen(Screen):
         super().__init__()
         self.start = state
         self.state = state
-        self.old_trace = None  # the trace before the last edit: what changed is marked against it
+        # The trace before the last edit: what changed is marked against it.
+        self.old_trace: Trace | None = None
         self.undo_stack: list[sb.SandboxState] = []
         self.redo_stack: list[sb.SandboxState] = []
         names = sb.editable_names(state)
@@ -260,10 +262,10 @@ class SandboxScreen(Screen):
             event.stop()
             self.open_prompt("value", event.character)
 
-    def action_edit(self) -> None:
+    async def action_edit(self) -> None:
         """Type a new value for the selected name (Enter on an open prompt submits it)."""
         if self.prompt_kind:
-            self.query_one("#sb-input", Input).action_submit()
+            await self.query_one("#sb-input", Input).action_submit()
             return
         self.open_prompt("value", "")
 

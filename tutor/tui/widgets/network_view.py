@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -307,7 +307,7 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
                 cell.append_text(_value(trace, name, label=label if layer else "", **role))
             row.append(cell)
         table.add_row(*row)
-    lines = [table]
+    lines: list[RenderableType] = [table]
     summary = Text("weights ", style="dim")
     for k, matrix in enumerate(weights):
         names = [w for column in matrix for w in column]

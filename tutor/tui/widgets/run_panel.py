@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
@@ -127,7 +127,7 @@ class RunPanel(VerticalScroll, can_focus=False):
         plot = self.query_one(LossPlot)
         plot.clear_series()
         plot.display = any(result.get("loss_curve") for _, result in results)
-        parts = []
+        parts: list[RenderableType] = []
         for label, result in results:
             curve = result.get("loss_curve") or []
             epochs = result.get("loss_epochs") or list(range(1, len(curve) + 1))

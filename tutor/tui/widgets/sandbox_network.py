@@ -140,7 +140,7 @@ def _footer_line(trace, before, selected, editable, show_grads) -> Text:
 def render_changes(old: Trace | None, new: Trace, precision: int = 6) -> Text:
     """Every value the last edit changed, `name old → new`, in trace order."""
     names = changed_names(old, new)
-    if not names:
+    if not names or old is None:
         return Text("No value changed yet: select one and type a number, or +/−.", style="dim")
     before = old.as_dict()
     text = Text(f"{len(names)} values changed (old → new)\n", style="bold")

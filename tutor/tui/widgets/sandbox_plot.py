@@ -23,6 +23,6 @@ class SandboxLossPlot(PlotextPlot):
             plt.plot(xs, ys, marker="braille")
         last = xs[-1] if xs else 0
         if last >= 4:
-            ticks = sorted({round(last * k / 4) for k in range(5)})
+            ticks: list[float] = sorted({round(last * k / 4) for k in range(5)})
             plt.xticks(ticks, [str(t) for t in ticks])
         self.refresh()

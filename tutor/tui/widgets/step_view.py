@@ -119,7 +119,7 @@ class AnswerInput(Input):
         """Only the characters of a number; the footer then offers the lesson's keys."""
         return self.takes(character)
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         """Input types a number's characters; every other printable key reaches the bindings.
 
         (Textual calls each class's handler in turn: prevent_default keeps Input's from typing.)
@@ -145,14 +145,14 @@ class AnswerInput(Input):
         if self.is_mounted:
             self.screen.refresh_bindings()
 
-    async def action_cursor_right(self, select: bool = False) -> None:
+    async def action_cursor_right(self, select: bool = False) -> None:  # type: ignore[override]  # Textual awaits async actions; its base types them sync
         """Next step when empty, else the cursor."""
         if self.value or select:
             super().action_cursor_right(select)
         else:
             await self.screen.run_action("next")
 
-    async def action_cursor_left(self, select: bool = False) -> None:
+    async def action_cursor_left(self, select: bool = False) -> None:  # type: ignore[override]  # Textual awaits async actions; its base types them sync
         """Previous step when empty, else the cursor."""
         if self.value or select:
             super().action_cursor_left(select)
@@ -164,11 +164,11 @@ class QuizOptions(OptionList):
     """A quiz's options. PageUp/PageDown page the step, not the few options: in a small
     terminal the question sits above them, out of sight once they are shown."""
 
-    async def action_page_up(self) -> None:
+    async def action_page_up(self) -> None:  # type: ignore[override]  # Textual awaits async actions; its base types them sync
         """Page the step up (back to the question)."""
         await self.screen.run_action("scroll_step(-1)")
 
-    async def action_page_down(self) -> None:
+    async def action_page_down(self) -> None:  # type: ignore[override]  # Textual awaits async actions; its base types them sync
         """Page the step down (to the options and, once answered, their explanations)."""
         await self.screen.run_action("scroll_step(1)")
 
