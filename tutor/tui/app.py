@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,6 +16,9 @@ from tutor.lessons.progress_store import ProgressStore
 from tutor.tui import data
 from tutor.tui.commands import THEMES, TutorCommands
 from tutor.tui.screens.picker import PickerScreen
+
+if TYPE_CHECKING:
+    from tutor.lessons.model import Lesson
 
 REPLACED_COMMANDS = ("Keys", "Theme")  # Textual's, replaced by 'Help: keys' and 'Theme: …'
 
@@ -52,7 +56,7 @@ class TutorApp(App):
         # first and loads them in a worker (`load_lessons_now`); `lessons` waits for them.
         self._lessons_from = (lessons_dirs, builtin_lessons)
         self._lessons_lock = threading.Lock()
-        self._lessons: list | None = None
+        self._lessons: list[Lesson] | None = None
         self._load_errors: list[str] = []
         self.store = ProgressStore(Path(data_dir) if data_dir else default_data_dir())
         self.start_lesson = start_lesson
@@ -74,7 +78,7 @@ class TutorApp(App):
         return self._lessons is not None
 
     @property
-    def lessons(self) -> list:
+    def lessons(self) -> list[Lesson]:
         """The lessons in order, read first if the picker's worker has not yet."""
         self.load_lessons_now()
         return self._lessons or []

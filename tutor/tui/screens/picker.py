@@ -37,7 +37,7 @@ class PickerScreen(Screen):
     def on_mount(self) -> None:
         """Fill the list; if the lessons are not read yet, say so and read them in a worker
         once this first picture is painted (it then waits for nothing)."""
-        if self.app.lessons_loaded:
+        if tutor_app(self).lessons_loaded:
             self.refresh_list()
             return
         self.query_one("#lessons", OptionList).add_option(Option(LOADING, disabled=True))
@@ -46,7 +46,9 @@ class PickerScreen(Screen):
 
     def start_loading(self) -> None:
         """Read the lessons off the UI thread; `on_worker_state_changed` fills the list."""
-        self.run_worker(self.app.load_lessons_now, name=LOAD_WORKER, thread=True, group="lessons")
+        self.run_worker(
+            tutor_app(self).load_lessons_now, name=LOAD_WORKER, thread=True, group="lessons"
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The lessons arrived: show them."""
@@ -55,7 +57,7 @@ class PickerScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """Progress may have changed in the lesson: redraw (once the lessons are read)."""
-        if self.app.lessons_loaded:
+        if tutor_app(self).lessons_loaded:
             self.refresh_list()
 
     def refresh_list(self) -> None:
