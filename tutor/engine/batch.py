@@ -23,7 +23,7 @@ from tutor.engine.losses import Loss
 from tutor.engine.naming import bias_names, layer_label, weight_names
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace, TraceValue
-from tutor.engine.traced import traced_step
+from tutor.engine.traced import add_update, traced_step
 
 
 def sample_name(name: str, sample: int) -> str:
@@ -151,15 +151,7 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str) -> Non
         label = layer_label(k, n_layers)
         own = names[k] if layer.train_bias else names[k][: layer.W.size]
         for name in own:
-            trace.add(
-                f"{name}+",
-                "update",
-                "{0} − {1}·{2}",
-                [name, "eta", f"dE_total/d{name}"],
-                trace.value(name) - trace.value("eta") * trace.value(f"dE_total/d{name}"),
-                f"{name} after the step",
-                label,
-            )
+            add_update(trace, name, label)
 
 
 def split_sample_name(name: str) -> tuple[str, int | None]:

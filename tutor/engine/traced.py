@@ -439,29 +439,22 @@ def _updated_network(trace: Trace, net: Network, names: _Names) -> Network:
 def _trace_update(trace: Trace, net: Network, k: int, weights, biases) -> None:
     layer = net.layers[k]
     label = layer_label(k, len(net.layers))
-    for j in range(layer.fan_out):
-        for i in range(layer.fan_in):
-            w = weights[k][i][j]
-            trace.add(
-                f"{w}+",
-                "update",
-                "{0} − {1}·{2}",
-                [w, "eta", f"dE_total/d{w}"],
-                trace.value(w) - trace.value("eta") * trace.value(f"dE_total/d{w}"),
-                f"{w} after the step",
-                label,
-            )
-    if layer.train_bias:
-        for b in biases[k]:
-            trace.add(
-                f"{b}+",
-                "update",
-                "{0} − {1}·{2}",
-                [b, "eta", f"dE_total/d{b}"],
-                trace.value(b) - trace.value("eta") * trace.value(f"dE_total/d{b}"),
-                f"{b} after the step",
-                label,
-            )
+    names = [weights[k][i][j] for j in range(layer.fan_out) for i in range(layer.fan_in)]
+    for name in names + (list(biases[k]) if layer.train_bias else []):
+        add_update(trace, name, label)
+
+
+def add_update(trace: Trace, name: str, label: str) -> None:
+    """`name+ = name − η·dE_total/dname`: one parameter's gradient-descent step, traced."""
+    trace.add(
+        f"{name}+",
+        "update",
+        "{0} − {1}·{2}",
+        [name, "eta", f"dE_total/d{name}"],
+        trace.value(name) - trace.value("eta") * trace.value(f"dE_total/d{name}"),
+        f"{name} after the step",
+        label,
+    )
 
 
 def _slope_words(act, neuron: str) -> str:
