@@ -107,3 +107,12 @@ def test_decimals_asked_and_agreeing():
 def test_placeholders_ask_for_a_format_never_a_value():
     assert placeholder(5e-7) == "a number to 6 decimals"
     assert placeholder(0.05) == "a number to 1 decimal"
+
+
+def test_an_answer_wrong_in_the_first_decimal_is_told_so_not_agrees_to_0_decimals():
+    """Seen in tmux: 0.377 for out_h1 (0.593…) read '0.377 agrees to 0 decimals; give 6'."""
+    from tutor.lessons.grading import _verdict
+
+    verdict = _verdict(0.593269992, 0.377, 5e-7, "0.377", None)
+    assert verdict.message == "0.377 is off in the first decimal already; the step asks 6 decimals."
+    assert _verdict(0.593269992, 0.59, 5e-7, "0.59", None).message.startswith("0.59 agrees to")

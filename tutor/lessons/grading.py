@@ -99,6 +99,8 @@ def _verdict(
     asked = decimals_asked(tolerance)
     if agreeing < 0:
         message = f"{shown} does not agree even to a whole number; the step asks {asked} decimals."
+    elif agreeing == 0:  # "agrees to 0 decimals" read as a diagnosis of nothing
+        message = f"{shown} is off in the first decimal already; the step asks {asked} decimals."
     else:
         message = f"{shown} agrees to {_decimals(agreeing)}; give {asked}."
     return Verdict(False, message, agreeing=agreeing)
