@@ -1,0 +1,62 @@
+"""Suite-wide set-up: which tests share a pytest-xdist worker (the README runs `pytest -n auto`).
+
+Experiments are cached per process (`tutor.experiments.registry`): run serially, each runs once,
+for whichever test asks first. Spread over xdist's workers, every worker would run again the
+ones its own tests ask for (measured: 36 s of CPU run twice, `xor_leaky_he_4` alone 13 s). So
+the tests that run the course's experiments (lessons played with `run`, `verify`, the
+reproductions) form one group that a single worker runs, sharing one cache, while the other
+tests are spread over every worker. The browser tests form another group, so that their
+module-scoped server and Chromium start once.
+
+pyproject's addopts give `--dist loadgroup`, which honours these groups when `-n` is given and
+changes nothing without it. A group only decides where a test runs: every test still runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+
+# What runs the course's experiments: a module under tests/, or one test function of a module.
+EXPERIMENTS = (
+    "test_encoder_slips.py",
+    "test_learner_words.py",
+    "test_lesson_cli.py",
+    "test_lesson_experiments.py",
+    "test_lesson_play.py",
+    "test_lesson_verify.py",
+    "test_lessons_3_5_predictions.py",
+    "test_mazur_published.py",
+    "test_mnist_predict.py",
+    "test_mnist_train.py",
+    "test_regularization_predict.py",
+    "test_repro_encoder_two_hidden.py",
+    "test_repro_neuron_xor_deep.py",
+    "test_xor_solved.py",
+    "tui/test_learner_defects.py::test_a_figure_that_agrees_is_not_labelled_errata",
+    "tui/test_mnist_run.py",
+)
+GROUPS = {name: "experiments" for name in EXPERIMENTS} | {"test_serve_browser.py": "browser"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "xdist_group(name): run on the worker running `name`")
+    missing = sorted(name for name in GROUPS if not (TESTS / name.split("::")[0]).is_file())
+    if missing:
+        raise pytest.UsageError(f"tests/conftest.py: GROUPS names missing modules: {missing}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path))
+        if not path.is_relative_to(TESTS):
+            continue
+        module = path.relative_to(TESTS).as_posix()
+        function = f"{module}::{getattr(item, 'originalname', item.name)}"
+        group = GROUPS.get(function, GROUPS.get(module))
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(name=group))
