@@ -14,6 +14,7 @@ have its own inputs and targets.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from tutor.engine.training import History, TrainConfig, TrainingDiverged
 
 # How many networks one stack may hold (each is a copy of a network's parameters).
 MAX_RUNS = 4096
+_add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper
 
 
 class StackedTrainingDiverged(TrainingDiverged):
@@ -128,6 +130,7 @@ def train_stacked(
     rngs = _dropout_rngs(nets, configs)
     learning_rates = np.array([c.learning_rate for c in configs])[:, None, None]
     l2 = np.array([c.l2 for c in configs])[:, None, None]
+    l2 = l2 if np.any(l2 != 0.0) else None  # none decays: train() skips the L2 term too
     epochs = configs[0].epochs
     losses = np.empty((epochs, k_runs))
     scale = loss._scale(n)
@@ -136,7 +139,7 @@ def train_stacked(
         for epoch in range(1, epochs + 1):
             nets_, outs, inputs, masks = _forward(layers, X, rngs)
             values = loss.per_sample(outs[-1], T).sum(axis=1) * scale
-            if not np.all(np.isfinite(values)):
+            if not math.isfinite(_add_reduce(values)) and not np.all(np.isfinite(values)):
                 raise _locate_divergence(values, nets_, outs, epoch)
             dW, db = _backward(layers, nets_, outs, inputs, masks, T, loss, n)
             _update(layers, dW, db, learning_rates, l2)
@@ -243,13 +246,12 @@ def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
     return delta.reshape(delta.shape[0], -1).sum(axis=1)[:, None, None]
 
 
-def _update(layers, dW, db, learning_rates: np.ndarray, l2: np.ndarray) -> None:
+def _update(layers, dW, db, learning_rates: np.ndarray, l2: np.ndarray | None) -> None:
     """w ← w − η·dE/dw per run (training.apply_update's arithmetic); L2 only where λ ≠ 0."""
-    decayed = l2 != 0.0
     for layer, grad_W, grad_b in zip(layers, dW, db):
-        if decayed.any():
+        if l2 is not None:
             with_l2 = grad_W + l2 * layer.W
-            grad_W = with_l2 if decayed.all() else np.where(decayed, with_l2, grad_W)
+            grad_W = np.where(l2 != 0.0, with_l2, grad_W)
         layer.W -= learning_rates * grad_W
         if grad_b is not None:
             layer.b -= learning_rates * grad_b
@@ -270,10 +272,10 @@ def _check_parameters(layers: list[StackedLayer], epoch: int) -> None:
     """StackedTrainingDiverged for the first run with a non-finite weight or bias."""
     total = 0.0
     for layer in layers:
-        total += float(np.add.reduce(layer.W, None))
+        total += float(_add_reduce(layer.W, None))
         if layer.b is not None:
-            total += float(np.add.reduce(layer.b, None))
-    if np.isfinite(total):
+            total += float(_add_reduce(layer.b, None))
+    if math.isfinite(total):
         return
     for r in range(layers[0].W.shape[0]):
         for k, layer in enumerate(layers, start=1):

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from tutor.engine import Init, Network, build, get_loss, train
+from tutor.engine.stacked import train_stacked
 from tutor.engine.training import TrainConfig
 from tutor.experiments.registry import Progress, check_progress, experiment
 
@@ -239,17 +240,23 @@ def xor_leaky_he(progress: Progress | None = None) -> dict[str, Any]:
     return results
 
 
-def exercise_3_accuracy(hidden_units: int, seed: int, progress: Progress | None = None):
-    """Exercise 3's recipe (leaky ReLU, He init, lr 0.01, 10,000 epochs) with `hidden_units`."""
-    net = build([2, hidden_units, 1], ["leaky_relu", "sigmoid"], Init("he"), seed=seed)
+EXERCISE_3_EPOCHS = 10_000
 
-    def on_epoch(epoch: int, loss: float, trained: Network) -> None:
-        if progress is not None and epoch % 500 == 0:
-            check_progress(progress, epoch, 10_000, loss)
 
-    train(net, X, T, get_loss("bce"), TrainConfig(0.01, 10_000), on_epoch)
-    out = net.forward(X)[:, 0]
-    return net, float(np.mean((out >= 0.5) == (T[:, 0] == 1)))
+def exercise_3_nets(hidden_units: int, seeds) -> list[Network]:
+    """Exercise 3's networks (leaky ReLU, He init, one per seed) with `hidden_units`, untrained."""
+    return [
+        build([2, hidden_units, 1], ["leaky_relu", "sigmoid"], Init("he"), seed=s) for s in seeds
+    ]
+
+
+def exercise_3_train(nets: list[Network], on_epoch=None) -> list[float]:
+    """Train Exercise 3's networks (BCE, lr 0.01, 10,000 epochs) in one stack; their accuracies.
+
+    Each run ends exactly as `train()` alone would leave it (`tutor.engine.stacked`).
+    """
+    train_stacked(nets, X, T, get_loss("bce"), TrainConfig(0.01, EXERCISE_3_EPOCHS), on_epoch)
+    return [float(np.mean((net.forward(X)[:, 0] >= 0.5) == (T[:, 0] == 1))) for net in nets]
 
 
 SWEEP_SEEDS = range(10)
@@ -262,8 +269,25 @@ SWEEP_SEEDS = range(10)
 )
 def xor_leaky_he_4(progress: Progress | None = None) -> dict[str, Any]:
     """Exercise 3 unchanged (seed 42, leaky ReLU, He, lr 0.01, 10,000 epochs) but 4 hidden units,
-    and how often 2 and 4 hidden units solve XOR over seeds 0-9."""
-    net, accuracy = exercise_3_accuracy(4, 42, progress)
+    and how often 2 and 4 hidden units solve XOR over seeds 0-9.
+
+    The 21 runs train in two stacks (seed 42 and seeds 0-9 with 4 units, then seeds 0-9 with 2);
+    progress counts the epochs of both, with the seed-42 run's loss.
+    """
+    total = 2 * EXERCISE_3_EPOCHS
+
+    def on_epoch_4(epoch: int, losses: np.ndarray, layers) -> None:
+        if epoch % 100 == 0:
+            check_progress(progress, epoch, total, float(losses[0]))
+
+    def on_epoch_2(epoch: int, losses: np.ndarray, layers) -> None:
+        if epoch % 100 == 0:
+            check_progress(progress, EXERCISE_3_EPOCHS + epoch, total)
+
+    nets_4 = exercise_3_nets(4, [42, *SWEEP_SEEDS])
+    accuracies_4 = exercise_3_train(nets_4, on_epoch_4)
+    accuracies_2 = exercise_3_train(exercise_3_nets(2, SWEEP_SEEDS), on_epoch_2)
+    net, accuracy = nets_4[0], accuracies_4[0]
     out = net.forward(X)[:, 0]
     results: dict[str, Any] = {
         "accuracy": accuracy,
@@ -279,10 +303,10 @@ def xor_leaky_he_4(progress: Progress | None = None) -> dict[str, Any]:
     results["W2"] = output_layer.W[:, 0].tolist()
     results["b2"] = float(output_layer.b[0])
     _prediction_table(results, ["—"] * 4, "2-4-1, seed 42: computed (the handout has no such run)")
-    solved: dict[int, list[bool]] = {units: [] for units in (2, 4)}
-    for units in solved:
-        for seed in SWEEP_SEEDS:
-            solved[units].append(exercise_3_accuracy(units, seed)[1] == 1.0)
+    solved = {
+        2: [a == 1.0 for a in accuracies_2],
+        4: [a == 1.0 for a in accuracies_4[1:]],
+    }
     results["solved_of_10_with_2"] = sum(solved[2])
     results["solved_of_10_with_4"] = sum(solved[4])
     results["tables"]["seeds"] = {
