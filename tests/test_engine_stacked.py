@@ -97,14 +97,15 @@ def test_rows_bias_modes_and_per_run_settings(rows, bias_mode):
     _train_both(nets, X, T, get_loss("bce"), configs)
 
 
-def test_frozen_biases_float32_and_per_run_data():
-    """Frozen biases stay; float32 stacks; each run its own inputs and targets."""
+def test_frozen_biases_float32_dropout_and_per_run_data():
+    """Frozen biases stay; float32 stacks (dropout too); each run its own inputs and targets."""
     X = np.stack([_data(s, 9, 2, 2, "mse")[0] for s in range(3)]).astype(np.float32)
     T = np.stack([_data(s, 9, 2, 2, "mse")[1] for s in range(3)]).astype(np.float32)
     nets = _runs([2, 3, 2], ["sigmoid", "identity"], (1, 2, 3), dtype=np.float32)
-    for net in nets:
+    for net, keep in zip(nets, (0.7, 1.0, 0.3)):
         net.layers[0].train_bias = False
         net.layers[0].b[:] = 0.25
+        net.layers[1].keep_prob = keep
     _train_both(nets, X, T, get_loss("mse"), TrainConfig(0.5, 20))
     assert all(np.all(net.layers[0].b == np.float32(0.25)) for net in nets)
 

@@ -174,14 +174,16 @@ def _dropout_rngs(nets, configs) -> list[np.random.Generator | None]:
 
 
 def _dropout_mask(layer: StackedLayer, a: np.ndarray, rngs) -> np.ndarray:
-    """Each run's inverted-dropout mask for this layer's input; ones where a run keeps all."""
-    k_runs, rows, width = layer.W.shape[0], a.shape[-2], a.shape[-1]
-    mask = np.ones((k_runs, rows, width), dtype=a.dtype)
-    for r, keep in enumerate(layer.keep_probs):
+    """Each run's inverted-dropout mask for this layer's input, drawn from that run's generator
+    as train() draws it alone; ones (1.0 / 1) for a run that keeps every unit of this layer."""
+    keeps = layer.keep_probs
+    draws = np.zeros((len(keeps), a.shape[-2], a.shape[-1]), dtype=np.float64)
+    for r, keep in enumerate(keeps):
         if keep < 1.0:
-            run_mask = (rngs[r].random((rows, width)) < keep).astype(a.dtype)
-            run_mask /= keep
-            mask[r] = run_mask
+            rngs[r].random(out=draws[r])
+    keeps = keeps[:, None, None]
+    mask = (draws < keeps).astype(a.dtype)
+    mask /= keeps.astype(a.dtype)  # as train()'s mask /= keep: in the mask's precision
     return mask
 
 
