@@ -239,18 +239,29 @@ def encoder_838_corrected(progress: Progress | None = None) -> dict:
 
 @cache
 def _lr_runs(activation: str, epochs: int = LR_EPOCHS) -> tuple:
-    """Cell [21]: NN(layers, lr) re-draws the same Layer objects, continuing the seed-42 stream."""
+    """Cell [21]: NN(layers, lr) re-draws the same Layer objects, continuing the seed-42 stream.
+
+    The six networks are drawn in order, then trained together (`train_online_stacked`: each
+    run bit for bit as train_online alone); progress counts the epochs of the stack.
+    """
+    from tutor.experiments.encoder_838_stacked import train_online_stacked
+
     rng = np.random.RandomState()
     rng.set_state(_main_run(activation)[2])
-    runs = []
-    for k, lr in enumerate(LRS):
-        net = build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng)
-        start = net.copy()
-        history = train_online(
-            net, X, lr, epochs, _PROGRESS.get(activation), k * epochs, len(LRS) * epochs
-        )
-        runs.append((lr, start, history, net))
-    return tuple(runs)
+    nets = [build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng) for _ in LRS]
+    starts = [net.copy() for net in nets]
+    histories = train_online_stacked(nets, X, LRS, epochs, _PROGRESS.get(activation))
+    return tuple(zip(LRS, starts, histories, nets))
+
+
+@cache
+def _last_lr_run(activation: str, epochs: int = LR_EPOCHS) -> Network:
+    """Cell [21]'s last network (lr 0.2) alone: drawn after the five before it, only it trained."""
+    rng = np.random.RandomState()
+    rng.set_state(_main_run(activation)[2])
+    net = [build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng) for _ in LRS][-1]
+    train_online(net, X, LRS[-1], epochs, _PROGRESS.get(activation))
+    return net
 
 
 @experiment(
@@ -345,7 +356,9 @@ def encoder_838_hidden_code(progress: Progress | None = None) -> dict:
         try:
             trained = _main_run(activation)[1]
             # Cell [21] re-initialised nn.layers: the plotted layer is the lr 0.2 comparison run.
-            plotted = _lr_runs(activation)[-1][3]
+            # The quirk's comparison runs are encoder_838_lr_comparison's too (cached for it);
+            # of the corrected ones only that last run is needed.
+            plotted = _lr_runs(QUIRK)[-1][3] if activation == QUIRK else _last_lr_run(activation)
         finally:
             _PROGRESS.pop(activation, None)
         cases[f"{label}_10000"] = hidden_code(trained)
