@@ -127,6 +127,7 @@ def train_stacked(
     if T.ndim == 2:
         T = np.broadcast_to(T, (k_runs, *T.shape))
     n = T.shape[1]
+    rows = np.ascontiguousarray(T).reshape(k_runs * n, T.shape[2])  # the targets, run after run
     rngs = _dropout_rngs(nets, configs)
     learning_rates = np.array([c.learning_rate for c in configs])[:, None, None]
     l2 = np.array([c.l2 for c in configs])[:, None, None]
@@ -138,7 +139,9 @@ def train_stacked(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             nets_, outs, inputs, masks = _forward(layers, X, rngs)
-            values = loss.per_sample(outs[-1], T).sum(axis=1) * scale
+            # Each sample's loss from (K·n) × width rows: train()'s own 2-D code path.
+            per_sample = loss.per_sample(outs[-1].reshape(rows.shape), rows)
+            values = per_sample.reshape(k_runs, n).sum(axis=1) * scale
             if not math.isfinite(_add_reduce(values)) and not np.all(np.isfinite(values)):
                 raise _locate_divergence(values, nets_, outs, epoch)
             dW, db = _backward(layers, nets_, outs, inputs, masks, T, loss, n)
