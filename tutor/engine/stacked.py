@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +48,7 @@ class StackedLayer:
     bias_mode: str
     train_bias: bool
     keep_probs: np.ndarray | None  # (K,) keep probability of this layer's input; None: all 1
+    scratch: dict = field(default_factory=dict)  # arrays the dropout masks are drawn into
 
 
 # on_epoch(epoch (1-based), losses (K,), layers) -> False to stop every run.
@@ -178,16 +179,24 @@ def _dropout_rngs(nets, configs) -> list[np.random.Generator | None]:
 
 def _dropout_mask(layer: StackedLayer, a: np.ndarray, rngs) -> np.ndarray:
     """Each run's inverted-dropout mask for this layer's input, drawn from that run's generator
-    as train() draws it alone; ones (1.0 / 1) for a run that keeps every unit of this layer."""
-    keeps = layer.keep_probs
-    draws = np.zeros((len(keeps), a.shape[-2], a.shape[-1]), dtype=np.float64)
-    for r, keep in enumerate(keeps):
+    as train() draws it alone; ones (1.0 / 1) for a run that keeps every unit of this layer.
+
+    train() computes (u < p) as 0.0 or 1.0, then ÷ p: here (u < p) · (1 ÷ p), the same two
+    values. The draws and the mask are written into arrays kept from one epoch to the next.
+    """
+    shape = (len(layer.keep_probs), a.shape[-2], a.shape[-1])
+    scratch = layer.scratch.get(shape)
+    if scratch is None or scratch[2].dtype != a.dtype:
+        keeps = layer.keep_probs[:, None, None]
+        one = np.ones((), dtype=a.dtype)
+        # In the mask's precision, as train()'s mask /= p; u of a run keeping all stays 0 < 1.
+        scratch = (np.zeros(shape), keeps, np.empty(shape, a.dtype), one / keeps.astype(a.dtype))
+        layer.scratch[shape] = scratch
+    draws, keeps, mask, inverse = scratch
+    for r, keep in enumerate(layer.keep_probs):
         if keep < 1.0:
             rngs[r].random(out=draws[r])
-    keeps = keeps[:, None, None]
-    mask = (draws < keeps).astype(a.dtype)
-    mask /= keeps.astype(a.dtype)  # as train()'s mask /= keep: in the mask's precision
-    return mask
+    return np.multiply(np.less(draws, keeps), inverse, out=mask)
 
 
 def _forward(layers: list[StackedLayer], X: np.ndarray, rngs):
