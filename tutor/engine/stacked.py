@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tutor.engine.activations import Activation
 from tutor.engine.losses import CrossEntropy, Loss
 from tutor.engine.network import SMALL_BATCH, Network
 from tutor.engine.training import History, TrainConfig, TrainingDiverged
@@ -44,7 +45,7 @@ class StackedLayer:
 
     W: np.ndarray
     b: np.ndarray | None  # None: no bias; width = fan_out ('neuron') or 1 ('layer')
-    activation: object
+    activation: Activation
     bias_mode: str
     train_bias: bool
     keep_probs: np.ndarray | None  # (K,) keep probability of this layer's input; None: all 1
@@ -131,8 +132,8 @@ def train_stacked(
     rows = np.ascontiguousarray(T).reshape(k_runs * n, T.shape[2])  # the targets, run after run
     rngs = _dropout_rngs(nets, configs)
     learning_rates = np.array([c.learning_rate for c in configs])[:, None, None]
-    l2 = np.array([c.l2 for c in configs])[:, None, None]
-    l2 = l2 if np.any(l2 != 0.0) else None  # none decays: train() skips the L2 term too
+    decay = np.array([c.l2 for c in configs])[:, None, None]
+    l2 = decay if np.any(decay != 0.0) else None  # none decays: train() skips the L2 term too
     epochs = configs[0].epochs
     losses = np.empty((epochs, k_runs))
     scale = loss._scale(n)
@@ -184,16 +185,18 @@ def _dropout_mask(layer: StackedLayer, a: np.ndarray, rngs) -> np.ndarray:
     train() computes (u < p) as 0.0 or 1.0, then ÷ p: here (u < p) · (1 ÷ p), the same two
     values. The draws and the mask are written into arrays kept from one epoch to the next.
     """
-    shape = (len(layer.keep_probs), a.shape[-2], a.shape[-1])
+    keep_probs = layer.keep_probs
+    assert keep_probs is not None  # called only for a layer some run drops out on
+    shape = (len(keep_probs), a.shape[-2], a.shape[-1])
     scratch = layer.scratch.get(shape)
     if scratch is None or scratch[2].dtype != a.dtype:
-        keeps = layer.keep_probs[:, None, None]
+        keeps = keep_probs[:, None, None]
         one = np.ones((), dtype=a.dtype)
         # In the mask's precision, as train()'s mask /= p; u of a run keeping all stays 0 < 1.
         scratch = (np.zeros(shape), keeps, np.empty(shape, a.dtype), one / keeps.astype(a.dtype))
         layer.scratch[shape] = scratch
     draws, keeps, mask, inverse = scratch
-    for r, keep in enumerate(layer.keep_probs):
+    for r, keep in enumerate(keep_probs):
         if keep < 1.0:
             rngs[r].random(out=draws[r])
     return np.multiply(np.less(draws, keeps), inverse, out=mask)

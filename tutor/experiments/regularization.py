@@ -116,13 +116,17 @@ def _results_together(settings: list[tuple[float, float]], progress=None) -> lis
     this process, and remembered as its result when it is trained here (the same numbers).
     """
     ids = {setting: id for id, setting in LESSON_RUNS.items()}
-    results = {s: cached_result(ids[s]) for s in settings if s in ids and cached_result(ids[s])}
+    results: dict[tuple[float, float], dict] = {}
+    for s in settings:
+        cached = cached_result(ids[s]) if s in ids else None
+        if cached is not None:
+            results[s] = cached
     missing = [s for s in settings if s not in results]
     if missing:
         for s, (net, history) in zip(missing, _train_together(missing, progress)):
-            results[s] = _run_result(_label(*s), net, history)
+            result = results[s] = _run_result(_label(*s), net, history)
             if s in ids:
-                remember(ids[s], results[s])
+                remember(ids[s], result)
     return [results[s] for s in settings]
 
 
