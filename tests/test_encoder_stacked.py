@@ -30,3 +30,16 @@ def test_one_learning_rate_per_network():
     nets = [build([8, 3, 8], [enc.CORRECT] * 2, Init("xavier"), seed=s) for s in (1, 2)]
     with pytest.raises(ValueError, match="2 learning rates"):
         train_online_stacked(nets, enc.X, [0.1], 1)
+
+
+def test_runs_with_different_activations_share_a_stack():
+    """The quirk's and the corrected σ′ (and tanh) side by side, each as train_online alone."""
+    rng = np.random.RandomState(3)
+    names = [enc.QUIRK, enc.CORRECT, "tanh", enc.CORRECT]
+    nets = [build([8, 3, 8], [name] * 2, Init("xavier"), rng=rng) for name in names]
+    alone = [net.copy() for net in nets]
+    histories = train_online_stacked(nets, enc.X, [0.2, 0.1, 0.05, 0.2], 60)
+    for net, ref, lr, history in zip(nets, alone, [0.2, 0.1, 0.05, 0.2], histories):
+        assert history == enc.train_online(ref, enc.X, lr, 60)
+        for ours, theirs in zip(net.parameters(), ref.parameters()):
+            assert np.array_equal(ours, theirs)

@@ -56,8 +56,12 @@ class StackedLayer:
 StackedEpochCallback = Callable[[int, np.ndarray, list[StackedLayer]], "bool | None"]
 
 
-def stack_layers(nets: Sequence[Network]) -> list[StackedLayer]:
-    """The networks' parameters copied into stacks; ValueError unless they have one shape."""
+def stack_layers(nets: Sequence[Network], same_activations: bool = True) -> list[StackedLayer]:
+    """The networks' parameters copied into stacks; ValueError unless they have one shape.
+
+    `same_activations=False` lets a layer's activation differ between runs (the stacked layer
+    names the first run's): for a caller that applies each run's own function.
+    """
     if not nets:
         raise ValueError("a stack needs at least one network")
     if len(nets) > MAX_RUNS:
@@ -70,7 +74,7 @@ def stack_layers(nets: Sequence[Network]) -> list[StackedLayer]:
             if other is None or net.sizes != first.sizes:
                 raise ValueError(f"network {r} has sizes {net.sizes}, network 0 {first.sizes}")
             same = (
-                other.activation.name == layer.activation.name
+                (other.activation.name == layer.activation.name or not same_activations)
                 and other.bias_mode == layer.bias_mode
                 and other.train_bias == layer.train_bias
                 and other.W.dtype == layer.W.dtype

@@ -29,6 +29,29 @@ def _functions(activation):
     return activation.forward, notebook._slope_from_output(activation)
 
 
+def _run_functions(activations: list) -> tuple:
+    """(f, f′) of a stacked layer whose runs may use different activations: each run's values
+    are its own function's (np.where picks them; the other functions' values are dropped)."""
+    names = [a.name for a in activations]
+    if len(set(names)) == 1:
+        return _functions(activations[0])
+    groups = [
+        (np.array([n == name for n in names])[:, None, None], *_functions(activation))
+        for name, activation in {a.name: a for a in activations}.items()
+    ]
+
+    def pick(which: int):
+        def apply(v: np.ndarray) -> np.ndarray:
+            out = groups[-1][which](v)
+            for group in groups[-2::-1]:
+                out = np.where(group[0], group[which](v), out)
+            return out
+
+        return apply
+
+    return pick(1), pick(2)
+
+
 def train_online_stacked(
     nets: Sequence[Network],
     inputs: np.ndarray,
@@ -38,14 +61,19 @@ def train_online_stacked(
 ) -> list[list[float]]:
     """train_online(net, inputs, lr, epochs) for every (net, lr) pair, in one stack.
 
-    Trains the networks in place and returns each one's epoch losses. Progress counts epochs
-    (every 100, as train_online) with the first run's loss.
+    The networks share their layer sizes; a layer's activation may differ between runs (the
+    quirk's and the corrected σ′ side by side). Trains the networks in place and returns each
+    one's epoch losses. Progress counts epochs (every 100, as train_online) with the first
+    run's loss.
     """
-    layers = stack_layers(nets)
+    layers = stack_layers(nets, same_activations=False)
     lr = np.asarray(learning_rates, dtype=float)[:, None, None]
     if lr.shape[0] != len(nets):
         raise ValueError(f"{len(nets)} networks need {len(nets)} learning rates, got {len(lr)}")
-    params = [(layer.W, layer.b, *_functions(layer.activation)) for layer in layers]
+    params = [
+        (layer.W, layer.b, *_run_functions([net.layers[i].activation for net in nets]))
+        for i, layer in enumerate(layers)
+    ]
     reverse = list(range(len(params) - 1, -1, -1))
     rows = [x[None, :] for x in inputs]  # each sample as a 1-row matrix, shared by every run
     losses = np.empty((len(nets), len(rows)))
