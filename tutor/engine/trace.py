@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from tutor.engine.value_id import ValueId, identify
 from tutor.errors import NotFound
 
 PHASES = ("given", "forward", "error", "backward", "update")
@@ -28,6 +29,8 @@ class TraceValue:
     description: str = ""
     layer: str = ""  # "hidden", "output", "hidden 2", … ("" for given values)
     step: int = 1
+    # What the value is (kind, layer, neuron, parameter, sample): views read this, not `name`.
+    identity: ValueId = field(kw_only=True)
 
     @property
     def formula(self) -> str:
@@ -51,7 +54,7 @@ class Trace:
 
     def add(
         self,
-        name: str,
+        name: str | ValueId,
         phase: str,
         template: str,
         inputs: tuple[str, ...] | list[str],
@@ -60,7 +63,17 @@ class Trace:
         layer: str = "",
         step: int = 1,
     ) -> float:
-        """Record a value and return it, so computing and tracing are one line."""
+        """Record a value and return it, so computing and tracing are one line.
+
+        `name` is the value's identity (the traced step's way: the name is written from it),
+        or a name, read back by `identify` (hand-made traces).
+        """
+        if isinstance(name, ValueId):
+            identity, name = name, name.name
+            if identity.phase not in (None, phase):
+                raise ValueError(f"{name!r} is a {identity.kind} value, not of phase {phase!r}")
+        else:
+            identity = identify(name, self.meta.get("sizes"))
         if phase not in PHASES:
             raise ValueError(f"unknown phase {phase!r}; expected one of {PHASES}")
         if name in self._index():
@@ -69,7 +82,17 @@ class Trace:
         if missing:
             raise ValueError(f"{name!r} depends on {missing}, which are not traced yet")
         self.values.append(
-            TraceValue(name, phase, template, tuple(inputs), float(value), description, layer, step)
+            TraceValue(
+                name,
+                phase,
+                template,
+                tuple(inputs),
+                float(value),
+                description,
+                layer,
+                step,
+                identity=identity,
+            )
         )
         self._by_name[name] = self.values[-1]
         return float(value)

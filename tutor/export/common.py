@@ -69,15 +69,18 @@ def given_groups(values: list[TraceValue]) -> list[tuple[str, list[TraceValue]]]
     return list(groups.items())
 
 
+# The groups of given values, by kind (anything else, from a hand-made trace: "value").
+GIVEN_GROUPS = {
+    "input": "inputs",
+    "target": "targets",
+    "weight": "weights",
+    "bias": "biases",
+    "eta": "learning rate",
+}
+
+
 def _given_kind(v: TraceValue) -> str:
-    word = (v.description or "value").split()[0]
-    return {
-        "input": "inputs",
-        "target": "targets",
-        "weight": "weights",
-        "bias": "biases",
-        "learning": "learning rate",
-    }.get(word, word)
+    return GIVEN_GROUPS.get(v.identity.kind, "value")
 
 
 class HasMeta(Protocol):
