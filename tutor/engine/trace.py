@@ -3,12 +3,13 @@
 Each TraceValue has its name in the lesson's notation (`net_h1`, `dE_total/dw5`,
 `w5+`), its phase, a formula template whose placeholders are the names it was
 computed from, and its float64 value. From those three a formatter can write a
-line the way a student would: formula, numbers substituted, result.
+line the way a student would: formula, numbers substituted, result (one formatter does,
+for every export and the TUI: tutor.export.formula).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tutor.engine.value_id import ValueId, identify
@@ -36,12 +37,6 @@ class TraceValue:
     def formula(self) -> str:
         """The formula in the lesson's names: `w1·i1 + w2·i2 + b1·1`."""
         return self.template.format(*self.inputs) if self.inputs else self.template
-
-    def substituted(self, values: Mapping[str, float], precision: int = 9) -> str:
-        """The formula with each name replaced by its value: `0.15·0.05 + 0.2·0.1 + 0.35·1`."""
-        if not self.inputs:
-            return self.template
-        return self.template.format(*(format_number(values[n], precision) for n in self.inputs))
 
 
 @dataclass
@@ -132,10 +127,6 @@ class Trace:
     def phase(self, phase: str) -> list[TraceValue]:
         """The values of one phase, in order."""
         return [v for v in self.values if v.phase == phase]
-
-    def substituted(self, name: str, precision: int = 9) -> str:
-        """The formula of `name` with the numbers it was computed from."""
-        return self[name].substituted(self.as_dict(), precision)
 
 
 def format_number(x: float, precision: int = 9) -> str:
