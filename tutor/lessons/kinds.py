@@ -28,7 +28,7 @@ from tutor.lessons.model import (
 from tutor.lessons.references import ACTIVATION_TARGETS, EXPERIMENT_KEY
 
 if TYPE_CHECKING:  # the loader imports this module: its validator is only an annotation here
-    from tutor.lessons.loader import StepReader
+    from tutor.lessons.loader import LessonReader
 
 REVEAL_PHASES = ("given", "forward", "error", "backward", "update")
 OPTION_KEYS = {"text", "correct", "explanation"}
@@ -66,7 +66,7 @@ class StepKind(Generic[S]):
     step_class: type[S]
     keys: frozenset[str]  # besides kind, title, text and instructor
     text_required: bool
-    load: Callable[[StepReader, StepPlace, CommonFields], S]
+    load: Callable[[LessonReader, StepPlace, CommonFields], S]
 
     @property
     def name(self) -> str:
@@ -77,14 +77,14 @@ class StepKind(Generic[S]):
 # -- one loader per kind -----------------------------------------------------------------------
 
 
-def load_prose(v: StepReader, at: StepPlace, common: CommonFields) -> ProseStep:
+def load_prose(v: LessonReader, at: StepPlace, common: CommonFields) -> ProseStep:
     """A prose step may name the network it talks about; the tutor shows it (a network too
     large to trace value by value, such as mnist-digit, in matrix form with summaries)."""
     named = any(key in at.raw for key in NETWORK_KEYS)
     return ProseStep(**common, trace=v.trace_spec(at.raw, at.where, at.number) if named else "")
 
 
-def load_reveal(v: StepReader, at: StepPlace, common: CommonFields) -> RevealStep:
+def load_reveal(v: LessonReader, at: StepPlace, common: CommonFields) -> RevealStep:
     raw, where, number = at.raw, at.where, at.number
     trace = v.trace_spec(raw, where, number)
     names = tuple(
@@ -102,7 +102,7 @@ def load_reveal(v: StepReader, at: StepPlace, common: CommonFields) -> RevealSte
     return RevealStep(**common, trace=trace, phase=phase, names=names, variant=variant)
 
 
-def load_derive(v: StepReader, at: StepPlace, common: CommonFields) -> DeriveStep:
+def load_derive(v: LessonReader, at: StepPlace, common: CommonFields) -> DeriveStep:
     raw, where, number = at.raw, at.where, at.number
     target = v.string(raw, "target", where, number)
     is_activation = target in ACTIVATION_TARGETS
@@ -112,7 +112,7 @@ def load_derive(v: StepReader, at: StepPlace, common: CommonFields) -> DeriveSte
     return DeriveStep(**common, trace=trace, target=target)
 
 
-def load_predict(v: StepReader, at: StepPlace, common: CommonFields) -> PredictStep:
+def load_predict(v: LessonReader, at: StepPlace, common: CommonFields) -> PredictStep:
     raw, where, number = at.raw, at.where, at.number
     trace = experiment = ""
     if "experiment" in raw:
@@ -135,7 +135,7 @@ def load_predict(v: StepReader, at: StepPlace, common: CommonFields) -> PredictS
     )
 
 
-def _experiment_target(v: StepReader, at: StepPlace) -> tuple[str, str]:
+def _experiment_target(v: LessonReader, at: StepPlace) -> tuple[str, str]:
     """A predict step on an experiment's value: `experiment = "ID"`, `target = "KEY"`."""
     raw, where, number = at.raw, at.where, at.number
     other = next((key for key in ("trace", "example", "network") if key in raw), None)
@@ -158,7 +158,7 @@ def _experiment_target(v: StepReader, at: StepPlace) -> tuple[str, str]:
     return experiment, target
 
 
-def load_quiz(v: StepReader, at: StepPlace, common: CommonFields) -> QuizStep:
+def load_quiz(v: LessonReader, at: StepPlace, common: CommonFields) -> QuizStep:
     raw, number = at.raw, at.number
     name = f"{at.where}.options"
     if "options" not in raw:
@@ -190,18 +190,18 @@ def load_quiz(v: StepReader, at: StepPlace, common: CommonFields) -> QuizStep:
     return QuizStep(**common, options=tuple(options))
 
 
-def _show(v: StepReader, at: StepPlace) -> tuple[str, ...]:
+def _show(v: LessonReader, at: StepPlace) -> tuple[str, ...]:
     """`show`: the result keys a run or compare step shows (all when absent)."""
     return v.strings(at.raw, "show", at.where, at.number) if "show" in at.raw else ()
 
 
-def load_run(v: StepReader, at: StepPlace, common: CommonFields) -> RunStep:
+def load_run(v: LessonReader, at: StepPlace, common: CommonFields) -> RunStep:
     experiment = v.string(at.raw, "experiment", at.where, at.number)
     v.experiment_id(experiment, f"{at.where}.experiment", at.number)
     return RunStep(**common, experiment=experiment, show=_show(v, at))
 
 
-def load_compare(v: StepReader, at: StepPlace, common: CommonFields) -> CompareStep:
+def load_compare(v: LessonReader, at: StepPlace, common: CommonFields) -> CompareStep:
     raw, where, number = at.raw, at.where, at.number
     experiments = v.strings(raw, "experiments", where, number, required=True)
     if len(experiments) < 2:
@@ -213,7 +213,7 @@ def load_compare(v: StepReader, at: StepPlace, common: CommonFields) -> CompareS
     return CompareStep(**common, experiments=experiments, show=_show(v, at))
 
 
-def load_errata(v: StepReader, at: StepPlace, common: CommonFields) -> ErrataStep:
+def load_errata(v: LessonReader, at: StepPlace, common: CommonFields) -> ErrataStep:
     raw, where, number = at.raw, at.where, at.number
     figure = v.string(raw, "figure", where, number)
     if figure not in at.figure_ids:

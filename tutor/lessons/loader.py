@@ -126,7 +126,7 @@ def load_lesson(path: Path | str) -> Lesson:
         field, char = control
         step = re.match(r"steps\[(\d+)\]", field)
         raise LessonError(path, control_message(char), field, int(step[1]) if step else None)
-    return StepReader(path).lesson(data)
+    return LessonReader(path).lesson(data)
 
 
 def _describe(value: Any) -> str:
@@ -143,7 +143,7 @@ def _describe(value: Any) -> str:
     return repr(value) if isinstance(value, (int, float)) else type(value).__name__
 
 
-class StepReader:
+class LessonReader:
     """Checks one parsed file, building error messages with the file/step/field path.
 
     Each step kind's loader (`tutor.lessons.kinds`) reads its own keys with these primitives.
