@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tutor.atomic import write_text_atomic
 from tutor.safe_files import InputRefused, read_regular
 
 VERSION = 1
@@ -206,6 +205,8 @@ class ProgressStore:
             self.notices.append(f"{what} {path.name} is unreadable ({error}); ignoring it")
 
     def _write(self, path: Path, data: dict) -> None:
+        from tutor.atomic import write_text_atomic  # not needed to read: the TUI paints first
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")

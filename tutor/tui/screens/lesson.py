@@ -61,6 +61,7 @@ RUN_KINDS = ("run", "compare")
 class LessonScreen(Screen):
     """Steps through one lesson; every number shown comes from `tutor.tui.data`."""
 
+    CSS_PATH = "../lesson.tcss"  # read when the first lesson opens: the picker paints without it
     AUTO_FOCUS = ""  # the step keys belong to the screen unless an answer is being typed
 
     BINDINGS = [
