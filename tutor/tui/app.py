@@ -116,7 +116,7 @@ class TutorApp(App):
 
     def open_sandbox(self, what) -> None:
         """Open the sandbox on a SandboxState, a preset or a built-in example's name."""
-        from tutor.engine import sandbox as sb
+        from tutor import sandbox as sb
         from tutor.tui.screens.sandbox import SandboxScreen
 
         try:
@@ -128,8 +128,8 @@ class TutorApp(App):
 
     def action_graph_of_step(self) -> None:
         """The computational graph of the traced step the current lesson step shows."""
-        from tutor.engine.examples import get_example
         from tutor.engine.variants import parse_reference, trace_example_step
+        from tutor.experiments.builtin_examples import get_example
         from tutor.tui.screens.graph import GraphScreen, graph_fits
 
         frame = getattr(self.screen, "frame", None)
