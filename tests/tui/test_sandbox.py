@@ -9,8 +9,8 @@ from rich.console import Console
 from textual.widgets import Static
 
 from tests.tui.snapshot_app import make_app, make_sandbox_app
+from tutor import sandbox as sb
 from tutor.engine import TrainConfig, train
-from tutor.engine import sandbox as sb
 from tutor.engine.netfile import load_network_file
 from tutor.engine.variants import trace_example_step
 from tutor.tui.screens.graph import GraphScreen
@@ -336,3 +336,19 @@ async def test_enter_submits_an_open_prompt_without_the_focus(private_data):
         await pilot.press("enter")
         await pilot.pause()
         assert sb.value_of(screen.state, "w5") == 0.5
+
+
+async def test_the_layer_of_the_selection_comes_from_the_value_s_identity(private_data):
+    """Adding a neuron goes to the layer the selected weight or bias feeds (issue 10: read
+    from the traced value's identity, not from its name)."""
+    async with make_sandbox_app("xor", private_data).run_test(size=(80, 24)) as pilot:
+        screen = await sandbox(pilot)
+        sizes = screen.state.sizes
+        expected = {"i1": 1, "eta": len(sizes) - 1, "t_o1": len(sizes) - 1}
+        weights = [w for w in screen.state.trace if w.identity.kind in ("weight", "bias")]
+        for v in weights:
+            expected[v.name] = v.identity.layer
+        assert {weights[0].identity.layer, weights[-1].identity.layer} == {1, len(sizes) - 1}
+        for name, layer in expected.items():
+            screen.selected = name
+            assert screen._layer_of_selection() == layer, name
