@@ -231,34 +231,38 @@ def train_report(
         for epoch in range(1, max_epochs + 1):
             some_match = stacks.forward()
             logging = epoch % log_every == 0
-            hit = None
+            gone = None  # runs that leave the stack after this epoch's update
             if logging or some_match:
                 active = stacks.active
                 hit = stacks.matched & active
+                gone = hit.copy()
                 for k in np.flatnonzero(active & (hit | logging)).tolist():
                     st, b = stacks.where(k)
                     run, p, t = stacks.runs[k], st["yh"][b], st["y"][b]
                     loss = float(np.sum(-t * np.log(p) - (1 - t) * np.log(1 - p)))
                     logs[run].append((epoch, float(np.mean(np.round(p) == t)), loss))
                     if np.isnan(loss) and nan_epochs[run] is None:
-                        # NaN weights stay NaN: the report's run goes on to max_epochs in vain.
+                        # The report's run goes on to max_epochs in vain: a NaN loss means a
+                        # NaN δ of the output (log 0·0 or 0/0), so this epoch's update makes
+                        # every weight NaN, and NaN weights stay NaN. The run leaves the stack
+                        # with them; its printed figures are all known now.
                         nan_epochs[run] = epoch
                         active[k] = False
+                        gone[k] = True
                         predictions[run] = p.copy()
-                if hit.any():
-                    for k in np.flatnonzero(hit).tolist():
-                        st, b = stacks.where(k)
-                        run = stacks.runs[k]
-                        ends[run], reached[run] = epoch, True
-                        predictions[run] = st["yh"][b].copy()
-                else:
-                    hit = None
-            stacks.backward_and_update()
-            if hit is not None:
-                # A finished run keeps the weights of this epoch's update and leaves the stack.
                 for k in np.flatnonzero(hit).tolist():
+                    st, b = stacks.where(k)
+                    run = stacks.runs[k]
+                    ends[run], reached[run] = epoch, True
+                    predictions[run] = st["yh"][b].copy()
+                if not gone.any():
+                    gone = None
+            stacks.backward_and_update()
+            if gone is not None:
+                # A finished run keeps the weights of this epoch's update and leaves the stack.
+                for k in np.flatnonzero(gone).tolist():
                     store(stacks, k)
-                stacks = stacks.without(hit)
+                stacks = stacks.without(gone)
             if epoch % log_every == 0:
                 check_progress(progress, epoch, max_epochs, None)
             if not stacks.active.any():
