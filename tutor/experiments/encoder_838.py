@@ -1,4 +1,9 @@
-"""Seed 001: the 8-3-8 encoder trained online, its derivative quirk labelled."""
+"""Seed 001: the 8-3-8 encoder trained online, its derivative quirk labelled.
+
+The networks are the engine's (`build`, the notebook's two draws); they train with the
+notebook's own loop (`notebooks.encoder_838_notebook.train_online`), whose docstring says why
+the engine's online rule does not stand in for it.
+"""
 
 from __future__ import annotations
 

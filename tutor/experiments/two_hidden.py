@@ -1,4 +1,11 @@
-"""Seed 002: two sigmoid hidden layers, BCE, full-batch GD, early stop at 100 % accuracy."""
+"""Seed 002: two sigmoid hidden layers, BCE, full-batch GD, early stop at 100 % accuracy.
+
+The networks and data are built with the engine in the report's seeding order; the report's
+runs train with the report's own loop (`notebooks.two_hidden_lab.train_report`: unclipped BCE,
+its σ, NaN and all), because its tables are figures of that arithmetic — the module says why
+the engine cannot stand in. The engine's loop (`train_engine`) trains what the report never
+ran: the clipped-BCE counterpart of a NaN cell and the runs without activation functions.
+"""
 
 from __future__ import annotations
 
