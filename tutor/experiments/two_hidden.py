@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tutor.engine import Init, Network, apply_update, build, get_activation, get_loss
+from tutor.engine import Init, Network, build, get_activation, get_loss
+from tutor.engine.training import TrainConfig, train
 from tutor.experiments.notebooks.two_hidden_lab import Run, train_report
 from tutor.experiments.registry import Progress, check_progress, experiment
 
@@ -468,21 +469,28 @@ def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:
 
 
 def train_engine(net: Network, x: np.ndarray, y: np.ndarray, lr: float, epochs: int) -> tuple:
-    """The engine's own full-batch loop with its clipped BCE (sum); stops at 100 % accuracy."""
-    stop = {"epoch": epochs, "accuracy": 0.0}
-    loss = get_loss("bce", reduction="sum")
-    cache_acc = []
-    for epoch in range(1, epochs + 1):
-        value, grads = net.gradients(x, y, loss)
-        accuracy = float(np.mean(np.round(net.forward(x)) == y))
-        cache_acc.append((epoch, accuracy, value))
-        apply_update(net, grads, lr)
-        if accuracy == 1.0:
-            stop = {"epoch": epoch, "accuracy": accuracy}
-            break
-    else:
-        stop["accuracy"] = cache_acc[-1][1]
-    return stop, cache_acc
+    """The engine's full-batch training (`train`, clipped BCE summed); stops at 100 % accuracy.
+
+    Returns ({"epoch", "accuracy"} of the stop or the last epoch, [(epoch, accuracy, loss)]),
+    each epoch's accuracy and loss taken before its update, as the report logs them.
+    """
+    accuracy = [float(np.mean(np.round(net.forward(x)) == y))]  # of epoch 1's forward pass
+    history: list[tuple[int, float, float]] = []
+
+    def on_epoch(epoch: int, loss: float, trained: Network) -> bool:
+        history.append((epoch, accuracy[-1], loss))
+        if accuracy[-1] == 1.0:
+            return False  # 100 % before this epoch's update: the report's stop
+        accuracy.append(float(np.mean(np.round(trained.forward(x)) == y)))  # the next epoch's
+        return True
+
+    train(
+        net, x, y.astype(float), get_loss("bce", reduction="sum"), TrainConfig(lr, epochs), on_epoch
+    )
+    stop = {"epoch": history[-1][0], "accuracy": history[-1][1]}
+    if stop["accuracy"] != 1.0:
+        stop["epoch"] = epochs
+    return stop, history
 
 
 @experiment(
