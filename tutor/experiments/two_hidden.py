@@ -16,7 +16,7 @@ import numpy as np
 from tutor.engine import Init, Network, build, get_activation, get_loss
 from tutor.engine.training import TrainConfig, train
 from tutor.experiments.notebooks.two_hidden_lab import Run, train_report
-from tutor.experiments.registry import Progress, check_progress, experiment
+from tutor.experiments.registry import Progress, check_progress, experiment, planner
 
 SOURCE = "002_ee2b744f5dca3dac.txt"
 MAX_EPOCHS = 50_000
@@ -246,11 +246,18 @@ def sweep_calls(distribution: str, kind: str, values: tuple) -> list[Cell]:
     return calls
 
 
+_PLANNED: list[tuple[str, Cell]] = []  # cells that will be asked for (see _plan_sweep_cells)
+
+
 def compute_cells(cells: list[tuple[str, Cell]], progress: Progress | None = None) -> None:
-    """Train every (distribution, cell) not yet in the cache, all in one stacked loop."""
+    """Train every (distribution, cell) not yet in the cache, all in one stacked loop.
+
+    When some are missing, the cells planned to be asked for next train in the same loop.
+    """
     todo = [c for c in dict.fromkeys(cells) if c not in _CELLS]
     if not todo:
         return
+    todo = [c for c in dict.fromkeys(todo + _PLANNED) if c not in _CELLS]
     runs = train_report(
         [sweep_setup(d, h, seed, prev) for d, (_, h, seed, prev) in todo],
         [lr for _, (lr, _, _, _) in todo],
@@ -416,6 +423,15 @@ def _register_sweep(experiment_id: str, distribution: str, kind: str, printed: t
 
 for _id, (_distribution, _kind, _printed, *_) in SWEEPS.items():
     _register_sweep(_id, _distribution, _kind, _printed)
+
+
+@planner
+def _plan_sweep_cells(ids: set[str]) -> None:
+    """A full table about to run trains all four tables' cells in the first loop that needs any.
+
+    (`verify` runs the quick figures first, then the tables: one loop instead of two.)
+    """
+    _PLANNED[:] = all_sweep_cells() if ids & set(SWEEPS) else []
 
 
 # The cells of the four tables that stop early (each run within ~10,000 epochs), for a quick
