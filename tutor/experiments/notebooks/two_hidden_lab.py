@@ -69,29 +69,43 @@ class _Stacks:
             "w2": [st["w2"].shape for st in stacks],
             "w3": [st["w3"].shape for st in stacks],
         }
-        roles = {
-            "hidden1": ("a1", "s1", "g1"),
-            "hidden2": ("a2", "s2", "g2"),
-            "out": ("yh", "d3", "dz3", "y"),
-            "w1": ("w1", "gw1", "lr1"),
-            "w2": ("w2", "gw2", "lr2"),
-            "w3": ("w3", "gw3", "lr3"),
+        # Buffers that element-wise steps treat together share one flat array: both hidden
+        # layers' outputs (their σ′ is one call), and the three weight families (lr·grad and
+        # the update are one call each; the w2 family's lr is stored as −lr, see below).
+        buffers = {
+            "A": [("hidden1", "a1"), ("hidden2", "a2")],
+            "S": [("hidden1", "s1"), ("hidden2", "s2")],
+            "G": [("hidden1", "g1"), ("hidden2", "g2")],
+            "yh": [("out", "yh")],
+            "d3": [("out", "d3")],
+            "dz3": [("out", "dz3")],
+            "y": [("out", "y")],
+            "W": [("w1", "w1"), ("w2", "w2"), ("w3", "w3")],
+            "GW": [("w1", "gw1"), ("w2", "gw2"), ("w3", "gw3")],
+            "LR": [("w1", "lr1"), ("w2", "lr2"), ("w3", "lr3")],
         }
+        lr_sign = {"lr1": 1.0, "lr2": -1.0, "lr3": 1.0}
         self.flat: dict[str, np.ndarray] = {}
-        for family, names in roles.items():
-            sizes = [int(np.prod(shape)) for shape in shapes[family]]
-            for name in names:
-                flat = np.empty(sum(sizes))
-                self.flat[name] = flat
-                start = 0
-                for st, shape, size in zip(stacks, shapes[family], sizes):
-                    view = flat[start : start + size].reshape(shape)
+        for buffer, parts in buffers.items():
+            sizes = {
+                family: [int(np.prod(shape)) for shape in shapes[family]] for family, _ in parts
+            }
+            whole = np.empty(sum(sum(sizes[family]) for family, _ in parts))
+            self.flat[buffer] = whole
+            start = 0
+            for family, name in parts:
+                region = whole[start : start + sum(sizes[family])]
+                self.flat[name] = region
+                start += region.size
+                at = 0
+                for st, shape, size in zip(stacks, shapes[family], sizes[family]):
+                    view = region[at : at + size].reshape(shape)
                     if name in ("w1", "w2", "w3", "y"):
                         view[...] = st[name]
-                    elif name.startswith("lr"):
-                        view[...] = st["lr"]
+                    elif name in lr_sign:
+                        view[...] = lr_sign[name] * st["lr"]  # −lr: exact
                     st[name] = view
-                    start += size
+                    at += size
         self.y_is_1 = self.flat["y"] == 1
         self.above = np.empty(self.flat["y"].shape, dtype=bool)
         samples = [n for shape in shapes["out"] for n in [shape[1]] * shape[0]]
@@ -125,7 +139,7 @@ class _Stacks:
                         "active": active,
                         "x": st["x"][keep],
                         "y": st["y"][keep],
-                        "lr": st["lr1"][keep][:, :1, :1],
+                        "lr": st["lr1"][keep][:, :1, :1],  # lr1 holds +lr
                         "w1": st["w1"][keep],
                         "w2": st["w2"][keep],
                         "w3": st["w3"][keep],
@@ -159,26 +173,22 @@ class _Stacks:
         sub(yh, f["y"], out=dz3)
         div(dz3, d3, out=dz3)
         mul(dz3, d3, out=dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
+        sub(1.0, f["A"], out=f["S"])
+        mul(f["A"], f["S"], out=f["S"])  # σ′ = a(1 − a) of both hidden layers
         for st in self.stacks:
             mm(st["dz3"], st["w3T"], out=st["g2"])
-        sub(1.0, f["a2"], out=f["s2"])
-        mul(f["a2"], f["s2"], out=f["s2"])
         mul(f["g2"], f["s2"], out=f["g2"])  # −dz2
         for st in self.stacks:
             mm(st["g2"], st["w2T"], out=st["g1"])
-        sub(1.0, f["a1"], out=f["s1"])
-        mul(f["a1"], f["s1"], out=f["s1"])
         mul(f["g1"], f["s1"], out=f["g1"])  # dz1 (−dz2 times −W2)
         for st in self.stacks:
             mm(st["a2T"], st["dz3"], out=st["gw3"])
             mm(st["a1T"], st["g2"], out=st["gw2"])
             mm(st["xT"], st["g1"], out=st["gw1"])
-        mul(f["lr3"], f["gw3"], out=f["gw3"])
-        add(f["w3"], f["gw3"], out=f["w3"])  # −(w3 − lr·a2ᵀdz3)
-        mul(f["lr2"], f["gw2"], out=f["gw2"])
-        sub(f["w2"], f["gw2"], out=f["w2"])  # −w2 − lr·a1ᵀ(−dz2)
-        mul(f["lr1"], f["gw1"], out=f["gw1"])
-        add(f["w1"], f["gw1"], out=f["w1"])
+        # −w3 + lr·a2ᵀdz3, −w2 + (−lr)·a1ᵀ(−dz2) = −w2 − lr·a1ᵀ(−dz2), −w1 + lr·xᵀdz1: the
+        # report's w − lr·grad on the negated weights (a + (−b) is a − b in IEEE arithmetic).
+        mul(f["LR"], f["GW"], out=f["GW"])
+        add(f["W"], f["GW"], out=f["W"])
 
 
 def train_report(
