@@ -9,6 +9,11 @@ its result. Each experiment is a function
 returning named results: scalars (`final_loss`), lists (`loss_curve`,
 `loss_epochs`), tables (list of row dicts) and strings. Results are cached per
 process, so `verify`, `run` and the TUI share one computation.
+
+Experiments train with the engine (`tutor.engine.training`). Where a course notebook's
+printed figures are figures of its own arithmetic, that loop lives in one module per notebook
+under `tutor.experiments.notebooks`, which says (and a test shows) why the engine cannot
+stand in.
 """
 
 from tutor.experiments.registry import (
