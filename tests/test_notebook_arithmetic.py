@@ -118,3 +118,19 @@ def test_the_engines_online_run_is_not_the_notebooks_arithmetic():
     assert not all(np.array_equal(a.W, b.W) for a, b in zip(notebook.layers, engine.layers)), (
         "the engine's online run is the notebook's bit for bit: drop the module?"
     )
+
+
+def test_the_encoders_one_hot_loop_is_the_general_loop_bit_for_bit():
+    """The 25-call loop for two σ layers and one-hot inputs changes no bit of any number."""
+    from tutor.experiments.notebooks import encoder_838_notebook as notebook
+
+    for activation in (enc.QUIRK, enc.CORRECT):
+        lean = enc.notebook_networks(activation, np.random.RandomState(42))
+        general = lean.copy()
+        assert notebook._one_hot_sigmoid_pair(lean, enc.X)
+        ours = notebook._train_encoder(lean, enc.X, 0.2, 40, None, 0, 40)
+        theirs = notebook._train_any(general, enc.X, 0.2, 40, None, 0, 40)
+        assert ours == theirs
+        for a, b in zip(lean.layers, general.layers):
+            np.testing.assert_array_equal(a.W, b.W)
+            np.testing.assert_array_equal(a.b, b.b)

@@ -141,7 +141,8 @@ def _one_hot_sigmoid_pair(net: Network, inputs: np.ndarray) -> bool:
         return False
     if any(layer.bias_mode != "neuron" or not layer.train_bias for layer in net.layers):
         return False
-    if inputs.ndim != 2 or inputs.dtype != np.float64:
+    arrays = [inputs] + [a for layer in net.layers for a in (layer.W, layer.b)]
+    if inputs.ndim != 2 or any(a.dtype != np.float64 for a in arrays):
         return False
     hot = inputs == 1.0
     return bool(np.all(hot.sum(axis=1) == 1) and np.all(hot | (inputs == 0.0)))
@@ -187,42 +188,44 @@ def _train_encoder(
     samples = [(neg_w1[int(np.argmax(x))], x, e) for x, e in zip(inputs, errors)]
     add, sub, mul, div, exp, matmul = np.add, np.subtract, np.multiply, np.divide, _exp, np.matmul
     history: list[float] = []
-    for epoch in range(epochs):
-        for neg_w1_row, x, error in samples:
-            add(neg_w1_row, neg_b1, out=a1)  # −(x @ W1 + b1)
-            exp(a1, out=a1)
-            a1 += 1.0
-            div(1.0, a1, out=a1)
-            matmul(a1, w2, out=a2)
-            sub(neg_b2, a2, out=a2)  # −(a1 @ W2 + b2)
-            exp(a2, out=a2)
-            a2 += 1.0
-            div(1.0, a2, out=a2)
-            sub(a2, x, out=error)
-            if quirk:  # σ(out)(1 − σ(out)) at both layers' outputs
-                np.negative(outs, out=slopes)
-                exp(slopes, out=slopes)
-                slopes += 1.0
-                div(1.0, slopes, out=slopes)
-                sub(1.0, slopes, out=spare)
-                mul(slopes, spare, out=slopes)
-            else:  # out(1 − out)
-                sub(1.0, outs, out=spare)
-                mul(outs, spare, out=slopes)
-            mul(error, s2, out=d2)  # δ2 = e ⊙ f′
-            matmul(w2, d2, out=d1)
-            mul(d1, s1, out=d1)  # δ1 = (W2 @ δ2) ⊙ f′
-            mul(lr, deltas, out=steps)  # lr·δ for both layers
-            add(neg_b, steps, out=neg_b)  # −(b − lr·δ)
-            add(neg_w1_row, step1, out=neg_w1_row)  # −(W1[i] − lr·δ1)
-            mul(lr, np.multiply.outer(a1, d2, out=outer_buf), out=outer_buf)
-            sub(w2, outer_buf, out=w2)
-        mul(errors, errors, out=squares)
-        history.append(float(np.mean(_add_reduce(squares, axis=1))))
-        if epoch % 100 == 0:
-            check_progress(progress, done_before + epoch, total, history[-1])
-    np.negative(neg_w1, out=layer1.W)
-    np.negative(neg_b1, out=layer1.b)
-    layer2.W[...] = w2
-    np.negative(neg_b2, out=layer2.b)
+    try:
+        for epoch in range(epochs):
+            for neg_w1_row, x, error in samples:
+                add(neg_w1_row, neg_b1, out=a1)  # −(x @ W1 + b1)
+                exp(a1, out=a1)
+                a1 += 1.0
+                div(1.0, a1, out=a1)
+                matmul(a1, w2, out=a2)
+                sub(neg_b2, a2, out=a2)  # −(a1 @ W2 + b2)
+                exp(a2, out=a2)
+                a2 += 1.0
+                div(1.0, a2, out=a2)
+                sub(a2, x, out=error)
+                if quirk:  # σ(out)(1 − σ(out)) at both layers' outputs
+                    np.negative(outs, out=slopes)
+                    exp(slopes, out=slopes)
+                    slopes += 1.0
+                    div(1.0, slopes, out=slopes)
+                    sub(1.0, slopes, out=spare)
+                    mul(slopes, spare, out=slopes)
+                else:  # out(1 − out)
+                    sub(1.0, outs, out=spare)
+                    mul(outs, spare, out=slopes)
+                mul(error, s2, out=d2)  # δ2 = e ⊙ f′
+                matmul(w2, d2, out=d1)
+                mul(d1, s1, out=d1)  # δ1 = (W2 @ δ2) ⊙ f′
+                mul(lr, deltas, out=steps)  # lr·δ for both layers
+                add(neg_b, steps, out=neg_b)  # −(b − lr·δ)
+                add(neg_w1_row, step1, out=neg_w1_row)  # −(W1[i] − lr·δ1)
+                mul(lr, np.multiply.outer(a1, d2, out=outer_buf), out=outer_buf)
+                sub(w2, outer_buf, out=w2)
+            mul(errors, errors, out=squares)
+            history.append(float(np.mean(_add_reduce(squares, axis=1))))
+            if epoch % 100 == 0:
+                check_progress(progress, done_before + epoch, total, history[-1])
+    finally:  # the network as trained so far, also when the progress callback cancels
+        np.negative(neg_w1, out=layer1.W)
+        np.negative(neg_b1, out=layer1.b)
+        layer2.W[...] = w2
+        np.negative(neg_b2, out=layer2.b)
     return history
