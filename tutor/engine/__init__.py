@@ -1,7 +1,7 @@
 """The NumPy engine: networks, training, and traced steps. Imports neither textual nor sympy."""
 
 from tutor.engine.activations import ACTIVATIONS, Activation, get_activation
-from tutor.engine.examples import Example, get_example
+from tutor.engine.examples import Example
 from tutor.engine.initializers import Init
 from tutor.engine.losses import LOSSES, Loss, get_loss
 from tutor.engine.network import Cache, Dense, Gradients, Network, build, dense
@@ -14,7 +14,6 @@ __all__ = [
     "Activation",
     "get_activation",
     "Example",
-    "get_example",
     "Init",
     "LOSSES",
     "Loss",

@@ -63,6 +63,7 @@ MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says 
 class LessonScreen(Screen):
     """Steps through one lesson; every number shown comes from `tutor.tui.data`."""
 
+    CSS_PATH = "../lesson.tcss"  # read when the first lesson opens: the picker paints without it
     AUTO_FOCUS = ""  # the step keys belong to the screen unless an answer is being typed
 
     BINDINGS = [
