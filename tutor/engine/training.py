@@ -14,6 +14,7 @@ import numpy as np
 
 from tutor.engine.losses import Loss
 from tutor.engine.network import Cache, Gradients, Network
+from tutor.engine.small_step import SmallStep, small_step
 from tutor.errors import TrainingError
 
 RULES = ("batch", "online", "minibatch")
@@ -89,6 +90,9 @@ def train(
 ) -> History:
     """Train `net` in place and return the loss history."""
     X, T = np.atleast_2d(X), np.atleast_2d(T)
+    fast = small_step(net, X, T, loss, config)
+    if fast is not None:
+        return _train_small(fast, config.epochs, on_epoch)
     history = History()
     shuffle_rng = np.random.default_rng(config.seed)
     dropout_rng = (
@@ -128,6 +132,24 @@ def train(
             if on_epoch is not None and on_epoch(epoch, epoch_loss, net) is False:
                 history.stopped_early = True
                 break
+    return history
+
+
+def _train_small(fast: SmallStep, epochs: int, on_epoch: EpochCallback | None) -> History:
+    """`train` by the small-network step: the same numbers, the same reports, fewer calls."""
+    history = History()
+    record, step, net = history.losses.append, fast.step, fast.network
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, epochs + 1):
+            epoch_loss = step(epoch)  # checks the parameters after the update too
+            record(epoch_loss)
+            if on_epoch is not None:
+                if on_epoch(epoch, epoch_loss, net) is False:
+                    history.stopped_early = True
+                    break
+                if fast.stale():  # the callback replaced an array: build on the new ones
+                    fast = SmallStep(net, fast.X, fast.T, fast.loss, fast.lr, fast.l2)
+                    step = fast.step
     return history
 
 
