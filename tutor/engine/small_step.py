@@ -30,6 +30,7 @@ import numpy as np
 from tutor.engine.activations import SIGMOID
 from tutor.engine.losses import CrossEntropy, HalfSquaredError, Loss
 from tutor.engine.network import Cache, Dense, Network, _bias_gradient
+from tutor.engine.training import check_parameters, locate_divergence
 
 # Below this many rows the general path allocates afresh each step (see `train`'s buffers).
 MAX_ROWS = 63
@@ -164,8 +165,6 @@ class SmallStep:
                 layer.out_t = a.T
         value, grad = self._loss(a)
         if not _isfinite(value):
-            from tutor.engine.training import locate_divergence  # (training imports this module)
-
             cache = Cache()
             self.network.forward(self.X, cache)  # the same numbers, kept layer by layer
             raise locate_divergence(cache, epoch)
@@ -175,8 +174,6 @@ class SmallStep:
         for flat in self.updated:
             total += sum(flat.tolist())
         if not _isfinite(total):
-            from tutor.engine.training import check_parameters
-
             check_parameters(self.network, epoch)
         return value
 

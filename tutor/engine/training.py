@@ -9,13 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tutor.engine.losses import Loss
 from tutor.engine.network import Cache, Gradients, Network
-from tutor.engine.small_step import SmallStep, small_step
 from tutor.errors import TrainingError
+
+if TYPE_CHECKING:
+    from tutor.engine.small_step import SmallStep
 
 RULES = ("batch", "online", "minibatch")
 _add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper
@@ -89,6 +92,8 @@ def train(
     on_epoch: EpochCallback | None = None,
 ) -> History:
     """Train `net` in place and return the loss history."""
+    from tutor.engine.small_step import small_step  # only where training runs: start-up
+
     X, T = np.atleast_2d(X), np.atleast_2d(T)
     fast = small_step(net, X, T, loss, config)
     if fast is not None:
@@ -148,7 +153,7 @@ def _train_small(fast: SmallStep, epochs: int, on_epoch: EpochCallback | None) -
                     history.stopped_early = True
                     break
                 if fast.stale():  # the callback replaced an array: build on the new ones
-                    fast = SmallStep(net, fast.X, fast.T, fast.loss, fast.lr, fast.l2)
+                    fast = type(fast)(net, fast.X, fast.T, fast.loss, fast.lr, fast.l2)
                     step = fast.step
     return history
 
