@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from tutor.engine import TrainConfig, TrainingDiverged, build, dense, get_example, get_loss, train
-from tutor.engine.activations import SIGMOID, sigmoid
+from tutor.engine.activations import SIGMOID, get_activation, sigmoid
 from tutor.engine.network import Cache, Network
 from tutor.engine.small_step import MAX_ROWS, SmallStep, _Layer, _sigmoid_into, small_step
 from tutor.engine.training import apply_update, check_parameters, locate_divergence
@@ -142,6 +142,22 @@ def test_the_worked_example_trains_to_the_same_bits_for_2000_epochs():
     assert nets[0].min() >= 0 and nets[1][0, 0] < 0 <= nets[1][0, 1]
 
 
+@pytest.mark.parametrize("outputs", [1, 2])
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+def test_one_row_of_sigmoid_outputs_with_half_sse_trains_to_the_same_bits(outputs, reduction):
+    """The case written out in Python floats (SmallStep._sigmoid_row_loss)."""
+    rng = np.random.RandomState(outputs)
+    net = build([3, 2, outputs], ["tanh", "sigmoid"], _init(rng), rng=rng, bias_mode="layer")
+    X, T = rng.randn(1, 3), rng.rand(1, outputs)
+    loss, config = get_loss("half_sse", reduction), TrainConfig(2.5, 400)
+    fast = small_step(net, X, T, loss, config)
+    assert fast is not None and fast.sigmoid_row
+    ref = net.copy()
+    history = train(net, X, T, loss, config)
+    assert _bytes(history.losses) == _bytes(reference_train(ref, X, T, loss, config))
+    assert _same_bits(net, ref)
+
+
 def test_xor_with_bce_trains_to_the_same_bits_through_mixed_signs():
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     T = np.array([[0], [1], [1], [0]], dtype=float)
@@ -235,20 +251,37 @@ def test_divergence_is_reported_as_the_general_path_reports_it(case):
     assert ours[:3] == EXPECTED_DIVERGENCE[case]
 
 
-def test_a_callback_that_replaces_an_array_is_followed():
+CALLBACK_CHANGES = {
+    "a new weight array": lambda layers: setattr(layers[0], "W", layers[0].W * 0.5),
+    "a frozen bias in place": lambda layers: layers[1].b.__setitem__(0, 0.25),
+    "a bias unfrozen": lambda layers: setattr(layers[1], "train_bias", True),
+    "another activation": lambda layers: setattr(
+        layers[0], "activation", get_activation("sigmoid")
+    ),
+    # Not a network the small step serves: the general path takes the remaining epochs.
+    "float32 weights": lambda layers: setattr(layers[0], "W", layers[0].W.astype(np.float32)),
+}
+
+
+@pytest.mark.parametrize("change", CALLBACK_CHANGES)
+def test_a_callback_that_changes_the_network_is_followed(change):
     net = build([2, 3, 1], ["tanh", "sigmoid"], _init(np.random.RandomState(1)), seed=2)
+    net.layers[1].bias_mode, net.layers[1].b = "layer", np.array([0.1])
+    net.layers[1].train_bias = False
     X, T = np.random.RandomState(3).randn(5, 2), np.array([[0.0], [1.0], [1.0], [0.0], [1.0]])
 
     def swap(epoch, loss, trained):
         if epoch == 4:
-            trained.layers[0].W = trained.layers[0].W * 0.5  # a new array, not in place
+            CALLBACK_CHANGES[change](trained.layers)
 
-    ref = net.copy()
+    ref, initial = net.copy(), net.copy()
     config = TrainConfig(0.7, 10)
     history = train(net, X, T, get_loss("bce"), config, swap)
     expected = reference_train(ref, X, T, get_loss("bce"), config, swap)
     assert _bytes(history.losses) == _bytes(expected)
     assert _same_bits(net, ref)
+    unchanged = reference_train(initial, X, T, get_loss("bce"), config)
+    assert _bytes(unchanged) != _bytes(expected)  # the change mattered
 
 
 def test_what_the_small_step_leaves_to_the_general_path():

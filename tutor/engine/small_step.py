@@ -97,17 +97,22 @@ class _Layer:
     """
 
     __slots__ = (
-        "W", "Wt", "b", "mode", "trains_bias", "act", "sigmoid", "net", "net_flat", "out",
-        "out_t", "e", "numerator", "dW", "ones", "lr", "signs",
+        "layer", "W", "Wt", "b", "added", "frozen", "mode", "trains_bias", "act", "sigmoid",
+        "net", "net_flat", "out", "out_t", "e", "numerator", "dW", "ones", "lr", "signs",
     )  # fmt: skip
 
     def __init__(self, layer: Dense, rows: int, learning_rate):
-        self.W, self.Wt, self.b = layer.W, layer.W.T, layer.b
+        self.layer, self.W, self.Wt, self.b = layer, layer.W, layer.W.T, layer.b
         self.mode = layer.bias_mode
         self.trains_bias = layer.train_bias and layer.bias_mode != "none"
         self.act = layer.activation
         self.sigmoid = layer.activation is SIGMOID
         shape = (rows, layer.fan_out)
+        # What net += b adds: a frozen bias written out to net's shape (the same numbers; a
+        # broadcast add costs twice a plain one), whose values `stale` compares.
+        frozen = not layer.train_bias and layer.bias_mode != "none"
+        self.frozen = layer.b.tolist() if frozen else None
+        self.added = np.broadcast_to(layer.b, shape).copy() if frozen else layer.b
         self.net, self.out, self.e = np.empty(shape), np.empty(shape), np.empty(shape)
         self.numerator, self.ones = np.empty(shape), np.ones(shape)
         self.net_flat, self.out_t = self.net.reshape(-1), self.out.T  # views
@@ -137,6 +142,10 @@ class SmallStep:
         self.one_short_row = rows == 1 and last.fan_out <= 2
         self.diff = np.empty((rows, last.fan_out))
         self.diff_flat = self.diff.reshape(-1)
+        # The worked example's case, written out in Python floats (see _sigmoid_row_loss).
+        self.sigmoid_row = self.half_sse and self.one_short_row and last.activation is SIGMOID
+        self.target_row = T.reshape(-1).tolist()
+        self.out_row = self.layers[-1].out.reshape(-1)  # a view of the output buffer
         # What an epoch's check adds up: every array the update writes, as flat views.
         self.updated = [layer.W.reshape(-1) for layer in net.layers] + [
             layer.b.reshape(-1)
@@ -145,10 +154,20 @@ class SmallStep:
         ]
 
     def stale(self) -> bool:
-        """True when the network's arrays are no longer the ones this step was built on."""
-        return any(
-            layer.W is not mine.W or layer.b is not mine.b
-            for layer, mine in zip(self.network.layers, self.layers)
+        """True when a callback changed what this step was built on: the network's layers,
+        their arrays (new ones, not values in place), their settings, or a frozen bias's values.
+        """
+        layers = self.network.layers
+        return len(layers) != len(self.layers) or any(
+            layer is not mine.layer
+            or layer.W is not mine.W
+            or layer.b is not mine.b
+            or layer.activation is not mine.act
+            or layer.bias_mode != mine.mode
+            or (layer.train_bias and layer.bias_mode != "none") != mine.trains_bias
+            or layer.keep_prob != 1.0
+            or (mine.frozen is not None and layer.b.tolist() != mine.frozen)
+            for layer, mine in zip(layers, self.layers)
         )
 
     def step(self, epoch: int) -> float:
@@ -157,7 +176,7 @@ class SmallStep:
         for layer in self.layers:
             net = _matmul(a, layer.W, layer.net)
             if layer.mode != "none":
-                _add(net, layer.b, net)
+                _add(net, layer.added, net)
             if layer.sigmoid:
                 a = _sigmoid_into(layer)
             else:
@@ -179,6 +198,8 @@ class SmallStep:
 
     def _loss(self, out: np.ndarray) -> tuple[float, np.ndarray | None]:
         """The loss value and, for ½Σ(t − out)², dE/dout (else None: computed after the check)."""
+        if self.sigmoid_row:
+            return self._sigmoid_row_loss(), None
         if not self.half_sse:
             return self.loss.value(out, self.T), None
         # Loss.value: (0.5 · Σ_row (t − out)²).sum() · scale, and (t − out)² = (out − t)²;
@@ -192,6 +213,19 @@ class SmallStep:
             value = float(_add_reduce(0.5 * _add_reduce(d * d, -1), None) * self.scale)
         return value, d if self.scale == 1.0 else d * self.scale
 
+    def _sigmoid_row_loss(self) -> float:
+        """½Σ(t − out)² of one row of one or two sigmoid outputs, leaving the output delta
+        (out − t)·(out·(1 − out)) in self.diff: the array forms' operations on two numbers,
+        in Python floats (IEEE doubles, the same roundings) without six NumPy calls."""
+        o, t, delta = self.out_row.tolist(), self.target_row, self.diff_flat
+        d0 = o[0] - t[0]
+        delta[0] = d0 * (o[0] * (1.0 - o[0]))
+        if len(o) == 1:
+            return 0.5 * (d0 * d0) * self.scale
+        d1 = o[1] - t[1]
+        delta[1] = d1 * (o[1] * (1.0 - o[1]))
+        return 0.5 * (d0 * d0 + d1 * d1) * self.scale
+
     def _backward_and_update(self, grad: np.ndarray | None) -> None:
         """Network.backward (frozen bias gradients skipped) then apply_update, layer by layer.
 
@@ -201,7 +235,9 @@ class SmallStep:
         layers, T = self.layers, self.T
         last = layers[-1]
         out = last.out
-        if self.fused_softmax:
+        if self.sigmoid_row:
+            delta = self.diff  # written by _sigmoid_row_loss
+        elif self.fused_softmax:
             delta = _subtract(out, T)
             delta *= 1.0 / out.shape[0] if self.loss.reduction == "mean" else 1.0
         else:
@@ -237,13 +273,15 @@ def _sigmoid_into(layer: _Layer) -> np.ndarray:
 
     sigmoid computes e = exp(−|z|), then where(z ≥ 0, 1, e) / (1 + e). Knowing the signs
     (one look at the few values) the same numbers take fewer calls: −|z| = z·(∓1) exactly, and
-    max(e, 1) = 1, max(e, 0) = e since 0 ≤ e ≤ 1. A NaN counts as negative: NaN either way.
+    max(e, 1) = 1, max(e, 0) = e since 0 ≤ e ≤ 1. A NaN gives NaN whichever sign it is taken for.
     """
     z, e, ones, out = layer.net, layer.e, layer.ones, layer.out
-    signs = tuple(map(_at_least_zero, layer.net_flat.tolist()))
-    if all(signs):
+    values = layer.net_flat.tolist()
+    # min skips a NaN after the first value: fine, a NaN gives NaN by either form.
+    if min(values) >= 0.0:
         _exp(_negative(z, e), e)
         return _divide(ones, _add(e, ones, e), out)
+    signs = tuple(map(_at_least_zero, values))
     known = layer.signs
     pair = known.get(signs) if known is not None else None
     if pair is None and known is not None and len(known) < SIGN_PATTERNS:

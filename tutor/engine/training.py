@@ -9,16 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tutor.engine.losses import Loss
 from tutor.engine.network import Cache, Gradients, Network
 from tutor.errors import TrainingError
-
-if TYPE_CHECKING:
-    from tutor.engine.small_step import SmallStep
 
 RULES = ("batch", "online", "minibatch")
 _add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper
@@ -92,12 +88,7 @@ def train(
     on_epoch: EpochCallback | None = None,
 ) -> History:
     """Train `net` in place and return the loss history."""
-    from tutor.engine.small_step import small_step  # only where training runs: start-up
-
     X, T = np.atleast_2d(X), np.atleast_2d(T)
-    fast = small_step(net, X, T, loss, config)
-    if fast is not None:
-        return _train_small(fast, config.epochs, on_epoch)
     history = History()
     shuffle_rng = np.random.default_rng(config.seed)
     dropout_rng = (
@@ -105,13 +96,14 @@ def train(
         if any(layer.keep_prob < 1.0 for layer in net.layers)
         else None
     )
+    first = _train_small(net, X, T, loss, config, on_epoch, history)
     n = X.shape[0]
     mean = loss.reduction == "mean"
     rows = n if config.rule == "batch" else 1 if config.rule == "online" else config.batch_size
     # Reusing arrays between steps pays only for large batches (see Cache.buffers).
     buffers: dict | None = {} if rows >= 64 else None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(1, config.epochs + 1):
+        for epoch in range(first, config.epochs + 1):
             if config.rule == "batch":
                 epoch_loss = _step(net, X, T, loss, config, epoch, dropout_rng, buffers)
             else:
@@ -140,22 +132,29 @@ def train(
     return history
 
 
-def _train_small(fast: SmallStep, epochs: int, on_epoch: EpochCallback | None) -> History:
-    """`train` by the small-network step: the same numbers, the same reports, fewer calls."""
-    history = History()
-    record, step, net = history.losses.append, fast.step, fast.network
+def _train_small(net, X, T, loss, config: TrainConfig, on_epoch, history: History) -> int:
+    """The epochs the small-network step serves (the same numbers and reports, fewer calls);
+    returns the first epoch left to the general path (past the last when none is)."""
+    from tutor.engine.small_step import small_step  # loaded where training runs: start-up
+
+    fast = small_step(net, X, T, loss, config)
+    if fast is None:
+        return 1
+    record, step = history.losses.append, fast.step
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(1, epochs + 1):
+        for epoch in range(1, config.epochs + 1):
             epoch_loss = step(epoch)  # checks the parameters after the update too
             record(epoch_loss)
             if on_epoch is not None:
                 if on_epoch(epoch, epoch_loss, net) is False:
                     history.stopped_early = True
                     break
-                if fast.stale():  # the callback replaced an array: build on the new ones
-                    fast = type(fast)(net, fast.X, fast.T, fast.loss, fast.lr, fast.l2)
+                if fast.stale():  # the callback changed the network: build on it anew
+                    fast = small_step(net, X, T, loss, config)
+                    if fast is None:
+                        return epoch + 1
                     step = fast.step
-    return history
+    return config.epochs + 1
 
 
 def _step(net, X, T, loss, config, epoch, dropout_rng, buffers=None) -> float:
