@@ -8,6 +8,7 @@ import pytest
 
 from tutor.cli import main
 from tutor.lessons.loader import load_lessons
+from tutor.lessons.model import ErrataStep
 
 BAD_LESSON = 'id = "bad"\ntitle = "Bad"\nsummary = "x"\norder = 50\n[[steps]]\nkind = "video"\n'
 
@@ -56,7 +57,9 @@ def test_run_a_quiz_in_markdown(capsys):
 
 def test_run_an_errata_step_shows_published_and_computed(capsys):
     lesson = load_lessons().get("worked-example")
-    number = next(k for k, s in enumerate(lesson.steps, 1) if s.figure == "E_o1_line_out_o1")
+    errata = [s for s in lesson.steps if isinstance(s, ErrataStep)]
+    step = next(s for s in errata if s.figure == "E_o1_line_out_o1")
+    number = lesson.steps.index(step) + 1
     assert main(["run", "worked-example", "--step", str(number)]) == 0
     out = capsys.readouterr().out
     assert "published: 0.753136507" in out and "computed:  0.751365069552" in out

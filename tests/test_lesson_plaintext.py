@@ -6,6 +6,7 @@ import pytest
 
 from tutor.cli import main
 from tutor.lessons.loader import load_lessons
+from tutor.lessons.model import PredictStep, QuizStep
 from tutor.lessons.plaintext import plain_text
 
 
@@ -39,9 +40,9 @@ def _lesson_texts():
         yield f"{lesson.id}: summary", lesson.summary
         for k, step in enumerate(lesson.steps, 1):
             yield f"{lesson.id} step {k}", step.text
-            for hint in step.hints:
+            for hint in step.hints if isinstance(step, PredictStep) else ():
                 yield f"{lesson.id} step {k} hint", hint
-            for option in step.options:
+            for option in step.options if isinstance(step, QuizStep) else ():
                 yield f"{lesson.id} step {k} option", option.text + "\n" + option.explanation
         for figure in lesson.figures:
             yield f"{lesson.id} figure {figure.id}", figure.erratum

@@ -10,6 +10,7 @@ from tutor.cli import main
 from tutor.experiments import registry
 from tutor.lessons.labels import step_label
 from tutor.lessons.loader import load_lessons
+from tutor.lessons.model import ExperimentRunStep, RunStep
 
 LESSONS = load_lessons().lessons
 
@@ -50,9 +51,9 @@ def fast_experiments(monkeypatch):
     shown: dict[str, set[str]] = {}
     for lesson in LESSONS:
         for step in lesson.steps:
-            for experiment_id in [step.experiment, *(step.experiments or ())]:
-                if experiment_id:
-                    shown.setdefault(experiment_id, set()).update(step.extra.get("show", ()))
+            if isinstance(step, ExperimentRunStep):
+                for experiment_id in step.experiment_ids:
+                    shown.setdefault(experiment_id, set()).update(step.show)
     real = registry.run_experiment
 
     def run_experiment(experiment_id, progress=None):
@@ -95,7 +96,8 @@ class _Tty(io.StringIO):
 
 def test_a_long_run_shows_a_progress_bar_on_a_terminal(monkeypatch, capsys):
     lesson = next(lesson for lesson in LESSONS if lesson.id == "xor-221")
-    number = next(k for k, s in enumerate(lesson.steps, 1) if s.experiment == "xor_relu")
+    runs = [s for s in lesson.steps if isinstance(s, RunStep)]
+    number = lesson.steps.index(next(s for s in runs if s.experiment == "xor_relu")) + 1
     monkeypatch.delitem(registry._CACHE, "xor_relu", raising=False)  # run it, not the cache
     tty = _Tty()
     monkeypatch.setattr("sys.stderr", tty)

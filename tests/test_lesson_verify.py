@@ -19,7 +19,7 @@ from tutor.lessons.figures import (
     significant_digits,
 )
 from tutor.lessons.loader import load_lessons
-from tutor.lessons.model import Figure, Lesson, Step
+from tutor.lessons.model import Figure, Lesson, ProseStep
 
 # The lessons this branch writes; the other helpers' lessons are checked the same way below.
 OWN_LESSONS = ("worked-example", "activations", "regularization", "mnist", "knowledge-check")
@@ -54,7 +54,7 @@ def test_digits_of_agreement(printed, computed, digits):
 
 
 def _lesson(*figures: Figure) -> Lesson:
-    return Lesson("t", "T", "s", 1, (), (Step("prose", text="x"),), figures)
+    return Lesson("t", "T", "s", 1, (), (ProseStep(text="x"),), figures)
 
 
 def test_verdicts_agree_erratum_disagree_stale_and_error():

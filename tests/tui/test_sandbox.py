@@ -336,3 +336,19 @@ async def test_enter_submits_an_open_prompt_without_the_focus(private_data):
         await pilot.press("enter")
         await pilot.pause()
         assert sb.value_of(screen.state, "w5") == 0.5
+
+
+async def test_the_layer_of_the_selection_comes_from_the_value_s_identity(private_data):
+    """Adding a neuron goes to the layer the selected weight or bias feeds (issue 10: read
+    from the traced value's identity, not from its name)."""
+    async with make_sandbox_app("xor", private_data).run_test(size=(80, 24)) as pilot:
+        screen = await sandbox(pilot)
+        sizes = screen.state.sizes
+        expected = {"i1": 1, "eta": len(sizes) - 1, "t_o1": len(sizes) - 1}
+        weights = [w for w in screen.state.trace if w.identity.kind in ("weight", "bias")]
+        for v in weights:
+            expected[v.name] = v.identity.layer
+        assert {weights[0].identity.layer, weights[-1].identity.layer} == {1, len(sizes) - 1}
+        for name, layer in expected.items():
+            screen.selected = name
+            assert screen._layer_of_selection() == layer, name

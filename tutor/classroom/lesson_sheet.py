@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tutor.engine.trace import Trace, TraceValue, format_number
 from tutor.export.latex import tex_formula, tex_name, tex_number, tex_text
-from tutor.lessons.model import Lesson, Step
+from tutor.lessons.model import Lesson, PredictStep, ProseStep, QuizStep, RevealStep, Step
 from tutor.lessons.render import trace_lines
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -80,19 +80,21 @@ class _Sheet:
     def step(self, number: int, step: Step) -> None:
         title = step.title or step.kind
         self.heading(f"{number}. {title}")
-        if step.kind in ("prose", "reveal", "predict", "quiz"):
-            self.paragraph(step.text)
-            getattr(self, f"step_{step.kind}")(step)
-        else:
+        if not isinstance(step, (ProseStep, RevealStep, PredictStep, QuizStep)):
             self.paragraph(f"({step.kind} step: open it in the tutor or with `run`.)")
+            return
+        self.paragraph(step.text)
+        if isinstance(step, RevealStep):
+            self.step_reveal(step)
+        elif isinstance(step, PredictStep):
+            self.step_predict(step)
+        elif isinstance(step, QuizStep):
+            self.step_quiz(step)
 
-    def step_prose(self, step: Step) -> None:
-        pass
-
-    def step_reveal(self, step: Step) -> None:
+    def step_reveal(self, step: RevealStep) -> None:
         spec = step.trace
-        if step.extra.get("variant"):
-            spec = f"{spec.split('@')[0]}@{step.extra['variant']}"
+        if step.variant:
+            spec = f"{spec.split('@')[0]}@{step.variant}"
         trace = self.trace(spec)
         if trace is None:
             return
@@ -107,7 +109,7 @@ class _Sheet:
             if value.inputs:
                 self.blank(trace, spec, value)
 
-    def step_predict(self, step: Step) -> None:
+    def step_predict(self, step: PredictStep) -> None:
         if step.experiment:
             self.experiment_blank(step)
             return
@@ -120,7 +122,7 @@ class _Sheet:
         self.asked.discard((step.trace, step.target))  # a prediction is asked even if shown
         self.blank(trace, step.trace, trace[step.target])
 
-    def experiment_blank(self, step: Step) -> None:
+    def experiment_blank(self, step: PredictStep) -> None:
         """An experiment's value: the numbers given, then a blank (in the key: the working)."""
         from tutor.lessons.experiment_values import experiment_prediction
 
@@ -151,7 +153,7 @@ class _Sheet:
         else:
             self.lines += ["```", *lines, "```", ""]
 
-    def step_quiz(self, step: Step) -> None:
+    def step_quiz(self, step: QuizStep) -> None:
         for k, option in enumerate(step.options):
             mark = ("  ✓" if option.correct else "  ✗") if self.answers else ""
             if self.tex:

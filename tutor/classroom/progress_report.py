@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tutor.lessons.model import Lesson
+from tutor.lessons.model import Lesson, QuizStep
 from tutor.lessons.progress_store import LessonProgress, ProgressStore
 
 MAX_PROGRESS_BYTES = 4_000_000
@@ -72,7 +72,7 @@ def read_progress(store: ProgressStore, lesson: Lesson) -> LessonReport:
         else:
             correct = ""
         answer = record.get("answer", "")
-        if "choice" in record and step.kind == "quiz":
+        if "choice" in record and isinstance(step, QuizStep):
             answer = "abcdefghijklmnopqrstuvwxyz"[int(record["choice"]) % 26]
         rows.append(
             StepRow(
@@ -106,7 +106,8 @@ def render_text(reports: list[LessonReport]) -> str:
             lines += [head, "  not started", ""]
             continue
         seen = sum(r.seen for r in report.rows)
-        asked = [r for r in report.rows if r.kind in ("predict", "quiz")]
+        questions = {k + 1 for k, step in enumerate(report.lesson.steps) if step.question}
+        asked = [r for r in report.rows if r.step in questions]
         right = sum(r.correct == "yes" for r in asked)
         lines.append(head)
         lines.append(
@@ -116,9 +117,7 @@ def render_text(reports: list[LessonReport]) -> str:
             if not (r.seen or r.tries):
                 continue
             verdict = (
-                f"  tries {r.tries}, correct: {r.correct or '—'}"
-                if r.kind in ("predict", "quiz")
-                else ""
+                f"  tries {r.tries}, correct: {r.correct or '—'}" if r.step in questions else ""
             )
             lines.append(f"  {r.step:>3}. {r.title[:40]:<40} {r.when:<20}{verdict}")
         lines.append("")

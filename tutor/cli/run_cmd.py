@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
 from tutor.cli.ranges import whole
 from tutor.engine.trace import format_number
 from tutor.lessons.display_names import computed_name, learner_source
 from tutor.lessons.labels import step_label
-from tutor.lessons.model import Lesson, Step
+from tutor.lessons.model import (
+    CompareStep,
+    DeriveStep,
+    ErrataStep,
+    Lesson,
+    PredictStep,
+    ProseStep,
+    QuizStep,
+    RevealStep,
+    RunStep,
+    Step,
+)
 from tutor.lessons.plaintext import plain_text
 from tutor.lessons.render import result_lines, table_lines, trace_lines
 from tutor.text_safety import escape_controls
@@ -85,10 +98,10 @@ class Player:
             self.write(heading, "-" * len(heading))
         if step.text.strip():
             self.write(self.prose(step.text.strip()), "")
-        getattr(self, f"play_{step.kind}")(step)
+        PLAYERS[type(step)](self, step)
 
-    # -- step kinds -------------------------------------------------------------------------
-    def play_prose(self, step: Step) -> None:
+    # -- step kinds (registered in PLAYERS below) ---------------------------------------------
+    def play_prose(self, step: ProseStep) -> None:
         pass
 
     def trace(self, spec: str):
@@ -100,10 +113,10 @@ class Player:
             self.problem(f"trace {spec!r}: {error.args[0] if error.args else error}")
             return None
 
-    def play_reveal(self, step: Step) -> None:
+    def play_reveal(self, step: RevealStep) -> None:
         spec = step.trace
-        if step.extra.get("variant"):
-            spec = f"{spec.split('@')[0]}@{step.extra['variant']}"
+        if step.variant:
+            spec = f"{spec.split('@')[0]}@{step.variant}"
         trace = self.trace(spec)
         if trace is None:
             return
@@ -116,7 +129,7 @@ class Player:
             values = trace.phase(step.phase)
         self.block(trace_lines(trace, values))
 
-    def play_derive(self, step: Step) -> None:
+    def play_derive(self, step: DeriveStep) -> None:
         from tutor.lessons.derivations import derivation_text
 
         text, problem = derivation_text(step, self.md)
@@ -125,7 +138,7 @@ class Player:
         else:
             self.write(text.rstrip("\n"), "")
 
-    def play_predict(self, step: Step) -> None:
+    def play_predict(self, step: PredictStep) -> None:
         if step.experiment:
             self.play_experiment_predict(step)
             return
@@ -157,7 +170,7 @@ class Player:
             self.write("Hints, one per wrong try far from the answer:")
             self.write(*(f"  {k}. {self.prose(hint)}" for k, hint in enumerate(step.hints, 1)), "")
 
-    def play_experiment_predict(self, step: Step) -> None:
+    def play_experiment_predict(self, step: PredictStep) -> None:
         """A value of an experiment: what is given, the answer, how it is worked, its mistakes."""
         from tutor.experiments.registry import get_experiment
         from tutor.lessons.experiment_values import experiment_prediction
@@ -203,7 +216,7 @@ class Player:
         except (KeyError, ValueError):
             return None
 
-    def play_quiz(self, step: Step) -> None:
+    def play_quiz(self, step: QuizStep) -> None:
         letters = "abcdefghijklmnopqrstuvwxyz"
         correct = [letters[k] for k, o in enumerate(step.options) if o.correct]
         for k, option in enumerate(step.options):
@@ -229,12 +242,12 @@ class Player:
             return None, ""
         return result, title
 
-    def play_run(self, step: Step) -> None:
+    def play_run(self, step: RunStep) -> None:
         result, title = self.experiment(step.experiment)
         if result is None:
             return
         self.write(f"{'**' if self.md else ''}{title}{'**' if self.md else ''}", "")
-        self.emit_result(result, step.extra.get("show", ()))
+        self.emit_result(result, step.show)
 
     def emit_result(self, result: dict, show) -> None:
         tables = result.get("tables") or {}
@@ -247,7 +260,7 @@ class Player:
         else:
             self.write(*("  " + line if line else "" for line in lines))
 
-    def play_compare(self, step: Step) -> None:
+    def play_compare(self, step: CompareStep) -> None:
         results = []
         for experiment_id in step.experiments:
             result, title = self.experiment(experiment_id)
@@ -270,9 +283,9 @@ class Player:
             self.block(table)
         for _id, title, result in results:
             self.write(f"### {title}" if self.md else title, "")
-            self.emit_result(result, step.extra.get("show", ()))
+            self.emit_result(result, step.show)
 
-    def play_errata(self, step: Step) -> None:
+    def play_errata(self, step: ErrataStep) -> None:
         from tutor.lessons.figures import check_figure
 
         figure = next(f for f in self.lesson.figures if f.id == step.figure)
@@ -292,6 +305,31 @@ class Player:
     def problem(self, message: str) -> None:
         self.problems.append(message)
         self.write(f"(cannot show this step: {message})", "")
+
+
+S = TypeVar("S", bound=Step)
+
+
+def _player(
+    step_class: type[S], play: Callable[[Player, S], None]
+) -> tuple[type[Step], Callable[[Player, Any], None]]:
+    """One registry entry: the type checker sees that `play` takes `step_class`'s steps."""
+    return step_class, play
+
+
+# The headless player of each step kind (tests/test_step_kinds.py: every kind has one).
+PLAYERS: dict[type[Step], Callable[[Player, Any], None]] = dict(
+    [
+        _player(ProseStep, Player.play_prose),
+        _player(RevealStep, Player.play_reveal),
+        _player(DeriveStep, Player.play_derive),
+        _player(PredictStep, Player.play_predict),
+        _player(QuizStep, Player.play_quiz),
+        _player(RunStep, Player.play_run),
+        _player(CompareStep, Player.play_compare),
+        _player(ErrataStep, Player.play_errata),
+    ]
+)
 
 
 def find_lesson(lessons: list[Lesson], key: str) -> Lesson | None:

@@ -24,6 +24,7 @@ from tutor.engine.naming import bias_names, layer_label, weight_names
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace, TraceValue
 from tutor.engine.traced import add_update, traced_step
+from tutor.engine.value_id import ValueId
 
 
 def sample_name(name: str, sample: int) -> str:
@@ -96,7 +97,7 @@ def _add_sample(trace: Trace, one: Trace, s: int, shared: set[str]) -> None:
         if v.phase == "update" or (v.name in shared and v.name in trace):
             continue
         trace.add(
-            rename(v.name),
+            v.identity if v.name in shared else v.identity.with_sample(s),
             v.phase,
             v.template,
             [rename(i) for i in v.inputs],
@@ -116,11 +117,12 @@ def _reduced(names: list[str], reduction: str) -> str:
 def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str) -> None:
     """E_total and the batch gradients from the per-sample ones, then the update."""
     how = "sum" if reduction == "sum" else "mean"
+    n_layers = len(net.layers)
     errors = [sample_name("E_total", s) for s in range(n)]
     per_sample = [trace.value(e) for e in errors]
     total = sum(per_sample) if reduction == "sum" else sum(per_sample) / n
     trace.add(
-        "E_total",
+        ValueId("total_error", n_layers),
         "error",
         _reduced(errors, reduction),
         errors,
@@ -129,7 +131,6 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str) -> Non
         "output",
     )
     names = parameter_names(net)
-    n_layers = len(net.layers)
     for k in range(n_layers - 1, -1, -1):
         layer = net.layers[k]
         label = layer_label(k, n_layers)
@@ -138,7 +139,7 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str) -> Non
         for name, value in zip(names[k], values):
             parts = [sample_name(f"dE_total/d{name}", s) for s in range(n)]
             trace.add(
-                f"dE_total/d{name}",
+                ValueId("gradient", k + 1, parameter=name),
                 "backward",
                 _reduced(parts, reduction),
                 parts,
@@ -151,15 +152,7 @@ def _add_batch(trace: Trace, net: Network, grads, n: int, reduction: str) -> Non
         label = layer_label(k, n_layers)
         own = names[k] if layer.train_bias else names[k][: layer.W.size]
         for name in own:
-            add_update(trace, name, label)
-
-
-def split_sample_name(name: str) -> tuple[str, int | None]:
-    """`net_h1[3]` → ('net_h1', 3); a shared or batch name → (name, None)."""
-    base, bracket, rest = name.partition("[")
-    if bracket and rest.endswith("]") and rest[:-1].isdigit():
-        return base, int(rest[:-1])
-    return name, None
+            add_update(trace, name, k + 1, label)
 
 
 def sample_view(trace: Trace, sample: int, batch_first: bool = False) -> Trace:
@@ -172,12 +165,12 @@ def sample_view(trace: Trace, sample: int, batch_first: bool = False) -> Trace:
     own: dict[str, TraceValue] = {}
     batch: dict[str, TraceValue] = {}
     for v in trace:
-        base, s = split_sample_name(v.name)
-        if s is None:
+        if v.identity.sample is None:
             batch[v.name] = v
-        elif s == sample:
-            inputs = tuple(split_sample_name(i)[0] for i in v.inputs)
-            own[base] = replace(v, name=base, inputs=inputs)
+        elif v.identity.sample == sample:
+            identity = v.identity.with_sample(None)
+            inputs = tuple(trace[i].identity.with_sample(None).name for i in v.inputs)
+            own[identity.name] = replace(v, name=identity.name, inputs=inputs, identity=identity)
     merged = {**own, **batch} if batch_first else {**batch, **own}
     view = Trace(trace.title, meta={**trace.meta, "sample": sample})
     view.values = list(merged.values())

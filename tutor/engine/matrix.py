@@ -440,8 +440,8 @@ def param_chain(tr: MatrixTrace, spec: str) -> list[ChainLine]:
 
 
 def _delta_how(tr: MatrixTrace, k: int) -> str:
-    step = next(s for s in tr.steps if s.result == f"δ{k}")
-    return step.formula.split(" = ", 1)[1] + " (this entry)"
+    step = next(s for s in tr.steps if s.result == f"δ{k}")  # tokens: δk, " = ", operands…
+    return "".join(step.tokens[2:]) + " (this entry)"
 
 
 def neuron_chain(tr: MatrixTrace, neuron: str) -> list[ChainLine]:

@@ -3,14 +3,16 @@
 Each TraceValue has its name in the lesson's notation (`net_h1`, `dE_total/dw5`,
 `w5+`), its phase, a formula template whose placeholders are the names it was
 computed from, and its float64 value. From those three a formatter can write a
-line the way a student would: formula, numbers substituted, result.
+line the way a student would: formula, numbers substituted, result (one formatter does,
+for every export and the TUI: tutor.export.formula).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tutor.engine.value_id import ValueId, identify
 from tutor.errors import NotFound
 
 PHASES = ("given", "forward", "error", "backward", "update")
@@ -28,17 +30,13 @@ class TraceValue:
     description: str = ""
     layer: str = ""  # "hidden", "output", "hidden 2", … ("" for given values)
     step: int = 1
+    # What the value is (kind, layer, neuron, parameter, sample): views read this, not `name`.
+    identity: ValueId = field(kw_only=True)
 
     @property
     def formula(self) -> str:
         """The formula in the lesson's names: `w1·i1 + w2·i2 + b1·1`."""
         return self.template.format(*self.inputs) if self.inputs else self.template
-
-    def substituted(self, values: Mapping[str, float], precision: int = 9) -> str:
-        """The formula with each name replaced by its value: `0.15·0.05 + 0.2·0.1 + 0.35·1`."""
-        if not self.inputs:
-            return self.template
-        return self.template.format(*(format_number(values[n], precision) for n in self.inputs))
 
 
 @dataclass
@@ -51,7 +49,7 @@ class Trace:
 
     def add(
         self,
-        name: str,
+        name: str | ValueId,
         phase: str,
         template: str,
         inputs: tuple[str, ...] | list[str],
@@ -60,7 +58,17 @@ class Trace:
         layer: str = "",
         step: int = 1,
     ) -> float:
-        """Record a value and return it, so computing and tracing are one line."""
+        """Record a value and return it, so computing and tracing are one line.
+
+        `name` is the value's identity (the traced step's way: the name is written from it),
+        or a name, read back by `identify` (hand-made traces).
+        """
+        if isinstance(name, ValueId):
+            identity, name = name, name.name
+            if identity.phase not in (None, phase):
+                raise ValueError(f"{name!r} is a {identity.kind} value, not of phase {phase!r}")
+        else:
+            identity = identify(name, self.meta.get("sizes"))
         if phase not in PHASES:
             raise ValueError(f"unknown phase {phase!r}; expected one of {PHASES}")
         if name in self._index():
@@ -69,7 +77,17 @@ class Trace:
         if missing:
             raise ValueError(f"{name!r} depends on {missing}, which are not traced yet")
         self.values.append(
-            TraceValue(name, phase, template, tuple(inputs), float(value), description, layer, step)
+            TraceValue(
+                name,
+                phase,
+                template,
+                tuple(inputs),
+                float(value),
+                description,
+                layer,
+                step,
+                identity=identity,
+            )
         )
         self._by_name[name] = self.values[-1]
         return float(value)
@@ -109,10 +127,6 @@ class Trace:
     def phase(self, phase: str) -> list[TraceValue]:
         """The values of one phase, in order."""
         return [v for v in self.values if v.phase == phase]
-
-    def substituted(self, name: str, precision: int = 9) -> str:
-        """The formula of `name` with the numbers it was computed from."""
-        return self[name].substituted(self.as_dict(), precision)
 
 
 def format_number(x: float, precision: int = 9) -> str:

@@ -16,6 +16,7 @@ from tutor.engine.losses import Loss
 from tutor.engine.naming import layer_label, neuron_names, target_names, weight_names
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace
+from tutor.engine.value_id import ValueId
 
 # Which weights the hidden-layer backward pass multiplies by.
 BACKPROP_WEIGHTS = ("original", "updated")
@@ -120,17 +121,17 @@ def _trace_given(
     names: _Names,
 ) -> None:
     """The given values: inputs, targets, weights, biases and η."""
-    add, neurons = trace.add, names.neurons
+    add, neurons, last = trace.add, names.neurons, len(net.layers)
     for name, v in zip(neurons[0], x):
-        add(name, "given", f"{v!r}", [], v, "input")
-    for name, v in zip(names.targets, target):
-        add(name, "given", f"{v!r}", [], v, "target")
+        add(ValueId("input", 0, neuron=name), "given", f"{v!r}", [], v, "input")
+    for neuron, v in zip(neurons[-1], target):
+        add(ValueId("target", last, neuron=neuron), "given", f"{v!r}", [], v, "target")
     for k, layer in enumerate(net.layers):
         for j in range(layer.fan_out):
             for i in range(layer.fan_in):
                 weight = float(layer.W[i, j])
                 add(
-                    names.weights[k][i][j],
+                    ValueId("weight", k + 1, parameter=names.weights[k][i][j]),
                     "given",
                     f"{weight!r}",
                     [],
@@ -139,8 +140,9 @@ def _trace_given(
                 )
         for name, b in zip(names.biases[k], layer.b):
             frozen = "" if layer.train_bias else " (not updated)"
-            add(name, "given", f"{float(b)!r}", [], float(b), f"bias{frozen}")
-    add("eta", "given", f"{learning_rate!r}", [], learning_rate, "learning rate η")
+            bias = ValueId("bias", k + 1, parameter=name)
+            add(bias, "given", f"{float(b)!r}", [], float(b), f"bias{frozen}")
+    add(ValueId("eta"), "given", f"{learning_rate!r}", [], learning_rate, "learning rate η")
 
 
 def _trace_forward(trace: Trace, net: Network, names: _Names) -> list[list[str]]:
@@ -165,7 +167,7 @@ def _trace_forward(trace: Trace, net: Network, names: _Names) -> list[list[str]]
                 inputs.append(b)
                 value += trace.value(b) * 1.0
             add(
-                f"net_{neuron}",
+                ValueId("net", k + 1, neuron=neuron),
                 "forward",
                 " + ".join(terms),
                 inputs,
@@ -180,7 +182,7 @@ def _trace_forward(trace: Trace, net: Network, names: _Names) -> list[list[str]]
         for j, neuron in enumerate(neurons[k + 1]):
             template, inputs = act.traced_output(net_names, j)
             add(
-                f"out_{neuron}",
+                ValueId("out", k + 1, neuron=neuron),
                 "forward",
                 template,
                 inputs,
@@ -199,17 +201,19 @@ _OutputGradient = tuple[str, list[str], float]
 def _trace_error(trace: Trace, loss: Loss, names: _Names) -> list[_OutputGradient]:
     """E per output and E_total; returns each output's dE_total/dout for the backward pass."""
     add, neurons, targets = trace.add, names.neurons, names.targets
+    last = len(neurons) - 1
     n_out = len(neurons[-1])
     e_template, g_template = loss.traced_terms(n_out)
     grad_out = []
     for j, neuron in enumerate(neurons[-1]):
         t, o = targets[j], f"out_{neuron}"
         e_value, g_value = loss.traced_values(trace.value(t), trace.value(o), n_out)
-        add(f"E_{neuron}", "error", e_template, [t, o], e_value, f"error at {neuron}", "output")
+        error = ValueId("error", last, neuron=neuron)
+        add(error, "error", e_template, [t, o], e_value, f"error at {neuron}", "output")
         grad_out.append((g_template, [t, o], g_value))
     e_names = [f"E_{n}" for n in neurons[-1]]
     add(
-        "E_total",
+        ValueId("total_error", last),
         "error",
         " + ".join(f"{{{k}}}" for k in range(n_out)),
         e_names,
@@ -240,7 +244,7 @@ def _trace_dout(
             template, inputs, value = grad_out[j]
             if not fused:
                 add(
-                    f"dE_total/dout_{neuron}",
+                    ValueId("dout", k + 1, neuron=neuron),
                     "backward",
                     template,
                     inputs,
@@ -257,7 +261,7 @@ def _trace_dout(
                     w_name += "+"
                 part = f"dE_{upper}/dout_{neuron}"
                 add(
-                    part,
+                    ValueId("part", k + 1, neuron=neuron, via=upper),
                     "backward",
                     "{0}·{1}",
                     [f"delta_{upper}", w_name],
@@ -267,7 +271,7 @@ def _trace_dout(
                 )
                 parts.append(part)
             add(
-                f"dE_total/dout_{neuron}",
+                ValueId("dout", k + 1, neuron=neuron),
                 "backward",
                 " + ".join(f"{{{m}}}" for m in range(len(parts))),
                 parts,
@@ -290,7 +294,7 @@ def _trace_deltas(
         for j, neuron in enumerate(neurons[-1]):
             o, t = f"out_{neuron}", names.targets[j]
             add(
-                f"delta_{neuron}",
+                ValueId("delta", k + 1, neuron=neuron),
                 "backward",
                 "{0} − {1}",
                 [o, t],
@@ -308,7 +312,7 @@ def _trace_deltas(
                 )[0]
             )
             add(
-                f"dout_{neuron}/dnet_{neuron}",
+                ValueId("slope", k + 1, neuron=neuron),
                 "backward",
                 template,
                 inputs,
@@ -317,7 +321,7 @@ def _trace_deltas(
                 label,
             )
             add(
-                f"delta_{neuron}",
+                ValueId("delta", k + 1, neuron=neuron),
                 "backward",
                 "{0}·{1}",
                 [dout_names[j], f"dout_{neuron}/dnet_{neuron}"],
@@ -327,11 +331,16 @@ def _trace_deltas(
             )
     else:  # softmax with a loss other than cross-entropy: the full Jacobian
         outs_k = [f"out_{n}" for n in neurons[k + 1]]
-        _trace_softmax_deltas(trace, outs_k, neurons[k + 1], dout_names, label)
+        _trace_softmax_deltas(trace, k + 1, outs_k, neurons[k + 1], dout_names, label)
 
 
 def _trace_softmax_deltas(
-    trace: Trace, outs_k: list[str], neurons_k: list[str], dout_names: list[str], label: str
+    trace: Trace,
+    layer: int,
+    outs_k: list[str],
+    neurons_k: list[str],
+    dout_names: list[str],
+    label: str,
 ) -> None:
     """delta_j through softmax's full Jacobian: s_j·(g_j − Σ g_m·s_m)."""
     for j, neuron in enumerate(neurons_k):
@@ -347,7 +356,7 @@ def _trace_softmax_deltas(
             )
         )
         trace.add(
-            f"delta_{neuron}",
+            ValueId("delta", layer, neuron=neuron),
             "backward",
             f"{{0}}·({{1}} − ({inner}))",
             inputs,
@@ -374,7 +383,7 @@ def _trace_weight_gradients(
         for i, source in enumerate(outs[k]):
             w = names.weights[k][i][j]
             add(
-                f"dnet_{neuron}/d{w}",
+                ValueId("dnet", k + 1, neuron=neuron, parameter=w),
                 "backward",
                 "{0}",
                 [source],
@@ -392,7 +401,7 @@ def _trace_weight_gradients(
             for name in inputs:
                 value *= trace.value(name)
             add(
-                f"dE_total/d{w}",
+                ValueId("gradient", k + 1, parameter=w),
                 "backward",
                 template,
                 inputs,
@@ -413,7 +422,7 @@ def _trace_bias_gradients(trace: Trace, net: Network, k: int, names: _Names) -> 
         else:  # one bias per neuron, in the neurons' order
             deltas = [f"delta_{neurons[j]}"]
         trace.add(
-            f"dE_total/d{b}",
+            ValueId("gradient", k + 1, parameter=b),
             "backward",
             " + ".join(f"{{{m}}}" for m in range(len(deltas))),
             deltas,
@@ -441,13 +450,13 @@ def _trace_update(trace: Trace, net: Network, k: int, weights, biases) -> None:
     label = layer_label(k, len(net.layers))
     names = [weights[k][i][j] for j in range(layer.fan_out) for i in range(layer.fan_in)]
     for name in names + (list(biases[k]) if layer.train_bias else []):
-        add_update(trace, name, label)
+        add_update(trace, name, k + 1, label)
 
 
-def add_update(trace: Trace, name: str, label: str) -> None:
+def add_update(trace: Trace, name: str, layer: int, label: str) -> None:
     """`name+ = name − η·dE_total/dname`: one parameter's gradient-descent step, traced."""
     trace.add(
-        f"{name}+",
+        ValueId("updated", layer, parameter=name),
         "update",
         "{0} − {1}·{2}",
         [name, "eta", f"dE_total/d{name}"],

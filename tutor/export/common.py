@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from typing import Protocol
 
 from tutor.engine.trace import PHASES, Trace, TraceValue, format_number
+from tutor.export.formula import plain_substituted, worked
 
 # name → (unicode form, LaTeX form) of a value's symbolic expression (issue 3 fills it).
 Symbolic = Mapping[str, tuple[str, str]]
@@ -19,41 +19,9 @@ PHASE_TITLES = {
     "update": "Update",
 }
 
-# Characters after which a negative number is written in parentheses: 0.5·(-0.02).
-_OPERATOR_ENDINGS = ("·", "+", "−", "-", "*", "/", "^")
-
-
-def template_parts(template: str) -> list[str | int]:
-    """Split a template into literal strings and placeholder indices, in order."""
-    parts: list[str | int] = []
-    for literal, field, _, _ in string.Formatter().parse(template):
-        if literal:
-            parts.append(literal)
-        if field is not None:
-            parts.append(int(field))
-    return parts
-
-
 def display_substituted(value: TraceValue, values: Mapping[str, float], precision: int) -> str:
-    """The formula with numbers in it, a negative number bracketed after an operator."""
-    if not value.inputs:
-        return value.template
-    out: list[str] = []
-    for part in template_parts(value.template):
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        number = format_number(values[value.inputs[part]], precision)
-        before = "".join(out).rstrip()
-        if number.startswith("-") and before and before.endswith(_OPERATOR_ENDINGS):
-            number = f"({number})"
-        out.append(number)
-    return "".join(out)
-
-
-def is_trivial(value: TraceValue, substituted: str, result: str) -> bool:
-    """True when the substitution says nothing new (dnet_o1/dw5 = out_h1 = 0.59 = 0.59)."""
-    return substituted == result
+    """The formula with numbers in it (tutor.export.formula writes it for every target)."""
+    return plain_substituted(worked(value, values), precision)
 
 
 def phases_in_order(trace: Trace) -> list[tuple[str, list[TraceValue]]]:
@@ -69,15 +37,18 @@ def given_groups(values: list[TraceValue]) -> list[tuple[str, list[TraceValue]]]
     return list(groups.items())
 
 
+# The groups of given values, by kind (anything else, from a hand-made trace: "value").
+GIVEN_GROUPS = {
+    "input": "inputs",
+    "target": "targets",
+    "weight": "weights",
+    "bias": "biases",
+    "eta": "learning rate",
+}
+
+
 def _given_kind(v: TraceValue) -> str:
-    word = (v.description or "value").split()[0]
-    return {
-        "input": "inputs",
-        "target": "targets",
-        "weight": "weights",
-        "bias": "biases",
-        "learning": "learning rate",
-    }.get(word, word)
+    return GIVEN_GROUPS.get(v.identity.kind, "value")
 
 
 class HasMeta(Protocol):

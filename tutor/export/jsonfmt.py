@@ -7,6 +7,7 @@ import math
 import string
 
 from tutor.engine.trace import PHASES, Trace, TraceValue
+from tutor.engine.value_id import identify
 from tutor.errors import FileFormatError
 from tutor.export.common import Symbolic, display_substituted
 from tutor.safe_files import LIMITS, describe_size
@@ -103,7 +104,7 @@ def load_trace_json(text: str) -> Trace:
     trace = Trace(title, meta=dict(meta or {}))
     seen: set[str] = set()
     for k, item in enumerate(values):
-        value = _value(item, k)
+        value = _value(item, k, trace.meta.get("sizes"))
         # The schema's promise that formats rely on: names unique, inputs computed before.
         if value.name in seen:
             raise TraceFormatError(f"values[{k}].name: {value.name!r} appears twice")
@@ -218,7 +219,8 @@ def _check_template(template: str, n_inputs: int, where: str) -> None:
             raise TraceFormatError(f"{where}.template: placeholder {{{name}}} has a format spec")
 
 
-def _value(item, k: int) -> TraceValue:
+def _value(item, k: int, sizes: list[int] | None) -> TraceValue:
+    """One value of the list; its identity read back from its name (the schema holds names)."""
     where = f"values[{k}]"
     if not isinstance(item, dict):
         raise TraceFormatError(f"{where}: expected an object")
@@ -248,8 +250,9 @@ def _value(item, k: int) -> TraceValue:
     step = item.get("step", 1)
     if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= MAX_STEP:
         raise TraceFormatError(f"{where}.step: expected a whole number 1 to {MAX_STEP:,}")
+    name = _string(item, "name", where)
     return TraceValue(
-        name=_string(item, "name", where),
+        name=name,
         phase=phase,
         template=template,
         inputs=tuple(inputs),
@@ -257,4 +260,5 @@ def _value(item, k: int) -> TraceValue:
         description=_string(item, "description", where, ""),
         layer=_string(item, "layer", where, ""),
         step=step,
+        identity=identify(name, sizes),
     )

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 
 from tutor.engine.trace import Trace, TraceValue, format_number
 from tutor.export.common import (
     PHASE_TITLES,
     Symbolic,
     given_groups,
-    is_trivial,
     phases_in_order,
     rounds_heading,
     rounds_of,
     setup_line,
     step_error_line,
-    template_parts,
 )
+from tutor.export.formula import Operand, Worked, shows_substitution, worked
 
 # Prose characters → LaTeX (text mode), for traces and derivations alike (tutor.symbolic.render
 # uses `tex_text` too). Anything else outside ASCII becomes a code point.
@@ -67,6 +68,7 @@ _MATH = {
     "½": r"\tfrac{1}{2}",
     "²": "^{2}",
     "Σ": r"\Sigma ",
+    "σ": r"\sigma",  # seed 001's slope, σ(out)·(1 − σ(out)): was written as U+03C3
     "→": r"\to ",
     "≈": r"\approx ",
     "%": r"\%",
@@ -159,11 +161,15 @@ def tex_number(x: float, precision: int) -> str:
     return text
 
 
-def _render(value: TraceValue, fill) -> str:
-    """The template in math mode, each placeholder replaced by `fill(index, preceding)`."""
+def _render(w: Worked, fill: Callable[[Operand], str]) -> str:
+    """The worked line's parts in math mode, each operand written by `fill`.
+
+    An exponent `e^{0}` is a brace group holding the operand alone: the parentheses the plain
+    line needs there (`e^(-0.3)`) are left out (`e^{-0.3}`); `e^−{0}` keeps them.
+    """
     out: list[str] = []
-    pending_close = False
-    for part in template_parts(value.template):
+    pending_close = alone = False
+    for part in w.parts:
         if isinstance(part, str):
             literal = part
             if pending_close:
@@ -174,38 +180,33 @@ def _render(value: TraceValue, fill) -> str:
                 minus = literal.endswith("e^−")
                 literal = literal[: -3 if minus else -2]
                 out.append(_math_literal(literal) + "e^{" + ("-" if minus else ""))
-                pending_close = True
+                pending_close, alone = True, not minus
                 continue
             out.append(_math_literal(literal))
         else:
-            out.append(fill(part, "".join(out).rstrip()))
+            out.append(fill(replace(part, after_operator=False) if alone else part))
+            alone = False
     if pending_close:
         out.append("}")
     return "".join(out)
 
 
-def _formula(value: TraceValue) -> str:
-    if not value.inputs:
-        return _math_literal(value.template)
-    return _render(value, lambda k, before: tex_name(value.inputs[k]))
+def _formula(w: Worked) -> str:
+    if not w.parts:
+        return _math_literal(w.template)
+    return _render(w, lambda operand: tex_name(operand.name))
 
 
 def tex_formula(value: TraceValue) -> str:
     """A traced value's formula in LaTeX math, in the lesson's names (worksheets use it)."""
-    return _formula(value)
+    return _formula(worked(value))
 
 
-def _substituted(value: TraceValue, values, precision: int) -> str:
-    if not value.inputs:
-        return _math_literal(value.template)
-
-    def fill(k: int, before: str) -> str:
-        number = tex_number(values[value.inputs[k]], precision)
-        if number.startswith("-") and before and not before.endswith(("(", "{", "{-")):
-            return f"({number})"
-        return number
-
-    return _render(value, fill)
+def _substituted(w: Worked, precision: int) -> str:
+    """The numbers substituted, bracketed where the plain targets bracket them."""
+    if not w.parts:
+        return _math_literal(w.template)
+    return _render(w, lambda operand: operand.shown(tex_number(operand.value, precision)))
 
 
 def export_latex(trace: Trace, precision: int = 9, symbolic: Symbolic | None = None) -> str:
@@ -256,16 +257,15 @@ def export_latex(trace: Trace, precision: int = 9, symbolic: Symbolic | None = N
 
 
 def _align(v: TraceValue, values, precision: int, symbolic) -> list[str]:
+    w = worked(v, values)
     result = tex_number(v.value, precision)
     rows = []
     if symbolic and v.name in symbolic:
         rows.append(symbolic[v.name][1])
-    rows.append(_formula(v))
-    substituted = _substituted(v, values, precision)
-    plain_substituted = substituted.replace(" ", "")
-    if plain_substituted != result.replace(" ", "") and substituted != rows[-1]:
-        rows.append(substituted)
-    if is_trivial(v, rows[-1], result):
+    rows.append(_formula(w))
+    if shows_substitution(w, precision):
+        rows.append(_substituted(w, precision))
+    if rows[-1] == result:  # a formula that is its own result (`1`): written once
         rows.pop()
     rows.append(result)
     lines = [r"\begin{align*}"]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from tutor.engine.trace import Trace, format_number
+from tutor.engine.trace import Trace, TraceValue, format_number
 from tutor.export.common import (
     PHASE_TITLES,
     Symbolic,
-    display_substituted,
     given_groups,
-    is_trivial,
     phases_in_order,
     rounds_heading,
     rounds_of,
     setup_line,
     step_error_line,
+)
+from tutor.export.formula import (
+    plain_formula,
+    plain_result,
+    plain_substituted,
+    shows_substitution,
+    worked,
 )
 
 
@@ -44,22 +49,29 @@ def export_markdown(trace: Trace, precision: int = 9, symbolic: Symbolic | None 
                 if lines[-1] != "":
                     lines.append("")
                 lines += [f"### {layer.capitalize()} layer", ""]
-            result = format_number(v.value, precision)
-            substituted = display_substituted(v, values, precision)
-            chain = [v.formula]
-            if not is_trivial(v, substituted, result) and substituted != v.formula:
-                chain.append(substituted)
-            description = f" — {_escape(v.description)}" if v.description else ""
-            lines.append(f"- `{v.name}`{description}:  ")
-            lines.append(f"  `{v.name} = {' = '.join(chain)} = {result}`")
-            if symbolic and v.name in symbolic:
-                lines.append(f"  (symbolically: `{symbolic[v.name][0]}`)")
+            lines += _value_lines(v, values, precision, symbolic)
         lines.append("")
     after = step_error_line(trace, precision)
     if after:
         lines += ["## Error after the step", "", _escape(after), ""]
     lines += _rounds(trace, precision)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _value_lines(v: TraceValue, values, precision: int, symbolic: Symbolic | None) -> list[str]:
+    """A computed value as a list item: its description, then `name = formula = … = result`."""
+    w = worked(v, values)
+    chain = [plain_formula(w)]
+    if shows_substitution(w, precision):
+        chain.append(plain_substituted(w, precision))
+    description = f" — {_escape(v.description)}" if v.description else ""
+    lines = [
+        f"- `{v.name}`{description}:  ",
+        f"  `{v.name} = {' = '.join(chain)} = {plain_result(w, precision)}`",
+    ]
+    if symbolic and v.name in symbolic:
+        lines.append(f"  (symbolically: `{symbolic[v.name][0]}`)")
+    return lines
 
 
 def _rounds(trace: Trace, precision: int) -> list[str]:

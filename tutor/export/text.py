@@ -6,11 +6,16 @@ from tutor.engine.trace import Trace, TraceValue, format_number
 from tutor.export.common import (
     PHASE_TITLES,
     Symbolic,
-    display_substituted,
     given_groups,
-    is_trivial,
     phases_in_order,
     setup_line,
+)
+from tutor.export.formula import (
+    plain_formula,
+    plain_result,
+    plain_substituted,
+    shows_substitution,
+    worked,
 )
 
 WIDTH = 80
@@ -89,13 +94,13 @@ def _given_lines(values, precision, style, width) -> list[str]:
 
 def _value_lines(v, values, precision, column, style, width, symbolic) -> list[str]:
     """`name = formula = substituted = result` on one line, or broken at each `=`."""
-    result = format_number(v.value, precision)
-    pieces = [v.formula]
+    w = worked(v, values)
+    result = plain_result(w, precision)
+    pieces = [plain_formula(w)]
     if symbolic and v.name in symbolic:
         pieces.insert(0, symbolic[v.name][0])
-    substituted = display_substituted(v, values, precision)
-    if not is_trivial(v, substituted, result) and substituted != v.formula:
-        pieces.append(substituted)
+    if shows_substitution(w, precision):
+        pieces.append(plain_substituted(w, precision))
     name = v.name.ljust(column)
     one_line = f"{INDENT}{name} = " + " = ".join(pieces + [result])
     if len(one_line) <= width:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tutor.lessons.model import Step
+from tutor.lessons.model import DeriveStep
 from tutor.lessons.references import ACTIVATION_TARGETS
 
 
-def derivation_for(step: Step):
+def derivation_for(step: DeriveStep):
     """The symbolic Derivation a derive step asks for (SymPy imported on first use)."""
     # The function, not `tutor.symbolic.derivation`: once the submodule of that name is
     # imported, the package attribute is the module.
@@ -24,7 +24,7 @@ def derivation_for(step: Step):
     return derivation(source, step.target)
 
 
-def derivation_text(step: Step, markdown: bool = False) -> tuple[str, str]:
+def derivation_text(step: DeriveStep, markdown: bool = False) -> tuple[str, str]:
     """(text, problem): the rendered derivation, or why it cannot be shown."""
     try:
         found = derivation_for(step)

@@ -6,19 +6,19 @@ A lesson's `errata` steps check a published figure; only those whose figure carr
 
 from __future__ import annotations
 
-from tutor.lessons.model import Lesson, Step
+from tutor.lessons.model import ErrataStep, Lesson, RevealStep, Step
 
 
 def step_label(lesson: Lesson, step: Step) -> str:
     """`erratum`, `figure check`, `not reproduced`, a reveal's phase (`given`…), else the kind."""
-    if step.kind == "errata":
+    if isinstance(step, ErrataStep):
         figure = next((f for f in lesson.figures if f.id == step.figure), None)
         if figure is not None and figure.erratum:
             return "erratum"
         if figure is not None and figure.unreproduced:
             return "not reproduced"
         return "figure check"
-    if step.kind == "reveal" and step.phase:
+    if isinstance(step, RevealStep) and step.phase:
         return step.phase
     return step.kind
 

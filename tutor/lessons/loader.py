@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from tutor.lessons.errors import LessonError
-from tutor.lessons.model import STEP_KINDS, Figure, Lesson, Option, Step
+from tutor.lessons.kinds import STEP_KINDS, CommonFields, StepPlace
+from tutor.lessons.model import Figure, Lesson, Step
 from tutor.lessons.references import (
-    ACTIVATION_TARGETS,
-    EXPERIMENT_KEY,
     computed_network_file,
     is_matrix_entry,
     parse_computed,
@@ -35,40 +34,15 @@ LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FIGURE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+/-]*$")
 EXPERIMENT_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 PUBLISHED = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-REVEAL_PHASES = ("given", "forward", "error", "backward", "update")
 
 TOP_KEYS = {"id", "title", "summary", "order", "sources", "figures", "steps"}
 FIGURE_KEYS = {"id", "published", "source", "computed", "erratum", "tolerance", "unreproduced"}
-OPTION_KEYS = {"text", "correct", "explanation"}
 COMMON_STEP_KEYS = {"kind", "title", "text", "instructor"}
-# Keys each kind accepts besides kind/title/text; `show` and `variant` go to Step.extra.
-STEP_KEYS: dict[str, set[str]] = {
-    "prose": {"trace", "example", "network"},  # optional: the network the prose is about
-    "reveal": {"trace", "example", "network", "phase", "names", "variant"},
-    "derive": {"trace", "example", "network", "target"},
-    "predict": {
-        "trace",
-        "example",
-        "network",
-        "experiment",
-        "target",
-        "tolerance",
-        "tries",
-        "hints",
-    },
-    "quiz": {"options"},
-    "run": {"experiment", "show"},
-    "compare": {"experiments", "show"},
-    "errata": {"figure", "variant"},
-}
-DEFAULT_PREDICT_TOLERANCE = 1e-6
-# What the players can show: options are lettered a-z; a figure's printed text must fit a
-# float and the digit-by-digit check (documented in lessons/README.md).
-MAX_QUIZ_OPTIONS = 26
+# Each kind's own keys, and how its table is read: `tutor.lessons.kinds.STEP_KINDS`.
+# A figure's printed text must fit a float and the digit-by-digit check (lessons/README.md).
 MAX_PUBLISHED_DIGITS = 28
 MAX_PUBLISHED_EXPONENT = 300
 MAX_ORDER = 1_000_000  # order is -1,000,000 to 1,000,000
-MAX_TRIES = 100  # a predict step's tries are 1 to 100
 
 
 @dataclass
@@ -152,7 +126,7 @@ def load_lesson(path: Path | str) -> Lesson:
         field, char = control
         step = re.match(r"steps\[(\d+)\]", field)
         raise LessonError(path, control_message(char), field, int(step[1]) if step else None)
-    return _Validator(path).lesson(data)
+    return LessonReader(path).lesson(data)
 
 
 def _describe(value: Any) -> str:
@@ -169,14 +143,22 @@ def _describe(value: Any) -> str:
     return repr(value) if isinstance(value, (int, float)) else type(value).__name__
 
 
-class _Validator:
-    """Checks one parsed file, building error messages with the file/step/field path."""
+class LessonReader:
+    """Checks one parsed file, building error messages with the file/step/field path.
+
+    Each step kind's loader (`tutor.lessons.kinds`) reads its own keys with these primitives.
+    """
 
     def __init__(self, path: Path):
         self.path = path
 
     def error(self, field: str | None, message: str, step: int | None = None) -> LessonError:
         return LessonError(self.path, message, field, step)
+
+    @staticmethod
+    def describe(value: Any) -> str:
+        """A value as error messages show it."""
+        return _describe(value)
 
     # -- primitives ------------------------------------------------------------------
     def table(self, value, where: str, step=None) -> dict:
@@ -374,29 +356,21 @@ class _Validator:
     def step(self, raw, number: int, figure_ids: set[str]) -> Step:
         where = f"steps[{number}]"
         raw = self.table(raw, where, number)
-        kind = self.string(raw, "kind", where, number)
-        if kind not in STEP_KINDS:
+        name = self.string(raw, "kind", where, number)
+        kind = STEP_KINDS.get(name)
+        if kind is None:
             raise self.error(
                 f"{where}.kind",
-                f"unknown step kind {_describe(kind)} (expected one of: {', '.join(STEP_KINDS)})",
+                f"unknown step kind {_describe(name)} (expected one of: {', '.join(STEP_KINDS)})",
                 number,
             )
-        self.keys(raw, COMMON_STEP_KEYS | STEP_KEYS[kind], where, number)
-        text_required = kind in ("prose", "predict", "quiz", "errata")
-        fields: dict[str, Any] = {
-            "kind": kind,
-            "title": self.string(raw, "title", where, number, required=False),
-            "text": self.string(raw, "text", where, number, required=text_required),
-        }
-        if "instructor" in raw:
-            fields["instructor"] = self.boolean(raw, "instructor", where, number)
-        getattr(self, f"step_{kind}")(raw, where, number, fields, figure_ids)
-        extra: dict[str, Any] = {}
-        if "show" in raw:
-            extra["show"] = self.strings(raw, "show", where, number)
-        if "variant" in raw:
-            extra["variant"] = self.string(raw, "variant", where, number)
-        return Step(**fields, extra=extra)
+        self.keys(raw, COMMON_STEP_KEYS | kind.keys, where, number)
+        common = CommonFields(
+            title=self.string(raw, "title", where, number, required=False),
+            text=self.string(raw, "text", where, number, required=kind.text_required),
+            instructor="instructor" in raw and self.boolean(raw, "instructor", where, number),
+        )
+        return kind.load(self, StepPlace(raw, where, number, frozenset(figure_ids)), common)
 
     def trace_spec(self, raw, where, number, required=True) -> str:
         """The step's trace: `trace` or `example` (EXAMPLE[@VARIANT]), or a `network` file."""
@@ -446,127 +420,6 @@ class _Validator:
                 number,
             )
 
-    # -- one method per step kind ----------------------------------------------------------
-    def step_prose(self, raw, where, number, fields, figure_ids) -> None:
-        # A prose step may name the network it talks about; the tutor shows it (a network too
-        # large to trace value by value, such as mnist-digit, in matrix form with summaries).
-        if any(key in raw for key in ("trace", "example", "network")):
-            fields["trace"] = self.trace_spec(raw, where, number)
-
-    def step_reveal(self, raw, where, number, fields, figure_ids) -> None:
-        fields["trace"] = self.trace_spec(raw, where, number)
-        names = tuple(
-            self.value_name(name, f"{where}.names[{k + 1}]", number, fields["trace"])
-            for k, name in enumerate(self.strings(raw, "names", where, number))
-        )
-        phase = self.string(raw, "phase", where, number, required=not names)
-        if phase and phase not in REVEAL_PHASES:
-            raise self.error(
-                f"{where}.phase",
-                f"unknown phase {_describe(phase)} (expected one of: {', '.join(REVEAL_PHASES)})",
-                number,
-            )
-        fields["phase"], fields["names"] = phase, names
-
-    def step_derive(self, raw, where, number, fields, figure_ids) -> None:
-        target = self.string(raw, "target", where, number)
-        is_activation = target in ACTIVATION_TARGETS
-        fields["trace"] = self.trace_spec(raw, where, number, required=not is_activation)
-        if not is_activation:
-            target = self.value_name(target, f"{where}.target", number, fields["trace"])
-        fields["target"] = target
-
-    def step_predict(self, raw, where, number, fields, figure_ids) -> None:
-        if "experiment" in raw:
-            self.experiment_target(raw, where, number, fields)
-        else:
-            fields["trace"] = self.trace_spec(raw, where, number)
-            target = self.string(raw, "target", where, number)
-            fields["target"] = self.value_name(target, f"{where}.target", number, fields["trace"])
-        tolerance = self.number(raw, "tolerance", where, number)
-        fields["tolerance"] = DEFAULT_PREDICT_TOLERANCE if tolerance is None else tolerance
-        tries = self.integer(raw, "tries", where, number, minimum=1, maximum=MAX_TRIES)
-        if tries is not None:
-            fields["tries"] = tries
-        fields["hints"] = self.strings(raw, "hints", where, number)
-
-    def experiment_target(self, raw, where, number, fields) -> None:
-        """A predict step on an experiment's value: `experiment = "ID"`, `target = "KEY"`."""
-        other = next((key for key in ("trace", "example", "network") if key in raw), None)
-        if other is not None:
-            raise self.error(
-                f"{where}.{other}",
-                "give either experiment (an experiment's value) or trace, example or network",
-                number,
-            )
-        experiment = self.string(raw, "experiment", where, number)
-        self.experiment_id(experiment, f"{where}.experiment", number)
-        target = self.string(raw, "target", where, number)
-        if not EXPERIMENT_KEY.match(target):
-            raise self.error(
-                f"{where}.target",
-                f"expected a result key of the experiment (name, name[0], name.sub), "
-                f"got {_describe(target)}",
-                number,
-            )
-        fields["experiment"], fields["target"] = experiment, target
-
-    def step_quiz(self, raw, where, number, fields, figure_ids) -> None:
-        name = f"{where}.options"
-        if "options" not in raw:
-            raise self.error(name, "missing (expected at least two [[steps.options]])", number)
-        raw_options = raw["options"]
-        if not isinstance(raw_options, list) or len(raw_options) < 2:
-            raise self.error(name, "expected at least two [[steps.options]] tables", number)
-        if len(raw_options) > MAX_QUIZ_OPTIONS:
-            raise self.error(
-                name,
-                f"expected at most {MAX_QUIZ_OPTIONS} options (lettered a to z), "
-                f"got {len(raw_options)}",
-                number,
-            )
-        options = []
-        for k, option in enumerate(raw_options):
-            where_option = f"{name}[{k + 1}]"
-            option = self.table(option, where_option, number)
-            self.keys(option, OPTION_KEYS, where_option, number)
-            options.append(
-                Option(
-                    self.string(option, "text", where_option, number),
-                    self.boolean(option, "correct", where_option, number),
-                    self.string(option, "explanation", where_option, number),
-                )
-            )
-        if not any(option.correct for option in options):
-            raise self.error(name, "expected at least one option with correct = true", number)
-        fields["options"] = tuple(options)
-
     def experiment_id(self, value: str, name: str, number: int) -> None:
         if not EXPERIMENT_ID.match(value):
             raise self.error(name, f"expected an experiment id, got {_describe(value)}", number)
-
-    def step_run(self, raw, where, number, fields, figure_ids) -> None:
-        experiment = self.string(raw, "experiment", where, number)
-        self.experiment_id(experiment, f"{where}.experiment", number)
-        fields["experiment"] = experiment
-
-    def step_compare(self, raw, where, number, fields, figure_ids) -> None:
-        experiments = self.strings(raw, "experiments", where, number, required=True)
-        if len(experiments) < 2:
-            raise self.error(
-                f"{where}.experiments", "expected at least two experiments to compare", number
-            )
-        for k, experiment in enumerate(experiments):
-            self.experiment_id(experiment, f"{where}.experiments[{k + 1}]", number)
-        fields["experiments"] = experiments
-
-    def step_errata(self, raw, where, number, fields, figure_ids) -> None:
-        figure = self.string(raw, "figure", where, number)
-        if figure not in figure_ids:
-            known = ", ".join(sorted(figure_ids)) or "none"
-            raise self.error(
-                f"{where}.figure",
-                f"no figure with id {_describe(figure)} in this lesson (figures: {known})",
-                number,
-            )
-        fields["figure"] = figure

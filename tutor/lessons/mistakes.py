@@ -14,9 +14,10 @@ mistake's value within the step's tolerance.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from tutor.engine.trace import Trace
+from tutor.engine.trace import Trace, TraceValue
+from tutor.engine.value_id import ValueId
 from tutor.lessons.mistakes_outputs import LOG_LOSSES, OUTPUT_HINTS, output_candidates
 
 HINTS = {
@@ -98,7 +99,8 @@ def _batch_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     for a sum: `mistakes_outputs`)."""
     tv = trace[name]
     n = len(tv.inputs)
-    if n < 2 or tv.phase != "backward" or tv.inputs != tuple(f"{name}[{s}]" for s in range(n)):
+    samples = [tv.identity.with_sample(s) for s in range(n)]
+    if n < 2 or tv.phase != "backward" or [trace[p].identity for p in tv.inputs] != samples:
         return []
     parts = [trace.value(p) for p in tv.inputs]
     # a sample whose gradient is 0 would name "one sample" for a step not taken at all
@@ -111,31 +113,46 @@ def _gradient_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:
     value = tv.value
     deps = _closure(trace, name)
     out: list[tuple[str, float]] = []
-    upstream_error = any(d.startswith("dE_total/dout_") for d in deps | {name})
+    upstream_error = any(_kind(trace, d) == "dout" for d in deps | {name})
     if value != 0 and upstream_error and tv.phase == "backward":
         out.append(("sign", -value))
     for parent in tv.inputs:
-        if parent.startswith("dout_") and "/dnet_" in parent and trace.value(parent) != 0:
+        if _kind(trace, parent) == "slope" and trace.value(parent) != 0:
             out.append(("missing_derivative", value / trace.value(parent)))
             if _on_leaky_side(trace, parent):
                 out.append(("dead_slope", 0.0))
             other = _other_sigmoid_slope(trace, parent)
             if other is not None:
                 out.append((other[0], value / trace.value(parent) * other[1]))
-    if name.startswith("delta_"):
+    if tv.identity.kind == "delta":
         for parent in tv.inputs:
-            if parent.startswith("dE_total/dout_"):
+            if _kind(trace, parent) == "dout":
                 out.append(("missing_derivative", trace.value(parent)))
-    for hub in sorted(d for d in deps | {name} if d.startswith("dE_total/dout_")):
+    for hub in sorted(d for d in deps | {name} if _kind(trace, d) == "dout"):
         parts = trace[hub].inputs
         total = trace.value(hub)
-        if len(parts) > 1 and all(p.startswith("dE_") for p in parts) and total != 0:
+        if len(parts) > 1 and all(_kind(trace, p) in _ERROR_RATES for p in parts) and total != 0:
             for part in parts:
                 out.append(("missing_sum", value * trace.value(part) / total))
     half_sse_like = trace.meta.get("loss") not in LOG_LOSSES  # a log-loss has no ½ to drop
-    if half_sse_like and (tv.phase == "error" and name.startswith("E_") or upstream_error):
+    is_error = tv.identity.kind in ("error", "total_error")
+    if half_sse_like and (tv.phase == "error" and is_error or upstream_error):
         out.append(("half_dropped", 2 * value))
     return out + _batch_candidates(trace, name)
+
+
+# The kinds whose names begin dE_: a part of the error, dE_total/dout, a gradient.
+_ERROR_RATES = ("part", "dout", "gradient")
+
+
+def _kind(trace: Trace, name: str) -> str:
+    """The kind of the traced value `name` (`net`, `slope`, `dout`, …: tutor.engine.value_id)."""
+    return trace[name].identity.kind
+
+
+def _same_neuron(tv: TraceValue, kind: str) -> ValueId:
+    """The identity of the value of kind `kind` of `tv`'s neuron and sample (net_h1 of out_h1)."""
+    return replace(tv.identity, kind=kind, parameter="", via="")
 
 
 def _same_network(trace: Trace, variant: Trace) -> bool:
@@ -157,17 +174,17 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
                 raw.append((kind, w - eta * wrong))
     elif tv.phase in ("error", "backward"):
         raw += _gradient_candidates(trace, name)
-    elif name.startswith("out_") and f"net_{name[4:]}" in trace:
-        net = f"net_{name[4:]}"
+    elif tv.identity.kind == "out" and _same_neuron(tv, "net").name in trace:
+        net = _same_neuron(tv, "net").name
         raw.append(("no_activation", trace.value(net)))
         if tv.formula == f"1/(1 + e^−{net})":  # the sigmoid: σ(+net) = 1 − σ(−net)
             raw.append(("exp_sign", 1.0 - tv.value))
-    elif name.startswith("net_"):
-        biases = [p for p in tv.inputs if p.startswith("b")]
+    elif tv.identity.kind == "net":
+        biases = [p for p in tv.inputs if _kind(trace, p) == "bias"]
         if biases:
             raw.append(("no_bias", tv.value - sum(trace.value(b) for b in biases)))
-    if tv.phase == "backward" and name.startswith("dout_") and len(tv.inputs) == 1:
-        net = "net_" + tv.inputs[0].removeprefix("out_")
+    if tv.phase == "backward" and tv.identity.kind == "slope" and len(tv.inputs) == 1:
+        net = _same_neuron(tv, "net").name
         if net in trace and tv.template in (SIGMOID_SLOPE, TANH_SLOPE):
             x = trace.value(net)
             sigmoid = tv.template == SIGMOID_SLOPE

@@ -19,6 +19,7 @@ Every value comes from the trace's own numbers and its meta (`loss`, `activation
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from tutor.engine.trace import Trace
 
@@ -39,21 +40,20 @@ OUTPUT_HINTS = {
 LOG_LOSSES = ("bce", "cross_entropy")
 
 
-def _split(name: str) -> tuple[str, str]:
-    """('out_o1', '[2]') for 'out_o1[2]'; ('out_o1', '') without a sample index."""
-    base, bracket, rest = name.partition("[")
-    return base, bracket + rest
+def _is_output(trace: Trace, name: str, kind: str) -> bool:
+    """Whether `name` is a value of kind `kind` of an output neuron."""
+    identity = trace[name].identity
+    return identity.kind == kind and identity.layer == len(trace.meta.get("sizes", [])) - 1
 
 
 def _output_delta(trace: Trace, name: str) -> list[tuple[str, float]]:
     """slope_again and sign for δ of an output after a log-loss."""
-    base, sample = _split(name)
     meta = trace.meta
-    if not base.startswith("delta_o") or meta.get("loss") not in LOG_LOSSES:
+    if not _is_output(trace, name, "delta") or meta.get("loss") not in LOG_LOSSES:
         return []
     if (meta.get("activations") or [""])[-1] not in ("sigmoid", "softmax"):
         return []
-    out_name = f"out_{base[len('delta_') :]}{sample}"
+    out_name = replace(trace[name].identity, kind="out").name
     if out_name not in trace:
         return []
     value, out = trace.value(name), trace.value(out_name)
@@ -62,19 +62,19 @@ def _output_delta(trace: Trace, name: str) -> list[tuple[str, float]]:
 
 def _softmax_axis(trace: Trace, name: str) -> list[tuple[str, float]]:
     """A softmax output normalised over the batch's samples instead of the sample's outputs."""
-    base, sample = _split(name)
     meta = trace.meta
     n = meta.get("samples", 0)
-    if not (base.startswith("out_o") and sample and n > 1):
+    net = replace(trace[name].identity, kind="net")
+    if not (_is_output(trace, name, "out") and net.sample is not None and n > 1):
         return []
     if (meta.get("activations") or [""])[-1] != "softmax":
         return []
-    nets = [f"net_{base[len('out_') :]}[{s}]" for s in range(n)]
+    nets = [net.with_sample(s).name for s in range(n)]
     if not all(net in trace for net in nets):
         return []
     values = [trace.value(net) for net in nets]
     top = max(values)
-    own = trace.value(f"net_{base[len('out_') :]}{sample}")
+    own = trace.value(net.name)
     return [("softmax_axis", math.exp(own - top) / sum(math.exp(v - top) for v in values))]
 
 
@@ -82,11 +82,17 @@ def _reduction(trace: Trace, name: str) -> list[tuple[str, float]]:
     """A batch value (no sample index) reduced the other way: mean for sum, sum for mean."""
     tv = trace[name]
     n = len(tv.inputs)
-    if "[" in name or n < 2 or not all(p.startswith(f"{name}[") for p in tv.inputs):
+    per_sample = [trace[p].identity for p in tv.inputs]
+    if tv.identity.sample is not None or n < 2 or per_sample != _samples_of(tv.identity, n):
         return []
     if trace.meta.get("reduction") == "sum":
         return [("mean_for_sum", tv.value / n)]
     return [("sum_for_mean", tv.value * n)]
+
+
+def _samples_of(identity, n: int) -> list:
+    """The identities of `identity`'s value in samples 0 … n − 1 of the batch."""
+    return [identity.with_sample(s) for s in range(n)]
 
 
 def output_candidates(trace: Trace, name: str) -> list[tuple[str, float]]:

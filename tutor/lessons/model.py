@@ -7,11 +7,9 @@ CLI and the TUI only read them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-STEP_KINDS = ("prose", "reveal", "derive", "predict", "quiz", "run", "compare", "errata")
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -44,28 +42,133 @@ class Option:
     explanation: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Step:
-    """One step of a lesson. Which fields matter depends on `kind`."""
+    """What every step has, whatever its kind; each kind is a subclass with its own fields.
 
-    kind: str
+    `tutor.lessons.kinds` registers every kind (its class and its loader); the headless
+    player (`tutor.cli.run_cmd`) and the TUI (`tutor.tui.kind_views`) register theirs by class.
+    """
+
+    kind: ClassVar[str]  # the lesson file's `kind`, and the step's name where it has no title
+    question: ClassVar[bool] = False  # the learner answers it: marks and reports count it
     title: str = ""
     text: str = ""  # Markdown
-    phase: str = ""  # reveal: forward | error | backward | update
-    trace: str = ""  # reveal/predict: example (and @variant), e.g. "mazur" or "mazur@updated"
-    names: tuple[str, ...] = ()  # reveal: which traced values (all of the phase if empty)
-    target: str = ""  # predict: the traced value to compute; derive: the parameter
-    tolerance: float = 0.0  # predict: absolute tolerance
-    tries: int = 3  # predict: tries before the worked answer
-    hints: tuple[str, ...] = ()  # predict: shown one per wrong try
-    options: tuple[Option, ...] = ()  # quiz
-    experiment: str = ""  # run; compare uses `experiments`
-    experiments: tuple[str, ...] = ()
-    figure: str = ""  # errata: the Figure id
     # Forensic material for the teacher (random-stream order, rounding, chaotic runs): the TUI
     # shows it collapsed, `run --no-instructor` leaves it out; `verify` checks its figures.
     instructor: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific extras, validated
+
+
+@dataclass(frozen=True, kw_only=True)
+class TracedStep(Step):
+    """A step about a network: `trace` is EXAMPLE[@VARIANT] (e.g. "mazur@updated") or a lesson's
+    network file, "" when the step names none."""
+
+    trace: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProseStep(TracedStep):
+    """Markdown; a network it names is shown beside it for this step only."""
+
+    kind: ClassVar[str] = "prose"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevealStep(TracedStep):
+    """Traced values shown one at a time: a whole `phase`, or the `names` listed."""
+
+    kind: ClassVar[str] = "reveal"
+    phase: str = ""  # given | forward | error | backward | update
+    names: tuple[str, ...] = ()  # which traced values (all of the phase if empty)
+    variant: str = ""  # a variant of the trace the learner can toggle ("updated-weights")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeriveStep(TracedStep):
+    """SymPy's chain-rule derivation of `target` (a parameter's gradient, or an activation's)."""
+
+    kind: ClassVar[str] = "derive"
+    target: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PredictStep(TracedStep):
+    """The learner computes `target`: a traced value, or (with `experiment`) a result key."""
+
+    kind: ClassVar[str] = "predict"
+    question: ClassVar[bool] = True
+    target: str
+    experiment: str = ""  # the experiment whose result `target` is ("" for a traced value)
+    tolerance: float  # absolute
+    tries: int  # tries before the worked answer
+    hints: tuple[str, ...] = ()  # shown one per wrong try
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuizStep(Step):
+    """A multiple-choice question, each option with its explanation."""
+
+    kind: ClassVar[str] = "quiz"
+    question: ClassVar[bool] = True
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperimentRunStep(Step):
+    """A step that runs experiments and shows their results (`show`: the result keys shown)."""
+
+    show: tuple[str, ...] = ()
+
+    @property
+    def experiment_ids(self) -> tuple[str, ...]:
+        """The experiments run, in order."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunStep(ExperimentRunStep):
+    """Runs one experiment: summary, tables, loss curve."""
+
+    kind: ClassVar[str] = "run"
+    experiment: str
+
+    @property
+    def experiment_ids(self) -> tuple[str, ...]:
+        """The one experiment run."""
+        return (self.experiment,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompareStep(ExperimentRunStep):
+    """Runs several experiments side by side."""
+
+    kind: ClassVar[str] = "compare"
+    experiments: tuple[str, ...]
+
+    @property
+    def experiment_ids(self) -> tuple[str, ...]:
+        """The experiments compared."""
+        return self.experiments
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrataStep(Step):
+    """A figure of the lesson: published beside computed, with the explanation."""
+
+    kind: ClassVar[str] = "errata"
+    figure: str  # the Figure id
+    variant: str = ""  # a variant of the trace the learner can toggle
+
+
+def trace_of(step: Step) -> str:
+    """The network a step names (EXAMPLE[@VARIANT] or a network file), "" when it names none."""
+    return step.trace if isinstance(step, TracedStep) else ""
+
+
+def variant_of(step: Step) -> str:
+    """The variant a reveal or errata step lets the learner toggle, "" for none."""
+    return step.variant if isinstance(step, (RevealStep, ErrataStep)) else ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 from tutor.errors import NotFound
 from tutor.lessons.errors import LessonError
-from tutor.lessons.model import Lesson
+from tutor.lessons.model import (
+    CompareStep,
+    DeriveStep,
+    ErrataStep,
+    Lesson,
+    PredictStep,
+    ProseStep,
+    RevealStep,
+    RunStep,
+    Step,
+    trace_of,
+    variant_of,
+)
 from tutor.symbolic import ACTIVATION_TARGETS
 
 if TYPE_CHECKING:
@@ -263,7 +275,7 @@ def check_references(lesson: Lesson) -> list[LessonError]:
             experiment_exists(where, field, None)
     for number, step in enumerate(lesson.steps, start=1):
         field = f"steps[{number}]"
-        if step.kind == "reveal":
+        if isinstance(step, RevealStep):
             trace_has(step.trace, list(step.names), f"{field}.names", number)
             if not step.names and step.trace and _has_trace(step.trace):
                 if not get_trace(step.trace).phase(step.phase):
@@ -272,19 +284,19 @@ def check_references(lesson: Lesson) -> list[LessonError]:
                         f"the trace {step.trace!r} has no {step.phase!r} values",
                         number,
                     )
-        elif step.kind == "predict" and step.experiment:
+        elif isinstance(step, PredictStep) and step.experiment:
             experiment_has(step.experiment, step.target, field, number)
-        elif step.kind == "predict":
+        elif isinstance(step, PredictStep):
             trace_has(step.trace, [step.target], f"{field}.target", number)
-        elif step.kind == "derive" and step.target not in ACTIVATION_TARGETS:
+        elif isinstance(step, DeriveStep) and step.target not in ACTIVATION_TARGETS:
             trace_has(step.trace, [step.target], f"{field}.target", number)
-        elif step.kind == "run":
+        elif isinstance(step, RunStep):
             experiment_exists(step.experiment, f"{field}.experiment", number)
-        elif step.kind == "compare":
+        elif isinstance(step, CompareStep):
             for experiment_id in step.experiments:
                 experiment_exists(experiment_id, f"{field}.experiments", number)
-        variant = step.extra.get("variant")
-        if variant and step.kind in ("reveal", "errata"):
+        variant = variant_of(step)
+        if variant:
             trace_has(_variant_spec(lesson, step, variant), [], f"{field}.variant", number)
     return errors + _prose_network_errors(lesson)
 
@@ -295,7 +307,7 @@ def _prose_network_errors(lesson: Lesson) -> list[LessonError]:
 
     errors = []
     for number, step in enumerate(lesson.steps, start=1):
-        if step.kind == "prose" and step.trace:
+        if isinstance(step, ProseStep) and step.trace:
             try:
                 resolve(step.trace)
             except (KeyError, ValueError) as error:
@@ -305,10 +317,11 @@ def _prose_network_errors(lesson: Lesson) -> list[LessonError]:
     return errors
 
 
-def _variant_spec(lesson: Lesson, step, variant: str) -> str:
+def _variant_spec(lesson: Lesson, step: Step, variant: str) -> str:
     """`EXAMPLE@VARIANT` for a step's variant: its own trace's example, or its figure's."""
-    base = step.trace.split("@")[0]
-    source = next((f for f in lesson.figures if f.id == step.figure), None)
+    base = trace_of(step).split("@")[0]
+    figure = step.figure if isinstance(step, ErrataStep) else ""
+    source = next((f for f in lesson.figures if f.id == figure), None)
     if not base and source is not None:
         base = parse_computed(source.computed)[1].split("@")[0]
     return f"{base}@{variant}"

@@ -9,8 +9,14 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from tutor.engine.trace import Trace, TraceValue, format_number
-from tutor.export.common import display_substituted
+from tutor.engine.trace import Trace, TraceValue
+from tutor.export.formula import (
+    plain_formula,
+    plain_result,
+    plain_substituted,
+    shows_substitution,
+    worked,
+)
 from tutor.lessons.display_names import humanize, learner_source
 
 WIDTH = 80
@@ -22,15 +28,15 @@ def trace_lines(trace: Trace, values: Sequence[TraceValue], precision: int = 9) 
     width = max((len(v.name) for v in values), default=0)
     lines = []
     for v in values:
-        result = format_number(v.value, precision)
+        w = worked(v, numbers)
+        result = plain_result(w, precision)
         if not v.inputs:
             note = f"   ({_unnested(v.description)})" if v.description else ""
             lines.append(f"{v.name:<{width}} = {result}{note}")
             continue
-        parts = [v.formula]
-        substituted = display_substituted(v, numbers, precision)
-        if substituted not in (v.formula, result):
-            parts.append(substituted)
+        parts = [plain_formula(w)]
+        if shows_substitution(w, precision):
+            parts.append(plain_substituted(w, precision))
         line = f"{v.name:<{width}} = {' = '.join(parts)} = {result}"
         if len(line) <= WIDTH or len(parts) == 1:
             lines.append(line)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tutor.engine.trace import Trace
 from tutor.lessons.labels import step_label
-from tutor.lessons.model import Lesson, Step
+from tutor.lessons.model import Lesson, PredictStep, ProseStep, RevealStep, Step, trace_of
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,9 @@ class Frame:
 
 
 def _first_trace(lesson: Lesson) -> str:
-    return next((s.trace for s in lesson.steps if s.trace and s.kind != "prose"), "")
+    """The network of the lesson's first step that names one (a prose step's is its own)."""
+    traces = (trace_of(s) for s in lesson.steps if not isinstance(s, ProseStep))
+    return next((trace for trace in traces if trace), "")
 
 
 def with_inputs(trace: Trace, names: Iterable[str]) -> set[str]:
@@ -60,13 +62,13 @@ def build_frames(
     # of the backward pass before the steps that reveal them.
     shown: dict[str, frozenset[str]] = {}
     for k, step in enumerate(lesson.steps):
-        if step.kind == "prose" and step.trace:
+        if isinstance(step, ProseStep) and step.trace:
             # A prose step's network is its own (mnist-digit, summarised): the steps around it
             # keep the lesson's network.
             frames.append(Frame(k, 0, 1, step, step.trace, "", step_label(lesson, step), -1))
             continue
-        if step.trace:
-            current = step.trace
+        if trace_of(step):
+            current = trace_of(step)
         trace: Trace | None = None
         if current:
             try:
@@ -77,7 +79,7 @@ def build_frames(
         order = {v.name: i for i, v in enumerate(trace)} if trace is not None else {}
         upto = seen.get(current, -1)
         before = shown.get(current, frozenset())
-        if step.kind == "reveal" and trace is not None:
+        if isinstance(step, RevealStep) and trace is not None:
             names = [n for n in step.names if n in order]
             if not step.names:
                 # A whole phase: skip what an earlier step already showed.
@@ -100,9 +102,10 @@ def build_frames(
             shown[current] = before
             if names:
                 continue
-        name = step.target if step.kind == "predict" and step.target in order else ""
-        if step.kind == "predict" and not name and not step.experiment:
-            problems.append(f"step {k + 1}: no value {step.target!r} to predict")
+        predict = step if isinstance(step, PredictStep) else None
+        name = predict.target if predict is not None and predict.target in order else ""
+        if predict is not None and not name and not predict.experiment:
+            problems.append(f"step {k + 1}: no value {predict.target!r} to predict")
         phase = trace[name].phase if name and trace is not None else step_label(lesson, step)
         visible = max(upto, order[name] - 1) if name else upto
         uses = with_inputs(trace, trace[name].inputs) if name and trace is not None else set()

@@ -14,13 +14,11 @@ if TYPE_CHECKING:  # annotations only: the picker paints before the lessons load
     from tutor.lessons.model import Lesson, Step
     from tutor.lessons.progress_store import LessonProgress
 
-QUESTION_KINDS = ("predict", "quiz")
-
 
 def step_mark(step: Step, step_index: int, progress: LessonProgress) -> str:
     """`✓ answered`, `✗ answered wrong`, `N tries used`, `seen` or ""."""
     record = progress.answers.get(str(step_index), {})
-    if step.kind in QUESTION_KINDS:
+    if step.question:  # a predict or quiz step
         if record.get("correct"):
             return "✓ answered"
         if record.get("revealed") or "choice" in record:
@@ -58,9 +56,7 @@ class LessonTally:
 def lesson_tally(lesson: Lesson, progress: LessonProgress) -> LessonTally:
     """Count the marks of `lesson`'s steps, as `step_mark` gives them."""
     marks = [step_mark(step, k, progress) for k, step in enumerate(lesson.steps)]
-    questions = [
-        m for step, m in zip(lesson.steps, marks, strict=True) if step.kind in QUESTION_KINDS
-    ]
+    questions = [m for step, m in zip(lesson.steps, marks, strict=True) if step.question]
     right = sum(m == "✓ answered" for m in questions)
     wrong = sum(m == "✗ answered wrong" for m in questions)
     seen = sum(m in ("seen", "✓ answered", "✗ answered wrong") for m in marks)

@@ -25,21 +25,24 @@ from textual.worker import get_current_worker
 from tutor.engine.trace import PHASES, format_number
 from tutor.lessons.display_names import learner_source, trace_name
 from tutor.lessons.labels import instructor_summary
-from tutor.lessons.model import Lesson
+from tutor.lessons.model import (
+    DeriveStep,
+    ExperimentRunStep,
+    Lesson,
+    PredictStep,
+    QuizStep,
+    variant_of,
+)
 from tutor.lessons.progress_store import LessonProgress
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
+from tutor.tui.kind_views import view_of
 from tutor.tui.marks import step_mark
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
 from tutor.tui.typed_app import tutor_app
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
-from tutor.tui.widgets.step_view import (
-    StepView,
-    render_derivation,
-    render_formula_only,
-    render_work,
-)
+from tutor.tui.widgets.step_view import StepView, render_formula_only, render_work
 from tutor.tui.widgets.values_table import ValuesTable
 
 
@@ -55,7 +58,6 @@ def titled(results) -> list:
 
 
 MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says so
-RUN_KINDS = ("run", "compare")
 
 
 class LessonScreen(Screen):
@@ -178,7 +180,7 @@ class LessonScreen(Screen):
 
     def _trace_spec(self, frame: Frame) -> str:
         """The trace shown: the frame's, or its variant when toggled on."""
-        variant = frame.step.extra.get("variant", "") if frame.step else ""
+        variant = variant_of(frame.step) if frame.step else ""
         if self.variant_on and variant and frame.trace:
             return f"{frame.trace.partition('@')[0]}@{variant}"
         return frame.trace
@@ -212,7 +214,7 @@ class LessonScreen(Screen):
         f = self.frames[i]
         visible = {v.name for v in trace if v.phase == "given"} | set(f.shown)
         hidden: set[str] = set()
-        if f.step.kind == "predict" and f.name:
+        if isinstance(f.step, PredictStep) and f.name:
             if self._solved(f):
                 visible.add(f.name)
             else:
@@ -240,7 +242,8 @@ class LessonScreen(Screen):
         if f is None:
             self.query_one(StepView).set_prose("This lesson has no steps.", "")
             return
-        if self._run_active and f.step.kind not in RUN_KINDS:
+        runs = isinstance(f.step, ExperimentRunStep)
+        if self._run_active and not runs:
             self.cancel_run()
         new_step = f.step_index != self._last_step
         if new_step:
@@ -251,11 +254,11 @@ class LessonScreen(Screen):
             return
         spec = self._trace_spec(f)
         trace = self._trace(spec)
-        if trace is not None and f.step.kind == "derive" and f.step.target not in trace:
+        if trace is not None and isinstance(f.step, DeriveStep) and f.step.target not in trace:
             trace = None  # deriving σ or ReLU: the lesson's network would only be clutter
         summary = self._summary(spec) if trace is None else None
         self._show_position(f)
-        self.set_class(f.step.kind in RUN_KINDS, "-run")
+        self.set_class(runs, "-run")
         self.set_class(trace is None and summary is None, "-no-trace")
         self.set_class(summary is not None, "-summary")
         if trace is not None:
@@ -263,9 +266,7 @@ class LessonScreen(Screen):
         elif summary is not None:
             self._show_summary(f, summary)
         self._show_step(f, trace, new_step)
-        if f.value_index == f.value_count - 1 and f.step.kind in ("prose", "reveal", "derive"):
-            self.progress.completed.add(f.step_index)
-        if f.step.kind == "errata":
+        if f.value_index == f.value_count - 1 and view_of(f.step).done_when_seen:
             self.progress.completed.add(f.step_index)
         self.progress.position = [f.step_index, f.value_index]
         self.progress.touch(f.step_index)
@@ -360,7 +361,7 @@ class LessonScreen(Screen):
         if mark:
             parts.append(mark)
         if self.variant_on:
-            parts.append(f"variant {f.step.extra.get('variant')}")
+            parts.append(f"variant {variant_of(f.step)}")
         # Without the reactive's refresh: no Header shows it, and the refresh would repaint
         # the whole screen on every step (#position below is what shows it).
         sub_title = " · ".join(parts)
@@ -394,9 +395,7 @@ class LessonScreen(Screen):
         base = self._trace(f.trace)
         if self.variant_on and base is not None and base is not trace:
             all_names = [v.name for v in base if v.name in visible or v.phase == "given"]
-            table.compare(
-                base, trace, "original", f.step.extra.get("variant", "variant"), all_names
-            )
+            table.compare(base, trace, "original", variant_of(f.step) or "variant", all_names)
         else:
             table.show(trace, names, visible - previous, current, hidden, f"{phase} values")
         # The newest value is the last row: keep it in sight.
@@ -417,51 +416,47 @@ class LessonScreen(Screen):
         answer.display = False
         quiz.display = False
         view.set_work()
-        kind = step.kind
-        if kind == "reveal" and trace is not None and f.name:
-            view.set_work(render_work(trace, f.name, self._sympy_formula(f)))
-        elif kind == "predict" and step.experiment:
-            self._show_experiment_predict(f, view, answer)
-        elif kind == "predict":
-            self._show_predict(f, trace, view, answer)
-        elif kind == "quiz":
-            self._show_quiz(f, view, quiz, new_step)
-        elif kind in ("derive", "errata"):
-            self._show_slow_work(f)
-        elif kind in RUN_KINDS:
-            if new_step and not self._run_active:
-                ids = self._experiments(step)
-                titles = ", ".join(data.experiment_title(i) for i in ids)
-                panel = self.query_one(RunPanel)
-                panel.set_prose(title, step.text)
-                cached = data.cached_runs(ids)
-                unit = data.experiment_unit(ids)
-                if cached is None:
-                    panel.reset(f"{titles}\nPress r or Enter to start the run.", unit)
-                else:  # ran earlier this session: its results again, without a rerun
-                    panel.reset(f"{titles}\nDone (results of this session's run).", unit)
-                    panel.finished(titled(cached), tuple(step.extra.get("show", ())))
-                panel.scroll_home(animate=False)
+        view_of(step).show(self, f, step, trace, new_step)
         if new_step:
             view.scroll_home(animate=False)
+
+    @property
+    def run_active(self) -> bool:
+        """True while an experiment runs."""
+        return self._run_active
+
+    def show_run_intro(self, step: ExperimentRunStep) -> None:
+        """The run area on arriving at a run: what runs, or this session's results of it."""
+        ids = step.experiment_ids
+        titles = ", ".join(data.experiment_title(i) for i in ids)
+        panel = self.query_one(RunPanel)
+        panel.set_prose(step.title or step.kind.capitalize(), step.text)
+        cached = data.cached_runs(ids)
+        unit = data.experiment_unit(ids)
+        if cached is None:
+            panel.reset(f"{titles}\nPress r or Enter to start the run.", unit)
+        else:  # ran earlier this session: its results again, without a rerun
+            panel.reset(f"{titles}\nDone (results of this session's run).", unit)
+            panel.finished(titled(cached), step.show)
+        panel.scroll_home(animate=False)
+
+    def show_value_work(self, f: Frame) -> None:
+        """The revealed value's formula with its numbers, and SymPy's form once computed."""
+        trace = self._trace(self._trace_spec(f))
+        if trace is not None and f.name:
+            self.query_one(StepView).set_work(render_work(trace, f.name, self._sympy_formula(f)))
 
     def _sympy_formula(self, f: Frame) -> str | None:
         """SymPy's Unicode formula for the frame's value, once computed."""
         forms = self._computed.get(f"forms:{f.trace.partition('@')[0]}")
         return forms.get(f.name) if isinstance(forms, dict) else None
 
-    def _show_slow_work(self, f: Frame) -> None:
-        """A derivation or a figure check: computed in a thread, shown when ready."""
+    def show_slow_work(
+        self, key: str, func: Callable[..., Any], args: tuple, render: Callable[[Any], Group]
+    ) -> None:
+        """A derivation or a figure check: `func(*args)` computed in a thread, then `render`ed."""
         view = self.query_one(StepView)
-        render: Callable[[Any], Group]
-        if f.step.kind == "derive":
-            key = f"derive:{f.trace}:{f.step.target}"
-            result = self.computed(key, data.derivation, f.trace, f.step.target)
-            render = render_derivation
-        else:
-            key = f"figure:{self.lesson.id}:{f.step.figure}"
-            result = self.computed(key, data.figure_view, self.lesson, f.step.figure)
-            render = self._render_figure
+        result = self.computed(key, func, *args)
         if result is None:
             view.set_work(Text("Computing…", style="italic"))
         elif isinstance(result, data.DataError):
@@ -498,19 +493,12 @@ class LessonScreen(Screen):
         f = self.frame
         if f is None or self._collapsed(f):
             return
-        if f.step.kind in ("derive", "errata"):
-            self._show_slow_work(f)
-        elif f.step.kind == "predict" and message.key == self._prediction_key(f):
-            view = self.query_one(StepView)
-            self._show_experiment_predict(f, view, view.query_one("#answer", Input))
-        elif f.step.kind == "reveal" and message.key.startswith("forms:"):
-            trace = self._trace(self._trace_spec(f))
-            if trace is not None and f.name:
-                self.query_one(StepView).set_work(
-                    render_work(trace, f.name, self._sympy_formula(f))
-                )
+        view_of(f.step).computed(self, f, f.step, message.key)
 
-    def _show_predict(self, f: Frame, trace, view: StepView, answer: Input) -> None:
+    def show_predict(self, f: Frame, step: PredictStep, trace) -> None:
+        """A traced value to compute: its formula and the answer box, or the worked answer."""
+        view = self.query_one(StepView)
+        answer = view.query_one("#answer", Input)
         if trace is None or not f.name:
             view.set_work(Text("This step's value is not available.", style="italic"))
             return
@@ -520,27 +508,30 @@ class LessonScreen(Screen):
             view.set_work(Text(verdict, style="bold"), render_work(trace, f.name))
             self.set_focus(None)
             return
-        self._show_tries(f, trace, view)
+        self._show_tries(f, step, trace, view)
         answer.display = True
         answer.value = ""
-        answer.placeholder = data.answer_placeholder(f.step.tolerance)
+        answer.placeholder = data.answer_placeholder(step.tolerance)
         if self._forward:
             self.set_focus(answer)  # now, not deferred: a quick next key must not race it
         self.call_after_refresh(view.scroll_end, animate=False)
 
     @staticmethod
-    def _prediction_key(f: Frame) -> str:
-        return f"predict:{f.step.experiment}:{f.step.target}" if f.step.experiment else ""
+    def prediction_key(step: PredictStep) -> str:
+        """The key of the experiment's value a predict step asks ("" for a traced value)."""
+        return f"predict:{step.experiment}:{step.target}" if step.experiment else ""
 
-    def _asked_value(self, f: Frame):
+    def _asked_value(self, step: PredictStep):
         """The experiment's value the step asks (with given/worked lines), or None if not ready."""
         return self.computed(
-            self._prediction_key(f), data.experiment_prediction, f.step.experiment, f.step.target
+            self.prediction_key(step), data.experiment_prediction, step.experiment, step.target
         )
 
-    def _show_experiment_predict(self, f: Frame, view: StepView, answer: Input) -> None:
+    def show_experiment_predict(self, f: Frame, step: PredictStep) -> None:
         """A value no trace holds: the numbers given, the answer box; the working once solved."""
-        asked = self._asked_value(f)
+        view = self.query_one(StepView)
+        answer = view.query_one("#answer", Input)
+        asked = self._asked_value(step)
         if asked is None:
             view.set_work(Text("Computing the numbers of this question…", style="italic"))
             return
@@ -555,11 +546,11 @@ class LessonScreen(Screen):
             view.set_work(given, Text(verdict, style="bold"), Text("\n".join(worked), "bold"))
             answer.display = False
             return
-        left = f.step.tries - int(self.progress.answers.get(str(f.step_index), {}).get("tries", 0))
+        left = step.tries - int(self.progress.answers.get(str(f.step_index), {}).get("tries", 0))
         view.set_work(
             given,
             Text(
-                f"Type your answer and press Enter ({left} of {f.step.tries} tries left). "
+                f"Type your answer and press Enter ({left} of {step.tries} tries left). "
                 "While the box is empty, → and ← step on and back.",
                 "italic",
             ),
@@ -567,45 +558,48 @@ class LessonScreen(Screen):
         if not answer.display:
             answer.display = True
             answer.value = ""
-            answer.placeholder = data.answer_placeholder(f.step.tolerance)
+            answer.placeholder = data.answer_placeholder(step.tolerance)
             if self._forward:
                 self.set_focus(answer)
         self.call_after_refresh(view.scroll_end, animate=False)
 
-    def _show_tries(self, f: Frame, trace, view: StepView) -> None:
+    def _show_tries(self, f: Frame, step: PredictStep, trace, view: StepView) -> None:
         """The formula to use and how many tries are left."""
-        left = f.step.tries - int(self.progress.answers.get(str(f.step_index), {}).get("tries", 0))
+        left = step.tries - int(self.progress.answers.get(str(f.step_index), {}).get("tries", 0))
         view.set_work(
             render_formula_only(trace, f.name),
             Text(
-                f"Type {f.name} and press Enter ({left} of {f.step.tries} tries left). "
+                f"Type {f.name} and press Enter ({left} of {step.tries} tries left). "
                 "While the box is empty, → and ← step on and back.",
                 "italic",
             ),
         )
 
-    def _show_quiz(self, f: Frame, view: StepView, quiz: OptionList, new_step: bool) -> None:
+    def show_quiz(self, f: Frame, step: QuizStep, new_step: bool) -> None:
+        """The quiz's options, focused; the explanations once answered."""
+        view = self.query_one(StepView)
+        quiz = view.query_one("#quiz", OptionList)
         quiz.display = True
-        if new_step or quiz.option_count != len(f.step.options):
+        if new_step or quiz.option_count != len(step.options):
             quiz.clear_options()
             # Literal text: a quiz option is lesson data, never Textual markup.
             quiz.add_options(
-                [Option(Content(o.text), id=str(i)) for i, o in enumerate(f.step.options)]
+                [Option(Content(o.text), id=str(i)) for i, o in enumerate(step.options)]
             )
             quiz.highlighted = 0
         record = self.progress.answers.get(str(f.step_index))
         if record and "choice" in record:
-            view.set_part("feedback", self._render_explanations(f, int(record["choice"])))
+            view.set_part("feedback", self._render_explanations(step, int(record["choice"])))
         self.set_focus(quiz)
         # Below a long question (a small terminal with the network pane) the options would sit
         # out of sight: once laid out, scroll just enough to show them (the text stays above).
         self.call_after_refresh(quiz.scroll_visible, animate=False)
 
-    def _render_explanations(self, f: Frame, choice: int) -> Table:
+    def _render_explanations(self, step: QuizStep, choice: int) -> Table:
         table = Table(box=None, padding=(0, 1), show_header=False)
         table.add_column(no_wrap=True)
         table.add_column()
-        for i, option in enumerate(f.step.options):
+        for i, option in enumerate(step.options):
             mark = "✓" if option.correct else "✗"
             style = "bold green" if option.correct else "red"
             chosen = " ← your answer" if i == choice else ""
@@ -613,7 +607,7 @@ class LessonScreen(Screen):
             table.add_row("", Text(option.explanation, style="italic"))
         return table
 
-    def _render_figure(self, view) -> Group:
+    def render_figure(self, view) -> Group:
         """Published above computed, then the verdict, then the erratum: stacked, so a narrow
         pane wraps the words and never cuts a digit."""
         table = Table(box=None, padding=(0, 1), show_header=False)
@@ -626,7 +620,7 @@ class LessonScreen(Screen):
         table.add_row("verdict", Text(view.verdict, style=style))
         source = Text(learner_source(view.detail or view.figure.source), style="italic")
         parts: list[RenderableType] = [table, source]
-        if self.frame is not None and self.frame.step.extra.get("variant"):
+        if self.frame is not None and variant_of(self.frame.step):
             parts.append(Text("\nPress v to toggle the variant: the values that differ in red."))
         return Group(*parts)
 
@@ -636,7 +630,7 @@ class LessonScreen(Screen):
         """Grade a predicted value."""
         event.stop()
         f = self.frame
-        if f is None or f.step.kind != "predict" or not (f.name or f.step.experiment):
+        if f is None or not isinstance(f.step, PredictStep) or not (f.name or f.step.experiment):
             return
         view = self.query_one(StepView)
         try:
@@ -646,7 +640,7 @@ class LessonScreen(Screen):
             return
         trace = self._trace(f.trace)
         if f.step.experiment:
-            asked = self._asked_value(f)
+            asked = self._asked_value(f.step)
             if asked is None or isinstance(asked, data.DataError):
                 view.set_part("feedback", Text("The numbers are not ready yet.", "yellow"))
                 return
@@ -684,9 +678,9 @@ class LessonScreen(Screen):
             hint += " " + f.step.hints[min(tries, len(f.step.hints)) - 1]
         left = f.step.tries - tries
         if f.step.experiment:
-            self._show_experiment_predict(f, view, event.input)
+            self.show_experiment_predict(f, f.step)
         else:
-            self._show_tries(f, trace, view)
+            self._show_tries(f, f.step, trace, view)
         view.set_part(
             "feedback",
             Text.assemble(
@@ -702,7 +696,7 @@ class LessonScreen(Screen):
         """Grade a quiz answer and show every option's explanation."""
         event.stop()
         f = self.frame
-        if f is None or f.step.kind != "quiz":
+        if f is None or not isinstance(f.step, QuizStep):
             return
         choice = int(event.option.id or 0)
         record = self._answer(f.step_index)
@@ -711,30 +705,26 @@ class LessonScreen(Screen):
         self.progress.touch(f.step_index, "answered")
         self.progress.completed.add(f.step_index)
         self._save_now()
-        self.query_one(StepView).set_part("feedback", self._render_explanations(f, choice))
+        self.query_one(StepView).set_part("feedback", self._render_explanations(f.step, choice))
         self._show_position(f)
 
     # -- runs -------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _experiments(step) -> tuple[str, ...]:
-        return tuple(step.experiments) if step.kind == "compare" else (step.experiment,)
-
     def action_run(self) -> None:
         """Start the run of a run or compare step (on a predict step: to the answer box)."""
         f = self.frame
-        if f is not None and f.step.kind == "predict" and not self._solved(f):
+        if f is not None and isinstance(f.step, PredictStep) and not self._solved(f):
             self.set_focus(self.query_one("#answer", Input))
             return
-        if f is None or f.step.kind not in RUN_KINDS or self._run_active:
+        if f is None or not isinstance(f.step, ExperimentRunStep) or self._run_active:
             return
         self._run_token += 1
         self._run_active = True
         self._run_cancel.clear()
         panel = self.query_one(RunPanel)
-        panel.reset("Running…  Esc cancels.", data.experiment_unit(self._experiments(f.step)))
+        panel.reset("Running…  Esc cancels.", data.experiment_unit(f.step.experiment_ids))
         panel.scroll_to_widget(panel.query_one("#run-status"), animate=False, top=True)
-        self.run_worker_thread(self._experiments(f.step), self._run_token)
+        self.run_worker_thread(f.step.experiment_ids, self._run_token)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
     def run_worker_thread(self, ids: tuple[str, ...], token: int) -> None:
@@ -775,7 +765,7 @@ class LessonScreen(Screen):
         if message.token != self._run_token or not self._run_active:
             return
         f = self.frame
-        ids = self._experiments(f.step) if f and f.step.kind in RUN_KINDS else ()
+        ids = f.step.experiment_ids if f and isinstance(f.step, ExperimentRunStep) else ()
         label = run_label(ids[message.index]) if message.index < len(ids) else "loss"
         panel = self.query_one(RunPanel)
         panel.progress(label, message.done, message.total, message.points)
@@ -788,11 +778,11 @@ class LessonScreen(Screen):
             return
         self._run_active = False
         f = self.frame
-        if f is None or f.step.kind not in RUN_KINDS:
+        if f is None or not isinstance(f.step, ExperimentRunStep):
             return
         panel = self.query_one(RunPanel)
         panel.status("Done.")
-        panel.finished(titled(message.results), tuple(f.step.extra.get("show", ())))
+        panel.finished(titled(message.results), f.step.show)
         self.progress.completed.add(f.step_index)
         self._show_position(f)
         self._schedule_save()
@@ -802,7 +792,7 @@ class LessonScreen(Screen):
         if message.token != self._run_token:
             return
         self._run_active = False
-        if self.frame is not None and self.frame.step.kind in RUN_KINDS:
+        if self.frame is not None and isinstance(self.frame.step, ExperimentRunStep):
             self.query_one(RunPanel).status(f"{message.reason}  Press r to run again.")
         severity: SeverityLevel = "information" if message.cancelled else "error"
         self.notify(message.reason, severity=severity, markup=False)
@@ -898,7 +888,7 @@ class LessonScreen(Screen):
             self.matrix_on = False
             return False
         name = f.name
-        if not name and f.step.kind == "derive" and f.step.target:
+        if not name and isinstance(f.step, DeriveStep) and f.step.target:
             name = f"dE_total/d{f.step.target}"  # the gradient the derivation is about
         self.query_one(NetworkView).show_matrix(matrix_trace, name, hide_result)
         return True
@@ -915,7 +905,7 @@ class LessonScreen(Screen):
     def action_toggle_variant(self) -> None:
         """Show the step's variant trace (and what differs), or the original again."""
         f = self.frame
-        if f is None or not f.step.extra.get("variant"):
+        if f is None or not variant_of(f.step):
             self.notify("This step has no variant to toggle.", markup=False)
             return
         self.variant_on = not self.variant_on

@@ -337,16 +337,12 @@ class SandboxScreen(Screen):
 
     def _layer_of_selection(self) -> int:
         """The weight layer (1-based) the selected value belongs to; η and targets: the output."""
-        from tutor.engine.naming import weight_names
-
+        trace = self.state.trace
+        identity = trace[self.selected].identity if self.selected in trace else None
+        if identity is not None and identity.kind in ("weight", "bias") and identity.layer:
+            return identity.layer
         n_layers = len(self.state.network.layers)
-        for k, matrix in enumerate(weight_names(self.state.sizes)):
-            if any(self.selected in row for row in matrix):
-                return k + 1
-        for k in range(n_layers):
-            if self.selected in sb._biases(self.state.network, k):
-                return k + 1
-        return 1 if self.selected.startswith("i") else n_layers
+        return 1 if identity is not None and identity.kind == "input" else n_layers
 
     def action_add_neuron(self) -> None:
         """One more neuron in the hidden layer of the selection."""

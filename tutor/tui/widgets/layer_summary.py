@@ -8,8 +8,6 @@ Every number comes from the step's matrix form (tutor.engine.matrix), computed b
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Group
 from rich.text import Text
 
@@ -27,13 +25,18 @@ def _summary(tr, name: str) -> str:
     return f"{name} ({a.shape[0]}×{a.shape[1]}) {shown}"
 
 
+def current_output(tr, current: str = "") -> int | None:
+    """The output neuron (row) the current value belongs to, from the notation card."""
+    L = len(tr.meta["sizes"]) - 1
+    matrix, (row, _) = tr.card.get(current, ("", (0, 0)))
+    own = {f"Z{L}", f"A{L}", f"δ{L}", f"dA{L}", f"S{L}", "T", "E"}  # one row per output
+    return row if matrix in own else None
+
+
 def selected_output(tr, current: str = "") -> int:
     """The output neuron to show in full: the current value's, else the target class."""
-    match = re.search(r"_o(\d+)$", current or "")
-    n_out = tr.matrices["T"].shape[0]
-    if match and 1 <= int(match.group(1)) <= n_out:
-        return int(match.group(1)) - 1
-    return int(tr.matrices["T"][:, 0].argmax())
+    row = current_output(tr, current)
+    return row if row is not None else int(tr.matrices["T"][:, 0].argmax())
 
 
 def render_layer_summary(tr, current: str = "") -> Group:
@@ -57,7 +60,7 @@ def render_layer_summary(tr, current: str = "") -> Group:
     j = selected_output(tr, current)
     L = len(sizes) - 1
     cell = lambda name: format_number(float(tr.matrices[name][j, 0]), 6)  # noqa: E731
-    why = "the current value's" if re.search(r"_o\d+$", current or "") else "the target class"
+    why = "the current value's" if current_output(tr, current) is not None else "the target class"
     chosen = Text.assemble((f" o{j + 1} ", SELECTED), f" ({why}) ")
     chosen.append(f"net {cell(f'Z{L}')}  out {cell(f'A{L}')}  t {cell('T')}  δ {cell(f'δ{L}')}")
     lines.append(chosen)

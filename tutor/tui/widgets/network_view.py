@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from tutor.engine.naming import neuron_names, weight_names
 from tutor.engine.trace import format_number
+from tutor.engine.value_id import ValueId
 from tutor.tui.widgets.rendered_once import RenderedOnceStatic
 
 CURRENT = "bold reverse"
@@ -100,23 +99,22 @@ def marked_line(line: str) -> Text:
 
 def one_sample(trace, visible: set[str], current: str, hidden: set[str]):
     """A batch trace seen by the sample being computed (else the last one shown, else 0)."""
-    from tutor.engine.batch import sample_view, split_sample_name
+    from tutor.engine.batch import sample_view
 
-    base, sample = split_sample_name(current) if current else ("", None)
+    ident = trace[current].identity if current in trace else None
+    sample = ident.sample if ident is not None else None
     if sample is None:
-        seen = [split_sample_name(v.name)[1] for v in trace if v.name in visible | hidden]
+        seen = [v.identity.sample for v in trace if v.name in visible | hidden]
         sample = next((s for s in reversed(seen) if s is not None), 0)
 
     def own(names: set[str]) -> set[str]:
-        out = set()
-        for name in names:
-            stem, s = split_sample_name(name)
-            if s is None or s == sample:
-                out.add(stem)
-        return out
+        """The one-sample names of those of `names` this sample sees."""
+        ids = (trace[name].identity for name in names if name in trace)
+        return {i.with_sample(None).name for i in ids if i.sample in (None, sample)}
 
+    base = ident.with_sample(None).name if ident is not None else ""
     view = sample_view(trace, sample, batch_first=bool(current) and base == current)
-    inputs = ", ".join(short(v.value) for v in view if v.phase == "given" and v.name[0] == "i")
+    inputs = ", ".join(short(v.value) for v in view if v.identity.kind == "input")
     heading = Text(
         f"sample {sample} of {trace.meta['samples']} (inputs {inputs}); "
         f"the loss: {trace.meta.get('reduction', 'mean')} over the batch",
@@ -161,12 +159,9 @@ def _value(trace, name: str, visible, current, deps, hidden, label: str = "") ->
     return text
 
 
-_PART = re.compile(r"[ihow]\d+(?:_\d+)?|b_?[a-z]*\d+(?:_\d+)?")
-
-
-def parts_of(name: str) -> set[str]:
-    """The neurons and weights a value's name refers to: `dE_o1/dout_h1` → {o1, h1}."""
-    return set(_PART.findall(name))
+def parts_of(trace, name: str) -> set[str]:
+    """The neurons and parameters a value is about: `dE_o1/dout_h1` → {o1, h1}."""
+    return set(trace[name].identity.refers_to) if name in trace else set()
 
 
 def short(x: float) -> str:
@@ -204,8 +199,8 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
     def val(name: str, label: str = "") -> Text:
         return _value(trace, name, label=label, **role)
 
-    current_parts = parts_of(current) if current else set()
-    dep_parts = set().union(*(parts_of(d) for d in deps)) if deps else set()
+    current_parts = parts_of(trace, current) if current else set()
+    dep_parts = set().union(*(parts_of(trace, d) for d in deps)) if deps else set()
 
     def mark(name: str) -> str:
         return mark_style(name, current, current_parts, deps, dep_parts)
@@ -256,7 +251,7 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
                     cell.append_text(part)
             row.append(cell)
         table.add_row(*row)
-    biases = [v.name for v in trace if v.phase == "given" and v.name.startswith("b")]
+    biases = [v.name for v in trace if v.identity.kind == "bias"]
     if biases:
         line = Text("biases ", style="dim")
         for b in biases:
@@ -267,12 +262,14 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
     return table
 
 
-_NEURON_VALUES = (("delta_", "δ"), ("E_", "E"), ("out_", "out"), ("net_", "net"))
+# The kinds of a neuron's own values, labelled as the compact view labels them.
+_NEURON_VALUES = {"delta": "δ", "error": "E", "out": "out", "net": "net"}
 
 
-def _latest(trace, order, n: str, visible, current, hidden) -> str:
+def _latest(trace, order, n: str, layer: int, visible, current, hidden) -> str:
     """The value of neuron `n` most worth showing: the one computed now, else the latest seen."""
-    names = [f"{prefix}{n}" for prefix, _ in _NEURON_VALUES] if n[0] != "i" else [n]
+    kinds = list(_NEURON_VALUES) if layer else ["input"]
+    names = [ValueId(kind, neuron=n).name for kind in kinds]
     if current in names:
         return current
     seen = [x for x in names if x in trace and (x in visible or x in hidden)]
@@ -285,8 +282,8 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
     neurons = neuron_names(sizes)
     weights = weight_names(sizes)
     role = {"visible": visible, "current": current, "deps": deps, "hidden": hidden}
-    current_parts = parts_of(current) if current else set()
-    dep_parts = set().union(*(parts_of(d) for d in deps)) if deps else set()
+    current_parts = parts_of(trace, current) if current else set()
+    dep_parts = set().union(*(parts_of(trace, d) for d in deps)) if deps else set()
     order = {v.name: i for i, v in enumerate(trace)}
     table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
     for k, size in enumerate(sizes):
@@ -300,9 +297,9 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
                 continue
             n = neurons[layer][r]
             cell = Text(n, style=mark_style(n, current, current_parts, deps, dep_parts))
-            name = _latest(trace, order, n, visible, current, hidden)
+            name = _latest(trace, order, n, layer, visible, current, hidden)
             if name:
-                label = next((lab for p, lab in _NEURON_VALUES if name == f"{p}{n}"), "")
+                label = _NEURON_VALUES.get(trace[name].identity.kind, "")
                 cell.append(" ")
                 cell.append_text(_value(trace, name, label=label if layer else "", **role))
             row.append(cell)

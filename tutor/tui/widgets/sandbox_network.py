@@ -118,7 +118,7 @@ def render_sandbox(
 def _footer_line(trace, before, selected, editable, show_grads) -> Text:
     """Biases (with ∇), η and E_total on one line."""
     line = Text()
-    biases = [v.name for v in trace.phase("given") if v.description.startswith("bias")]
+    biases = [v.name for v in trace if v.identity.kind == "bias"]
     if biases:
         line.append("biases ", style="dim")
         for b in biases:

@@ -13,6 +13,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
 from tutor.engine.trace import format_number
+from tutor.export.formula import (
+    plain_formula,
+    plain_result,
+    plain_substituted,
+    shows_substitution,
+    worked,
+)
 from tutor.lessons.display_names import learner_source
 from tutor.tui.widgets.prose import ProseMarkdown
 from tutor.tui.widgets.rendered_once import RenderedOnceStatic
@@ -60,19 +67,23 @@ def render_work(trace, name: str, formula: str | None = None, precision: int = 9
 
     The formula is the trace's, so that the numbers below it list its terms in its order;
     SymPy's form (`formula`), when it is written differently, follows on a line of its own.
+    The lines are those of the exports (tutor.export.formula): the numbers bracketed alike,
+    and no numbers line that only repeats the formula or the result.
     """
     tv = trace[name]
-    values = trace.as_dict()
+    w = worked(tv, trace.as_dict())
     head = Text(name, style="bold")
     lines: list = []
+    result = plain_result(w, precision)
     if tv.inputs:
-        lines.append(BrokenLine(head + " = ", tv.formula))
-        lines.append(BrokenLine(Text("  = "), tv.substituted(values, precision)))
-        lines.append(BrokenLine(Text("  = "), format_number(tv.value, precision), "bold"))
-        if formula and formula.replace(" ", "") != tv.formula.replace(" ", ""):
+        lines.append(BrokenLine(head + " = ", plain_formula(w)))
+        if shows_substitution(w, precision):
+            lines.append(BrokenLine(Text("  = "), plain_substituted(w, precision)))
+        lines.append(BrokenLine(Text("  = "), result, "bold"))
+        if formula and formula.replace(" ", "") != plain_formula(w).replace(" ", ""):
             lines.append(BrokenLine(Text("SymPy: ", style="dim"), formula, "dim"))
     else:
-        lines.append(BrokenLine(head + " = ", format_number(tv.value, precision), "bold"))
+        lines.append(BrokenLine(head + " = ", result, "bold"))
     if tv.description:
         lines.append(Text(tv.description, style="italic dim"))
     return Group(*lines)
@@ -91,7 +102,7 @@ def render_derivation(lines: list[tuple[str, str, float | None]]) -> Group:
 def render_formula_only(trace, name: str) -> Text:
     """`name = formula`, numbers hidden (for a predict step)."""
     tv = trace[name]
-    return Text.assemble((name, "bold"), " = ", tv.formula if tv.inputs else "?")
+    return Text.assemble((name, "bold"), " = ", plain_formula(worked(tv)) if tv.inputs else "?")
 
 
 ANSWER_LENGTH = 40  # characters: longer than any number a step asks for
