@@ -3,22 +3,30 @@
 On a few rows NumPy's per-call overhead, not arithmetic, is the cost of a step: the general
 path (`Network.forward`, `Loss.value`, `Network.backward`, `apply_update`, `check_parameters`)
 spends more on its bookkeeping (a Cache, Gradients, per-layer branches, fresh arrays, frozen
-bias checks) than on the ~40 ufunc calls of a 2-2-2 step. `SmallStep` makes the same NumPy
-calls, in the same order, on arrays of the same layout, so a network trains to the same bits
-(tests/test_small_step.py compares the two on random networks), and drops the rest:
+bias checks) than on the ~40 ufunc calls of a 2-2-2 step. `SmallStep` does the same
+arithmetic in the same order (the same NumPy calls on arrays of the same layout for every
+matrix product and exp, whose bits depend on BLAS and on NumPy's SIMD code; exact rewritings
+elsewhere), so a network trains to the same bits (tests/test_small_step.py compares the two
+on random networks), and drops the rest:
 
-- arrays are allocated once per training run and written with `out=`;
-- the sigmoid (the worked example's activation) and ½Σ(t − out)² are written out in place,
-  sharing out − t between the loss and its gradient ((t − out)² = (out − t)² exactly); a
-  sigmoid whose net inputs are all ≥ 0 skips the sign selection, which then picks 1 everywhere;
+- arrays are allocated once per training run and written with `out=`; constants (1, η, a
+  frozen bias) are arrays of the operand's shape, since a Python float or a broadcast operand
+  costs NumPy as much as the arithmetic on a few numbers;
+- the sigmoid is told the signs of its net inputs (one look at the few values) and takes the
+  shorter of the algebraically identical forms (see `_sigmoid_into`);
+- ½Σ(t − out)² shares out − t with its gradient ((t − out)² = (out − t)² exactly); on one row
+  of one or two sigmoid outputs (the worked example) the loss and the output delta are a few
+  Python float operations (IEEE doubles: the same roundings) instead of six NumPy calls;
 - frozen biases are checked for finiteness once (training never changes them), the updated
-  arrays once per epoch by one reduction each (a sum is finite only when every term is);
+  arrays once per epoch as a Python sum of their values (a sum is finite only when every
+  term is), `check_parameters` naming the layer when one is not;
 - when the loss is not finite, the network's own forward pass is rerun on the same parameters
   to name the layer, so the report is the general path's, word for word.
 
-It serves full-batch training of float64 networks of up to `MAX_ROWS` rows without dropout,
-every activation but a hidden softmax, every loss (softmax + cross-entropy fused); anything else
-takes the general path. Callbacks may change parameter values in place, not replace arrays.
+It serves full-batch training of contiguous float64 networks of up to `MAX_ROWS` rows without
+dropout, every activation but a hidden softmax, every loss (softmax + cross-entropy fused);
+anything else takes the general path. A callback may change the network between epochs: `stale`
+notices and `train` builds the step anew (or hands the remaining epochs to the general path).
 """
 
 from __future__ import annotations
@@ -62,9 +70,9 @@ def small_step(net: Network, X: np.ndarray, T: np.ndarray, loss: Loss, config) -
     layers = net.layers
     if (
         config.rule != "batch"
-        or not 1 <= X.shape[0] <= MAX_ROWS
         or X.ndim != 2
         or T.ndim != 2
+        or not 1 <= X.shape[0] <= MAX_ROWS
         or X.dtype != np.float64
         or T.dtype != np.float64
         or any(not _fits(layer) for layer in layers)
