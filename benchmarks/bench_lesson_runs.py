@@ -2,13 +2,14 @@
 first progress report (what the TUI's run panel streams) arrives. Target: ≤ 3 s wall on a
 quiet machine, or results streaming as they come.
 
-Run from the repository root:  python3 benchmarks/bench_lesson_runs.py
+Run from the repository root:  python3 benchmarks/bench_lesson_runs.py [--lesson ID ...]
 Each step starts with nothing cached (as the first time a student presses r on it). On a
 loaded machine the CPU column is the fair one: wall includes waiting for a core.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,11 @@ TARGET = 3.0
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--lesson", action="append", metavar="ID", help="only this lesson (may be repeated)"
+    )
+    args = parser.parse_args()
     import numpy  # noqa: F401  (imported once, as the TUI has it by the time a run starts)
 
     from tutor.experiments import registry
@@ -27,6 +33,8 @@ def main() -> None:
 
     rows = []
     for lesson in load_lessons(default_dirs()).lessons:
+        if args.lesson and lesson.id not in args.lesson:
+            continue
         for number, step in enumerate(lesson.steps, 1):
             if step.kind not in ("run", "compare"):
                 continue

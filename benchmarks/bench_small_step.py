@@ -70,8 +70,8 @@ def plain_python(n: int) -> list[float]:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from tutor.engine import get_example
     from tutor.engine.training import TrainConfig, train
+    from tutor.experiments.builtin_examples import get_example
 
     ex = get_example("mazur")
     X, T = np.atleast_2d(ex.x), np.atleast_2d(ex.target)

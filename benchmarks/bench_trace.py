@@ -62,8 +62,9 @@ def plain_python_rounds(n: int) -> float:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from tutor.engine import get_example, traced_step
+    from tutor.engine import traced_step
     from tutor.engine.rounds import continue_rounds
+    from tutor.experiments.builtin_examples import get_example
 
     ex = get_example("mazur")
     python = cold("--version")

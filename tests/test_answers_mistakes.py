@@ -2,7 +2,8 @@
 
 import pytest
 
-from tutor.engine import get_example, traced_step
+from tutor.engine import traced_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.lessons.answers import AnswerError, is_correct, parse_number
 from tutor.lessons.mistakes import candidates, diagnose
 

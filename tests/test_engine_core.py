@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from tutor.engine import Init, Network, build, dense, get_example, get_loss, traced_step
+from tutor.engine import Init, Network, build, dense, get_loss, traced_step
+from tutor.experiments.builtin_examples import get_example
 
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
 LOSSES = ["half_sse", "mse", "bce", "cross_entropy"]

@@ -319,8 +319,8 @@ def test_an_overflowing_update_names_the_epoch_and_the_layer(rule, size):
 def test_the_fast_path_records_nothing(monkeypatch):
     """Tracing is per step: training and --rounds never build a Trace."""
     from tutor.engine import trace as trace_module
-    from tutor.engine.examples import get_example
     from tutor.engine.rounds import continue_rounds
+    from tutor.experiments.builtin_examples import get_example
 
     def refuse(*args, **kwargs):
         raise AssertionError("the fast path traced a value")
@@ -364,8 +364,8 @@ def test_the_traced_step_updates_like_one_fast_step(acts, loss_name, bias_mode, 
 
 
 def test_a_training_step_skips_only_the_gradients_of_frozen_biases():
-    from tutor.engine import get_example
     from tutor.engine.network import Cache
+    from tutor.experiments.builtin_examples import get_example
 
     ex = get_example("mazur")  # shared biases, frozen
     net = ex.network

@@ -16,20 +16,20 @@ from tutor.classroom.answers_file import AnswersFileError
 from tutor.classroom.draw import DrawError
 from tutor.classroom.grading import GradingError
 from tutor.cli import UsageError
-from tutor.engine.examples import get_example
 from tutor.engine.graph import GraphTooLarge
 from tutor.engine.matrix import ChainError
 from tutor.engine.netfile import NetFileError
-from tutor.engine.sandbox import SandboxError
 from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import TooLargeToTrace, get_variant
 from tutor.errors import FileFormatError, NotFound, TrainingError, TutorError
+from tutor.experiments.builtin_examples import get_example
 from tutor.experiments.registry import get_experiment
 from tutor.export.jsonfmt import TraceFormatError
 from tutor.lessons.answers import AnswerError
 from tutor.lessons.errors import LessonError
 from tutor.mnist.data import MnistDataError
 from tutor.safe_files import InputRefused
+from tutor.sandbox import SandboxError
 from tutor.symbolic.steps import TooLargeForSymbolic
 
 FILE_FORMAT = [NetFileError, LessonError, TraceFormatError, AnswersFileError, MnistDataError]

@@ -12,8 +12,8 @@ import pytest
 from tutor.cli import main
 from tutor.engine import Init, apply_update, build, get_loss
 from tutor.engine.batch import parameter_names, traced_batch_step
-from tutor.engine.examples import EXAMPLES, get_example
-from tutor.engine.variants import resolve, trace_example_step
+from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import EXAMPLES, get_example, resolve
 
 TRACEABLE = ["mazur", "xor-221", "xor-221@sigmoid", "encoder-838", "two-hidden", "deep-xor"]
 BATCHES = ["xor-221", "xor-221@sigmoid", "two-hidden", "deep-xor"]

@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from tutor.engine import Init, build, get_example, get_loss, traced_step
+from tutor.engine import Init, build, get_loss, traced_step
 from tutor.engine.trace import Trace
 from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.export import (
     FORMATS,
     SUFFIXES,

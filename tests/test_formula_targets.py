@@ -20,7 +20,7 @@ import pytest
 from rich.console import Console
 
 from tutor.engine.trace import format_number
-from tutor.engine.variants import trace_reference
+from tutor.experiments.builtin_examples import trace_reference
 from tutor.export.jsonfmt import export_json
 from tutor.export.latex import _align
 from tutor.export.markdown import _value_lines as markdown_lines

@@ -257,8 +257,8 @@ def test_progress_and_settings_fuzz(progress_text, settings_text):
 
 
 def _mazur_json() -> str:
-    from tutor.engine import get_example
     from tutor.engine.variants import trace_example_step
+    from tutor.experiments.builtin_examples import get_example
 
     trace, _ = trace_example_step(get_example("mazur"), None)
     return export_json(trace)

@@ -187,8 +187,8 @@ def test_the_updated_weights_slip_is_named_when_the_typed_value_is_its_value(tmp
 
 def test_the_variant_of_a_key_is_the_engines_variant_of_its_network(tmp_path):
     from tutor.classroom.key_variant import updated_weights_variant
-    from tutor.engine.examples import get_example
     from tutor.engine.variants import trace_example_step
+    from tutor.experiments.builtin_examples import get_example
     from tutor.export.jsonfmt import export_json, load_trace_json
 
     exact, _ = trace_example_step(get_example("mazur"))

@@ -8,7 +8,8 @@ import math
 
 import pytest
 
-from tutor.engine import get_example, traced_step
+from tutor.engine import traced_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.lessons.grading import decimals_agreeing, decimals_asked, judge, placeholder
 from tutor.lessons.mistakes import HINTS
 

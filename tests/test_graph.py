@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from tutor.cli import main
-from tutor.engine import dense, get_example, get_loss, traced_step
+from tutor.engine import dense, get_loss, traced_step
 from tutor.engine.graph import MAX_NODES, GraphTooLarge, build_graph, graph_size
 from tutor.engine.network import Network
+from tutor.experiments.builtin_examples import get_example
 from tutor.export.graphfmt import graph_dot, graph_text
 
 REL = 1e-12  # the graph sums a shared bias's deltas in another order than the trace
@@ -240,9 +241,9 @@ def test_graph_options_that_do_not_fit_are_one_line_errors(capsys, argv, message
 
 
 def test_every_built_in_example_small_enough_to_draw_agrees_with_its_trace():
-    from tutor.engine.examples import EXAMPLES
     from tutor.engine.graph import graph_of_example
     from tutor.engine.variants import trace_example_step
+    from tutor.experiments.builtin_examples import EXAMPLES
 
     drawn = []
     for name in EXAMPLES:

@@ -11,7 +11,7 @@ import pytest
 from tests.test_import_hygiene import REPORT, ROOT
 
 CASES = {
-    "sandbox-engine": "import tutor.engine.sandbox, tutor.engine.graph\n"
+    "sandbox-engine": "import tutor.sandbox, tutor.engine.graph\n"
     "import tutor.engine.netfile_write\n",
     "trace-graph-dot": "from tutor.cli import main\n"
     "main(['trace', 'mazur', '--form', 'graph', '--format', 'dot'])\n",

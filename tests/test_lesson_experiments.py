@@ -74,8 +74,8 @@ def test_an_experiment_can_be_cancelled():
 def test_the_learning_rate_run_backs_the_lesson_quiz():
     # Lesson 2's quiz says: after 1000 epochs η = 0.01 only halves E (0.298 → 0.149), η = 0.5
     # reaches 0.0011 and η = 5 reaches 0.000035, the lowest of the five.
-    from tutor.engine.examples import get_example
     from tutor.engine.training import TrainConfig, train
+    from tutor.experiments.builtin_examples import get_example
 
     result = run_experiment("mazur_learning_rates")
     finals = {eta: result[f"E_total_after_1000_eta_{eta:g}"] for eta in (0.01, 0.1, 0.5, 1, 5)}

@@ -101,7 +101,10 @@ def test_a_long_run_shows_a_progress_bar_on_a_terminal(monkeypatch, capsys):
     monkeypatch.delitem(registry._CACHE, "xor_relu", raising=False)  # run it, not the cache
     tty = _Tty()
     monkeypatch.setattr("sys.stderr", tty)
+    monkeypatch.setenv("COLUMNS", "120")  # room for the whole title beside the bar
     assert main(["run", "xor-221", "--step", str(number)]) == 0
     drawn = tty.getvalue()
-    assert "\rxor_relu █" in drawn and "5000/5000  loss " in drawn and drawn.endswith("\n")
+    title = registry.get_experiment("xor_relu").title  # the learner's label, not the id
+    assert f"\r{title} █" in drawn and "xor_relu" not in drawn
+    assert "5000/5000  loss " in drawn and drawn.endswith("\n")
     assert "█" not in capsys.readouterr().out  # the bar never mixes into the lesson text

@@ -14,7 +14,8 @@ import pytest
 from tutor.cli import main
 from tutor.engine import apply_update
 from tutor.engine.matrix import matrix_step, neuron_chain, param_chain
-from tutor.engine.variants import resolve, trace_example_step
+from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import resolve
 from tutor.export.matrix import MATRIX_FORMATS, export_matrix
 
 SMALL = [

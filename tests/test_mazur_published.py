@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from tutor.engine import get_example
 from tutor.engine.variants import get_variant, trace_example_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.experiments.registry import run_experiment
 
 # (traced name, printed text), in the slides' order; a name printed twice is listed twice.

@@ -28,8 +28,8 @@ def given_numbers(lines) -> list[float]:
 
 @pytest.fixture(scope="module")
 def matrix():
-    from tutor.engine.examples import get_example
     from tutor.engine.matrix import matrix_step
+    from tutor.experiments.builtin_examples import get_example
 
     return matrix_step(get_example("mnist-digit"))
 
@@ -41,8 +41,8 @@ def test_lesson_9_asks_four_values_of_the_traced_digit():
 
 
 def test_the_softmax_output_is_the_traced_digits_and_follows_from_the_shown_nets():
-    from tutor.engine.examples import get_example
     from tutor.engine.network import Cache
+    from tutor.experiments.builtin_examples import get_example
 
     example = get_example("mnist-digit")
     assert int(np.argmax(example.target)) == 0  # o1 is the right digit

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tutor.engine import get_example
 from tutor.engine.netfile import NetFileError, load_network_file, parse_network
 from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.export import export_json
 
 ROOT = Path(__file__).resolve().parent.parent

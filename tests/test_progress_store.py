@@ -133,3 +133,21 @@ def test_the_settings_notice_says_settings(tmp_path):
     store = ProgressStore(tmp_path)
     store.settings()
     assert store.take_notices()[0].startswith("Settings file settings.json was unreadable")
+
+
+def test_two_files_set_aside_in_the_same_second_keep_both(tmp_path, monkeypatch):
+    """Regression: both were renamed `NAME.corrupt-<second>`, the second over the first."""
+    monkeypatch.setattr("time.strftime", lambda fmt, *args: "20260101-120000")
+    store = ProgressStore(tmp_path)
+    for content in ("{ first", "{ second", "{ third"):
+        (tmp_path / "settings.json").write_text(content)
+        assert store.settings() == {}
+    kept = sorted(tmp_path.glob("settings.json.corrupt-*"))
+    assert [p.name for p in kept] == [
+        "settings.json.corrupt-20260101-120000",
+        "settings.json.corrupt-20260101-120000-2",
+        "settings.json.corrupt-20260101-120000-3",
+    ]
+    assert [p.read_text() for p in kept] == ["{ first", "{ second", "{ third"]
+    notices = store.take_notices()
+    assert len(notices) == 3 and all(str(p) in n for p, n in zip(kept, notices, strict=True))

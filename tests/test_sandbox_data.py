@@ -7,11 +7,12 @@ import tomllib
 import numpy as np
 import pytest
 
-from tutor.engine import TrainConfig, get_example, train
-from tutor.engine import sandbox as sb
+from tutor import sandbox as sb
+from tutor.engine import TrainConfig, train
 from tutor.engine.netfile import load_network_file
 from tutor.engine.netfile_write import network_toml
 from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import get_example
 
 
 def test_easy_xor_is_the_reports_21_points_on_the_two_diagonals():

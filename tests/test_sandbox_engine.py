@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tutor.engine import TrainConfig, get_example, traced_step, train
-from tutor.engine import sandbox as sb
+from tutor import sandbox as sb
+from tutor.engine import TrainConfig, traced_step, train
 from tutor.engine.netfile import load_network_file, parse_network
 from tutor.engine.netfile_write import network_toml, toml_string
 from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import get_example
 
 ROOT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mazur.toml"
 

@@ -246,8 +246,8 @@ def test_a_network_file_name_with_controls_is_echoed_escaped(tmp_path, capsys):
 
 
 def test_trace_json_with_control_characters_is_refused():
-    from tutor.engine import get_example
     from tutor.engine.variants import trace_example_step
+    from tutor.experiments.builtin_examples import get_example
     from tutor.export import TraceFormatError, export_json, load_trace_json
 
     trace, _ = trace_example_step(get_example("mazur"), None)

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 import tutor.symbolic as symbolic
-from tutor.engine import get_example
+from tutor.experiments.builtin_examples import get_example
 from tutor.symbolic.derivation import derivation
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tutor.engine import get_example
+from tutor.experiments.builtin_examples import get_example
 from tutor.symbolic import TooLargeForSymbolic
 from tutor.symbolic.derivation import derivation
 from tutor.symbolic.gradcheck import check_gradients, finite_difference, relative_error

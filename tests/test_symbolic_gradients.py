@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from symbolic_cases import cases, random_case
 
-from tutor.engine import get_example, traced_step
+from tutor.engine import traced_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.symbolic import symbolic_forms
 from tutor.symbolic.derivation import derivation
 from tutor.symbolic.gradcheck import check_gradients, relative_error

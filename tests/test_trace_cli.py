@@ -307,8 +307,8 @@ def test_the_error_after_the_step_is_an_independent_forward_pass(capsys):
     """Recomputed here from the updated weights the trace prints (w1+ … w8+), by plain floats."""
     import math
 
-    from tutor.engine import get_example
     from tutor.engine.variants import trace_example_step
+    from tutor.experiments.builtin_examples import get_example
 
     ex = get_example("mazur")
     trace = trace_example_step(ex)[0]

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from tutor.engine import get_example
 from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.export import FORMATS, TraceFormatError, export, export_json, load_trace_json
 
 

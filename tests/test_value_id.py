@@ -12,7 +12,7 @@ import pytest
 
 from tutor.engine.naming import layer_label
 from tutor.engine.value_id import ValueId, identify
-from tutor.engine.variants import trace_reference
+from tutor.experiments.builtin_examples import trace_reference
 from tutor.export import export_json, load_trace_json
 
 # Every built-in example small enough to trace value by value, and each of their variants.

@@ -26,10 +26,10 @@ def test_wheel_contains_the_lessons_and_lessons_dir_finds_them(tmp_path):
         for lesson in lessons:
             assert f"tutor/_lessons/{lesson.as_posix()}" in names
         assert "tutor/cli/trace_cmd.py" in names and "tutor/export/latex.py" in names
-        # Data files the installed tutor reads: the shipped MNIST subset and the TUI's stylesheet.
+        # Data files the installed tutor reads: the shipped MNIST subset and the TUI's stylesheets.
         shipped = sorted(p.name for p in (ROOT / "tutor" / "mnist" / "shipped").glob("*.npz"))
         assert shipped and all(f"tutor/mnist/shipped/{name}" in names for name in shipped)
-        assert "tutor/tui/app.tcss" in names
+        assert {"tutor/tui/app.tcss", "tutor/tui/lesson.tcss", "tutor/tui/sandbox.tcss"} <= names
         assert "tutor/web/templates/app_index.html" in names  # serve's page
         # The MNIST subset ships inside the package, with its source and licence beside it.
         assert {"tutor/mnist/shipped/mnist_5k.npz", "tutor/mnist/shipped/README.md"} <= names

@@ -13,7 +13,7 @@ import pytest
 
 from tutor.classroom.draw import student_network_toml
 from tutor.cli import main
-from tutor.engine import get_example
+from tutor.experiments.builtin_examples import get_example
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

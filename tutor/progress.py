@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
+
+# Columns a bar keeps beside its label: the bar's own width plus `10000/10000  loss 0.0123457`.
+TAIL_COLUMNS = 30
 
 # progress(done, total, loss) -> False to cancel. `loss` may be None.
 Progress = Callable[[int, int, "float | None"], "bool | None"]
@@ -25,10 +29,15 @@ def progress_bar(total: int, label: str = "", stream: TextIO | None = None, widt
     """Return `update(done, total, loss=None)`: redraws a bar on a TTY, does nothing otherwise.
 
     The callable matches the experiments' Progress signature; it returns None (never cancels).
+    A label too long for the terminal's width (80 columns if unknown) beside the bar is
+    shortened with "…": a bar that wrapped onto a second line would not be redrawn in place.
     """
     stream = stream if stream is not None else sys.stderr
     if not (hasattr(stream, "isatty") and stream.isatty()):
         return lambda done, total_=None, loss=None: None
+    room = max(12, shutil.get_terminal_size((80, 24)).columns - width - TAIL_COLUMNS)
+    if len(label) > room:
+        label = label[: room - 1].rstrip() + "…"
     last = [0.0]
 
     def update(done: int, total_: int | None = None, loss: float | None = None) -> None:

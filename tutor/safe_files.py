@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from typing import BinaryIO
 
 from tutor.errors import TutorError
@@ -125,8 +124,11 @@ def read_regular(path: str | os.PathLike, kind: str) -> bytes:
 def parse_toml(text: str) -> dict:
     """`tomllib.loads` behind cheap bounds; InputRefused (no path) when a bound is crossed.
 
-    tomllib.TOMLDecodeError passes through for the caller's own message.
+    tomllib.TOMLDecodeError passes through for the caller's own message. (`tomllib` is
+    imported here: the progress and settings files, read before the TUI's first paint, are JSON.)
     """
+    import tomllib
+
     assignments = text.count("=")
     if assignments > MAX_TOML_ASSIGNMENTS:
         raise InputRefused(

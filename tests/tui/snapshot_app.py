@@ -36,7 +36,7 @@ def make_app(
 
 def make_sandbox_app(name: str = "mazur", data_dir: Path | None = None) -> TutorApp:
     """A TutorApp opened on the sandbox (`backprop-tutor play NAME`), fixture lessons behind it."""
-    from tutor.engine import sandbox as sb
+    from tutor import sandbox as sb
 
     register()
     folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="tutor-tui-"))

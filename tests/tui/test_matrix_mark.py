@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.engine.examples import get_example
 from tutor.engine.matrix import matrix_step as matrix_trace
 from tutor.engine.trace import format_number
+from tutor.experiments.builtin_examples import get_example
 from tutor.export.matrix import MARK_END, MARK_START, export_matrix
 from tutor.tui.widgets.network_view import CURRENT, render_matrix
 

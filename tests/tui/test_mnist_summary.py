@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from tutor.engine.examples import get_example
 from tutor.engine.matrix import matrix_step
 from tutor.engine.trace import format_number
+from tutor.experiments.builtin_examples import get_example
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.widgets.network_view import NetworkView

@@ -7,7 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from tutor.engine.variants import resolve, trace_example_step
+from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import resolve
 from tutor.tui.widgets.network_view import one_sample, render_network
 
 EXAMPLES = ["mazur", "xor-221", "encoder-838", "two-hidden", "deep-xor"]

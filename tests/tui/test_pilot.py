@@ -131,6 +131,8 @@ async def test_cancel_a_run_with_escape_and_stay_responsive(private_data):
         await pilot.press("r")
         await pilot.pause(0.3)
         assert screen._run_active
+        # the status names the experiment by its title (looked up by id, not by the label)
+        assert "Running Slow run (test):" in text_of(app, "#run-status")
         await pilot.press("escape")
         for _ in range(100):  # the thread notices within one 10 ms tick of the experiment
             await pilot.pause(0.02)

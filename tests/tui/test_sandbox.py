@@ -9,8 +9,8 @@ from rich.console import Console
 from textual.widgets import Static
 
 from tests.tui.snapshot_app import make_app, make_sandbox_app
+from tutor import sandbox as sb
 from tutor.engine import TrainConfig, train
-from tutor.engine import sandbox as sb
 from tutor.engine.netfile import load_network_file
 from tutor.engine.variants import trace_example_step
 from tutor.tui.screens.graph import GraphScreen

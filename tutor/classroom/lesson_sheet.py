@@ -9,12 +9,25 @@ runs, comparisons, errata) are named, for the tutor.
 
 from __future__ import annotations
 
+import re
+
 from tutor.engine.trace import Trace, TraceValue, format_number
 from tutor.export.latex import tex_formula, tex_name, tex_number, tex_text
 from tutor.lessons.model import Lesson, PredictStep, ProseStep, QuizStep, RevealStep, Step
 from tutor.lessons.render import trace_lines
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# A decimal number in an experiment's given lines (`0.082316701`, `-1.5e-07`), not part of a name.
+_NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[-+]?\d+)?(?![\w.])")
+
+
+def _shows(text: str, value: float) -> bool:
+    """True when the printed number `text` is `value` (to its decimals, at least 4 of them)."""
+    shown = float(text)
+    if "e" in text:
+        return abs(shown - value) <= 1e-6 * abs(value)
+    decimals = len(text.partition(".")[2])
+    return decimals >= 4 and abs(shown - value) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
 
 
 class _Sheet:
@@ -26,6 +39,8 @@ class _Sheet:
         self.problems: list[str] = []
         self.asked: set[tuple[str, str]] = set()  # (trace spec, name) already on the sheet
         self.blanks: list[tuple[str, Trace, TraceValue]] = []  # (spec, trace, value), in order
+        # (experiment, value, question number) of every experiment value asked so far
+        self.experiment_answers: list[tuple[str, float, int]] = []
         self.number = 0
 
     def text(self, raw: str) -> str:
@@ -133,8 +148,9 @@ class _Sheet:
             self.problems.append(f"experiment {step.experiment!r}: {message}")
             return
         if asked.given:
-            self.preformatted(list(asked.given))
+            self.preformatted(self.without_answers(step.experiment, list(asked.given)))
         self.number += 1
+        self.experiment_answers.append((step.experiment, asked.value, self.number))
         if self.answers:
             lines = list(asked.worked) or [format_number(asked.value)]
             self.lines += [f"{self.number}. {self.text('Answer')}:", ""]
@@ -144,6 +160,22 @@ class _Sheet:
             self.lines += [blank, "", r"\medskip", ""]
         else:
             self.lines += [f"{self.number}. ______________", ""]
+
+    def without_answers(self, experiment: str, lines: list[str]) -> list[str]:
+        """`lines` with each number that is an earlier question's answer (of the same
+        experiment) replaced by `(your answer to N)`: a later question's given values must not
+        fill an earlier blank. The key shows the numbers."""
+        earlier = [(value, n) for exp, value, n in self.experiment_answers if exp == experiment]
+        if self.answers or not earlier:
+            return lines
+
+        def hide(match: re.Match[str]) -> str:
+            for value, number in earlier:
+                if _shows(match.group(), value):
+                    return f"(your answer to {number})"
+            return match.group()
+
+        return [_NUMBER.sub(hide, line) for line in lines]
 
     def preformatted(self, lines: list[str]) -> None:
         """Lines kept as written: typewriter lines in LaTeX, a fenced block in Markdown."""

@@ -60,7 +60,8 @@ def lesson_template(lesson: Lesson, fmt: str, answers: bool) -> tuple[str, list[
 def _as_traced(spec: str):
     """The trace of `spec` exactly as `trace SPEC --format json` writes it (with the error after
     the step), so that the key is that command's output."""
-    from tutor.engine.variants import record_errors_after_step, resolve, trace_example_step
+    from tutor.engine.variants import record_errors_after_step, trace_example_step
+    from tutor.experiments.builtin_examples import resolve
 
     example, variant = resolve(spec)
     trace = trace_example_step(example, variant)[0]

@@ -6,8 +6,10 @@ import argparse
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tutor.lessons.loader import LoadResult, default_dirs, load_lessons
+if TYPE_CHECKING:  # the loader is imported when lessons are read: `tui` paints before that
+    from tutor.lessons.loader import LoadResult
 
 
 def add_lessons_option(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +35,8 @@ def check_lessons_option(paths: list[Path] | None) -> None:
 
 def load_from_args(args: argparse.Namespace) -> LoadResult:
     """The built-in lessons plus those of every `--lessons DIR` (a bad DIR: UsageError)."""
+    from tutor.lessons.loader import default_dirs, load_lessons
+
     check_lessons_option(args.lessons)
     return load_lessons(default_dirs(args.lessons))
 

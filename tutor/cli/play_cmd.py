@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the network (one line on bad input), then open the tutor on its sandbox."""
+    from tutor import sandbox as sb
     from tutor.cli import UsageError
-    from tutor.engine import sandbox as sb
 
     if args.network and args.example:
         raise UsageError("give a built-in example or --network FILE, not both")

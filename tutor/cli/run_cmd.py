@@ -178,10 +178,8 @@ class Player:
         from tutor.progress import progress_bar
 
         try:
-            get_experiment(step.experiment)
-            asked = experiment_prediction(
-                step.experiment, step.target, progress_bar(100, step.experiment)
-            )
+            title = get_experiment(step.experiment).title  # the bar's label: not the id
+            asked = experiment_prediction(step.experiment, step.target, progress_bar(100, title))
         except (KeyError, ValueError) as error:
             self.problem(error.args[0] if error.args else str(error))
             return
@@ -233,7 +231,7 @@ class Player:
 
         try:
             title = get_experiment(experiment_id).title
-            result = run_experiment(experiment_id, progress_bar(100, experiment_id))
+            result = run_experiment(experiment_id, progress_bar(100, title))
         except KeyError as error:
             self.problem(error.args[0] if error.args else str(error))
             return None, ""

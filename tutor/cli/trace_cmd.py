@@ -12,17 +12,15 @@ from tutor.cli.loading import load_example
 from tutor.cli.output import emit
 from tutor.cli.ranges import MAX_ROUNDS, PRECISION, whole
 from tutor.engine import format_number
-from tutor.engine.examples import EXAMPLES
 from tutor.engine.limits import MAX_SAMPLES
 from tutor.engine.trace import Trace
 from tutor.engine.variants import (
     PER_VALUE_LIMIT,
     VARIANTS,
     record_errors_after_step,
-    resolve,
     trace_example_step,
-    with_variant,
 )
+from tutor.experiments.builtin_examples import EXAMPLES, resolve, with_variant
 from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
 from tutor.export.common import step_error_line
 

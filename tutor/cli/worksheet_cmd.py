@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tutor.cli import UsageError
 from tutor.cli.output import write_file
-from tutor.engine.examples import EXAMPLES
+from tutor.experiments.builtin_examples import EXAMPLES
 from tutor.export import export
 
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from tutor.classroom.draw import DrawError, check_id, parse_shape, student_network_toml
     from tutor.classroom.worksheet import Sheet, render, select_values
     from tutor.cli.loading import load_example
-    from tutor.engine import get_example
+    from tutor.experiments.builtin_examples import get_example
     from tutor.export.common import setup_line
 
     if args.network and args.example:

@@ -15,7 +15,6 @@ _HOMES = {
     "Activation": "activations",
     "get_activation": "activations",
     "Example": "examples",
-    "get_example": "examples",
     "Init": "initializers",
     "LOSSES": "losses",
     "Loss": "losses",
@@ -58,7 +57,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     # The same names for type checkers, which do not run __getattr__.
     from tutor.engine.activations import ACTIVATIONS, Activation, get_activation  # noqa: F401
-    from tutor.engine.examples import Example, get_example  # noqa: F401
+    from tutor.engine.examples import Example  # noqa: F401
     from tutor.engine.initializers import Init  # noqa: F401
     from tutor.engine.losses import LOSSES, Loss, get_loss  # noqa: F401
     from tutor.engine.network import Cache, Dense, Gradients, Network, build, dense  # noqa: F401

@@ -1,9 +1,9 @@
-"""Built-in example networks by fixed name: the course's own networks at their own numbers.
+"""The example type, and the 2-2-2 worked example the engine's own tests and lessons build on.
 
-One registry, `EXAMPLES`: name → BuiltIn (a one-line summary and how to build the Example).
-`mazur` is the 2-2-2 worked example of the slides (seed 003); the others are the networks of
-seeds 000, 001, 002, 004 and the slides' MNIST lab, built by the experiments' own code (so the
-initial weights are exactly those the experiments reproduce), each at the start of training.
+An `Example` is a network with its sample(s), loss and learning rate: enough to trace a step.
+`mazur` is the 2-2-2 worked example of the slides (seed 003). The registry of every built-in
+example by name (`EXAMPLES`, `get_example`), with the course's networks built by the
+experiments' own code, is `tutor.experiments.builtin_examples`: the engine names no experiment.
 A batch example has one sample per row of `x` and `target`; its loss says how the batch is
 reduced (`loss.reduction`: "mean" or "sum").
 """
@@ -11,13 +11,12 @@ reduced (`loss.reduction`: "mean" or "sum").
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from tutor.engine.losses import HALF_SSE, Loss, get_loss
+from tutor.engine.losses import HALF_SSE, Loss
 from tutor.engine.network import Network, dense
-from tutor.errors import NotFound
 
 
 @dataclass
@@ -37,6 +36,9 @@ class Example:
     learning_rate: float
     source: str
     note: str = ""
+    # Builds this example again with another hidden activation (xor-221's `relu` and `sigmoid`
+    # variants: the handout's same seeded weights); None for the others.
+    with_hidden: Callable[[str], Example] | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_batch(self) -> bool:
@@ -61,14 +63,6 @@ class BuiltIn:
         return self.build()
 
 
-# Said of the ReLU examples: zero biases put every hidden unit at its kink for the input [0, 0].
-KINK = (
-    "; for the input [0, 0] every hidden ReLU has net = 0 exactly (zero biases), where ReLU has "
-    "no derivative: backprop takes ReLU′(0) = 0, as the course's code does, while a central "
-    "finite difference sees ½, so `check` flags the hidden biases"
-)
-
-
 def mazur() -> Example:
     """The 2-2-2 worked example: sigmoid everywhere, E = Σ½(t−out)², shared biases not updated."""
     hidden = dense(
@@ -87,156 +81,3 @@ def mazur() -> Example:
         learning_rate=0.5,
         source="003_bd86bf8af1f2b77a.txt, slides 'Backpropagation: Example'",
     )
-
-
-def xor_221(hidden: str = "relu") -> Example:
-    """Seed 000's 2-2-1 XOR network at its seeded start; one full-batch step over the 4 rows."""
-    from tutor.engine.initializers import Init
-    from tutor.engine.network import build
-    from tutor.experiments.xor_221 import SEED_FILE, T, X
-
-    # The handout: np.random.seed(42); W1 = randn(2, 2)·0.1; W2 = randn(2, 1)·0.1; zero biases.
-    net = build([2, 2, 1], [hidden, "sigmoid"], Init("normal", 0.1), seed=42)
-    return Example(
-        name="xor-221",
-        title=f"XOR with a 2-2-1 network ({hidden} hidden, sigmoid output): one full-batch step",
-        network=net,
-        x=X.copy(),
-        target=T.copy(),
-        loss=get_loss("bce"),
-        learning_rate=0.1,
-        source=f"{SEED_FILE}, Exercises 1 and 2 (np.random.seed(42), W = randn·0.1)",
-        note="BCE averaged over the 4 rows (the handout's np.mean)"
-        + (KINK if hidden == "relu" else ""),
-    )
-
-
-def encoder_838() -> Example:
-    """Seed 001's 8-3-8 encoder as its notebook starts training it, on its first sample x = e₁.
-
-    The notebook seeds 42, draws W1, W2 in Layer.__init__ and draws them again in
-    NN.__init__: the second draw (randn·√(1/fan_in), zero biases) is the network it trains,
-    built here by the experiment's own code. Its backward pass starts from dA = ŷ − x, the
-    gradient of ½Σ(ŷ − x)², so the loss is half_sse.
-    """
-    from tutor.experiments.encoder_838 import LEARNING_RATE, SOURCE, notebook_networks
-
-    net = notebook_networks("sigmoid", np.random.RandomState(42))
-    x = np.eye(8)[0]
-    return Example(
-        name="encoder-838",
-        title="Seed 001's 8-3-8 encoder: seed 42, second draw (one sample, x = target = e₁)",
-        network=net,
-        x=x,
-        target=x.copy(),
-        loss=HALF_SSE,
-        learning_rate=LEARNING_RATE,
-        source=f"{SOURCE}, notebook cells [13]-[18]",
-        note="online gradient descent: one step on the first pattern",
-    )
-
-
-def two_hidden() -> Example:
-    """Seed 002's 2-3-3-1 sigmoid network with BCE (summed), on its 21 'easy XOR' points."""
-    from tutor.experiments.two_hidden import SOURCE, setup
-
-    net, x, y = setup("XOR", 3, 3, 0)
-    return Example(
-        name="two-hidden",
-        title="Two hidden layers (3, 3), sigmoid, BCE: one full-batch step on the easy XOR",
-        network=net,
-        x=x.astype(float),
-        target=y.astype(float),
-        loss=get_loss("bce", reduction="sum"),
-        learning_rate=0.1,
-        source=f"{SOURCE}, network(epoch=10000, lr=0.1, h1=3, h2=3, distribution='XOR', seed=0)",
-        note="no biases; the report's loss is a SUM over the 21 points, not a mean",
-    )
-
-
-def deep_xor() -> Example:
-    """Seed 004's [2, 8, 8, 2] ReLU/softmax network, He init seed 42, one full-batch step."""
-    from tutor.engine.initializers import Init
-    from tutor.experiments.deep_xor import REPEATS, SEED_FILE, X_BASE, Y_BASE, deep_net
-
-    return Example(
-        name="deep-xor",
-        title="A deeper network [2, 8, 8, 2] on XOR: one full-batch step",
-        network=deep_net([2, 8, 8, 2], Init("he"), 42),
-        x=X_BASE.copy(),
-        target=np.eye(2)[Y_BASE],
-        loss=get_loss("cross_entropy"),
-        learning_rate=0.1,
-        source=f"{SEED_FILE}, code cell [1] (He init, seed 42, lr 0.1)",
-        note=(
-            f"the lab trains on the 4 XOR rows stacked {REPEATS} times (2000 rows); with the "
-            f"loss averaged over the rows, each row's gradient appears {REPEATS} times in a sum "
-            f"divided by {4 * REPEATS}: ({REPEATS}·Σ of the 4)/({REPEATS}·4) = (Σ of the 4)/4, "
-            "the same mean gradient, so the same step, traced here on the 4 rows" + KINK
-        ),
-    )
-
-
-def mnist_digit() -> Example:
-    """One SGD step of the slides' 784-128-10 network (seed 0) on the first shipped digit."""
-    from tutor.engine.losses import CROSS_ENTROPY
-    from tutor.experiments.mnist import SOURCE, mnist_config
-    from tutor.mnist.subset import load_subset
-    from tutor.mnist.train import build_mnist_network, one_hot, to_inputs
-
-    config = replace(mnist_config(keep_prob=1.0), dtype="float64")  # traced in float64
-    images, labels = load_subset()
-    return Example(
-        name="mnist-digit",
-        title=f"MNIST 784-128-10: one SGD step on a shipped digit (a {int(labels[0])})",
-        network=build_mnist_network(config),
-        x=to_inputs(images[0], np.float64),
-        target=one_hot(labels[:1], np.float64)[0],
-        loss=CROSS_ENTROPY,
-        learning_rate=config.learning_rate,
-        source=SOURCE,
-        note=(
-            "the lesson's network (He init for the ReLU layer, Xavier for softmax, seed 0) "
-            "before training, on digit 0 of the shipped subset; dropout is off for the traced step"
-        ),
-    )
-
-
-EXAMPLES: dict[str, BuiltIn] = {
-    b.name: b
-    for b in (
-        BuiltIn("mazur", "the slides' 2-2-2 worked example, one step on one sample", mazur),
-        BuiltIn(
-            "xor-221",
-            "seed 000's 2-2-1 XOR net, one step over its 4 rows;",
-            xor_221,
-        ),
-        BuiltIn(
-            "encoder-838",
-            "seed 001's 8-3-8 encoder, one online step on e₁ (slip: @seed-001)",
-            encoder_838,
-        ),
-        BuiltIn(
-            "two-hidden",
-            "seed 002's 2-3-3-1 sigmoid/BCE net, one step over 21 easy-XOR rows",
-            two_hidden,
-        ),
-        BuiltIn(
-            "deep-xor",
-            "seed 004's [2, 8, 8, 2] ReLU/softmax/CE net, one step over 4 rows",
-            deep_xor,
-        ),
-        BuiltIn(
-            "mnist-digit",
-            "the slides' 784-128-10 MNIST net, one SGD step on a shipped digit",
-            mnist_digit,
-        ),
-    )
-}
-
-
-def get_example(name: str) -> Example:
-    """The built-in example called `name`."""
-    if name not in EXAMPLES:
-        raise NotFound(f"unknown example {name!r}; known examples: {', '.join(sorted(EXAMPLES))}")
-    return EXAMPLES[name]()

@@ -5,8 +5,9 @@ exact one: the tutor shows both and says why. It changes how the step is traced
 (`updated-weights` backpropagates through the already-updated weights of the layer
 above, which is what produces the slides' 0.291027924 for the error after one round),
 or the network itself (`seed-001`: seed 001's σ′ applied to the layer's output;
-`sigmoid`: seed 000's XOR network with sigmoid hidden units). `resolve` is the one
-place a reference `NAME@VARIANT` is read.
+`sigmoid`: seed 000's XOR network with sigmoid hidden units). `resolve`, the one
+place a reference `NAME@VARIANT` is read, is in `tutor.experiments.builtin_examples`
+beside the registry of the examples it names.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from tutor.engine.examples import Example, get_example
+from tutor.engine.examples import Example
 from tutor.engine.network import Network
 from tutor.engine.trace import Trace
 from tutor.errors import NotFound, TutorError
@@ -45,10 +46,12 @@ def _seed_001(ex: Example) -> Example:
 
 
 def _xor_hidden(hidden: str) -> Callable[[Example], Example]:
-    def rebuild(ex: Example) -> Example:
-        from tutor.engine.examples import xor_221
+    """The example built again by its own builder with `hidden` hidden units (xor-221)."""
 
-        return xor_221(hidden)
+    def rebuild(ex: Example) -> Example:
+        if ex.with_hidden is None:
+            raise NotFound(f"{ex.name} cannot be rebuilt with {hidden} hidden units")
+        return ex.with_hidden(hidden)
 
     return rebuild
 
@@ -149,42 +152,6 @@ def parse_reference(reference: str) -> tuple[str, str | None]:
     return example, (variant or None)
 
 
-def resolve(reference: str, variant: str | None = None) -> tuple[Example, Variant | None]:
-    """The example a reference names (`xor-221@sigmoid`), its variant applied; KeyError if not.
-
-    `variant` is a variant given apart (a `--variant` option); it must not contradict one
-    written in the reference.
-    """
-    if reference.startswith(NETWORK_PREFIX):  # a lesson's network file, resolved by its loader
-        from tutor.engine.netfile import load_network_file
-
-        path, _, in_path = reference.removeprefix(NETWORK_PREFIX).partition("@")
-        return with_variant(load_network_file(path), variant or in_path or None)
-    name, written = parse_reference(reference)
-    if written and variant and written != variant:
-        raise NotFound(f"{reference!r} names the variant {written!r}, and --variant {variant!r}")
-    example = get_example(name)
-    chosen = variant or written
-    if chosen is None:
-        return example, None
-    v = get_variant(chosen, name)
-    return v.apply(example), v
-
-
-def with_variant(example: Example, variant: str | None) -> tuple[Example, Variant | None]:
-    """A loaded example (a network file) with a variant that applies to any network."""
-    if variant is None:
-        return example, None
-    v = get_variant(variant, example.name if example.name in _builtin() else "")
-    return v.apply(example), v
-
-
-def _builtin() -> set[str]:
-    from tutor.engine.examples import EXAMPLES
-
-    return set(EXAMPLES)
-
-
 def trace_example_step(
     example: Example,
     variant: str | Variant | None = None,
@@ -262,9 +229,3 @@ def record_errors_after_step(trace: Trace, example: Example, variant: Variant | 
         # A variant that changes the network (seed-001, relu…): its exact step is this one.
         errors = {variant.name: errors.pop(None), **errors}
     trace.meta["error_after_step"] = {key or "exact": error for key, error in errors.items()}
-
-
-def trace_reference(reference: str) -> Trace:
-    """The trace a lesson names: `mazur`, `mazur@updated-weights`, `xor-221@sigmoid`."""
-    example, variant = resolve(reference)
-    return trace_example_step(example, variant)[0]

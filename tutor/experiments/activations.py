@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from tutor.engine import Init, TrainConfig, build, get_activation, get_example, get_loss, train
+from tutor.engine import Init, TrainConfig, build, get_activation, get_loss, train
 from tutor.engine import traced_step as _traced_step
 from tutor.engine.network import Cache, dense
+from tutor.experiments.builtin_examples import get_example
 from tutor.experiments.lab_tools import accuracy, boundary, epoch_reporter
 from tutor.experiments.registry import check_progress, experiment
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tutor.engine.examples import get_example
 from tutor.engine.rounds import continue_rounds, thin
 from tutor.engine.variants import trace_example_step
+from tutor.experiments.builtin_examples import get_example
 from tutor.experiments.registry import check_progress, experiment
 
 ROUNDS = 10_000

@@ -27,7 +27,7 @@ def _n(x: float) -> str:
 
 def traced_digit():
     """(net inputs of the hidden layer, net inputs of the output layer, outputs, label)."""
-    from tutor.engine.examples import get_example
+    from tutor.experiments.builtin_examples import get_example
 
     example = get_example("mnist-digit")
     cache = Cache()

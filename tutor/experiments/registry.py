@@ -75,6 +75,11 @@ def run_experiment(id: str, progress: Progress | None = None) -> dict[str, Any]:
     return result
 
 
+def remember(id: str, result: dict[str, Any]) -> None:
+    """Cache `result` as `id`'s when another experiment computed it exactly as `id` does."""
+    _CACHE.setdefault(id, result)
+
+
 def cached_result(id: str) -> dict[str, Any] | None:
     """The results of `id` if it already ran in this process, else None (nothing is run)."""
     return _CACHE.get(id)

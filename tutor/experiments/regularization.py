@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from tutor.engine import Init, TrainConfig, build, get_loss, train
+from tutor.engine.stacked import train_stacked
 from tutor.experiments.lab_tools import accuracy, boundary, epoch_reporter
-from tutor.experiments.registry import experiment, run_experiment
+from tutor.experiments.registry import cached_result, check_progress, experiment, remember
 
 SOURCE = "our construction for the regularization slides of 003_bd86bf8af1f2b77a.txt"
 EPOCHS = 4000
@@ -39,14 +40,35 @@ def data():
     return X, T, X_test, T_test
 
 
-def _run(label: str, l2: float, keep_prob: float, progress=None) -> dict:
-    X, T, X_test, T_test = data()
+def _network(keep_prob: float = 1.0):
+    """The lesson's 2-64-64-1 ReLU network (He init, seed 1), dropout on its hidden layers."""
     net = build(SIZES, ["relu", "relu", "sigmoid"], Init("he"), seed=1)
     for layer in net.layers[1:]:  # dropout on the hidden layers' outputs (inverted: ÷p)
         layer.keep_prob = keep_prob
-    loss = get_loss("bce")
-    config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
-    history = train(net, X, T, loss, config, epoch_reporter(progress, EPOCHS))
+    return net
+
+
+def _train_together(settings: list[tuple[float, float]], progress=None) -> list:
+    """The lesson's network trained once per (λ, keep p), all in one stack: (net, history) each.
+
+    Each run ends exactly as `train()` alone would leave it (`tutor.engine.stacked`); progress
+    reports the first run's loss.
+    """
+    X, T, _, _ = data()
+    nets = [_network(keep_prob) for _, keep_prob in settings]
+    configs = [
+        TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2) for l2, _ in settings
+    ]
+    report = epoch_reporter(progress, EPOCHS)
+    histories = train_stacked(
+        nets, X, T, get_loss("bce"), configs, lambda e, losses, _: report(e, float(losses[0]), None)
+    )
+    return list(zip(nets, histories))
+
+
+def _run_result(label: str, net, history) -> dict:
+    """A run's results: loss curve, train and held-out accuracy, Σw², boundary, summary."""
+    X, T, X_test, T_test = data()
     train_acc, test_acc = accuracy(net, X, T), accuracy(net, X_test, T_test)
     weight_norm = float(sum(np.sum(layer.W**2) for layer in net.layers))
     return {
@@ -63,6 +85,49 @@ def _run(label: str, l2: float, keep_prob: float, progress=None) -> dict:
         ),
         "boundary": boundary(net, X, T[:, 0], (-1.6, 2.6), (-1.4, 1.9)),
     }
+
+
+def _run(label: str, l2: float, keep_prob: float, progress=None) -> dict:
+    X, T, _, _ = data()
+    net = _network(keep_prob)
+    config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
+    history = train(net, X, T, get_loss("bce"), config, epoch_reporter(progress, EPOCHS))
+    return _run_result(label, net, history)
+
+
+def _label(l2: float, keep_prob: float) -> str:
+    if l2:
+        return f"L2, λ = {l2:g}"
+    return f"Dropout, p = {keep_prob:g}" if keep_prob < 1.0 else "No regularization"
+
+
+# The lesson's three runs, each its own experiment: id → (λ, keep p).
+LESSON_RUNS = {
+    "regularization_none": (0.0, 1.0),
+    "regularization_l2": (L2, 1.0),
+    "regularization_dropout": (0.0, KEEP_PROB),
+}
+
+
+def _results_together(settings: list[tuple[float, float]], progress=None) -> list[dict]:
+    """Results of the runs (λ, keep p), as `_run` gives them, the missing ones trained together.
+
+    A setting that is one of LESSON_RUNS is taken from that experiment when it already ran in
+    this process, and remembered as its result when it is trained here (the same numbers).
+    """
+    ids = {setting: id for id, setting in LESSON_RUNS.items()}
+    results: dict[tuple[float, float], dict] = {}
+    for s in settings:
+        cached = cached_result(ids[s]) if s in ids else None
+        if cached is not None:
+            results[s] = cached
+    missing = [s for s in settings if s not in results]
+    if missing:
+        for s, (net, history) in zip(missing, _train_together(missing, progress)):
+            result = results[s] = _run_result(_label(*s), net, history)
+            if s in ids:
+                remember(ids[s], result)
+    return [results[s] for s in settings]
 
 
 @experiment("regularization_none", "No regularization: the network memorises its data", SOURCE)
@@ -87,20 +152,15 @@ def regularization_dropout(progress=None) -> dict:
 
 @experiment("regularization", "Over-fitting, L2 and dropout side by side", SOURCE)
 def regularization(progress=None) -> dict:
-    """The three runs, train vs held-out accuracy in one table."""
+    """The three runs, train vs held-out accuracy in one table (those not run yet: together)."""
     runs = [
         ("none", "regularization_none"),
         (f"L2 λ = {L2:g}", "regularization_l2"),
         (f"dropout p = {KEEP_PROB:g}", "regularization_dropout"),
     ]
+    together = _results_together([LESSON_RUNS[id] for _, id in runs], progress)
     rows, results = [], {}
-    for k, (label, experiment_id) in enumerate(runs):
-        offset = k * EPOCHS
-
-        def scaled(done, total, loss=None, offset=offset):
-            return None if progress is None else progress(offset + done, 3 * EPOCHS, loss)
-
-        result = run_experiment(experiment_id, scaled)
+    for (label, experiment_id), result in zip(runs, together):
         results[experiment_id] = result
         rows.append(
             [
@@ -142,26 +202,13 @@ def regularization(progress=None) -> dict:
 SWEEP_KEEP_PROBS = (0.3, 0.5, 0.7, 0.9, 1.0)
 
 
-def _sweep_run(keep_prob: float, progress=None) -> dict:
-    """One run of the sweep: the lesson's runs for p = 0.5 and p = 1, a new one otherwise."""
-    if keep_prob == 1.0:
-        return run_experiment("regularization_none", progress)
-    if keep_prob == KEEP_PROB:
-        return run_experiment("regularization_dropout", progress)
-    return _run(f"Dropout, p = {keep_prob:g}", 0.0, keep_prob, progress)
-
-
 @experiment("regularization_dropout_sweep", "Dropout: the keep probability p swept", SOURCE)
 def regularization_dropout_sweep(progress=None) -> dict:
-    """The lesson's network trained with p = 0.3, 0.5, 0.7, 0.9 and 1 (no dropout)."""
-    total = len(SWEEP_KEEP_PROBS) * EPOCHS
+    """The lesson's network trained with p = 0.3, 0.5, 0.7, 0.9 and 1 (no dropout), together;
+    p = 0.5 and p = 1 are the lesson's runs (taken from them when they already ran)."""
+    results = _results_together([(0.0, p) for p in SWEEP_KEEP_PROBS], progress)
     rows, held_out = [], {}
-    for k, keep_prob in enumerate(SWEEP_KEEP_PROBS):
-
-        def scaled(done, _total, loss=None, offset=k * EPOCHS):
-            return None if progress is None else progress(offset + done, total, loss)
-
-        result = _sweep_run(keep_prob, scaled)
+    for keep_prob, result in zip(SWEEP_KEEP_PROBS, results):
         held_out[keep_prob] = result["held_out_accuracy"]
         rows.append(
             [
@@ -194,16 +241,30 @@ def regularization_dropout_sweep(progress=None) -> dict:
 LINEARITY_LAMBDAS = (0.0, 0.01, 0.1, 1.0)
 
 
+LINE_EPOCHS = 3000
+
+
 def linear_agreement(net, points: np.ndarray) -> float:
     """How linear the network's decisions are: the share of `points` on which the best linear
     boundary (a logistic regression fitted, by the engine, to the network's own decisions there)
     decides as the network does. 1.0: the network's boundary is a straight line."""
-    decisions = (net.predict(points)[:, 0] > 0.5).astype(float)[:, None]
-    if decisions.min() == decisions.max():
-        return 1.0  # one class everywhere: a constant, the simplest function of all
-    line = build([2, 1], ["sigmoid"], Init("zeros"), seed=0)
-    train(line, points, decisions, get_loss("bce"), TrainConfig(1.0, 3000, rule="batch"))
-    return accuracy(line, points, decisions)
+    return linear_agreements([net], points)[0]
+
+
+def linear_agreements(nets, points: np.ndarray, on_epoch=None) -> list[float]:
+    """`linear_agreement` of each network; the logistic regressions are fitted in one stack."""
+    decisions = [(net.predict(points)[:, 0] > 0.5).astype(float)[:, None] for net in nets]
+    # One class everywhere: a constant, the simplest function of all (agreement 1).
+    varied = [k for k, d in enumerate(decisions) if d.min() != d.max()]
+    agreements = [1.0] * len(nets)
+    lines = [build([2, 1], ["sigmoid"], Init("zeros"), seed=0) for _ in varied]
+    if lines:
+        targets = np.stack([decisions[k] for k in varied])
+        config = TrainConfig(1.0, LINE_EPOCHS, rule="batch")
+        train_stacked(lines, points, targets, get_loss("bce"), config, on_epoch)
+        for k, line in zip(varied, lines):
+            agreements[k] = accuracy(line, points, decisions[k])
+    return agreements
 
 
 @experiment(
@@ -217,25 +278,29 @@ def regularization_l2_linearity(progress=None) -> dict:
     X, T, X_test, T_test = data()
     xs, ys = np.linspace(-1.6, 2.6, 60), np.linspace(-1.4, 1.9, 50)
     grid = np.array([[a, b] for b in ys for a in xs])
+    # The four networks train together, then their four straight-line fits: progress over both.
+    total = EPOCHS + LINE_EPOCHS
+
+    def report_fit(epoch, losses, _layers):
+        if epoch % 100 == 0:
+            check_progress(progress, EPOCHS + epoch, total)
+
+    trained = _train_together(
+        [(l2, 1.0) for l2 in LINEARITY_LAMBDAS],
+        None if progress is None else lambda done, _total, loss=None: progress(done, total, loss),
+    )
+    nets = [net for net, _ in trained]
+    agreements = linear_agreements(nets, grid, report_fit)
     rows: list[list[object]] = []
     results: dict = {}
-    for k, l2 in enumerate(LINEARITY_LAMBDAS):
-        net = build(SIZES, ["relu", "relu", "sigmoid"], Init("he"), seed=1)
-        config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
-
-        def report(done, total, loss=None, offset=k * EPOCHS):
-            if progress is not None:
-                progress(offset + done, len(LINEARITY_LAMBDAS) * EPOCHS, loss)
-
-        train(net, X, T, get_loss("bce"), config, epoch_reporter(report, EPOCHS))
-        agree = linear_agreement(net, grid)
+    for l2, net, agree in zip(LINEARITY_LAMBDAS, nets, agreements):
         weight_norm = float(sum(np.sum(layer.W**2) for layer in net.layers))
         held_out = accuracy(net, X_test, T_test)
         results[f"linear_agreement_l2_{l2:g}"] = agree
         results[f"held_out_accuracy_l2_{l2:g}"] = held_out
         rows.append([f"{l2:g}", accuracy(net, X, T), held_out, weight_norm, agree])
     line_only = build([2, 1], ["sigmoid"], Init("zeros"), seed=0)
-    train(line_only, X, T, get_loss("bce"), TrainConfig(1.0, 3000, rule="batch"))
+    train(line_only, X, T, get_loss("bce"), TrainConfig(1.0, LINE_EPOCHS, rule="batch"))
     results["held_out_accuracy_linear_model"] = accuracy(line_only, X_test, T_test)
     results["tables"] = {
         "l2_linearity": {

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from tutor.engine import Init, Network, build, get_loss, train
+from tutor.engine import Dense, Init, Network, build, get_loss, train
+from tutor.engine.stacked import train_stacked
 from tutor.engine.training import TrainConfig
 from tutor.experiments.registry import Progress, check_progress, experiment
 
@@ -14,6 +15,10 @@ SEED_FILE = "000_c8a85bc204949e13.txt"
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 T = np.array([[0], [1], [1], [0]], dtype=float)
 INPUT_KEYS = ("00", "01", "10", "11")
+SWEEP_SEEDS = range(10)
+# Accuracy of Exercise 3's recipe per seed of SWEEP_SEEDS, by hidden units, once trained in this
+# process: xor_leaky_he trains the 2-unit runs alongside its own, xor_leaky_he_4 reads them.
+_SWEEP_ACCURACIES: dict[int, list[float]] = {}
 
 # The handout's printed output (Exercise 2, two columns: RELU left, SIGMOID right).
 PRINTED_LOSS = {
@@ -49,11 +54,14 @@ def run_221(
     epochs: int,
     print_every: int,
     progress: Progress | None,
+    companions: list[Network] | None = None,
 ) -> tuple[Network, dict[str, Any]]:
     """Train the handout's 2-2-1 network (seed 42, W1 then W2, zero biases, BCE mean, full batch).
 
     Epochs are numbered from 0 as in the handout's `for epoch in range(epochs)`; the loss printed
     at epoch e is computed before that epoch's update, the handout's way (np.log, no clipping).
+    `companions` (networks of the same shape and activations) train alongside in one stack with
+    the same settings, each as `train()` alone would train it.
     """
     net = build([2, 2, 1], [hidden, "sigmoid"], init, seed=42)
     first = [layer.W.copy() for layer in net.layers]
@@ -75,7 +83,20 @@ def run_221(
 
     net_h0 = X @ net.layers[0].W + net.layers[0].b
     last_active[net_h0 > 0] = 0
-    history = train(net, X, T, get_loss("bce"), TrainConfig(learning_rate, epochs), on_epoch)
+    loss, config = get_loss("bce"), TrainConfig(learning_rate, epochs)
+    if companions:
+        view: list[Network] = []  # the handout's network as views into the stack's run 0
+
+        def on_stacked_epoch(epoch: int, losses: np.ndarray, layers) -> None:
+            if not view:
+                view.append(
+                    Network([_run_0(stacked, layer) for stacked, layer in zip(layers, net.layers)])
+                )
+            on_epoch(epoch, float(losses[0]), view[0])
+
+        history = train_stacked([net, *companions], X, T, loss, config, on_stacked_epoch)[0]
+    else:
+        history = train(net, X, T, loss, config, on_epoch)
     out = net.forward(X)[:, 0]
     results: dict[str, Any] = {
         "loss_curve": history.losses,
@@ -124,6 +145,11 @@ def run_221(
     results["W2_max_during_training"] = w2_max[0]
     check_progress(progress, epochs, epochs, history.losses[-1])
     return net, results
+
+
+def _run_0(stacked, layer: Dense) -> Dense:
+    """`layer` with its weights and biases replaced by views of run 0 of a stacked layer."""
+    return Dense(stacked.W[0], stacked.b[0, 0], layer.activation, layer.bias_mode)
 
 
 def add_printed_tables(results: dict[str, Any], name: str, epochs: list[int]) -> None:
@@ -219,7 +245,11 @@ def xor_sigmoid(progress: Progress | None = None) -> dict[str, Any]:
 )
 def xor_leaky_he(progress: Progress | None = None) -> dict[str, Any]:
     """Exercise 3: Leaky ReLU (α = 0.01), He init (seed 42 assumed), lr 0.01, 10,000 epochs."""
-    _, results = run_221("leaky_relu", Init("he"), 0.01, 10_000, 1000, progress)
+    # The seed sweep's 2-unit networks (xor_leaky_he_4's) train alongside: the same recipe.
+    companions = [] if 2 in _SWEEP_ACCURACIES else exercise_3_nets(2, SWEEP_SEEDS)
+    _, results = run_221("leaky_relu", Init("he"), 0.01, 10_000, 1000, progress, companions)
+    if companions:
+        _SWEEP_ACCURACIES[2] = exercise_3_accuracies(companions)
     epochs = list(range(0, 10_000, 1000))
     results["tables"]["loss_table"] = {
         "columns": ["epoch", "computed (np.log)"],
@@ -239,20 +269,28 @@ def xor_leaky_he(progress: Progress | None = None) -> dict[str, Any]:
     return results
 
 
-def exercise_3_accuracy(hidden_units: int, seed: int, progress: Progress | None = None):
-    """Exercise 3's recipe (leaky ReLU, He init, lr 0.01, 10,000 epochs) with `hidden_units`."""
-    net = build([2, hidden_units, 1], ["leaky_relu", "sigmoid"], Init("he"), seed=seed)
-
-    def on_epoch(epoch: int, loss: float, trained: Network) -> None:
-        if progress is not None and epoch % 500 == 0:
-            check_progress(progress, epoch, 10_000, loss)
-
-    train(net, X, T, get_loss("bce"), TrainConfig(0.01, 10_000), on_epoch)
-    out = net.forward(X)[:, 0]
-    return net, float(np.mean((out >= 0.5) == (T[:, 0] == 1)))
+EXERCISE_3_EPOCHS = 10_000
 
 
-SWEEP_SEEDS = range(10)
+def exercise_3_nets(hidden_units: int, seeds) -> list[Network]:
+    """Exercise 3's networks (leaky ReLU, He init, one per seed) with `hidden_units`, untrained."""
+    return [
+        build([2, hidden_units, 1], ["leaky_relu", "sigmoid"], Init("he"), seed=s) for s in seeds
+    ]
+
+
+def exercise_3_train(nets: list[Network], on_epoch=None) -> list[float]:
+    """Train Exercise 3's networks (BCE, lr 0.01, 10,000 epochs) in one stack; their accuracies.
+
+    Each run ends exactly as `train()` alone would leave it (`tutor.engine.stacked`).
+    """
+    train_stacked(nets, X, T, get_loss("bce"), TrainConfig(0.01, EXERCISE_3_EPOCHS), on_epoch)
+    return exercise_3_accuracies(nets)
+
+
+def exercise_3_accuracies(nets: list[Network]) -> list[float]:
+    """Each trained network's share of XOR rows classified right (threshold 0.5)."""
+    return [float(np.mean((net.forward(X)[:, 0] >= 0.5) == (T[:, 0] == 1))) for net in nets]
 
 
 @experiment(
@@ -262,8 +300,29 @@ SWEEP_SEEDS = range(10)
 )
 def xor_leaky_he_4(progress: Progress | None = None) -> dict[str, Any]:
     """Exercise 3 unchanged (seed 42, leaky ReLU, He, lr 0.01, 10,000 epochs) but 4 hidden units,
-    and how often 2 and 4 hidden units solve XOR over seeds 0-9."""
-    net, accuracy = exercise_3_accuracy(4, 42, progress)
+    and how often 2 and 4 hidden units solve XOR over seeds 0-9.
+
+    The 21 runs train in two stacks (seed 42 and seeds 0-9 with 4 units, then seeds 0-9 with 2,
+    unless xor_leaky_he already trained those alongside its own run); progress counts the epochs
+    of the stacks trained here, with the seed-42 run's loss.
+    """
+    accuracies_2 = _SWEEP_ACCURACIES.get(2)
+    total = EXERCISE_3_EPOCHS if accuracies_2 is not None else 2 * EXERCISE_3_EPOCHS
+
+    def on_epoch_4(epoch: int, losses: np.ndarray, layers) -> None:
+        if epoch % 100 == 0:
+            check_progress(progress, epoch, total, float(losses[0]))
+
+    def on_epoch_2(epoch: int, losses: np.ndarray, layers) -> None:
+        if epoch % 100 == 0:
+            check_progress(progress, EXERCISE_3_EPOCHS + epoch, total)
+
+    nets_4 = exercise_3_nets(4, [42, *SWEEP_SEEDS])
+    accuracies_4 = exercise_3_train(nets_4, on_epoch_4)
+    if accuracies_2 is None:
+        accuracies_2 = exercise_3_train(exercise_3_nets(2, SWEEP_SEEDS), on_epoch_2)
+        _SWEEP_ACCURACIES[2] = accuracies_2
+    net, accuracy = nets_4[0], accuracies_4[0]
     out = net.forward(X)[:, 0]
     results: dict[str, Any] = {
         "accuracy": accuracy,
@@ -279,10 +338,10 @@ def xor_leaky_he_4(progress: Progress | None = None) -> dict[str, Any]:
     results["W2"] = output_layer.W[:, 0].tolist()
     results["b2"] = float(output_layer.b[0])
     _prediction_table(results, ["—"] * 4, "2-4-1, seed 42: computed (the handout has no such run)")
-    solved: dict[int, list[bool]] = {units: [] for units in (2, 4)}
-    for units in solved:
-        for seed in SWEEP_SEEDS:
-            solved[units].append(exercise_3_accuracy(units, seed)[1] == 1.0)
+    solved = {
+        2: [a == 1.0 for a in accuracies_2],
+        4: [a == 1.0 for a in accuracies_4[1:]],
+    }
     results["solved_of_10_with_2"] = sum(solved[2])
     results["solved_of_10_with_4"] = sum(solved[4])
     results["tables"]["seeds"] = {

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tutor.atomic import write_text_atomic
 from tutor.safe_files import InputRefused, read_regular
 
 VERSION = 1
@@ -170,6 +170,24 @@ def read_times(times) -> dict[str, dict[str, str]]:
     return {key: dict(record) for key, record in times.items()}
 
 
+MAX_SET_ASIDE = 1000  # files set aside under one name in one second
+
+
+def _reserve_corrupt_name(path: Path) -> Path:
+    """A new name `NAME.corrupt-<time>` (then `-2`, `-3`, … within the same second) beside
+    `path`, reserved by creating it empty with O_EXCL: a file set aside in the same second, by
+    this process or another, keeps its own name instead of being overwritten."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1, MAX_SET_ASIDE + 1):
+        target = path.with_name(f"{path.name}.corrupt-{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        return target
+    raise FileExistsError(f"{MAX_SET_ASIDE} files already set aside as {path.name}.corrupt-{stamp}")
+
+
 class ProgressStore:
     """Reads and writes progress files under `folder` (the user's data directory)."""
 
@@ -196,16 +214,22 @@ class ProgressStore:
             return None
 
     def _set_aside(self, path: Path) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = path.with_name(f"{path.name}.corrupt-{stamp}")
         what = "Settings file" if path.stem == "settings" else "Progress file"
         try:
-            path.replace(target)
+            target = _reserve_corrupt_name(path)
+        except OSError as error:
+            self.notices.append(f"{what} {path.name} is unreadable ({error}); ignoring it")
+            return
+        try:
+            path.replace(target)  # onto the empty file that reserved the name
             self.notices.append(f"{what} {path.name} was unreadable; set aside as {target}")
         except OSError as error:
+            target.unlink(missing_ok=True)
             self.notices.append(f"{what} {path.name} is unreadable ({error}); ignoring it")
 
     def _write(self, path: Path, data: dict) -> None:
+        from tutor.atomic import write_text_atomic  # not needed to read: the TUI paints first
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")

@@ -53,7 +53,7 @@ def is_matrix_entry(name: str) -> bool:
 def _names_by_entry(spec: str) -> dict[str, str]:
     """Matrix entry → per-neuron name, from the notation card of `spec`'s matrix form."""
     from tutor.engine.matrix import matrix_step
-    from tutor.engine.variants import resolve
+    from tutor.experiments.builtin_examples import resolve
 
     example, _ = resolve(spec)
     card = matrix_step(example).card
@@ -162,7 +162,7 @@ def get_trace(spec: str) -> Trace:
     """The Trace of one step of the example (and variant) named by `spec`; cached."""
     if not spec.startswith(NETWORK_PREFIX):
         parse_trace_spec(spec)  # ValueError when malformed
-    from tutor.engine.variants import trace_reference
+    from tutor.experiments.builtin_examples import trace_reference
 
     return trace_reference(spec)
 
@@ -303,7 +303,7 @@ def check_references(lesson: Lesson) -> list[LessonError]:
 
 def _prose_network_errors(lesson: Lesson) -> list[LessonError]:
     """The network each prose step names resolves (it is shown, never traced value by value)."""
-    from tutor.engine.variants import resolve
+    from tutor.experiments.builtin_examples import resolve
 
     errors = []
     for number, step in enumerate(lesson.steps, start=1):

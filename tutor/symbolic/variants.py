@@ -1,16 +1,16 @@
 """The examples and network variants `check` and `derive` know: the engine's one registry.
 
 `encoder-838` (seed 001's 8-3-8 notebook) and every other built-in example live in
-`tutor.engine.examples`; the variants, among them `seed-001` (σ′ applied to the layer's
-output), in `tutor.engine.variants`, which also reads `NAME@VARIANT`.
+`tutor.experiments.builtin_examples`, which also reads `NAME@VARIANT`; the variants, among
+them `seed-001` (σ′ applied to the layer's output), in `tutor.engine.variants`.
 """
 
 from __future__ import annotations
 
-from tutor.engine.examples import EXAMPLES, Example, encoder_838
+from tutor.engine.examples import Example
 from tutor.engine.variants import VARIANTS as ALL_VARIANTS
-from tutor.engine.variants import resolve
-from tutor.engine.variants import with_variant as _with_variant
+from tutor.experiments.builtin_examples import EXAMPLES, encoder_838, resolve
+from tutor.experiments.builtin_examples import with_variant as _with_variant
 
 __all__ = ["VARIANTS", "encoder_838", "example", "example_names", "with_variant"]
 

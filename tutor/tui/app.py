@@ -11,9 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tutor.atomic import write_text_atomic
 from tutor.lessons.progress_store import ProgressStore
-from tutor.tui import data
 from tutor.tui.commands import THEMES, TutorCommands
 from tutor.tui.screens.picker import PickerScreen
 
@@ -68,6 +66,8 @@ class TutorApp(App):
 
     def load_lessons_now(self) -> None:
         """Read the lessons unless done (thread-safe: the picker calls it from a worker)."""
+        from tutor.tui import data
+
         with self._lessons_lock:
             if self._lessons is None:
                 self._lessons, self._load_errors = data.load_lessons(*self._lessons_from)
@@ -116,7 +116,7 @@ class TutorApp(App):
 
     def open_sandbox(self, what) -> None:
         """Open the sandbox on a SandboxState, a preset or a built-in example's name."""
-        from tutor.engine import sandbox as sb
+        from tutor import sandbox as sb
         from tutor.tui.screens.sandbox import SandboxScreen
 
         try:
@@ -128,8 +128,8 @@ class TutorApp(App):
 
     def action_graph_of_step(self) -> None:
         """The computational graph of the traced step the current lesson step shows."""
-        from tutor.engine.examples import get_example
         from tutor.engine.variants import parse_reference, trace_example_step
+        from tutor.experiments.builtin_examples import get_example
         from tutor.tui.screens.graph import GraphScreen, graph_fits
 
         frame = getattr(self.screen, "frame", None)
@@ -157,6 +157,7 @@ class TutorApp(App):
 
     def ask_export(self, spec: str, fmt: str) -> None:
         """Ask where to export `spec` as `fmt` (the current folder offered), then write it."""
+        from tutor.tui import data
         from tutor.tui.screens.export import ExportScreen
 
         default = Path.cwd() / self.export_name(spec, data.EXPORT_FORMATS[fmt])
@@ -169,6 +170,9 @@ class TutorApp(App):
 
     def export_trace(self, spec: str, fmt: str, path: Path | None = None) -> Path | None:
         """Export `spec` as `fmt` to `path` (default: its usual name in the current folder)."""
+        from tutor.atomic import write_text_atomic
+        from tutor.tui import data
+
         try:
             text = data.export_trace(spec, fmt)
         except data.DataError as error:

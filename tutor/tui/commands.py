@@ -14,9 +14,7 @@ from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from tutor.lessons.labels import step_label
-from tutor.tui import data
-
+# The lesson model and the data door load with the lessons, after the picker's first paint.
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 NO_TRACE = (
     "This step shows no traced network, so there is no trace to export. "
@@ -26,6 +24,8 @@ NO_TRACE = (
 
 def tutor_commands(app, screen) -> Iterator[SystemCommand]:
     """The tutor's own commands for the palette, given the screen it was opened on (plain text)."""
+    from tutor.lessons.labels import step_label
+    from tutor.tui import data
     from tutor.tui.screens.lesson import LessonScreen
 
     for lesson in app.lessons:

@@ -49,7 +49,8 @@ def load_lessons(
 @lru_cache(maxsize=32)
 def trace_for(spec: str):
     """The Trace of `spec` ("mazur" or "mazur@updated-weights"); DataError if unknown."""
-    from tutor.engine.variants import TooLargeToTrace, trace_reference
+    from tutor.engine.variants import TooLargeToTrace
+    from tutor.experiments.builtin_examples import trace_reference
 
     try:
         return trace_reference(spec)
@@ -63,7 +64,7 @@ def trace_for(spec: str):
 def matrix_for(spec: str):
     """The matrix form of the step `spec` names (a MatrixTrace); DataError if unknown."""
     from tutor.engine.matrix import matrix_step
-    from tutor.engine.variants import resolve
+    from tutor.experiments.builtin_examples import resolve
 
     try:
         example, variant = resolve(spec)
@@ -79,7 +80,8 @@ def summary_for(spec: str):
     """The matrix form of `spec`'s step when its network is too large to trace value by value
     (mnist-digit): the network area shows it as layer summaries. None for a traceable one;
     DataError if `spec` names nothing."""
-    from tutor.engine.variants import PER_VALUE_LIMIT, resolve
+    from tutor.engine.variants import PER_VALUE_LIMIT
+    from tutor.experiments.builtin_examples import resolve
 
     try:
         example, _ = resolve(spec)

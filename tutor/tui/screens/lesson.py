@@ -63,6 +63,7 @@ MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says 
 class LessonScreen(Screen):
     """Steps through one lesson; every number shown comes from `tutor.tui.data`."""
 
+    CSS_PATH = "../lesson.tcss"  # read when the first lesson opens: the picker paints without it
     AUTO_FOCUS = ""  # the step keys belong to the screen unless an answer is being typed
 
     BINDINGS = [
@@ -766,10 +767,12 @@ class LessonScreen(Screen):
             return
         f = self.frame
         ids = f.step.experiment_ids if f and isinstance(f.step, ExperimentRunStep) else ()
-        label = run_label(ids[message.index]) if message.index < len(ids) else "loss"
+        known = message.index < len(ids)
+        label = run_label(ids[message.index]) if known else "loss"
         panel = self.query_one(RunPanel)
         panel.progress(label, message.done, message.total, message.points)
-        title = data.experiment_title(label)  # the learner reads titles, never ids
+        # The learner reads titles, never ids: the title is looked up by the id, not the label.
+        title = data.experiment_title(ids[message.index]) if known else "the run"
         panel.status(f"Running {title}: {message.done}/{message.total}.  Esc cancels.")
 
     def on_run_finished(self, message: RunFinished) -> None:

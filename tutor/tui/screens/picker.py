@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from tutor.tui.commands import SANDBOXES
-from tutor.tui.marks import lesson_tally
 from tutor.tui.typed_app import tutor_app
 
 RESUME = "resume"
@@ -62,6 +61,8 @@ class PickerScreen(Screen):
 
     def refresh_list(self) -> None:
         """One option per lesson (title, summary, progress), a resume line first."""
+        from tutor.tui.marks import lesson_tally  # after the first paint, with the lessons
+
         app = tutor_app(self)
         listing = self.query_one("#lessons", OptionList)
         listing.clear_options()

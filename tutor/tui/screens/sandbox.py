@@ -19,10 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tutor.engine import sandbox as sb
-from tutor.engine.sandbox_data import DESCRIPTIONS
+from tutor import sandbox as sb
 from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
+from tutor.experiments.sandbox_data import DESCRIPTIONS
 from tutor.export.graphfmt import printable
 from tutor.tui.sandbox_messages import TrainChunk, TrainEnded
 from tutor.tui.widgets.boundary import render_boundary

@@ -1,11 +1,11 @@
 """The sandbox's data sets: rows a 2-input network can train on, with a decision boundary.
 
 The truth tables (XOR, AND, OR) on the corners of the unit square, and the two data sets of
-seed 002's lab report, built by the report's own code (tutor/experiments/two_hidden.py):
-`easy-xor`, its 21 points on the two diagonals, and `linear`, the 100 points uniform in
-[0, 1)² of its linear run with seed 0 (3.A; label 1 where x1 ≤ x2). One target column for
-a 1-output network; for a 2-output network the same labels one-hot, [1 − t, t] (class 1 is
-the second output), so a softmax network can train on them too.
+seed 002's lab report, built by the report's own code (tutor/experiments/two_hidden.py, hence
+this module's place beside it): `easy-xor`, its 21 points on the two diagonals, and `linear`,
+the 100 points uniform in [0, 1)² of its linear run with seed 0 (3.A; label 1 where
+x1 ≤ x2). One target column for a 1-output network; for a 2-output network the same labels
+one-hot, [1 − t, t] (class 1 is the second output), so a softmax network can train on them.
 """
 
 from __future__ import annotations

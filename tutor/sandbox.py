@@ -6,6 +6,10 @@ sample exactly as `trace --network` would trace the same network file, and
 trains by the engine's fast path. Edits that make no valid network (softmax in
 a hidden layer, cross-entropy without softmax, a layer of no neurons, a size
 over the limits) raise `SandboxError` with a one-line reason and change nothing.
+
+It opens on the built-in examples and trains on data sets drawn by the experiments' own code
+(`tutor.experiments.builtin_examples`, `tutor.experiments.sandbox_data`), so it sits above
+the experiments' layer, beside the symbolic layer (neither imports the other).
 """
 
 from __future__ import annotations
@@ -15,21 +19,22 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from tutor.engine.examples import Example, get_example
+from tutor.engine.examples import Example
 from tutor.engine.losses import LOSSES, Loss, get_loss
 from tutor.engine.naming import neuron_names, target_names, weight_names
 from tutor.engine.network import Dense, Network, dense
-from tutor.engine.sandbox_data import (
+from tutor.engine.trace import Trace
+from tutor.engine.traced import traced_step
+from tutor.engine.training import TrainConfig, TrainingDiverged, train
+from tutor.errors import NotFound, TutorError
+from tutor.experiments.builtin_examples import get_example
+from tutor.experiments.sandbox_data import (
     TWO_D_SETS,
     DataSet,
     fits_two_d,
     known_name,
     two_d_set,
 )
-from tutor.engine.trace import Trace
-from tutor.engine.traced import traced_step
-from tutor.engine.training import TrainConfig, TrainingDiverged, train
-from tutor.errors import NotFound, TutorError
 
 MAX_WIDTH = 6  # neurons in a layer (inputs and outputs too): the sandbox draws every weight
 MAX_HIDDEN_LAYERS = 3

@@ -1,0 +1,48 @@
+"""The terminal progress bar names what runs in the learner's words, on one line."""
+
+from __future__ import annotations
+
+import io
+
+from tutor.cli import main
+from tutor.experiments import registry
+from tutor.lessons.loader import load_lessons
+from tutor.progress import progress_bar
+
+
+class _Tty(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_predicted_experiment_value_labels_its_bar_with_the_experiments_title(monkeypatch):
+    lesson = next(x for x in load_lessons().lessons if x.id == "neuron-perceptron")
+    number, step = next(
+        (k, s) for k, s in enumerate(lesson.steps, 1) if s.kind == "predict" and s.experiment
+    )
+    labels: list[str] = []
+
+    def recording_bar(total, label="", stream=None, width=30):
+        labels.append(label)
+        return progress_bar(total, label, stream, width)
+
+    monkeypatch.setattr("tutor.progress.progress_bar", recording_bar)
+    assert main(["run", lesson.id, "--step", str(number)]) == 0
+    assert labels == [registry.get_experiment(step.experiment).title]
+    assert step.experiment not in labels[0]
+
+
+def test_a_label_too_long_for_the_terminal_is_shortened_to_keep_the_bar_on_one_line(
+    monkeypatch,
+):
+    monkeypatch.setenv("COLUMNS", "80")
+    tty = _Tty()
+    update = progress_bar(
+        10_000, "a label far too long to sit beside the bar on an 80-column line", tty
+    )
+    update(10_000, 10_000, 0.0123457)
+    line = tty.getvalue().removeprefix("\r").removesuffix("\x1b[K\n")
+    assert line.startswith("a label") and "…" in line and "10000/10000  loss 0.0123457" in line
+    assert len(line) <= 80
