@@ -16,11 +16,12 @@ import struct
 import numpy as np
 import pytest
 
-from tutor.engine import TrainConfig, TrainingDiverged, build, dense, get_example, get_loss, train
+from tutor.engine import TrainConfig, TrainingDiverged, build, dense, get_loss, train
 from tutor.engine.activations import SIGMOID, get_activation, sigmoid
 from tutor.engine.network import Cache, Network
 from tutor.engine.small_step import MAX_ROWS, SmallStep, _Layer, _sigmoid_into, small_step
 from tutor.engine.training import apply_update, check_parameters, locate_divergence
+from tutor.experiments.builtin_examples import get_example
 
 
 def reference_train(net: Network, X, T, loss, config: TrainConfig, on_epoch=None) -> list[float]:
