@@ -6,7 +6,8 @@ best of several repeats, the same number of BLAS/PyTorch threads:
   bare   a NumPy loop with no abstraction, written here
   torch  the same network with PyTorch on the CPU, if installed (`pip install torch`)
 All three start from the same weights and visit the batches in the same order;
-ours and bare must end with the same weights (checked). Targets (issue 15): ours ≤ 1.1× bare, ≤ 0.7× torch.
+ours and bare must end with the same weights (checked). Targets (issue 15): ours ≤ 1.1× bare,
+≤ 0.7× torch.
 
     python benchmarks/bench_mnist.py [--repeats 5] [--threads 1[,2]] [--data DIR]
 """
