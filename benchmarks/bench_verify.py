@@ -35,8 +35,9 @@ def child_cpu(argv: list[str]) -> float:
 
 
 def main() -> None:
-    experiments = (
-        "from tutor.experiments.registry import run_experiment\n"
+    experiments = (  # planned first, as verify plans them
+        "from tutor.experiments.registry import plan, run_experiment\n"
+        f"plan(set({EXPERIMENTS!r}))\n"
         f"for e in {EXPERIMENTS!r}:\n    run_experiment(e)\n"
     )
     two_hidden = child_cpu([sys.executable, "-c", experiments])

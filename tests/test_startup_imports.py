@@ -80,3 +80,32 @@ def test_a_network_over_the_symbolic_limit_is_refused_before_sympy_loads(tmp_pat
     assert "EXIT=2" in result.stdout
     assert "62 parameters" in result.stderr and "symbolic derivations stop at 30" in result.stderr
     assert "sympy" not in modules
+
+
+def test_trace_mazur_loads_neither_the_other_formats_nor_the_file_reader_nor_training():
+    """`trace mazur` prints text: the JSON, CSV, Markdown and LaTeX writers, the network-file
+    reader (and its TOML parser) and the training loop are loaded only by what uses them."""
+    probe = PROBE.replace("{m.split('.')[0] for m in sys.modules}", "set(sys.modules)")
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "trace", "mazur"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    modules = set(json.loads([x for x in out.splitlines() if x.startswith("MODULES=")][-1][8:]))
+    assert "E_total" in out and {"tutor.engine.traced", "tutor.export.text"} <= modules
+    unused = {
+        "tomllib",
+        "csv",
+        "tutor.engine.netfile",
+        "tutor.engine.initializers",
+        "tutor.engine.training",
+        "tutor.engine.small_step",
+        "tutor.engine.rounds",
+        "tutor.export.jsonfmt",
+        "tutor.export.csvfmt",
+        "tutor.export.markdown",
+        "tutor.export.latex",
+    }
+    assert modules & unused == set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tutor.cli.ranges import PRECISION, whole
-from tutor.engine.netfile import MAX_SAMPLES
+from tutor.engine.limits import MAX_SAMPLES
 from tutor.symbolic import ACTIVATION_TARGETS
 
 FORMATS = ("text", "md", "tex", "json")

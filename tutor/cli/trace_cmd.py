@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from tutor.cli import UsageError
 from tutor.cli.loading import load_example
 from tutor.cli.output import emit
 from tutor.cli.ranges import MAX_ROUNDS, PRECISION, whole
 from tutor.engine import format_number
-from tutor.engine.netfile import MAX_SAMPLES
-from tutor.engine.rounds import Rounds, continue_rounds
+from tutor.engine.limits import MAX_SAMPLES
 from tutor.engine.trace import Trace
-from tutor.engine.training import TrainingDiverged
 from tutor.engine.variants import (
     PER_VALUE_LIMIT,
     VARIANTS,
@@ -24,6 +23,9 @@ from tutor.engine.variants import (
 from tutor.experiments.builtin_examples import EXAMPLES, resolve, with_variant
 from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
 from tutor.export.common import step_error_line
+
+if TYPE_CHECKING:
+    from tutor.engine.rounds import Rounds
 
 # How many error lines a --rounds summary shows between the first and the last round.
 SUMMARY_LINES = 10
@@ -264,6 +266,8 @@ def list_examples() -> str:
 
 def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
     """Rounds 2..N by the fast path, from the network the traced round left."""
+    from tutor.engine.rounds import continue_rounds
+    from tutor.engine.training import TrainingDiverged
     from tutor.progress import progress_bar
 
     update = progress_bar(n_rounds, "training")

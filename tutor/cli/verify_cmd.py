@@ -63,6 +63,12 @@ def run(args: argparse.Namespace) -> int:
     for lesson in lessons:
         errors += check_references(lesson)
 
+    from tutor.experiments.registry import plan
+
+    # Experiments that share runs may train those of several in one loop (a malformed
+    # reference is reported by its figure's check, not here).
+    references = [f.computed.split(":") for lesson in lessons for f in lesson.figures]
+    plan({parts[1] for parts in references if len(parts) >= 3 and parts[0] == "experiment"})
     total = sum(len(lesson.figures) for lesson in lessons)
     bar = progress_bar(total, "verify")
     checks: list[FigureCheck] = []

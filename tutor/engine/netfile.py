@@ -11,6 +11,7 @@ import numpy as np
 from tutor.engine.activations import get_activation
 from tutor.engine.examples import Example
 from tutor.engine.initializers import KINDS, Init
+from tutor.engine.limits import MAX_SAMPLES as MAX_SAMPLES  # named here as before
 from tutor.engine.losses import LOSSES, get_loss
 from tutor.engine.network import Network, dense
 from tutor.errors import FileFormatError
@@ -33,8 +34,6 @@ LAYER_KEYS = {"size", "activation", "weights", "init", "bias", "train_bias"}
 INIT_KEYS = {"kind", "scale", "low", "high"}
 SAMPLE_KEYS = {"inputs", "targets"}
 REDUCTIONS = ("sum", "mean")
-# A batch traced value by value: every sample adds a trace of its own (docs/network-file.md).
-MAX_SAMPLES = 1000
 # Size limits (docs/network-file.md "Limits"): checked before any weight is allocated.
 MAX_UNITS = 1024  # inputs, and neurons in any one layer (MNIST's 784 inputs fit)
 MAX_LAYERS = 16  # weight layers

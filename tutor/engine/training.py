@@ -96,13 +96,14 @@ def train(
         if any(layer.keep_prob < 1.0 for layer in net.layers)
         else None
     )
+    first = _train_small(net, X, T, loss, config, on_epoch, history)
     n = X.shape[0]
     mean = loss.reduction == "mean"
     rows = n if config.rule == "batch" else 1 if config.rule == "online" else config.batch_size
     # Reusing arrays between steps pays only for large batches (see Cache.buffers).
     buffers: dict | None = {} if rows >= 64 else None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(1, config.epochs + 1):
+        for epoch in range(first, config.epochs + 1):
             if config.rule == "batch":
                 epoch_loss = _step(net, X, T, loss, config, epoch, dropout_rng, buffers)
             else:
@@ -129,6 +130,31 @@ def train(
                 history.stopped_early = True
                 break
     return history
+
+
+def _train_small(net, X, T, loss, config: TrainConfig, on_epoch, history: History) -> int:
+    """The epochs the small-network step serves (the same numbers and reports, fewer calls);
+    returns the first epoch left to the general path (past the last when none is)."""
+    from tutor.engine.small_step import small_step  # loaded where training runs: start-up
+
+    fast = small_step(net, X, T, loss, config)
+    if fast is None:
+        return 1
+    record, step = history.losses.append, fast.step
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, config.epochs + 1):
+            epoch_loss = step(epoch)  # checks the parameters after the update too
+            record(epoch_loss)
+            if on_epoch is not None:
+                if on_epoch(epoch, epoch_loss, net) is False:
+                    history.stopped_early = True
+                    break
+                if fast.stale():  # the callback changed the network: build on it anew
+                    fast = small_step(net, X, T, loss, config)
+                    if fast is None:
+                        return epoch + 1
+                    step = fast.step
+    return config.epochs + 1
 
 
 def _step(net, X, T, loss, config, epoch, dropout_rng, buffers=None) -> float:

@@ -16,6 +16,7 @@ The kinds and the names they are written as (`[s]` appended for sample s of a ba
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass, replace
@@ -112,8 +113,13 @@ def _pattern(kind: str, written: str) -> re.Pattern[str]:
 # A trace file's sizes longer than this are no network the tutor traces (network files stop at
 # 16 weight layers): its values' layers are left unknown rather than searched for.
 MAX_SIZES = 64
-_PATTERNS = [(kind, _pattern(kind, written)) for kind, (_, written) in KINDS.items()]
 _SAMPLE = re.compile(r"(?P<base>.+)\[(?P<sample>\d{1,9})\]")
+
+
+@functools.cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Each kind's pattern, compiled on first use: only names read back from files need them."""
+    return [(kind, _pattern(kind, written)) for kind, (_, written) in KINDS.items()]
 
 
 def identify(name: str, sizes: list[int] | None = None) -> ValueId:
@@ -123,7 +129,7 @@ def identify(name: str, sizes: list[int] | None = None) -> ValueId:
     indexed = _SAMPLE.fullmatch(name)
     if indexed:
         base, sample = indexed["base"], int(indexed["sample"])
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _patterns():
         match = pattern.fullmatch(base)
         if match:
             fields = {k: v for k, v in match.groupdict().items() if v}

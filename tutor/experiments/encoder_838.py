@@ -1,14 +1,19 @@
-"""Seed 001: the 8-3-8 encoder trained online, its derivative quirk labelled."""
+"""Seed 001: the 8-3-8 encoder trained online, its derivative quirk labelled.
+
+The networks are the engine's (`build`, the notebook's two draws); they train with the
+notebook's own loop (`notebooks.encoder_838_notebook.train_online`), whose docstring says why
+the engine's online rule does not stand in for it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 
 import numpy as np
 
-from tutor.engine import Activation, Init, Network, build
-from tutor.experiments.registry import Progress, check_progress, experiment
+from tutor.engine import Init, Network, build
+from tutor.experiments.notebooks.encoder_838_notebook import train_online
+from tutor.experiments.registry import Progress, experiment
 
 SOURCE = "001_bbb3b44a6a416223.txt"
 EPOCHS = 10_000
@@ -39,96 +44,6 @@ def notebook_networks(activation: str, rng: np.random.RandomState) -> Network:
     init = Init("xavier")  # randn(in, out)·√(1/in), zero biases
     build([8, 3, 8], [activation, activation], init, rng=rng)  # the constructors' draw, discarded
     return build([8, 3, 8], [activation, activation], init, rng=rng)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """The notebook's σ(z) = 1/(1+e^−z); |z| stays small here, so e^−z never overflows."""
-    e = _exp(-z)
-    e += 1.0
-    return 1.0 / e
-
-
-def _quirk_derivative(out: np.ndarray) -> np.ndarray:
-    """Cell [15]'s derivative applied to the layer output: σ(out)(1 − σ(out))."""
-    s = _sigmoid(out)
-    return s * (1.0 - s)
-
-
-_add_reduce = np.add.reduce
-_exp = np.exp
-_outer = np.multiply.outer  # np.sum without its Python-level dispatch
-
-ArrayFn = Callable[[np.ndarray], np.ndarray]
-
-# Lean forms of the engine's activations (same formulas; the notebook's rounding of σ).
-_FAST: dict[str, tuple[ArrayFn, ArrayFn]] = {
-    "sigmoid": (_sigmoid, lambda out: out * (1.0 - out)),
-    "sigmoid_quirk_001": (_sigmoid, _quirk_derivative),
-}
-
-
-def _slope_from_output(act: Activation) -> ArrayFn:
-    """out ↦ f′ for an activation whose derivative reads only out (the loop keeps no net z)."""
-    derivative = act.derivative
-    if derivative is None or act.slope_reads == "net":
-        raise ValueError(f"train_online keeps no net input z: {act.name}'s derivative needs it")
-    return lambda out: derivative(out, out)  # z unread (identity reads only its shape)
-
-
-def train_online(
-    net: Network,
-    inputs: np.ndarray,
-    lr: float,
-    epochs: int,
-    progress: Progress | None = None,
-    done_before: int = 0,
-    total: int | None = None,
-) -> list[float]:
-    """Online gradient descent as cell [17]: per sample e = ŷ − x, dE/dŷ = e, update at once.
-
-    Returns the epoch losses as the notebook records them: Σe² of each sample before its
-    update, averaged over the epoch with np.mean of the Python list. Trains `net` in place.
-    """
-    # Python overhead dominates 8-wide vectors: 1-D arrays, no caches, fused bookkeeping.
-    params = []
-    for layer in net.layers:
-        name = layer.activation.name
-        if name in _FAST:
-            f, df = _FAST[name]
-        else:
-            f, df = layer.activation.forward, _slope_from_output(layer.activation)
-        params.append((layer.W, layer.b, f, df))
-    reverse = list(range(len(params) - 1, -1, -1))
-    history: list[float] = []
-    total = total if total is not None else epochs
-    for epoch in range(epochs):
-        losses = []
-        for x in inputs:
-            outs = [x]
-            a = x
-            for W, b, f, _ in params:
-                z = a @ W
-                z += b
-                a = f(z)
-                outs.append(a)
-            error = a - x
-            losses.append(_add_reduce(error * error))  # = np.sum(error**2), same order
-            # Backward through every layer before any update (the notebook's NN.backward).
-            dA = error
-            deltas = [error] * len(params)  # placeholders: every slot is set below
-            for k in reverse:
-                W, _, _, df = params[k]
-                dZ = dA * df(outs[k + 1])
-                deltas[k] = dZ
-                if k:
-                    dA = W @ dZ
-            for k, (W, b, _, _) in enumerate(params):
-                W -= lr * _outer(outs[k], deltas[k])
-                b -= lr * deltas[k]
-        history.append(float(np.mean(losses)))
-        if epoch % 100 == 0:
-            check_progress(progress, done_before + epoch, total, history[-1])
-    return history
 
 
 QUIRK = "sigmoid_quirk_001"

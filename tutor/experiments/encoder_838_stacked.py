@@ -1,4 +1,4 @@
-"""Seed 001's online loop (`encoder_838.train_online`) for K networks at once, bit for bit.
+"""Seed 001's online loop (`notebooks.encoder_838_notebook.train_online`) for K networks at once.
 
 Cell [21] trains six 8-3-8 networks that differ only in their weights and learning rate.
 Stacked along a leading axis they take one pass of NumPy calls per sample instead of six, and
@@ -16,7 +16,7 @@ import numpy as np
 
 from tutor.engine import Network
 from tutor.engine.stacked import stack_layers, unstack_into
-from tutor.experiments import encoder_838 as notebook
+from tutor.experiments.notebooks import encoder_838_notebook as notebook
 from tutor.experiments.registry import Progress, check_progress
 
 _add_reduce = np.add.reduce

@@ -31,6 +31,10 @@ class Experiment:
 EXPERIMENTS: dict[str, Experiment] = {}
 _CACHE: dict[str, dict[str, Any]] = {}
 _LOADED = False
+# Told which experiments are about to run, a module may train the independent runs of several in
+# one stacked loop (each run's numbers are its own). `verify` tells them; a lesson's single run
+# step does not, so it trains only what it shows.
+_PLANNERS: list[Callable[[set[str]], None]] = []
 
 
 def experiment(id: str, title: str, source: str = "", unit: str = "epoch"):
@@ -43,6 +47,19 @@ def experiment(id: str, title: str, source: str = "", unit: str = "epoch"):
         return func
 
     return register
+
+
+def planner(func: Callable[[set[str]], None]) -> Callable[[set[str]], None]:
+    """Decorator: `func(ids)` hears the ids of the experiments about to run (see `plan`)."""
+    _PLANNERS.append(func)
+    return func
+
+
+def plan(ids: set[str]) -> None:
+    """Tell every experiment module which experiments will run next, before any of them runs."""
+    _load_all()
+    for func in _PLANNERS:
+        func(set(ids))
 
 
 def _load_all() -> None:

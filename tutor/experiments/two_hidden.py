@@ -1,14 +1,22 @@
-"""Seed 002: two sigmoid hidden layers, BCE, full-batch GD, early stop at 100 % accuracy."""
+"""Seed 002: two sigmoid hidden layers, BCE, full-batch GD, early stop at 100 % accuracy.
+
+The networks and data are built with the engine in the report's seeding order; the report's
+runs train with the report's own loop (`notebooks.two_hidden_lab.train_report`: unclipped BCE,
+its σ, NaN and all), because its tables are figures of that arithmetic — the module says why
+the engine cannot stand in. The engine's loop (`train_engine`) trains what the report never
+ran: the clipped-BCE counterpart of a NaN cell and the runs without activation functions.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from tutor.engine import Init, Network, apply_update, build, get_activation, get_loss
-from tutor.experiments.registry import Progress, check_progress, experiment
+from tutor.engine import Init, Network, build, get_activation, get_loss
+from tutor.engine.training import TrainConfig, train
+from tutor.experiments.notebooks.two_hidden_lab import Run, train_report
+from tutor.experiments.registry import Progress, check_progress, experiment, planner
 
 SOURCE = "002_ee2b744f5dca3dac.txt"
 MAX_EPOCHS = 50_000
@@ -65,253 +73,6 @@ def sweep_setup(
     rng = np.random.RandomState(seed)
     net = build([2, h, h, 1], ["sigmoid"] * 3, Init("rand"), rng=rng, bias_mode="none")
     return net, x, y
-
-
-@dataclass
-class Run:
-    """One call of the report's network(): its printed log and how it ended."""
-
-    epochs: int  # the epoch printed last: where accuracy hit 1.0, or the maximum
-    reached: bool
-    log: list[tuple[int, float, float]]  # (epoch, accuracy, loss) every 100 epochs and at the stop
-    nan_epoch: int | None  # first logged epoch (every 100) whose loss was NaN: ŷ hit 0 or 1
-    predictions: np.ndarray  # ŷ of the last forward pass
-    network: Network | None = None  # trained, with the weights of the epoch it stopped
-    data: tuple[np.ndarray, np.ndarray] | None = None
-
-
-class _Stacks:
-    """Runs in training, in stacks of one layer and data size each, and one epoch's buffers.
-
-    Every element-wise step of an epoch is ONE NumPy call over a flat buffer holding all
-    stacks (a run's numbers are its own: element-wise arithmetic does not depend on the
-    neighbours); only the matrix products go stack by stack, each run's slice as alone.
-    σ is the report's f(x) = 1/(1 + e^−x) (exp may overflow to inf: σ = 0, as in the report).
-    The weights are kept NEGATED (−W): x @ (−W) = −(x @ W) bit for bit (IEEE rounding is
-    symmetric), so the forward pass needs no negation before exp, and every other product or
-    update involving −W is the report's own operation with its sign flipped exactly.
-    """
-
-    def __init__(self, stacks: list[dict]):
-        # A stack: runs (caller's run ids), x, y, lr (count, 1, 1), w1, w2, w3 (negated), active.
-        self.stacks = stacks
-        self.runs = np.concatenate([st["runs"] for st in stacks] or [np.zeros(0, dtype=int)])
-        self.active = np.concatenate([st["active"] for st in stacks] or [np.zeros(0, dtype=bool)])
-        if not stacks:
-            return
-        shapes = {
-            "hidden1": [(len(st["runs"]), st["x"].shape[1], st["w1"].shape[2]) for st in stacks],
-            "hidden2": [(len(st["runs"]), st["x"].shape[1], st["w2"].shape[2]) for st in stacks],
-            "out": [(len(st["runs"]), st["x"].shape[1], 1) for st in stacks],
-            "w1": [st["w1"].shape for st in stacks],
-            "w2": [st["w2"].shape for st in stacks],
-            "w3": [st["w3"].shape for st in stacks],
-        }
-        roles = {
-            "hidden1": ("a1", "s1", "g1"),
-            "hidden2": ("a2", "s2", "g2"),
-            "out": ("yh", "d3", "dz3", "y"),
-            "w1": ("w1", "gw1", "lr1"),
-            "w2": ("w2", "gw2", "lr2"),
-            "w3": ("w3", "gw3", "lr3"),
-        }
-        self.flat: dict[str, np.ndarray] = {}
-        for family, names in roles.items():
-            sizes = [int(np.prod(shape)) for shape in shapes[family]]
-            for name in names:
-                flat = np.empty(sum(sizes))
-                self.flat[name] = flat
-                start = 0
-                for st, shape, size in zip(stacks, shapes[family], sizes):
-                    view = flat[start : start + size].reshape(shape)
-                    if name in ("w1", "w2", "w3", "y"):
-                        view[...] = st[name]
-                    elif name.startswith("lr"):
-                        view[...] = st["lr"]
-                    st[name] = view
-                    start += size
-        self.y_is_1 = self.flat["y"] == 1
-        self.above = np.empty(self.flat["y"].shape, dtype=bool)
-        samples = [n for shape in shapes["out"] for n in [shape[1]] * shape[0]]
-        self.run_starts = np.concatenate([[0], np.cumsum(samples)[:-1]]).astype(np.intp)
-        for st in stacks:
-            st["xT"] = st["x"].transpose(0, 2, 1)
-            for name in ("a1", "a2", "w2", "w3"):
-                st[name + "T"] = st[name].transpose(0, 2, 1)
-        self.matched = np.empty(len(self.runs), dtype=bool)
-
-    def where(self, k: int) -> tuple[dict, int]:
-        """The stack holding the k-th run (in self.runs order) and its index there."""
-        for st in self.stacks:
-            if k < len(st["runs"]):
-                return st, k
-            k -= len(st["runs"])
-        raise IndexError(k)
-
-    def without(self, gone: np.ndarray) -> _Stacks:
-        """The same runs minus those where `gone` is True (each run's numbers unchanged)."""
-        stacks, start = [], 0
-        for st in self.stacks:
-            count = len(st["runs"])
-            keep = np.flatnonzero(~gone[start : start + count])
-            active = self.active[start : start + count][keep]
-            start += count
-            if len(keep):
-                stacks.append(
-                    {
-                        "runs": st["runs"][keep],
-                        "active": active,
-                        "x": st["x"][keep],
-                        "y": st["y"][keep],
-                        "lr": st["lr1"][keep][:, :1, :1],
-                        "w1": st["w1"][keep],
-                        "w2": st["w2"][keep],
-                        "w3": st["w3"][keep],
-                    }
-                )
-        return _Stacks(stacks)
-
-    def forward(self) -> bool:
-        """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
-        mm, exp, add, div, flat = np.matmul, np.exp, np.add, np.divide, self.flat
-        for source, weights, target in (("x", "w1", "a1"), ("a1", "w2", "a2"), ("a2", "w3", "yh")):
-            for st in self.stacks:
-                mm(st[source], st[weights], out=st[target])  # −z
-            t = flat[target]
-            exp(t, out=t)
-            add(t, 1.0, out=t)
-            div(1.0, t, out=t)
-        # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
-        np.greater(flat["yh"], 0.5, out=self.above)
-        np.equal(self.above, self.y_is_1, out=self.above)
-        np.logical_and.reduceat(self.above, self.run_starts, out=self.matched)
-        return bool(self.matched.any())
-
-    def backward_and_update(self) -> None:
-        """The report's gradients (unclipped) and w ← w − lr·grad, on the negated weights."""
-        mm, sub, mul, div, add = np.matmul, np.subtract, np.multiply, np.divide, np.add
-        f = self.flat
-        yh, d3, dz3 = f["yh"], f["d3"], f["dz3"]
-        sub(1.0, yh, out=d3)
-        mul(yh, d3, out=d3)  # ŷ(1 − ŷ)
-        sub(yh, f["y"], out=dz3)
-        div(dz3, d3, out=dz3)
-        mul(dz3, d3, out=dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
-        for st in self.stacks:
-            mm(st["dz3"], st["w3T"], out=st["g2"])
-        sub(1.0, f["a2"], out=f["s2"])
-        mul(f["a2"], f["s2"], out=f["s2"])
-        mul(f["g2"], f["s2"], out=f["g2"])  # −dz2
-        for st in self.stacks:
-            mm(st["g2"], st["w2T"], out=st["g1"])
-        sub(1.0, f["a1"], out=f["s1"])
-        mul(f["a1"], f["s1"], out=f["s1"])
-        mul(f["g1"], f["s1"], out=f["g1"])  # dz1 (−dz2 times −W2)
-        for st in self.stacks:
-            mm(st["a2T"], st["dz3"], out=st["gw3"])
-            mm(st["a1T"], st["g2"], out=st["gw2"])
-            mm(st["xT"], st["g1"], out=st["gw1"])
-        mul(f["lr3"], f["gw3"], out=f["gw3"])
-        add(f["w3"], f["gw3"], out=f["w3"])  # −(w3 − lr·a2ᵀdz3)
-        mul(f["lr2"], f["gw2"], out=f["gw2"])
-        sub(f["w2"], f["gw2"], out=f["w2"])  # −w2 − lr·a1ᵀ(−dz2)
-        mul(f["lr1"], f["gw1"], out=f["gw1"])
-        add(f["w1"], f["gw1"], out=f["w1"])
-
-
-def train_report(
-    setups: list[tuple[Network, np.ndarray, np.ndarray]],
-    lrs: list[float],
-    max_epochs: int,
-    log_every: int = 100,
-    progress: Progress | None = None,
-) -> list[Run]:
-    """The report's loop for several independent runs at once, stacked.
-
-    Per run: forward, loss and accuracy, backward, w ← w − lr·grad, stop when accuracy hits
-    1.0. Loss Σ −y log ŷ − (1−y) log(1−ŷ) (a SUM over samples); gradients as the report's
-    formulas, unclipped (a saturated ŷ gives 0/0 = NaN, as in the report); accuracy counts
-    round(ŷ) == y; the printed epoch is 1-based. Stacking only saves Python overhead: each
-    run's arithmetic is its own (checked against a single-run loop in the tests), and a run
-    that reached 100 % leaves the stack. Runs of different layer or data sizes may be mixed.
-    Trains the networks in place (each keeps its weights from the epoch it stopped).
-    """
-    nets = [net for net, _, _ in setups]
-    count = len(nets)
-    by_shape: dict[tuple, list[int]] = {}
-    for k, (net, x, _) in enumerate(setups):
-        by_shape.setdefault((x.shape, *(layer.W.shape for layer in net.layers)), []).append(k)
-    stacks = _Stacks(
-        [
-            {
-                "runs": np.array(ks),
-                "active": np.ones(len(ks), dtype=bool),
-                "x": np.stack([setups[k][1] for k in ks]).astype(float),
-                "y": np.stack([setups[k][2] for k in ks]).astype(float),
-                "lr": np.array([lrs[k] for k in ks], dtype=float).reshape(-1, 1, 1),
-                **{f"w{i + 1}": -np.stack([nets[k].layers[i].W for k in ks]) for i in range(3)},
-            }
-            for ks in by_shape.values()
-        ]
-    )
-    logs: list[list[tuple[int, float, float]]] = [[] for _ in nets]
-    ends = [max_epochs] * count
-    reached = [False] * count
-    nan_epochs: list[int | None] = [None] * count
-    predictions: list[np.ndarray | None] = [None] * count
-
-    def store(stacks: _Stacks, k: int) -> None:
-        st, b = stacks.where(k)
-        for i, layer in enumerate(nets[st["runs"][b]].layers):
-            layer.W[...] = -st[f"w{i + 1}"][b]
-
-    with np.errstate(all="ignore"):
-        for epoch in range(1, max_epochs + 1):
-            some_match = stacks.forward()
-            logging = epoch % log_every == 0
-            hit = None
-            if logging or some_match:
-                active = stacks.active
-                hit = stacks.matched & active
-                for k in np.flatnonzero(active & (hit | logging)).tolist():
-                    st, b = stacks.where(k)
-                    run, p, t = stacks.runs[k], st["yh"][b], st["y"][b]
-                    loss = float(np.sum(-t * np.log(p) - (1 - t) * np.log(1 - p)))
-                    logs[run].append((epoch, float(np.mean(np.round(p) == t)), loss))
-                    if np.isnan(loss) and nan_epochs[run] is None:
-                        # NaN weights stay NaN: the report's run goes on to max_epochs in vain.
-                        nan_epochs[run] = epoch
-                        active[k] = False
-                        predictions[run] = p.copy()
-                if hit.any():
-                    for k in np.flatnonzero(hit).tolist():
-                        st, b = stacks.where(k)
-                        run = stacks.runs[k]
-                        ends[run], reached[run] = epoch, True
-                        predictions[run] = st["yh"][b].copy()
-                else:
-                    hit = None
-            stacks.backward_and_update()
-            if hit is not None:
-                # A finished run keeps the weights of this epoch's update and leaves the stack.
-                for k in np.flatnonzero(hit).tolist():
-                    store(stacks, k)
-                stacks = stacks.without(hit)
-            if epoch % log_every == 0:
-                check_progress(progress, epoch, max_epochs, None)
-            if not stacks.active.any():
-                break
-    for k, run in enumerate(stacks.runs):
-        store(stacks, k)
-        if predictions[run] is None:
-            st, b = stacks.where(k)
-            predictions[run] = st["yh"][b].copy()
-    final = [p for p in predictions if p is not None]
-    assert len(final) == count, "every run's last forward pass is kept"
-    return [
-        Run(ends[b], reached[b], logs[b], nan_epochs[b], final[b], nets[b], setups[b][1:])
-        for b in range(count)
-    ]
 
 
 # --- what the report prints ------------------------------------------------------------------
@@ -485,11 +246,18 @@ def sweep_calls(distribution: str, kind: str, values: tuple) -> list[Cell]:
     return calls
 
 
+_PLANNED: list[tuple[str, Cell]] = []  # cells that will be asked for (see _plan_sweep_cells)
+
+
 def compute_cells(cells: list[tuple[str, Cell]], progress: Progress | None = None) -> None:
-    """Train every (distribution, cell) not yet in the cache, all in one stacked loop."""
+    """Train every (distribution, cell) not yet in the cache, all in one stacked loop.
+
+    When some are missing, the cells planned to be asked for next train in the same loop.
+    """
     todo = [c for c in dict.fromkeys(cells) if c not in _CELLS]
     if not todo:
         return
+    todo = [c for c in dict.fromkeys(todo + _PLANNED) if c not in _CELLS]
     runs = train_report(
         [sweep_setup(d, h, seed, prev) for d, (_, h, seed, prev) in todo],
         [lr for _, (lr, _, _, _) in todo],
@@ -657,6 +425,15 @@ for _id, (_distribution, _kind, _printed, *_) in SWEEPS.items():
     _register_sweep(_id, _distribution, _kind, _printed)
 
 
+@planner
+def _plan_sweep_cells(ids: set[str]) -> None:
+    """A full table about to run trains all four tables' cells in the first loop that needs any.
+
+    (`verify` runs the quick figures first, then the tables: one loop instead of two.)
+    """
+    _PLANNED[:] = all_sweep_cells() if ids & set(SWEEPS) else []
+
+
 # The cells of the four tables that stop early (each run within ~10,000 epochs), for a quick
 # look; the full tables (the other cells' figures) are the four sweep experiments above.
 FIGURE_CELLS: dict[tuple[str, str], Sequence[tuple[float, int]]] = {
@@ -708,21 +485,28 @@ def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:
 
 
 def train_engine(net: Network, x: np.ndarray, y: np.ndarray, lr: float, epochs: int) -> tuple:
-    """The engine's own full-batch loop with its clipped BCE (sum); stops at 100 % accuracy."""
-    stop = {"epoch": epochs, "accuracy": 0.0}
-    loss = get_loss("bce", reduction="sum")
-    cache_acc = []
-    for epoch in range(1, epochs + 1):
-        value, grads = net.gradients(x, y, loss)
-        accuracy = float(np.mean(np.round(net.forward(x)) == y))
-        cache_acc.append((epoch, accuracy, value))
-        apply_update(net, grads, lr)
-        if accuracy == 1.0:
-            stop = {"epoch": epoch, "accuracy": accuracy}
-            break
-    else:
-        stop["accuracy"] = cache_acc[-1][1]
-    return stop, cache_acc
+    """The engine's full-batch training (`train`, clipped BCE summed); stops at 100 % accuracy.
+
+    Returns ({"epoch", "accuracy"} of the stop or the last epoch, [(epoch, accuracy, loss)]),
+    each epoch's accuracy and loss taken before its update, as the report logs them.
+    """
+    accuracy = [float(np.mean(np.round(net.forward(x)) == y))]  # of epoch 1's forward pass
+    history: list[tuple[int, float, float]] = []
+
+    def on_epoch(epoch: int, loss: float, trained: Network) -> bool:
+        history.append((epoch, accuracy[-1], loss))
+        if accuracy[-1] == 1.0:
+            return False  # 100 % before this epoch's update: the report's stop
+        accuracy.append(float(np.mean(np.round(trained.forward(x)) == y)))  # the next epoch's
+        return True
+
+    train(
+        net, x, y.astype(float), get_loss("bce", reduction="sum"), TrainConfig(lr, epochs), on_epoch
+    )
+    stop = {"epoch": history[-1][0], "accuracy": history[-1][1]}
+    if stop["accuracy"] != 1.0:
+        stop["epoch"] = epochs
+    return stop, history
 
 
 @experiment(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
+from tutor.engine.trace import PHASES
 from tutor.lessons.model import (
     CompareStep,
     DeriveStep,
@@ -30,7 +31,7 @@ from tutor.lessons.references import ACTIVATION_TARGETS, EXPERIMENT_KEY
 if TYPE_CHECKING:  # the loader imports this module: its validator is only an annotation here
     from tutor.lessons.loader import LessonReader
 
-REVEAL_PHASES = ("given", "forward", "error", "backward", "update")
+REVEAL_PHASES = PHASES  # a reveal step shows one phase of the trace
 OPTION_KEYS = {"text", "correct", "explanation"}
 NETWORK_KEYS = frozenset({"trace", "example", "network"})  # one of them names the network
 DEFAULT_PREDICT_TOLERANCE = 1e-6

@@ -1,0 +1,231 @@
+"""Seed 001's notebook (001_bbb3b44a6a416223.txt), its online training reproduced literally.
+
+Cells [16]-[17]: per sample, forward through Layer(8,3), Layer(3,8) with σ(z) = 1/(1 + e^−z),
+error e = ŷ − x, dE/dŷ = e, backward through both layers (the derivative applied to the layer
+OUTPUT: σ(out)(1 − σ(out)), the notebook's slip, or out(1 − out) when corrected), then update
+at once; the epoch's loss is np.mean of the eight Σe² taken before each sample's update.
+
+Why the engine (`train(..., TrainConfig(rule="online", shuffle=False))` with ½Σe², which has
+the same gradient) does not stand in — tests/test_notebook_arithmetic.py shows both:
+
+- Its σ is e^z/(1 + e^z) for z < 0 (overflow-free) where the notebook computes 1/(1 + e^−z):
+  the two round differently in the last bit, and the encoder's off-diagonal outputs have z < 0.
+- It adds an epoch's losses one after another; the notebook's np.mean adds the eight
+  pairwise. So the engine's numbers leave the notebook's after the first sample.
+
+Both reproduce the printed loss table to its 12-16 digits (neither bit for bit, on this
+machine); the lessons' computed columns, heatmaps and codes are the notebook's arithmetic,
+which this module keeps bit for bit (it equals a line-by-line transcription of the cells,
+benchmarks/repro_b.py's `notebook_001`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from tutor.engine import Activation, Network
+from tutor.progress import Progress, check_progress
+
+ArrayFn = Callable[[np.ndarray], np.ndarray]
+
+_add_reduce = np.add.reduce
+_exp = np.exp
+_outer = np.multiply.outer  # np.sum without its Python-level dispatch
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The notebook's σ(z) = 1/(1+e^−z); |z| stays small here, so e^−z never overflows."""
+    e = _exp(-z)
+    e += 1.0
+    return 1.0 / e
+
+
+def _quirk_derivative(out: np.ndarray) -> np.ndarray:
+    """Cell [15]'s derivative applied to the layer output: σ(out)(1 − σ(out))."""
+    s = _sigmoid(out)
+    return s * (1.0 - s)
+
+
+# Lean forms of the engine's activations (same formulas; the notebook's rounding of σ).
+_FAST: dict[str, tuple[ArrayFn, ArrayFn]] = {
+    "sigmoid": (_sigmoid, lambda out: out * (1.0 - out)),
+    "sigmoid_quirk_001": (_sigmoid, _quirk_derivative),
+}
+
+
+def _slope_from_output(act: Activation) -> ArrayFn:
+    """out ↦ f′ for an activation whose derivative reads only out (the loop keeps no net z)."""
+    derivative = act.derivative
+    if derivative is None or act.slope_reads == "net":
+        raise ValueError(f"train_online keeps no net input z: {act.name}'s derivative needs it")
+    return lambda out: derivative(out, out)  # z unread (identity reads only its shape)
+
+
+def train_online(
+    net: Network,
+    inputs: np.ndarray,
+    lr: float,
+    epochs: int,
+    progress: Progress | None = None,
+    done_before: int = 0,
+    total: int | None = None,
+) -> list[float]:
+    """Online gradient descent as cell [17]: per sample e = ŷ − x, dE/dŷ = e, update at once.
+
+    Returns the epoch losses as the notebook records them: Σe² of each sample before its
+    update, averaged over the epoch with np.mean of the Python list. Trains `net` in place.
+    """
+    total = total if total is not None else epochs
+    if _one_hot_sigmoid_pair(net, inputs):
+        return _train_encoder(net, inputs, lr, epochs, progress, done_before, total)
+    return _train_any(net, inputs, lr, epochs, progress, done_before, total)
+
+
+def _train_any(
+    net: Network,
+    inputs: np.ndarray,
+    lr: float,
+    epochs: int,
+    progress: Progress | None,
+    done_before: int,
+    total: int,
+) -> list[float]:
+    """Any depth and any activation whose slope reads its output (the general form)."""
+    # Python overhead dominates 8-wide vectors: 1-D arrays, no caches, fused bookkeeping.
+    params = []
+    for layer in net.layers:
+        name = layer.activation.name
+        if name in _FAST:
+            f, df = _FAST[name]
+        else:
+            f, df = layer.activation.forward, _slope_from_output(layer.activation)
+        params.append((layer.W, layer.b, f, df))
+    reverse = list(range(len(params) - 1, -1, -1))
+    history: list[float] = []
+    for epoch in range(epochs):
+        losses = []
+        for x in inputs:
+            outs = [x]
+            a = x
+            for W, b, f, _ in params:
+                z = a @ W
+                z += b
+                a = f(z)
+                outs.append(a)
+            error = a - x
+            losses.append(_add_reduce(error * error))  # = np.sum(error**2), same order
+            # Backward through every layer before any update (the notebook's NN.backward).
+            dA = error
+            deltas = [error] * len(params)  # placeholders: every slot is set below
+            for k in reverse:
+                W, _, _, df = params[k]
+                dZ = dA * df(outs[k + 1])
+                deltas[k] = dZ
+                if k:
+                    dA = W @ dZ
+            for k, (W, b, _, _) in enumerate(params):
+                W -= lr * _outer(outs[k], deltas[k])
+                b -= lr * deltas[k]
+        history.append(float(np.mean(losses)))
+        if epoch % 100 == 0:
+            check_progress(progress, done_before + epoch, total, history[-1])
+    return history
+
+
+def _one_hot_sigmoid_pair(net: Network, inputs: np.ndarray) -> bool:
+    """True for the notebook's case: two layers of one σ (either derivative), one-hot inputs."""
+    names = {layer.activation.name for layer in net.layers}
+    if len(net.layers) != 2 or len(names) != 1 or not names <= set(_FAST):
+        return False
+    if any(layer.bias_mode != "neuron" or not layer.train_bias for layer in net.layers):
+        return False
+    arrays = [inputs] + [a for layer in net.layers for a in (layer.W, layer.b)]
+    if inputs.ndim != 2 or any(a.dtype != np.float64 for a in arrays):
+        return False
+    hot = inputs == 1.0
+    return bool(np.all(hot.sum(axis=1) == 1) and np.all(hot | (inputs == 0.0)))
+
+
+def _train_encoder(
+    net: Network,
+    inputs: np.ndarray,
+    lr: float,
+    epochs: int,
+    progress: Progress | None,
+    done_before: int,
+    total: int,
+) -> list[float]:
+    """`_train_any`'s numbers for two σ layers and one-hot inputs, in 25 NumPy calls a sample.
+
+    Bit for bit the same arithmetic, rearranged only where IEEE rounding is exact:
+    - x @ W1 for a one-hot x is row i of W1 exactly (1·w plus zeros), and W1 −= lr·outer(x, δ1)
+      changes only row i, by lr·δ1 (the other rows lose 0);
+    - the biases and W1 are kept NEGATED: −(W1[i] + b1) = (−W1[i]) + (−b1) and
+      −(a1 @ W2 + b2) = (−b2) − a1 @ W2 (rounding is symmetric), so σ needs no negation before
+      e^x, and each update is the notebook's with its sign flipped exactly;
+    - element-wise steps of both layers that do not depend on each other (σ′ at both outputs,
+      lr·δ, the bias updates) run as one call over one buffer holding both layers;
+    - the errors of an epoch are kept and squared and summed row by row at its end (the same
+      pairwise sum of eight as np.sum on each), then np.mean as the notebook.
+    """
+    layer1, layer2 = net.layers
+    quirk = layer1.activation.name == "sigmoid_quirk_001"
+    h, n_out = layer2.W.shape
+    w2 = layer2.W.copy()
+    neg_w1 = -layer1.W
+    neg_b = np.concatenate([-layer1.b, -layer2.b])  # [−b1 | −b2]
+    neg_b1, neg_b2 = neg_b[:h], neg_b[h:]
+    outs, slopes, deltas, steps, spare = (np.empty(h + n_out) for _ in range(5))
+    a1, a2 = outs[:h], outs[h:]
+    d1, d2 = deltas[:h], deltas[h:]
+    s1, s2 = slopes[:h], slopes[h:]
+    step1 = steps[:h]
+    outer_buf = np.empty_like(w2)
+    errors = np.empty((len(inputs), n_out))
+    squares = np.empty_like(errors)
+    samples = [(neg_w1[int(np.argmax(x))], x, e) for x, e in zip(inputs, errors)]
+    add, sub, mul, div, exp, matmul = np.add, np.subtract, np.multiply, np.divide, _exp, np.matmul
+    history: list[float] = []
+    try:
+        for epoch in range(epochs):
+            for neg_w1_row, x, error in samples:
+                add(neg_w1_row, neg_b1, out=a1)  # −(x @ W1 + b1)
+                exp(a1, out=a1)
+                a1 += 1.0
+                div(1.0, a1, out=a1)
+                matmul(a1, w2, out=a2)
+                sub(neg_b2, a2, out=a2)  # −(a1 @ W2 + b2)
+                exp(a2, out=a2)
+                a2 += 1.0
+                div(1.0, a2, out=a2)
+                sub(a2, x, out=error)
+                if quirk:  # σ(out)(1 − σ(out)) at both layers' outputs
+                    np.negative(outs, out=slopes)
+                    exp(slopes, out=slopes)
+                    slopes += 1.0
+                    div(1.0, slopes, out=slopes)
+                    sub(1.0, slopes, out=spare)
+                    mul(slopes, spare, out=slopes)
+                else:  # out(1 − out)
+                    sub(1.0, outs, out=spare)
+                    mul(outs, spare, out=slopes)
+                mul(error, s2, out=d2)  # δ2 = e ⊙ f′
+                matmul(w2, d2, out=d1)
+                mul(d1, s1, out=d1)  # δ1 = (W2 @ δ2) ⊙ f′
+                mul(lr, deltas, out=steps)  # lr·δ for both layers
+                add(neg_b, steps, out=neg_b)  # −(b − lr·δ)
+                add(neg_w1_row, step1, out=neg_w1_row)  # −(W1[i] − lr·δ1)
+                mul(lr, np.multiply.outer(a1, d2, out=outer_buf), out=outer_buf)
+                sub(w2, outer_buf, out=w2)
+            mul(errors, errors, out=squares)
+            history.append(float(np.mean(_add_reduce(squares, axis=1))))
+            if epoch % 100 == 0:
+                check_progress(progress, done_before + epoch, total, history[-1])
+    finally:  # the network as trained so far, also when the progress callback cancels
+        np.negative(neg_w1, out=layer1.W)
+        np.negative(neg_b1, out=layer1.b)
+        layer2.W[...] = w2
+        np.negative(neg_b2, out=layer2.b)
+    return history

@@ -1,0 +1,290 @@
+"""Seed 002's lab report (002_ee2b744f5dca3dac.txt), its training loop reproduced literally.
+
+The report's `network()`/`network_()` train two sigmoid hidden layers with binary
+cross-entropy by full-batch gradient descent and stop at 100 % accuracy. Its tables of
+"epochs to 100 %" are figures of THIS arithmetic, so the loop below is the report's own, not
+the engine's (`tutor.engine.training.train`). Why the engine cannot stand in
+(tests/test_notebook_arithmetic.py shows each on the report's own runs):
+
+- The report's BCE is unclipped and its gradient is (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ): once a
+  sigmoid output rounds to exactly 1.0 or 0.0 the loss is log 0 and the gradient 0/0, every
+  weight turns NaN, and the cell prints 50000 (the maximum) — the linear hidden-units table's
+  h = 5 cells. The engine clips ŷ to [1e−12, 1 − 1e−12] (the fix the tutor teaches; it must
+  not be unfixed to match a published number), stays finite and reaches 100 %.
+- The report's σ is 1/(1 + e^−z) for every z; the engine's is e^z/(1 + e^z) for z < 0
+  (overflow-free), which rounds differently in the last bit. The XOR runs are chaotic
+  (accuracy jumps 0.52 ↔ 0.86) and last-bit differences change their stop epoch.
+
+Experiments (`tutor.experiments.two_hidden`) build the networks and data with the engine
+(`build`, the report's seeding order) and train them here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tutor.engine import Network
+from tutor.progress import Progress, check_progress
+
+
+@dataclass
+class Run:
+    """One call of the report's network(): its printed log and how it ended."""
+
+    epochs: int  # the epoch printed last: where accuracy hit 1.0, or the maximum
+    reached: bool
+    log: list[tuple[int, float, float]]  # (epoch, accuracy, loss) every 100 epochs and at the stop
+    nan_epoch: int | None  # first logged epoch (every 100) whose loss was NaN: ŷ hit 0 or 1
+    predictions: np.ndarray  # ŷ of the last forward pass
+    network: Network | None = None  # trained, with the weights of the epoch it stopped
+    data: tuple[np.ndarray, np.ndarray] | None = None
+
+
+class _Stacks:
+    """Runs in training, in stacks of one layer and data size each, and one epoch's buffers.
+
+    Every element-wise step of an epoch is ONE NumPy call over a flat buffer holding all
+    stacks (a run's numbers are its own: element-wise arithmetic does not depend on the
+    neighbours); only the matrix products go stack by stack, each run's slice as alone.
+    σ is the report's f(x) = 1/(1 + e^−x) (exp may overflow to inf: σ = 0, as in the report).
+    The weights are kept NEGATED (−W): x @ (−W) = −(x @ W) bit for bit (IEEE rounding is
+    symmetric), so the forward pass needs no negation before exp, and every other product or
+    update involving −W is the report's own operation with its sign flipped exactly.
+    """
+
+    def __init__(self, stacks: list[dict]):
+        # A stack: runs (caller's run ids), x, y, lr (count, 1, 1), w1, w2, w3 (negated), active.
+        self.stacks = stacks
+        self.runs = np.concatenate([st["runs"] for st in stacks] or [np.zeros(0, dtype=int)])
+        self.active = np.concatenate([st["active"] for st in stacks] or [np.zeros(0, dtype=bool)])
+        if not stacks:
+            return
+        shapes = {
+            "hidden1": [(len(st["runs"]), st["x"].shape[1], st["w1"].shape[2]) for st in stacks],
+            "hidden2": [(len(st["runs"]), st["x"].shape[1], st["w2"].shape[2]) for st in stacks],
+            "out": [(len(st["runs"]), st["x"].shape[1], 1) for st in stacks],
+            "w1": [st["w1"].shape for st in stacks],
+            "w2": [st["w2"].shape for st in stacks],
+            "w3": [st["w3"].shape for st in stacks],
+        }
+        # Buffers that element-wise steps treat together share one flat array: both hidden
+        # layers' outputs (their σ′ is one call), and the three weight families (lr·grad and
+        # the update are one call each; the w2 family's lr is stored as −lr, see below).
+        buffers = {
+            "A": [("hidden1", "a1"), ("hidden2", "a2")],
+            "S": [("hidden1", "s1"), ("hidden2", "s2")],
+            "G": [("hidden1", "g1"), ("hidden2", "g2")],
+            "yh": [("out", "yh")],
+            "d3": [("out", "d3")],
+            "dz3": [("out", "dz3")],
+            "y": [("out", "y")],
+            "W": [("w1", "w1"), ("w2", "w2"), ("w3", "w3")],
+            "GW": [("w1", "gw1"), ("w2", "gw2"), ("w3", "gw3")],
+            "LR": [("w1", "lr1"), ("w2", "lr2"), ("w3", "lr3")],
+        }
+        lr_sign = {"lr1": 1.0, "lr2": -1.0, "lr3": 1.0}
+        self.flat: dict[str, np.ndarray] = {}
+        for buffer, parts in buffers.items():
+            sizes = {
+                family: [int(np.prod(shape)) for shape in shapes[family]] for family, _ in parts
+            }
+            whole = np.empty(sum(sum(sizes[family]) for family, _ in parts))
+            self.flat[buffer] = whole
+            start = 0
+            for family, name in parts:
+                region = whole[start : start + sum(sizes[family])]
+                self.flat[name] = region
+                start += region.size
+                at = 0
+                for st, shape, size in zip(stacks, shapes[family], sizes[family]):
+                    view = region[at : at + size].reshape(shape)
+                    if name in ("w1", "w2", "w3", "y"):
+                        view[...] = st[name]
+                    elif name in lr_sign:
+                        view[...] = lr_sign[name] * st["lr"]  # −lr: exact
+                    st[name] = view
+                    at += size
+        self.y_is_1 = self.flat["y"] == 1
+        self.above = np.empty(self.flat["y"].shape, dtype=bool)
+        samples = [n for shape in shapes["out"] for n in [shape[1]] * shape[0]]
+        self.run_starts = np.concatenate([[0], np.cumsum(samples)[:-1]]).astype(np.intp)
+        for st in stacks:
+            st["xT"] = st["x"].transpose(0, 2, 1)
+            for name in ("a1", "a2", "w2", "w3"):
+                st[name + "T"] = st[name].transpose(0, 2, 1)
+        self.matched = np.empty(len(self.runs), dtype=bool)
+
+    def where(self, k: int) -> tuple[dict, int]:
+        """The stack holding the k-th run (in self.runs order) and its index there."""
+        for st in self.stacks:
+            if k < len(st["runs"]):
+                return st, k
+            k -= len(st["runs"])
+        raise IndexError(k)
+
+    def without(self, gone: np.ndarray) -> _Stacks:
+        """The same runs minus those where `gone` is True (each run's numbers unchanged)."""
+        stacks, start = [], 0
+        for st in self.stacks:
+            count = len(st["runs"])
+            keep = np.flatnonzero(~gone[start : start + count])
+            active = self.active[start : start + count][keep]
+            start += count
+            if len(keep):
+                stacks.append(
+                    {
+                        "runs": st["runs"][keep],
+                        "active": active,
+                        "x": st["x"][keep],
+                        "y": st["y"][keep],
+                        "lr": st["lr1"][keep][:, :1, :1],  # lr1 holds +lr
+                        "w1": st["w1"][keep],
+                        "w2": st["w2"][keep],
+                        "w3": st["w3"][keep],
+                    }
+                )
+        return _Stacks(stacks)
+
+    def forward(self) -> bool:
+        """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
+        mm, exp, add, div, flat = np.matmul, np.exp, np.add, np.divide, self.flat
+        for source, weights, target in (("x", "w1", "a1"), ("a1", "w2", "a2"), ("a2", "w3", "yh")):
+            for st in self.stacks:
+                mm(st[source], st[weights], out=st[target])  # −z
+            t = flat[target]
+            exp(t, out=t)
+            add(t, 1.0, out=t)
+            div(1.0, t, out=t)
+        # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
+        np.greater(flat["yh"], 0.5, out=self.above)
+        np.equal(self.above, self.y_is_1, out=self.above)
+        np.logical_and.reduceat(self.above, self.run_starts, out=self.matched)
+        return bool(self.matched.any())
+
+    def backward_and_update(self) -> None:
+        """The report's gradients (unclipped) and w ← w − lr·grad, on the negated weights."""
+        mm, sub, mul, div, add = np.matmul, np.subtract, np.multiply, np.divide, np.add
+        f = self.flat
+        yh, d3, dz3 = f["yh"], f["d3"], f["dz3"]
+        sub(1.0, yh, out=d3)
+        mul(yh, d3, out=d3)  # ŷ(1 − ŷ)
+        sub(yh, f["y"], out=dz3)
+        div(dz3, d3, out=dz3)
+        mul(dz3, d3, out=dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
+        sub(1.0, f["A"], out=f["S"])
+        mul(f["A"], f["S"], out=f["S"])  # σ′ = a(1 − a) of both hidden layers
+        for st in self.stacks:
+            mm(st["dz3"], st["w3T"], out=st["g2"])
+        mul(f["g2"], f["s2"], out=f["g2"])  # −dz2
+        for st in self.stacks:
+            mm(st["g2"], st["w2T"], out=st["g1"])
+        mul(f["g1"], f["s1"], out=f["g1"])  # dz1 (−dz2 times −W2)
+        for st in self.stacks:
+            mm(st["a2T"], st["dz3"], out=st["gw3"])
+            mm(st["a1T"], st["g2"], out=st["gw2"])
+            mm(st["xT"], st["g1"], out=st["gw1"])
+        # −w3 + lr·a2ᵀdz3, −w2 + (−lr)·a1ᵀ(−dz2) = −w2 − lr·a1ᵀ(−dz2), −w1 + lr·xᵀdz1: the
+        # report's w − lr·grad on the negated weights (a + (−b) is a − b in IEEE arithmetic).
+        mul(f["LR"], f["GW"], out=f["GW"])
+        add(f["W"], f["GW"], out=f["W"])
+
+
+def train_report(
+    setups: list[tuple[Network, np.ndarray, np.ndarray]],
+    lrs: list[float],
+    max_epochs: int,
+    log_every: int = 100,
+    progress: Progress | None = None,
+) -> list[Run]:
+    """The report's loop for several independent runs at once, stacked.
+
+    Per run: forward, loss and accuracy, backward, w ← w − lr·grad, stop when accuracy hits
+    1.0. Loss Σ −y log ŷ − (1−y) log(1−ŷ) (a SUM over samples); gradients as the report's
+    formulas, unclipped (a saturated ŷ gives 0/0 = NaN, as in the report); accuracy counts
+    round(ŷ) == y; the printed epoch is 1-based. Stacking only saves Python overhead: each
+    run's arithmetic is its own (checked against a single-run loop in the tests), and a run
+    that reached 100 % leaves the stack. Runs of different layer or data sizes may be mixed.
+    Trains the networks in place (each keeps its weights from the epoch it stopped).
+    """
+    nets = [net for net, _, _ in setups]
+    count = len(nets)
+    by_shape: dict[tuple, list[int]] = {}
+    for k, (net, x, _) in enumerate(setups):
+        by_shape.setdefault((x.shape, *(layer.W.shape for layer in net.layers)), []).append(k)
+    stacks = _Stacks(
+        [
+            {
+                "runs": np.array(ks),
+                "active": np.ones(len(ks), dtype=bool),
+                "x": np.stack([setups[k][1] for k in ks]).astype(float),
+                "y": np.stack([setups[k][2] for k in ks]).astype(float),
+                "lr": np.array([lrs[k] for k in ks], dtype=float).reshape(-1, 1, 1),
+                **{f"w{i + 1}": -np.stack([nets[k].layers[i].W for k in ks]) for i in range(3)},
+            }
+            for ks in by_shape.values()
+        ]
+    )
+    logs: list[list[tuple[int, float, float]]] = [[] for _ in nets]
+    ends = [max_epochs] * count
+    reached = [False] * count
+    nan_epochs: list[int | None] = [None] * count
+    predictions: list[np.ndarray | None] = [None] * count
+
+    def store(stacks: _Stacks, k: int) -> None:
+        st, b = stacks.where(k)
+        for i, layer in enumerate(nets[st["runs"][b]].layers):
+            layer.W[...] = -st[f"w{i + 1}"][b]
+
+    with np.errstate(all="ignore"):
+        for epoch in range(1, max_epochs + 1):
+            some_match = stacks.forward()
+            logging = epoch % log_every == 0
+            gone = None  # runs that leave the stack after this epoch's update
+            if logging or some_match:
+                active = stacks.active
+                hit = stacks.matched & active
+                gone = hit.copy()
+                for k in np.flatnonzero(active & (hit | logging)).tolist():
+                    st, b = stacks.where(k)
+                    run, p, t = stacks.runs[k], st["yh"][b], st["y"][b]
+                    loss = float(np.sum(-t * np.log(p) - (1 - t) * np.log(1 - p)))
+                    logs[run].append((epoch, float(np.mean(np.round(p) == t)), loss))
+                    if np.isnan(loss) and nan_epochs[run] is None:
+                        # The report's run goes on to max_epochs in vain: a NaN loss means a
+                        # NaN δ of the output (log 0·0 or 0/0), so this epoch's update makes
+                        # every weight NaN, and NaN weights stay NaN. The run leaves the stack
+                        # with them; its printed figures are all known now.
+                        nan_epochs[run] = epoch
+                        active[k] = False
+                        gone[k] = True
+                        predictions[run] = p.copy()
+                for k in np.flatnonzero(hit).tolist():
+                    st, b = stacks.where(k)
+                    run = stacks.runs[k]
+                    ends[run], reached[run] = epoch, True
+                    predictions[run] = st["yh"][b].copy()
+                if not gone.any():
+                    gone = None
+            stacks.backward_and_update()
+            if gone is not None:
+                # A finished run keeps the weights of this epoch's update and leaves the stack.
+                for k in np.flatnonzero(gone).tolist():
+                    store(stacks, k)
+                stacks = stacks.without(gone)
+            if epoch % log_every == 0:
+                check_progress(progress, epoch, max_epochs, None)
+            if not stacks.active.any():
+                break
+    for k, run in enumerate(stacks.runs):
+        store(stacks, k)
+        if predictions[run] is None:
+            st, b = stacks.where(k)
+            predictions[run] = st["yh"][b].copy()
+    final = [p for p in predictions if p is not None]
+    assert len(final) == count, "every run's last forward pass is kept"
+    return [
+        Run(ends[b], reached[b], logs[b], nan_epochs[b], final[b], nets[b], setups[b][1:])
+        for b in range(count)
+    ]
