@@ -63,19 +63,25 @@ def run(args: argparse.Namespace) -> int:
     for lesson in lessons:
         errors += check_references(lesson)
 
-    from tutor.experiments.registry import plan
+    from tutor.experiments.registry import is_pending, plan, run_apart
 
     # Experiments that share runs may train those of several in one loop (a malformed
     # reference is reported by its figure's check, not here).
     references = [f.computed.split(":") for lesson in lessons for f in lesson.figures]
-    plan({parts[1] for parts in references if len(parts) >= 3 and parts[0] == "experiment"})
+    planned = [parts[1] for parts in references if len(parts) >= 3 and parts[0] == "experiment"]
+    plan(set(planned))
+    run_apart(planned)  # the longest, independent runs on the second core meanwhile
     total = sum(len(lesson.figures) for lesson in lessons)
     bar = progress_bar(total, "verify")
-    checks: list[FigureCheck] = []
-    for lesson in lessons:
-        for figure in lesson.figures:
-            checks.append(check_figure(lesson, figure, _experiment_bar(figure.computed)))
-            bar(len(checks), total)
+    pairs = [(lesson, figure) for lesson in lessons for figure in lesson.figures]
+    # The figures of the runs apart are checked last, so this process works while they run.
+    order = sorted(range(len(pairs)), key=lambda k: is_pending(pairs[k][1].computed))
+    found: dict[int, FigureCheck] = {}
+    for k in order:
+        lesson, figure = pairs[k]
+        found[k] = check_figure(lesson, figure, _experiment_bar(figure.computed))
+        bar(len(found), total)
+    checks = [found[k] for k in range(len(pairs))]
 
     failed = [c for c in checks if c.failed]
     if args.format == "json":

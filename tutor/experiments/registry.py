@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.errors import NotFound
+
+if TYPE_CHECKING:
+    import subprocess
 
 # Progress, Cancelled and check_progress live in tutor.progress (below mnist, which uses them
 # too); imported here so the experiments keep importing them from their registry.
@@ -26,6 +30,9 @@ class Experiment:
     source: str  # seed file and place it reproduces
     func: Callable[..., dict[str, Any]]
     unit: str = "epoch"  # what progress(done, …) counts: epoch, or batch
+    # Independent of every other experiment and long: `verify` may run it in a process of its own
+    # on the second core while it checks the rest (see `run_apart`).
+    apart: bool = False
 
 
 EXPERIMENTS: dict[str, Experiment] = {}
@@ -35,15 +42,17 @@ _LOADED = False
 # one stacked loop (each run's numbers are its own). `verify` tells them; a lesson's single run
 # step does not, so it trains only what it shows.
 _PLANNERS: list[Callable[[set[str]], None]] = []
+# Experiments running in another process (`run_apart`): the future of their results.
+_PENDING: dict[str, subprocess.Popen[bytes]] = {}
 
 
-def experiment(id: str, title: str, source: str = "", unit: str = "epoch"):
+def experiment(id: str, title: str, source: str = "", unit: str = "epoch", apart: bool = False):
     """Decorator: register `func` as the experiment `id` (its progress counts `unit`s)."""
 
     def register(func):
         if id in EXPERIMENTS:
             raise ValueError(f"experiment {id!r} registered twice")
-        EXPERIMENTS[id] = Experiment(id, title, source, func, unit)
+        EXPERIMENTS[id] = Experiment(id, title, source, func, unit, apart)
         return func
 
     return register
@@ -87,6 +96,10 @@ def run_experiment(id: str, progress: Progress | None = None) -> dict[str, Any]:
     """Run (or fetch from the cache) the experiment `id` and return its results."""
     if id in _CACHE:
         return _CACHE[id]
+    if id in _PENDING:
+        _collect(_PENDING[id])
+        if id in _CACHE:
+            return _CACHE[id]
     result = get_experiment(id).func(progress=progress)
     _CACHE[id] = result
     return result
@@ -100,3 +113,75 @@ def remember(id: str, result: dict[str, Any]) -> None:
 def cached_result(id: str) -> dict[str, Any] | None:
     """The results of `id` if it already ran in this process, else None (nothing is run)."""
     return _CACHE.get(id)
+
+
+def run_apart(planned: list[str]) -> None:
+    """Start the planned experiments marked `apart` in one process of their own.
+
+    They run on the machine's second core while this process computes the rest; their results
+    join the cache when first asked for. The child is this same code run afresh
+    (`python -c`, not a fork of this process and its threads), planned alike and running the
+    experiments in the order given, so it computes exactly what this process would; its floats
+    come back pickled, bit for bit. Nothing starts on one core or for runs already done here;
+    if the child fails, each experiment is computed here when asked for.
+    """
+    _load_all()
+    ids = [i for i in dict.fromkeys(planned) if i in EXPERIMENTS and EXPERIMENTS[i].apart]
+    ids = [i for i in ids if i not in _CACHE and i not in _PENDING]
+    if not ids or (os.cpu_count() or 1) < 2:
+        return
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding this `tutor` package
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from tutor.experiments.registry import child_main; child_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert child.stdin is not None
+    child.stdin.write("\n".join([" ".join(planned), " ".join(ids)]).encode())
+    child.stdin.close()
+    for i in ids:
+        _PENDING[i] = child
+
+
+def is_pending(reference: str) -> bool:
+    """Whether a figure's `experiment:ID:KEY` names an experiment running in another process."""
+    kind, _, rest = reference.partition(":")
+    return kind == "experiment" and rest.partition(":")[0] in _PENDING
+
+
+def child_main() -> None:
+    """In the child: read the plan and the ids, run them, write their results pickled."""
+    import pickle
+    import sys
+
+    planned, _, ids = sys.stdin.read().partition("\n")
+    out, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing an experiment prints mixes in
+    plan(set(planned.split()))
+    results = {i: run_experiment(i) for i in ids.split()}
+    out.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
+
+
+def _collect(child: subprocess.Popen[bytes]) -> None:
+    """Wait for a child's results and cache them; on its failure forget it (computed here)."""
+    import pickle
+
+    try:
+        assert child.stdout is not None
+        output = child.stdout.read()
+        child.wait()
+        # our own child's output, the same code's objects (never a file or a user's text)
+        results = pickle.loads(output) if child.returncode == 0 else {}
+    except Exception:  # a broken child must not fail verify: the parent computes instead
+        results = {}
+    for i in [i for i, c in _PENDING.items() if c is child]:
+        del _PENDING[i]
+    for i, result in results.items():
+        _CACHE.setdefault(i, result)

@@ -9,6 +9,7 @@ ran: the clipped-BCE counterpart of a NaN cell and the runs without activation f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +18,10 @@ from tutor.engine import Init, Network, build, get_activation, get_loss
 from tutor.engine.training import TrainConfig, train
 from tutor.experiments.notebooks.two_hidden_lab import Run, train_report
 from tutor.experiments.registry import Progress, check_progress, experiment, planner
+
+# These runs share nothing with the other lessons' experiments and are verify's longest:
+# verify may run them in a process of their own on the second core (registry.run_apart).
+_experiment = functools.partial(experiment, apart=True)
 
 SOURCE = "002_ee2b744f5dca3dac.txt"
 MAX_EPOCHS = 50_000
@@ -329,7 +334,7 @@ def _sweep_result(distribution: str, kind: str, printed: tuple, progress) -> dic
     return result
 
 
-@experiment(
+@_experiment(
     "two_hidden_xor",
     "Two hidden layers (3, 3), sigmoid, BCE: easy XOR, lr 0.1, seed 0",
     f"{SOURCE}, 3.A first log and 3.B XOR predictions",
@@ -346,7 +351,7 @@ def two_hidden_xor(progress: Progress | None = None) -> dict:
     return result
 
 
-@experiment(
+@_experiment(
     "two_hidden_linear",
     "Two hidden layers (2, 2), sigmoid, BCE: 100 linear points, lr 0.01, seed 0",
     f"{SOURCE}, 3.A second log",
@@ -415,7 +420,7 @@ SWEEPS = {
 def _register_sweep(experiment_id: str, distribution: str, kind: str, printed: tuple) -> None:
     title, place = SWEEPS[experiment_id][3:]
 
-    @experiment(experiment_id, f"Epochs to 100 %: {title}", f"{SOURCE}, {place}")
+    @_experiment(experiment_id, f"Epochs to 100 %: {title}", f"{SOURCE}, {place}")
     def sweep(progress: Progress | None = None) -> dict:
         """One table of section 4: every cell, max 50,000 epochs, seeds 0-4."""
         return _sweep_result(distribution, kind, printed, progress)
@@ -445,7 +450,7 @@ FIGURE_CELLS: dict[tuple[str, str], Sequence[tuple[float, int]]] = {
 TABLES = {(distribution, kind): printed for distribution, kind, printed, *_ in SWEEPS.values()}
 
 
-@experiment(
+@_experiment(
     "two_hidden_sweep_figures",
     "Epochs to 100 %: the cells of the four tables that stop early",
     f"{SOURCE}, 4.A and 4.B tables (subset)",
@@ -509,7 +514,7 @@ def train_engine(net: Network, x: np.ndarray, y: np.ndarray, lr: float, epochs: 
     return stop, history
 
 
-@experiment(
+@_experiment(
     "two_hidden_bce_nan",
     "The report's divide-by-zero: where BCE meets ŷ = 0 or 1 exactly, and the clipped BCE",
     f"{SOURCE}, 4.B RuntimeWarnings and the closing remark",
@@ -565,7 +570,7 @@ def two_hidden_bce_nan(progress: Progress | None = None) -> dict:
     return result
 
 
-@experiment(
+@_experiment(
     "two_hidden_no_activation",
     "Two hidden layers without activation functions (identity), sigmoid output only",
     f"{SOURCE}, 4.C",
@@ -638,7 +643,7 @@ def _nudged(distribution: str, h: int, seed: int, k: int) -> tuple[Network, np.n
     return net, x, y
 
 
-@experiment(
+@_experiment(
     "two_hidden_chaos",
     "How fragile is 'epochs to 100 %'? The same runs with weights moved by one ulp",
     f"{SOURCE}, 4.A/4.B tables (sensitivity check)",
