@@ -46,3 +46,29 @@ def test_a_label_too_long_for_the_terminal_is_shortened_to_keep_the_bar_on_one_l
     line = tty.getvalue().removeprefix("\r").removesuffix("\x1b[K\n")
     assert line.startswith("a label") and "…" in line and "10000/10000  loss 0.0123457" in line
     assert len(line) <= 80
+
+
+def test_verify_labels_an_experiments_bar_with_its_title(monkeypatch):
+    from tutor.cli import verify_cmd
+
+    labels: list[str] = []
+
+    def recording_bar(total, label="", stream=None, width=30):
+        labels.append(label)
+        return progress_bar(total, label, stream, width)
+
+    monkeypatch.setattr(verify_cmd, "progress_bar", recording_bar)
+    verify_cmd._experiment_bar("experiment:xor_relu:final_loss")
+    assert verify_cmd._experiment_bar("trace:mazur:E_total") is None
+    assert labels == [registry.get_experiment("xor_relu").title]
+
+
+def test_a_finished_bar_is_drawn_once_and_a_new_run_draws_again():
+    tty = _Tty()
+    update = progress_bar(10, "run", tty)
+    update(10, 10, 0.5)
+    update(10, 10, 0.5)  # experiments report their end again after the loop
+    assert tty.getvalue().count("\n") == 1
+    update(0, 10, None)  # the next run on the same bar
+    update(10, 10, 0.25)
+    assert tty.getvalue().count("\n") == 2 and "10/10  loss 0.25" in tty.getvalue()

@@ -39,13 +39,20 @@ def progress_bar(total: int, label: str = "", stream: TextIO | None = None, widt
     if len(label) > room:
         label = label[: room - 1].rstrip() + "…"
     last = [0.0]
+    finished: list[tuple[int, int] | None] = [None]  # the end last drawn (a run reports it twice)
 
     def update(done: int, total_: int | None = None, loss: float | None = None) -> None:
         n = total_ or total
         now = time.monotonic()
-        # Redraw at most 20 times a second, and always at the end.
-        if done < n and now - last[0] < 0.05:
+        # Redraw at most 20 times a second, and always at the end, but the same end only once.
+        if done < n:
+            finished[0] = None
+            if now - last[0] < 0.05:
+                return
+        elif finished[0] == (done, n):
             return
+        else:
+            finished[0] = (done, n)
         last[0] = now
         filled = int(width * done / max(n, 1))
         bar = "█" * filled + "·" * (width - filled)

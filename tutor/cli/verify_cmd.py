@@ -40,9 +40,18 @@ def computed_text(check: FigureCheck) -> str:
 
 
 def _experiment_bar(reference: str):
-    """A progress bar for the experiment a figure runs (drawn only while it runs, on a TTY)."""
+    """A progress bar for the experiment a figure runs (drawn only while it runs, on a TTY),
+    labelled with the experiment's title as `run`'s bars are, not its id."""
     kind, where, _ = parse_computed(reference) if reference.count(":") >= 2 else ("", "", "")
-    return progress_bar(1, f"verify: {where}") if kind == "experiment" else None
+    if kind != "experiment":
+        return None
+    from tutor.experiments.registry import get_experiment
+
+    try:
+        title = get_experiment(where).title
+    except KeyError:  # an unknown id: the figure's check reports it
+        title = where
+    return progress_bar(1, title)  # the title alone: an 80-column line has room for ~20 characters
 
 
 def _short(text: str, width: int) -> str:
