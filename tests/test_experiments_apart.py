@@ -35,8 +35,8 @@ def test_a_child_computes_exactly_what_this_process_computes(fresh_cache, monkey
         registry.Experiment(real.id, real.title, real.source, counted, real.unit, real.apart),
     )
     registry.run_apart(["two_hidden_linear", "xor_relu"])  # xor_relu is not marked apart
-    assert registry.is_pending("experiment:two_hidden_linear:final_accuracy")
-    assert not registry.is_pending("experiment:xor_relu:final_loss")
+    assert registry.is_pending("two_hidden_linear")
+    assert not registry.is_pending("xor_relu")
     from_child = registry.run_experiment("two_hidden_linear")
     assert not registry._PENDING and calls == []  # the child's result, not a fallback
     here = real.func()
@@ -56,7 +56,7 @@ def test_a_failed_child_leaves_the_work_to_this_process(fresh_cache, monkeypatch
     monkeypatch.setitem(registry.EXPERIMENTS, "test_only_here", experiment)
     monkeypatch.setattr(registry.os, "cpu_count", lambda: 2)
     registry.run_apart(["test_only_here"])
-    assert registry.is_pending("experiment:test_only_here:value")
+    assert registry.is_pending("test_only_here")
     assert registry.run_experiment("test_only_here") == {"value": 0.25}
     assert calls == [1] and not registry._PENDING
 

@@ -58,8 +58,8 @@ def test_verify_labels_an_experiments_bar_with_its_title(monkeypatch):
         return progress_bar(total, label, stream, width)
 
     monkeypatch.setattr(verify_cmd, "progress_bar", recording_bar)
-    verify_cmd._experiment_bar("experiment:xor_relu:final_loss")
-    assert verify_cmd._experiment_bar("trace:mazur:E_total") is None
+    verify_cmd._experiment_bar(verify_cmd._experiment_id("experiment:xor_relu:final_loss"))
+    assert verify_cmd._experiment_bar(verify_cmd._experiment_id("trace:mazur:E_total")) is None
     assert labels == [registry.get_experiment("xor_relu").title]
 
 

@@ -39,18 +39,27 @@ def computed_text(check: FigureCheck) -> str:
     return f"{check.computed:.{max(exponent, 0) + 3}f}"
 
 
-def _experiment_bar(reference: str):
+def _experiment_id(reference: str) -> str:
+    """The experiment a figure's `computed` names, or "" (a trace, or a malformed reference,
+    which the figure's own check reports)."""
+    try:
+        kind, where, _ = parse_computed(reference)
+    except ValueError:
+        return ""
+    return where if kind == "experiment" else ""
+
+
+def _experiment_bar(experiment_id: str):
     """A progress bar for the experiment a figure runs (drawn only while it runs, on a TTY),
     labelled with the experiment's title as `run`'s bars are, not its id."""
-    kind, where, _ = parse_computed(reference) if reference.count(":") >= 2 else ("", "", "")
-    if kind != "experiment":
+    if not experiment_id:
         return None
     from tutor.experiments.registry import get_experiment
 
     try:
-        title = get_experiment(where).title
+        title = get_experiment(experiment_id).title
     except KeyError:  # an unknown id: the figure's check reports it
-        title = where
+        title = experiment_id
     return progress_bar(1, title)  # the title alone: an 80-column line has room for ~20 characters
 
 
@@ -76,19 +85,19 @@ def run(args: argparse.Namespace) -> int:
 
     # Experiments that share runs may train those of several in one loop (a malformed
     # reference is reported by its figure's check, not here).
-    references = [f.computed.split(":") for lesson in lessons for f in lesson.figures]
-    planned = [parts[1] for parts in references if len(parts) >= 3 and parts[0] == "experiment"]
+    pairs = [(lesson, figure) for lesson in lessons for figure in lesson.figures]
+    experiment_ids = [_experiment_id(figure.computed) for _, figure in pairs]
+    planned = [i for i in experiment_ids if i]
     plan(set(planned))
     run_apart(planned)  # the longest, independent runs on the second core meanwhile
     total = sum(len(lesson.figures) for lesson in lessons)
     bar = progress_bar(total, "verify")
-    pairs = [(lesson, figure) for lesson in lessons for figure in lesson.figures]
     # The figures of the runs apart are checked last, so this process works while they run.
-    order = sorted(range(len(pairs)), key=lambda k: is_pending(pairs[k][1].computed))
+    order = sorted(range(len(pairs)), key=lambda k: is_pending(experiment_ids[k]))
     found: dict[int, FigureCheck] = {}
     for k in order:
         lesson, figure = pairs[k]
-        found[k] = check_figure(lesson, figure, _experiment_bar(figure.computed))
+        found[k] = check_figure(lesson, figure, _experiment_bar(experiment_ids[k]))
         bar(len(found), total)
     checks = [found[k] for k in range(len(pairs))]
 

@@ -150,10 +150,9 @@ def run_apart(planned: list[str]) -> None:
         _PENDING[i] = child
 
 
-def is_pending(reference: str) -> bool:
-    """Whether a figure's `experiment:ID:KEY` names an experiment running in another process."""
-    kind, _, rest = reference.partition(":")
-    return kind == "experiment" and rest.partition(":")[0] in _PENDING
+def is_pending(id: str) -> bool:
+    """Whether the experiment `id` is running in another process (see `run_apart`)."""
+    return id in _PENDING
 
 
 def child_main() -> None:
