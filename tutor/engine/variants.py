@@ -173,28 +173,21 @@ def trace_example_step(
     if example.is_batch:
         from tutor.engine.batch import traced_batch_step
 
-        trace, updated = traced_batch_step(
-            example.network,
-            example.x,
-            example.target,
-            example.loss,
-            example.learning_rate,
-            title=title,
-            sample=sample,
-            **options,
-        )
+        options = {**options, "sample": sample}
+        step: Callable[..., tuple[Trace, Network]] = traced_batch_step
     else:
         from tutor.engine.traced import traced_step
 
-        trace, updated = traced_step(
-            example.network,
-            example.x,
-            example.target,
-            example.loss,
-            example.learning_rate,
-            title=title,
-            **options,
-        )
+        step = traced_step
+    trace, updated = step(
+        example.network,
+        example.x,
+        example.target,
+        example.loss,
+        example.learning_rate,
+        title=title,
+        **options,
+    )
     trace.meta["example"] = example.name
     if example.note:
         trace.meta["note"] = example.note
