@@ -57,3 +57,17 @@ async def picker_ready(pilot) -> None:
         await pilot.pause(0.01)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def folder_app(folder, data_dir):
+    """The tutor on one folder of lessons only (a teacher's), with a private data folder."""
+    return TutorApp(lessons_dirs=[Path(folder)], builtin_lessons=False, data_dir=data_dir)
+
+
+async def open_listed_lesson(pilot):
+    """From the picker, open the lesson under the cursor once it is listed; its screen."""
+    await picker_ready(pilot)
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.screen

@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from tests.test_activation_registry import CASES, _network_file
+from tests.tui.snapshot_app import folder_app, open_listed_lesson
 from tests.tui.test_pilot import text_of
 from tutor.engine.netfile import load_network_file
 from tutor.engine.network import Cache
@@ -61,18 +62,11 @@ def _shown_value(values_text: str, name: str) -> float:
 
 
 async def test_every_activation_and_loss_is_shown_with_the_engines_numbers(tmp_path, private_data):
-    from tests.tui.snapshot_app import picker_ready
-    from tutor.tui.app import TutorApp
-
     folder = _lesson_folder(tmp_path)
-    app = TutorApp(lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data)
+    app = folder_app(folder, private_data)
     seen: set[tuple[str, str]] = set()
     async with app.run_test(size=(120, 40)) as pilot:
-        await picker_ready(pilot)
-        await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_listed_lesson(pilot)
         assert isinstance(screen, LessonScreen)
         for index, case in enumerate(CASES):
             expected = _fast_values(folder / "nets" / f"case{index}.toml")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from tests.tui.snapshot_app import folder_app, open_listed_lesson
 from tests.tui.test_pilot import text_of
 from tutor.tui.screens.lesson import LessonScreen
 
@@ -13,16 +14,9 @@ FOLDER = Path(__file__).resolve().parents[2] / "examples" / "teacher-lesson"
 
 
 async def test_the_teachers_lesson_opens_and_takes_a_sample_answer(private_data):
-    from tests.tui.snapshot_app import picker_ready
-    from tutor.tui.app import TutorApp
-
-    app = TutorApp(lessons_dirs=[FOLDER], builtin_lessons=False, data_dir=private_data)
+    app = folder_app(FOLDER, private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await picker_ready(pilot)
-        await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_listed_lesson(pilot)
         assert isinstance(screen, LessonScreen)
         while screen.frame.name != "E_o1[2]":
             await pilot.press("right")
@@ -34,16 +28,9 @@ async def test_the_teachers_lesson_opens_and_takes_a_sample_answer(private_data)
 
 
 async def test_m_toggles_the_matrix_view_of_the_current_value(private_data):
-    from tests.tui.snapshot_app import picker_ready
-    from tutor.tui.app import TutorApp
-
-    app = TutorApp(lessons_dirs=[FOLDER], builtin_lessons=False, data_dir=private_data)
+    app = folder_app(FOLDER, private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await picker_ready(pilot)
-        await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_listed_lesson(pilot)
         while screen.frame.name != "out_h1[2]":
             await pilot.press("right")
         assert "sample 2 of 4 (inputs 1, 0)" in text_of(app, "#network")
