@@ -22,8 +22,8 @@ import numpy as np
 
 from tutor.engine.activations import Activation
 from tutor.engine.losses import CrossEntropy, Loss
-from tutor.engine.network import SMALL_BATCH, Network
-from tutor.engine.training import History, TrainConfig, TrainingDiverged
+from tutor.engine.network import SMALL_BATCH, Cache, Network
+from tutor.engine.training import History, TrainConfig, TrainingDiverged, locate_divergence
 
 # How many networks one stack may hold (each is a copy of a network's parameters).
 MAX_RUNS = 4096
@@ -281,12 +281,9 @@ def _update(layers, dW, db, learning_rates: np.ndarray, l2: np.ndarray | None) -
 def _locate_divergence(values, nets, outs, epoch: int) -> StackedTrainingDiverged:
     """The first run whose loss is not finite, and its first layer with a non-finite value."""
     run = int(np.flatnonzero(~np.isfinite(values))[0])
-    for k, (net_k, out_k) in enumerate(zip(nets, outs), start=1):
-        if not np.all(np.isfinite(net_k[run])):
-            return StackedTrainingDiverged(run, epoch, k, "net input")
-        if not np.all(np.isfinite(out_k[run])):
-            return StackedTrainingDiverged(run, epoch, k, "output")
-    return StackedTrainingDiverged(run, epoch, None, "loss")
+    one_run = Cache(nets=[net_k[run] for net_k in nets], outs=[out_k[run] for out_k in outs])
+    found = locate_divergence(one_run, epoch)  # the same search as a single run's
+    return StackedTrainingDiverged(run, epoch, found.layer, found.quantity)
 
 
 def _check_parameters(layers: list[StackedLayer], epoch: int) -> None:
