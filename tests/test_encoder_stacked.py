@@ -7,7 +7,7 @@ import pytest
 
 from tutor.engine import Init, build
 from tutor.experiments import encoder_838 as enc
-from tutor.experiments.encoder_838_stacked import train_online_stacked
+from tutor.experiments.notebooks.encoder_838_notebook import train_online_stacked
 
 
 @pytest.mark.parametrize("activation", [enc.QUIRK, enc.CORRECT, "tanh"])

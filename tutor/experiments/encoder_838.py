@@ -187,7 +187,7 @@ def _last_lr_run(activation: str, epochs: int = LR_EPOCHS) -> Network:
 def _train_lr_runs(activation: str, epochs: int, last_also: tuple[str, ...] = ()) -> None:
     """Train cell [21]'s six runs of `activation`, and the last run of each of `last_also`, in
     one stack (`train_online_stacked`: each run bit for bit as train_online alone)."""
-    from tutor.experiments.encoder_838_stacked import train_online_stacked
+    from tutor.experiments.notebooks.encoder_838_notebook import train_online_stacked
 
     nets = _lr_draws(activation)
     starts = [net.copy() for net in nets]
