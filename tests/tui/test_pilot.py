@@ -220,6 +220,26 @@ async def test_tiny_terminal_resize_and_key_repeat_do_not_crash(private_data):
         assert screen.index == 2
 
 
+async def test_an_answer_typed_before_the_terminal_shrank_goes_on_after_it_grows(private_data):
+    """Seen in tmux: after 'too small' and back, digits reached nothing (the box lost focus)."""
+    app = make_app(private_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_lesson(pilot)
+        while not isinstance(app.focused, Input):
+            await pilot.press("right")
+        box = app.focused
+        await pilot.press(*"0.59")
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert app.focused is None
+        await pilot.press("9")  # the hidden box takes no keys
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.focused is box and not screen.has_class("-too-small")
+        await pilot.press(*"327")
+        assert box.value == "0.59327"
+
+
 async def test_phase_keys_goto_theme_and_palette_commands(private_data):
     app = make_app(private_data)
     async with app.run_test(size=(80, 24)) as pilot:

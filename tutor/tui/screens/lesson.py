@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -101,6 +102,8 @@ class LessonScreen(Screen):
         self._run_active = False
         self._run_cancel = threading.Event()
         self._last_step = -1
+        # The answer box or quiz options that had the focus when the terminal became too small.
+        self._focus_while_small: Widget | None = None
         self._save_timer: Timer | None = None
         self._computed: dict[str, object] = {}  # key → value, or DataError
         self._pending: set[str] = set()
@@ -156,7 +159,12 @@ class LessonScreen(Screen):
             self.set_class(small, "-too-small")
             self.refresh_bindings()  # the footer offers only what works
         if small and isinstance(self.focused, (Input, OptionList)):
+            self._focus_while_small = self.focused
             self.set_focus(None)  # a hidden answer box must not take keys either
+        elif not small and self._focus_while_small is not None:
+            widget, self._focus_while_small = self._focus_while_small, None
+            if widget.is_attached and widget.display:
+                self.set_focus(widget)  # enlarged again: typing goes on where it was
         if small:
             need = f"{MIN_SIZE[0]}×{MIN_SIZE[1]}"
             self.query_one("#too-small", Static).update(

@@ -116,7 +116,9 @@ class AnswerInput(Input):
     BINDINGS = [Binding("enter", "submit", "Check", key_display="↵")]
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(max_length=ANSWER_LENGTH, **kwargs)
+        # Focus coming back (after a too-small terminal, the help) keeps what was typed, not
+        # selects it for the next digit to replace.
+        super().__init__(max_length=ANSWER_LENGTH, select_on_focus=False, **kwargs)
 
     def takes(self, character: str | None) -> bool:
         """Whether `character` is typed into the box (else it is a key of the lesson)."""
