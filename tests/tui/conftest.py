@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 
+from tests.tui import settle
 from tests.tui.tiny_experiments import register
 
 
@@ -28,3 +29,9 @@ def pytest_pyfunc_call(pyfuncitem):
         asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
         return True
     return None
+
+
+@pytest.fixture(autouse=True)
+def exact_pilot_waits(monkeypatch):
+    """Pilot waits until each key is handled instead of for an idle CPU (tests/tui/settle.py)."""
+    settle.install(monkeypatch)
