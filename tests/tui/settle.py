@@ -36,6 +36,7 @@ from textual._context import active_app
 from textual.message_pump import MessagePump
 
 RESIZE_DEBOUNCE = 1 / 120
+DRIVER_TURNS = 3  # two are enough; one more costs nothing
 STUCK = 30.0  # seconds, as Pilot._wait_for_screen's own timeout
 
 ORIGINAL = textual._wait.wait_for_idle
@@ -56,8 +57,35 @@ def busy(pump) -> bool:
     return task is not None and not task.done() and not waiting
 
 
-def quiet(app) -> bool:
-    return not any(busy(pump) for pump in pumps(app))
+def busy_pumps(app) -> list:
+    return [pump for pump in pumps(app) if busy(pump)]
+
+
+async def handled(app, busy: list) -> bool:
+    """Wait until each pump in `busy` has handled what it holds now; False if the app raised.
+
+    Like `Pilot._wait_for_screen`, but only for the pumps that have work: a callback queued
+    behind their messages (and behind a handler still running) tells when they got there.
+    Asking every widget of the screen costs a callback and an idle event each, every round.
+    """
+    left = 0
+    done = asyncio.Event()
+
+    def one_done() -> None:
+        nonlocal left
+        left -= 1
+        if not left:
+            done.set()
+
+    for pump in busy:
+        left += bool(pump.call_later(one_done))
+    if not left:
+        return True
+    waits = [asyncio.create_task(done.wait()), asyncio.create_task(app._exception_event.wait())]
+    finished, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return done.is_set()
 
 
 async def settle(app, max_sleep: float = 1.0) -> bool:
@@ -71,7 +99,10 @@ async def settle(app, max_sleep: float = 1.0) -> bool:
     workers every message comes from the test's keys, so it waits as long as the app needs,
     up to STUCK seconds.
     """
-    pilot = textual.pilot.Pilot(app)
+    # A key reaches the app's queue two event-loop turns after the driver sends it
+    # (asyncio.run_coroutine_threadsafe: one turn to create the task, one to run it).
+    for _ in range(DRIVER_TURNS):
+        await asyncio.sleep(0)
     start, cpu_start = monotonic(), thread_time()
     while True:
         if monotonic() - start > STUCK:
@@ -79,19 +110,16 @@ async def settle(app, max_sleep: float = 1.0) -> bool:
         working = any(not worker.is_finished for worker in app.workers)
         if working and thread_time() - cpu_start > 2 * max_sleep:
             return False
-        # A key reaches the app's queue two event-loop turns after the driver sends it
-        # (asyncio.run_coroutine_threadsafe); a round of _wait_for_screen takes longer, and a
-        # message still in flight is seen as unfinished by the next round's check.
-        await asyncio.sleep(0)
-        if not await pilot._wait_for_screen():
-            return True  # the app raised: run_test re-raises it, nothing more to wait for
-        if app._resize_timer is not None:
+        busy = busy_pumps(app)
+        if busy:
+            if not await handled(app, busy):
+                return True  # the app raised: run_test re-raises it, nothing more to wait for
+        elif app._resize_timer is not None:
             # A terminal resize reaches the screen through a 1/120 s debounce timer.
             await asyncio.sleep(RESIZE_DEBOUNCE)
-            continue
-        if quiet(app):
+        else:
             app.screen._on_timer_update()  # layout, repaint, call_after_refresh callbacks
-            if quiet(app):
+            if not busy_pumps(app):
                 return True
 
 
@@ -129,7 +157,6 @@ def check_privates() -> None:
         asyncio.run(probe())
         textual.screen.Screen._on_timer_update  # noqa: B018
         textual.app.App._check_resize  # noqa: B018  (what sets and clears _resize_timer)
-        textual.pilot.Pilot._wait_for_screen  # noqa: B018
     except AttributeError as error:
         raise RuntimeError(f"tests/tui/settle.py: Textual changed ({error}); re-check it") from None
 

@@ -72,7 +72,17 @@ class LossPlot(PlotextPlot):
         self._series = {}
         self._draw()
 
+    def render(self):
+        """Give plotext the figure afresh each paint: on a log axis its build takes the log of
+        the data it holds in place, so a second paint took log10(log10(1.0)) and crashed."""
+        self._configure()
+        return super().render()
+
     def _draw(self) -> None:
+        self._configure()
+        self.refresh()
+
+    def _configure(self) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -99,4 +109,3 @@ class LossPlot(PlotextPlot):
         if last > 0:
             ticks = nice_ticks(0.0, last)
             plt.xticks(ticks, [tick_label(t) for t in ticks])
-        self.refresh()
