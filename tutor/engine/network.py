@@ -10,6 +10,7 @@ can be frozen (not updated).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -67,8 +68,7 @@ def _buffer(cache: Cache | None, name: tuple, shape: tuple, dtype) -> np.ndarray
     return buf
 
 
-@dataclass
-class Gradients:
+class Gradients(NamedTuple):  # not a dataclass: created in a tenth of the time at start-up
     """dE/dW and dE/db for each layer, plus dE/dnet (the deltas) for teaching."""
 
     dW: list[np.ndarray]
