@@ -132,7 +132,10 @@ def run(args: argparse.Namespace) -> int:
 
     trace, updated = trace_example_step(example, variant, sample=args.sample)
     name = variant.name if variant else None
-    record_errors_after_step(trace, example, variant)
+    # The step just traced is the exact step (not traced again for its error) unless its variant
+    # changes how it is traced or it kept one sample of a batch.
+    is_exact = (variant is None or not variant.options) and args.sample is None
+    record_errors_after_step(trace, example, variant, updated if is_exact else None)
     rounds = None
     if args.rounds > 1:
         from tutor.cli.trace_rounds import rounds_meta, rounds_summary, train_on
