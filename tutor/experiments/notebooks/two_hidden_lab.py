@@ -116,12 +116,13 @@ class _Stacks:
                 st[name + "T"] = st[name].transpose(0, 2, 1)
         self.matched = np.empty(len(self.runs), dtype=bool)
 
-        # Each matrix product of an epoch as (left, right, out) per stack, looked up once: an
-        # epoch is ~50 NumPy calls on tiny arrays, where the Python around them counts.
+        # Each matrix product of an epoch as (left, right, out) per stack, looked up once here
+        # rather than in every epoch's dicts (the same calls in the same order; ~1–2 % of the
+        # 50,000-epoch sweep, benchmarks/RESULTS.md, seventh pass).
         def products(*names: tuple[str, str, str]) -> list[tuple[np.ndarray, ...]]:
             return [(st[a], st[b], st[out]) for st in stacks for a, b, out in names]
 
-        self.layers = [
+        self.forward_products = [
             (products((source, weights, target)), self.flat[target])
             for source, weights, target in (
                 ("x", "w1", "a1"),
@@ -169,7 +170,7 @@ class _Stacks:
     def forward(self) -> bool:
         """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
         mm, exp, add, div = np.matmul, np.exp, np.add, np.divide
-        for products, t in self.layers:
+        for products, t in self.forward_products:
             for left, right, out in products:
                 mm(left, right, out)  # −z
             exp(t, t)
@@ -292,7 +293,7 @@ def train_report(
                 stacks = stacks.without(gone)
             if logging:
                 check_progress(progress, epoch, max_epochs, None)
-            if gone is not None and not stacks.active.any():  # only runs leaving end them all
+            if gone is not None and not stacks.active.any():  # the last runs just left
                 break
     for k, run in enumerate(stacks.runs):
         store(stacks, k)
