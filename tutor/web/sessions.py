@@ -8,6 +8,10 @@ stdin again would never end. Here stopping a session also sends SIGTERM: a proce
 starting dies at once (Python's default action; no lesson is open yet), a started app exits
 as for "quit" (Textual's web driver turns SIGTERM into the app's exit, which saves the lesson
 on the way out), and a process still there `kill_after` seconds later is killed.
+
+When the server stops (Ctrl+C, SIGTERM), it closes every tab's websocket, so the sessions
+end with it: textual-serve left them to aiohttp, which waits for open handlers until its
+shutdown timeout.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import os
 import signal
 from collections.abc import Awaitable, Callable
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -78,7 +82,25 @@ def _closer(websocket: web.WebSocketResponse) -> Callable[[], Awaitable[None]]:
 
 
 class TutorServer(Server):
-    """textual-serve's Server whose sessions are `SessionService`s."""
+    """textual-serve's Server whose sessions are `SessionService`s, all ended when it stops."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._websockets: set[web.WebSocketResponse] = set()
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Close every tab's websocket, so that each handler stops its app process.
+
+        Without this, aiohttp waits for the handlers of tabs still open (up to its 60 s
+        shutdown timeout; ~20 s measured): Ctrl+C kept the server and the sessions running.
+        """
+        await asyncio.gather(
+            *(
+                websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
+                for websocket in list(self._websockets)
+            ),
+            return_exceptions=True,
+        )
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's handler (1.1.3) with `SessionService` in place of `AppService`."""
@@ -86,6 +108,7 @@ class TutorServer(Server):
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         app_service: SessionService | None = None
+        self._websockets.add(websocket)
         try:
             await websocket.prepare(request)
             app_service = SessionService(
@@ -106,6 +129,7 @@ class TutorServer(Server):
         except Exception as error:
             log.exception(error)
         finally:
+            self._websockets.discard(websocket)
             if app_service is not None:
                 await app_service.stop()
         return websocket
