@@ -65,7 +65,8 @@ def browser(serve_process):
         try:
             yield browser
         finally:
-            # Close the pages before the server: its SIGTERM is slow while pages are connected.
+            # Close the pages before the server, so that the tabs, not the server's stop,
+            # end their sessions.
             browser.close()
 
 
