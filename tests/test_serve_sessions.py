@@ -12,6 +12,7 @@ import asyncio
 import os
 import signal
 import subprocess
+from pathlib import Path
 
 import aiohttp
 from textual_serve.download_manager import DownloadManager
@@ -42,6 +43,8 @@ async def _start_and_stop(session: SessionService) -> int | None:
     await session.start(80, 24)
     process = session._process
     assert process is not None and process.returncode is None
+    # Stop only once the shell has run its `trap` and exec'd `sleep` (the app's place).
+    assert await asyncio.to_thread(poll_until, lambda: _command(process.pid) == "sleep", 30)
     try:
         # Without the signal the stop would wait for the process for the whole 60 s of `sleep`.
         await asyncio.wait_for(session.stop(), timeout=30)
@@ -51,6 +54,14 @@ async def _start_and_stop(session: SessionService) -> int | None:
         if process.returncode is None:  # the test failed: leave no `sleep` behind
             process.kill()
             await process.wait()
+
+
+def _command(pid: int) -> str:
+    """The process's command name ("" once it has gone)."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def test_a_session_that_reads_no_stdin_ends_on_sigterm():
