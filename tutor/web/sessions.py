@@ -108,9 +108,9 @@ class TutorServer(Server):
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         app_service: SessionService | None = None
-        self._websockets.add(websocket)
         try:
             await websocket.prepare(request)
+            self._websockets.add(websocket)
             app_service = SessionService(
                 self.command,
                 write_bytes=websocket.send_bytes,
