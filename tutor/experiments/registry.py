@@ -151,8 +151,8 @@ def run_apart(planned: list[str]) -> None:
         env=env,
     )
     assert child.stdin is not None
-    modules = dict.fromkeys(EXPERIMENTS[i].func.__module__ for i in ids)
-    modules = [m for m in modules if m.startswith(f"{__package__}.")]  # the package's own
+    owners = dict.fromkeys(EXPERIMENTS[i].func.__module__ for i in ids)
+    modules = [m for m in owners if m.startswith(f"{__package__}.")]  # the package's own
     child.stdin.write("\n".join([" ".join(planned), " ".join(ids), " ".join(modules)]).encode())
     child.stdin.close()
     for i in ids:
