@@ -25,7 +25,7 @@ class StableFooter(Footer):
         displayed, description, action, group, whether enabled, tooltip), and the palette key."""
         app = self.app
         active = self.screen.active_bindings
-        keys = tuple(
+        keys: list[tuple] = [
             (
                 binding.key,
                 app.get_key_display(binding),
@@ -37,13 +37,13 @@ class StableFooter(Footer):
             )
             for (_, binding, enabled, tooltip) in active.values()
             if binding.show
-        )
+        ]
         palette = active.get(app.COMMAND_PALETTE_BINDING)
         shown_palette = self.show_command_palette and app.ENABLE_COMMAND_PALETTE
         if shown_palette and palette is not None:
             _, binding, enabled, tooltip = palette
-            keys += (("palette", binding.key, binding.description, enabled, tooltip),)
-        return keys
+            keys.append(("palette", binding.key, binding.description, enabled, tooltip))
+        return tuple(keys)
 
     def compose(self):
         """Footer's keys, remembering what they show."""
