@@ -104,6 +104,18 @@ class ServeProcess:
                 pids.append(int(entry))
         return pids
 
+    def wait_sessions_ended(
+        self, pids: list[int] | None = None, timeout: float = 30.0
+    ) -> list[int]:
+        """Wait until none of `pids` (default: no session at all) runs; those still running."""
+
+        def left() -> list[int]:
+            running = self.app_pids()
+            return running if pids is None else [pid for pid in pids if pid in running]
+
+        poll_until(lambda: not left(), timeout)
+        return left()
+
     def stop(self) -> None:
         """SIGTERM the whole group, SIGKILL what is left after 15 s."""
         for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
@@ -117,6 +129,16 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 continue
         self._log.close()
+
+
+def poll_until(condition, timeout: float, interval: float = 0.05) -> bool:
+    """Check `condition()` every `interval` seconds until it is true (True) or `timeout` (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
 
 
 def rss_kib(pid: int) -> int:

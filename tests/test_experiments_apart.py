@@ -69,3 +69,40 @@ def test_nothing_starts_on_one_core_or_for_what_already_ran(fresh_cache, monkeyp
     registry._CACHE["two_hidden_linear"] = {"done": True}
     registry.run_apart(["two_hidden_linear"])
     assert not registry._PENDING
+
+
+def _child(stdin: str) -> tuple[dict, list[str]]:
+    """Run child_main as run_apart starts it; (its results, the experiment modules it loaded)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.__stderr__.write('MODULES=' + json.dumps(sorted("
+        "m for m in sys.modules if m.startswith('tutor.experiments.')))))\n"
+        "from tutor.experiments.registry import child_main\nchild_main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=stdin.encode(),
+        capture_output=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )
+    line = [x for x in done.stderr.decode().splitlines() if x.startswith("MODULES=")][-1]
+    return pickle.loads(done.stdout), json.loads(line.removeprefix("MODULES="))
+
+
+def test_the_child_loads_only_the_modules_of_what_it_runs():
+    # run_apart names the modules of the ids: the child imports those, not every experiment.
+    results, modules = _child("neuron_by_hand\nneuron_by_hand\ntutor.experiments.neuron_by_hand")
+    assert pickle.dumps(results["neuron_by_hand"]) == pickle.dumps(
+        registry.get_experiment("neuron_by_hand").func()
+    )
+    assert "tutor.experiments.neuron_by_hand" in modules
+    assert "tutor.experiments.two_hidden" not in modules  # nor the other experiments
+    # An id whose module is not named is still found: the child then loads them all.
+    results, modules = _child("neuron_by_hand\nneuron_by_hand\n")
+    assert "neuron_by_hand" in results and "tutor.experiments.two_hidden" in modules

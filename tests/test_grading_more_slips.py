@@ -68,6 +68,14 @@ def cases() -> dict[str, tuple[str, str, float, float]]:
         ),
         # tanh' = 1 − out², not 1 − net²
         "slope_of_net": ("tanh", "dout_h2/dnet_h2", 1 - tanh["net_h2"] ** 2, 5e-7),
+        # the gradient itself subtracted, η = 0.2 left out of the step
+        "no_learning_rate": (
+            "encoder-838",
+            "w25+",
+            enc["w25"] - (enc["out_o1"] - enc["t_o1"]) * enc["out_o1"] * (1 - enc["out_o1"])
+            * enc["out_h1"],
+            5e-7,
+        ),
         # h2's net input is negative: plain ReLU's slope 0 instead of leaky ReLU's α
         "dead_slope": ("leaky", "delta_h2", 0.0, 5e-9),
     }
@@ -139,3 +147,23 @@ def test_the_leaky_slip_is_named_only_on_the_leaky_side():
     assert "dead_slope" not in {m.kind for m in candidates(leaky, "delta_h1")}
     relu = get_trace("xor-221")  # plain ReLU: 0 is its slope, not a slip
     assert "dead_slope" not in {m.kind for m in candidates(relu, "delta_h2[2]")}
+
+
+def test_two_slips_giving_one_number_are_both_named_and_neither_claimed():
+    """With η = 0.5, w1 − ∂E/∂w1 is both "η left out" and "the ½ dropped" (twice the gradient
+    times η): the typed number cannot say which, so the hint names both."""
+    mazur = get_trace("mazur").as_dict()
+    assert mazur["eta"] == 0.5
+    wrong = mazur["w1"] - mazur["dE_total/dw1"]
+    typed = f"{wrong:.9f}"
+    verdict = judge(get_trace("mazur"), "w1+", float(typed), 5e-10, typed)
+    assert not verdict.correct
+    assert set(verdict.mistake.split(" or ")) == {"no_learning_rate", "half_dropped"}
+    assert HINTS["no_learning_rate"] in verdict.message
+    assert HINTS["half_dropped"] in verdict.message
+    assert verdict.message.startswith("2 slips give this number.")
+    # one slip alone still gets its own hint only (η = 0.2 in the encoder: no coincidence)
+    enc = get_trace("encoder-838")
+    spec, name, alone, tolerance = cases()["no_learning_rate"]
+    typed = f"{alone:.6f}"
+    assert judge(enc, name, float(typed), tolerance, typed).message == HINTS["no_learning_rate"]

@@ -53,14 +53,15 @@ def run(args: argparse.Namespace) -> int:
     public_url = args.public_url or default_public_url(args.host, args.port)
     if len(public_url) > 2000 or not public_url.startswith(("http://", "https://")):
         raise UsageError("--public-url: expected an http:// or https:// address")
-    # textual-serve (aiohttp) is imported only here; Textual itself only in each session.
+    # textual-serve (aiohttp) is imported only here (tutor.web.sessions); Textual itself only in
+    # each session.
     import shutil
     import tempfile
 
-    from textual_serve.server import Server
+    from tutor.web.sessions import TutorServer
 
     private_root = None if args.shared_progress else Path(tempfile.mkdtemp(prefix="bt-serve-"))
-    server = Server(
+    server = TutorServer(
         session_command(args.lessons, private_root=private_root),
         host=args.host,
         port=args.port,

@@ -77,10 +77,6 @@ def run(args: argparse.Namespace) -> int:
         if not lessons:
             known = ", ".join(lesson.id for lesson in loaded.lessons)
             raise UsageError(f"no lesson {args.lesson!r}; lessons: {known}")
-    errors = list(loaded.errors)
-    for lesson in lessons:
-        errors += check_references(lesson)
-
     from tutor.experiments.registry import is_pending, plan, run_apart
 
     # Experiments that share runs may train those of several in one loop (a malformed
@@ -90,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     planned = [i for i in experiment_ids if i]
     plan(set(planned))
     run_apart(planned)  # the longest, independent runs on the second core meanwhile
+    errors = list(loaded.errors)
+    for lesson in lessons:  # while the child starts (this may run a predict step's experiment)
+        errors += check_references(lesson)
     total = sum(len(lesson.figures) for lesson in lessons)
     bar = progress_bar(total, "verify")
     # The figures of the runs apart are checked last, so this process works while they run.

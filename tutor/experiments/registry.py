@@ -67,6 +67,11 @@ def planner(func: Callable[[set[str]], None]) -> Callable[[set[str]], None]:
 def plan(ids: set[str]) -> None:
     """Tell every experiment module which experiments will run next, before any of them runs."""
     _load_all()
+    _tell_planners(ids)
+
+
+def _tell_planners(ids: set[str]) -> None:
+    """Tell the modules loaded so far (their planners) which experiments will run next."""
     for func in _PLANNERS:
         func(set(ids))
 
@@ -86,7 +91,8 @@ def _load_all() -> None:
 
 def get_experiment(id: str) -> Experiment:
     """The experiment `id`; KeyError naming the known ones otherwise."""
-    _load_all()
+    if id not in EXPERIMENTS:  # registered when its module loaded: load the others only now
+        _load_all()
     if id not in EXPERIMENTS:
         raise NotFound(f"unknown experiment {id!r}; known: {', '.join(sorted(EXPERIMENTS))}")
     return EXPERIMENTS[id]
@@ -123,7 +129,8 @@ def run_apart(planned: list[str]) -> None:
     (`python -c`, not a fork of this process and its threads), planned alike and running the
     experiments in the order given, so it computes exactly what this process would; its floats
     come back pickled, bit for bit. Nothing starts on one core or for runs already done here;
-    if the child fails, each experiment is computed here when asked for.
+    if the child fails, each experiment is computed here when asked for. The child loads only
+    the experiment modules of the ids it runs (the others' import is start-up it would waste).
     """
     _load_all()
     ids = [i for i in dict.fromkeys(planned) if i in EXPERIMENTS and EXPERIMENTS[i].apart]
@@ -144,7 +151,9 @@ def run_apart(planned: list[str]) -> None:
         env=env,
     )
     assert child.stdin is not None
-    child.stdin.write("\n".join([" ".join(planned), " ".join(ids)]).encode())
+    owners = dict.fromkeys(EXPERIMENTS[i].func.__module__ for i in ids)
+    modules = [m for m in owners if m.startswith(f"{__package__}.")]  # the package's own
+    child.stdin.write("\n".join([" ".join(planned), " ".join(ids), " ".join(modules)]).encode())
     child.stdin.close()
     for i in ids:
         _PENDING[i] = child
@@ -156,13 +165,17 @@ def is_pending(id: str) -> bool:
 
 
 def child_main() -> None:
-    """In the child: read the plan and the ids, run them, write their results pickled."""
+    """In the child: read the plan, the ids and their modules, run the ids, write their results
+    pickled. Only the modules named are loaded and planned (an id registered elsewhere loads
+    the others, see `get_experiment`)."""
     import pickle
     import sys
 
-    planned, _, ids = sys.stdin.read().partition("\n")
+    planned, ids, modules = (sys.stdin.read().split("\n") + ["", ""])[:3]
     out, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing an experiment prints mixes in
-    plan(set(planned.split()))
+    for module in modules.split():
+        importlib.import_module(module)
+    _tell_planners(set(planned.split()))
     results = {i: run_experiment(i) for i in ids.split()}
     out.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
     out.flush()

@@ -41,6 +41,7 @@ HINTS = {
         "That uses the true slope out·(1 − out); the notebook's code takes σ(out)·(1 − σ(out))."
     ),
     "one_sample": "That is one sample's gradient; the batch's gradient combines every sample's.",
+    "no_learning_rate": "Scale the gradient by the learning rate: w+ = w − η·∂E/∂w.",
     "dead_slope": (
         "That is plain ReLU's slope 0; leaky ReLU's slope below zero is α: a little gets through."
     ),
@@ -169,6 +170,8 @@ def candidates(trace: Trace, name: str, variant: Trace | None = None) -> list[Mi
     if tv.phase == "update" and len(tv.inputs) == 3:
         w, eta, grad = (trace.value(n) for n in tv.inputs)
         raw.append(("sign", w + eta * grad))
+        if eta != 1:
+            raw.append(("no_learning_rate", w - grad))
         for kind, wrong in _gradient_candidates(trace, tv.inputs[2]):
             if kind != "sign":
                 raw.append((kind, w - eta * wrong))
@@ -214,9 +217,27 @@ def diagnose(
 
 
 def closest(mistakes, answer: float, tolerance: float) -> Mistake | None:
-    """The mistake among `mistakes` whose value `answer` is within `tolerance` (closest first)."""
+    """The mistake among `mistakes` whose value `answer` is within `tolerance` (closest first).
+
+    When slips of different kinds give the same number (with η = 0.5, forgetting η and
+    dropping the ½ both give w − ∂E/∂w), the answer cannot tell which was made: the hint names
+    each of them rather than claim one.
+    """
     found = []
     for mistake in mistakes:
         if abs(answer - mistake.value) <= tolerance * (1 + 1e-9) + 1e-15:
             found.append((abs(answer - mistake.value), mistake))
-    return min(found, key=lambda pair: pair[0])[1] if found else None
+    if not found:
+        return None
+    best = min(found, key=lambda pair: pair[0])[1]
+    alike = [best] + [
+        m
+        for _, m in sorted(found, key=lambda pair: pair[0])
+        if m.kind != best.kind and abs(m.value - best.value) <= tolerance
+    ]
+    kinds = list(dict.fromkeys(m.kind for m in alike))
+    if len(kinds) == 1:
+        return best
+    hints = list(dict.fromkeys(m.hint for m in alike))
+    joined = " Or: ".join(hints)
+    return Mistake(" or ".join(kinds), best.value, f"{len(kinds)} slips give this number. {joined}")

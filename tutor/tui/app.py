@@ -89,9 +89,13 @@ class TutorApp(App):
         self.load_lessons_now()
         return self._load_errors
 
+    def get_default_screen(self) -> Screen:
+        """The picker is the first screen (not pushed over Textual's blank default screen,
+        which was composed, styled and laid out for nothing before the first paint)."""
+        return PickerScreen()
+
     def on_mount(self) -> None:
-        """The picker first; straight into a lesson if one was asked for."""
-        self.push_screen(PickerScreen())
+        """Straight into a lesson or the sandbox if one was asked for (the picker is below)."""
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
         if self.start_sandbox is not None:

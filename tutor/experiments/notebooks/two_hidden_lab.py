@@ -116,6 +116,26 @@ class _Stacks:
                 st[name + "T"] = st[name].transpose(0, 2, 1)
         self.matched = np.empty(len(self.runs), dtype=bool)
 
+        # Each matrix product of an epoch as (left, right, out) per stack, looked up once here
+        # rather than in every epoch's dicts (the same calls in the same order; ~1–2 % of the
+        # 50,000-epoch sweep, benchmarks/RESULTS.md, seventh pass).
+        def products(*names: tuple[str, str, str]) -> list[tuple[np.ndarray, ...]]:
+            return [(st[a], st[b], st[out]) for st in stacks for a, b, out in names]
+
+        self.forward_products = [
+            (products((source, weights, target)), self.flat[target])
+            for source, weights, target in (
+                ("x", "w1", "a1"),
+                ("a1", "w2", "a2"),
+                ("a2", "w3", "yh"),
+            )
+        ]
+        self.back_out = products(("dz3", "w3T", "g2"))  # dz3 ⊗ w3: the −δ of layer 2 before σ′
+        self.back_hidden = products(("g2", "w2T", "g1"))
+        self.weight_grads = products(
+            ("a2T", "dz3", "gw3"), ("a1T", "g2", "gw2"), ("xT", "g1", "gw1")
+        )
+
     def where(self, k: int) -> tuple[dict, int]:
         """The stack holding the k-th run (in self.runs order) and its index there."""
         for st in self.stacks:
@@ -149,18 +169,18 @@ class _Stacks:
 
     def forward(self) -> bool:
         """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
-        mm, exp, add, div, flat = np.matmul, np.exp, np.add, np.divide, self.flat
-        for source, weights, target in (("x", "w1", "a1"), ("a1", "w2", "a2"), ("a2", "w3", "yh")):
-            for st in self.stacks:
-                mm(st[source], st[weights], out=st[target])  # −z
-            t = flat[target]
-            exp(t, out=t)
-            add(t, 1.0, out=t)
-            div(1.0, t, out=t)
+        mm, exp, add, div = np.matmul, np.exp, np.add, np.divide
+        for products, t in self.forward_products:
+            for left, right, out in products:
+                mm(left, right, out)  # −z
+            exp(t, t)
+            add(t, 1.0, t)
+            div(1.0, t, t)
         # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
-        np.greater(flat["yh"], 0.5, out=self.above)
-        np.equal(self.above, self.y_is_1, out=self.above)
-        np.logical_and.reduceat(self.above, self.run_starts, out=self.matched)
+        above = self.above
+        np.greater(self.flat["yh"], 0.5, above)
+        np.equal(above, self.y_is_1, above)
+        np.logical_and.reduceat(above, self.run_starts, out=self.matched)
         return bool(self.matched.any())
 
     def backward_and_update(self) -> None:
@@ -175,16 +195,14 @@ class _Stacks:
         mul(dz3, d3, out=dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
         sub(1.0, f["A"], out=f["S"])
         mul(f["A"], f["S"], out=f["S"])  # σ′ = a(1 − a) of both hidden layers
-        for st in self.stacks:
-            mm(st["dz3"], st["w3T"], out=st["g2"])
+        for left, right, out in self.back_out:
+            mm(left, right, out)
         mul(f["g2"], f["s2"], out=f["g2"])  # −dz2
-        for st in self.stacks:
-            mm(st["g2"], st["w2T"], out=st["g1"])
+        for left, right, out in self.back_hidden:
+            mm(left, right, out)
         mul(f["g1"], f["s1"], out=f["g1"])  # dz1 (−dz2 times −W2)
-        for st in self.stacks:
-            mm(st["a2T"], st["dz3"], out=st["gw3"])
-            mm(st["a1T"], st["g2"], out=st["gw2"])
-            mm(st["xT"], st["g1"], out=st["gw1"])
+        for left, right, out in self.weight_grads:  # a2ᵀdz3, a1ᵀ(−dz2), xᵀdz1
+            mm(left, right, out)
         # −w3 + lr·a2ᵀdz3, −w2 + (−lr)·a1ᵀ(−dz2) = −w2 − lr·a1ᵀ(−dz2), −w1 + lr·xᵀdz1: the
         # report's w − lr·grad on the negated weights (a + (−b) is a − b in IEEE arithmetic).
         mul(f["LR"], f["GW"], out=f["GW"])
@@ -273,9 +291,9 @@ def train_report(
                 for k in np.flatnonzero(gone).tolist():
                     store(stacks, k)
                 stacks = stacks.without(gone)
-            if epoch % log_every == 0:
+            if logging:
                 check_progress(progress, epoch, max_epochs, None)
-            if not stacks.active.any():
+            if gone is not None and not stacks.active.any():  # the last runs just left
                 break
     for k, run in enumerate(stacks.runs):
         store(stacks, k)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -19,7 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -41,6 +42,7 @@ from tutor.tui.kind_views import view_of
 from tutor.tui.marks import step_mark
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
 from tutor.tui.typed_app import tutor_app
+from tutor.tui.widgets.footer import StableFooter
 from tutor.tui.widgets.network_view import NetworkView
 from tutor.tui.widgets.run_panel import RunPanel
 from tutor.tui.widgets.step_view import StepView, render_formula_only, render_work
@@ -124,7 +126,7 @@ class LessonScreen(Screen):
                 with VerticalScroll(id="values-pane", can_focus=False):
                     yield ValuesTable(id="values")
             yield RunPanel(id="run")
-        yield Footer()
+        yield StableFooter()  # rebuilt only when its keys change
 
     def on_mount(self) -> None:
         """Go to the saved position and draw."""
@@ -171,6 +173,34 @@ class LessonScreen(Screen):
                 f"Terminal too small ({width}×{height}).\nThe lesson needs at least {need}; "
                 "80×24 or more is best.\nEnlarge the window, or press q."
             )
+
+    # The parts every step redraws, looked up once: a query walks the screen's every widget,
+    # and a step key asked for a dozen of them.
+
+    @cached_property
+    def step_view(self) -> StepView:
+        """The step pane."""
+        return self.query_one(StepView)
+
+    @cached_property
+    def network_view(self) -> NetworkView:
+        """The network area."""
+        return self.query_one(NetworkView)
+
+    @cached_property
+    def values_table(self) -> ValuesTable:
+        """The values table."""
+        return self.query_one(ValuesTable)
+
+    @cached_property
+    def values_pane(self) -> VerticalScroll:
+        """The scrolling pane around the values table."""
+        return self.query_one("#values-pane", VerticalScroll)
+
+    @cached_property
+    def position_line(self) -> Static:
+        """`step k of n · …` under the header."""
+        return self.query_one("#position", Static)
 
     # -- frames -------------------------------------------------------------------------------
 
@@ -249,7 +279,7 @@ class LessonScreen(Screen):
         """Redraw everything for the current frame."""
         f = self.frame
         if f is None:
-            self.query_one(StepView).set_prose("This lesson has no steps.", "")
+            self.step_view.set_prose("This lesson has no steps.", "")
             return
         runs = isinstance(f.step, ExperimentRunStep)
         if self._run_active and not runs:
@@ -295,9 +325,9 @@ class LessonScreen(Screen):
             from tutor.tui.widgets.layer_summary import selected_output
 
             name = f.name or f"delta_o{selected_output(summary) + 1}"
-            self.query_one(NetworkView).show_matrix(summary, name)
+            self.network_view.show_matrix(summary, name)
         else:
-            self.query_one(NetworkView).show_summary(summary, f.name)
+            self.network_view.show_summary(summary, f.name)
 
     # -- instructor notes ---------------------------------------------------------------------
 
@@ -326,11 +356,11 @@ class LessonScreen(Screen):
         self._show_position(f)
         self.set_class(False, "-run")
         self.set_class(True, "-no-trace")
-        view = self.query_one(StepView)
+        view = self.step_view
         view.set_prose(instructor_summary(f.step), "")
         view.set_part("feedback", None)
-        view.query_one("#answer", Input).display = False
-        view.query_one("#quiz", OptionList).display = False
+        view.answer.display = False
+        view.quiz.display = False
         view.set_work(Text("I hides or shows every instructor note.", style="dim italic"))
         self.set_focus(None)
         self.progress.position = [f.step_index, f.value_index]
@@ -379,7 +409,7 @@ class LessonScreen(Screen):
         title = self.lesson.title
         if len(title) > room:  # the title gives way: the position is what changes
             title = title[: room - 1] + "…" if room > 1 else ""
-        self.query_one("#position", Static).update(
+        self.position_line.update(
             Text.assemble((title, "bold"), "  " if title else "", (sub_title, "")),
             layout=False,  # one line whatever it says (height 1, the screen's width)
         )
@@ -392,7 +422,7 @@ class LessonScreen(Screen):
             previous, _ = self._visible(self.index - 1, trace)
         current = f.name
         if not (self.matrix_on and self._show_matrix(f, current in hidden)):
-            self.query_one(NetworkView).show(trace, visible, current, hidden)
+            self.network_view.show(trace, visible, current, hidden)
         phase = f.phase if f.phase in PHASES else ""
         if not phase:
             shown = [v for v in trace if v.name in visible and v.phase != "given"]
@@ -400,7 +430,7 @@ class LessonScreen(Screen):
         names = [
             v.name for v in trace if v.phase == phase and (v.name in visible or v.name in hidden)
         ]
-        table = self.query_one(ValuesTable)
+        table = self.values_table
         base = self._trace(f.trace)
         if self.variant_on and base is not None and base is not trace:
             all_names = [v.name for v in base if v.name in visible or v.phase == "given"]
@@ -408,20 +438,20 @@ class LessonScreen(Screen):
         else:
             table.show(trace, names, visible - previous, current, hidden, f"{phase} values")
         # The newest value is the last row: keep it in sight.
-        self.query_one("#values-pane").scroll_end(animate=False, immediate=True)
+        self.values_pane.scroll_end(animate=False, immediate=True)
 
     # -- the step pane --------------------------------------------------------------------------
 
     def _show_step(self, f: Frame, trace, new_step: bool) -> None:
-        view = self.query_one(StepView)
+        view = self.step_view
         step = f.step
         title = step.title or step.kind.capitalize()
         if new_step:
             view.set_prose(title, step.text)
         view.set_part("feedback", None)
         self.set_focus(None)
-        answer = view.query_one("#answer", Input)
-        quiz = view.query_one("#quiz", OptionList)
+        answer = view.answer
+        quiz = view.quiz
         answer.display = False
         quiz.display = False
         view.set_work()
@@ -453,7 +483,7 @@ class LessonScreen(Screen):
         """The revealed value's formula with its numbers, and SymPy's form once computed."""
         trace = self._trace(self._trace_spec(f))
         if trace is not None and f.name:
-            self.query_one(StepView).set_work(render_work(trace, f.name, self._sympy_formula(f)))
+            self.step_view.set_work(render_work(trace, f.name, self._sympy_formula(f)))
 
     def _sympy_formula(self, f: Frame) -> str | None:
         """SymPy's Unicode formula for the frame's value, once computed."""
@@ -464,7 +494,7 @@ class LessonScreen(Screen):
         self, key: str, func: Callable[..., Any], args: tuple, render: Callable[[Any], Group]
     ) -> None:
         """A derivation or a figure check: `func(*args)` computed in a thread, then `render`ed."""
-        view = self.query_one(StepView)
+        view = self.step_view
         result = self.computed(key, func, *args)
         if result is None:
             view.set_work(Text("Computing…", style="italic"))
@@ -506,8 +536,8 @@ class LessonScreen(Screen):
 
     def show_predict(self, f: Frame, step: PredictStep, trace) -> None:
         """A traced value to compute: its formula and the answer box, or the worked answer."""
-        view = self.query_one(StepView)
-        answer = view.query_one("#answer", Input)
+        view = self.step_view
+        answer = view.answer
         if trace is None or not f.name:
             view.set_work(Text("This step's value is not available.", style="italic"))
             return
@@ -538,8 +568,8 @@ class LessonScreen(Screen):
 
     def show_experiment_predict(self, f: Frame, step: PredictStep) -> None:
         """A value no trace holds: the numbers given, the answer box; the working once solved."""
-        view = self.query_one(StepView)
-        answer = view.query_one("#answer", Input)
+        view = self.step_view
+        answer = view.answer
         asked = self._asked_value(step)
         if asked is None:
             view.set_work(Text("Computing the numbers of this question…", style="italic"))
@@ -586,8 +616,8 @@ class LessonScreen(Screen):
 
     def show_quiz(self, f: Frame, step: QuizStep, new_step: bool) -> None:
         """The quiz's options, focused; the explanations once answered."""
-        view = self.query_one(StepView)
-        quiz = view.query_one("#quiz", OptionList)
+        view = self.step_view
+        quiz = view.quiz
         quiz.display = True
         if new_step or quiz.option_count != len(step.options):
             quiz.clear_options()
@@ -641,7 +671,7 @@ class LessonScreen(Screen):
         f = self.frame
         if f is None or not isinstance(f.step, PredictStep) or not (f.name or f.step.experiment):
             return
-        view = self.query_one(StepView)
+        view = self.step_view
         try:
             value = data.parse_answer(event.value)
         except ValueError as error:
@@ -665,7 +695,7 @@ class LessonScreen(Screen):
             self.progress.completed.add(f.step_index)
             self._save_now()
             self.show_frame()
-            self.query_one(StepView).set_part(
+            self.step_view.set_part(
                 "feedback", Text(f"✓ {format_number(value, 9)} is right.", style="bold green")
             )
             return
@@ -675,7 +705,7 @@ class LessonScreen(Screen):
             self.progress.completed.add(f.step_index)
             self._save_now()
             self.show_frame()
-            self.query_one(StepView).set_part(
+            self.step_view.set_part(
                 "feedback",
                 Text(f"✗ {event.value.strip()} is not it; see the worked answer.", "red"),
             )
@@ -714,7 +744,7 @@ class LessonScreen(Screen):
         self.progress.touch(f.step_index, "answered")
         self.progress.completed.add(f.step_index)
         self._save_now()
-        self.query_one(StepView).set_part("feedback", self._render_explanations(f.step, choice))
+        self.step_view.set_part("feedback", self._render_explanations(f.step, choice))
         self._show_position(f)
 
     # -- runs -------------------------------------------------------------------------------------
@@ -832,7 +862,7 @@ class LessonScreen(Screen):
 
     def action_scroll_step(self, direction: int) -> None:
         """Page the step text (or the run results) up or down."""
-        pane = self.query_one(RunPanel) if self.has_class("-run") else self.query_one(StepView)
+        pane = self.query_one(RunPanel) if self.has_class("-run") else self.step_view
         (pane.scroll_page_down if direction > 0 else pane.scroll_page_up)(animate=False)
 
     def action_next(self) -> None:
@@ -901,7 +931,7 @@ class LessonScreen(Screen):
         name = f.name
         if not name and isinstance(f.step, DeriveStep) and f.step.target:
             name = f"dE_total/d{f.step.target}"  # the gradient the derivation is about
-        self.query_one(NetworkView).show_matrix(matrix_trace, name, hide_result)
+        self.network_view.show_matrix(matrix_trace, name, hide_result)
         return True
 
     def action_toggle_matrix(self) -> None:
@@ -934,7 +964,7 @@ class LessonScreen(Screen):
         note = Text.assemble(
             (f"{name[:1].upper()}{name[1:]}: ", "bold"), data.variant_note(spec) or ""
         )
-        self.query_one(StepView).set_part("feedback", note if self.variant_on else None)
+        self.step_view.set_part("feedback", note if self.variant_on else None)
 
     def action_escape(self) -> None:
         """Cancel a run, else leave the answer box, else back to the lessons."""

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tutor import sandbox as sb
@@ -26,6 +26,7 @@ from tutor.experiments.sandbox_data import DESCRIPTIONS
 from tutor.export.graphfmt import printable
 from tutor.tui.sandbox_messages import TrainChunk, TrainEnded
 from tutor.tui.widgets.boundary import render_boundary
+from tutor.tui.widgets.footer import StableFooter
 from tutor.tui.widgets.sandbox_network import SandboxNetwork, render_changes
 from tutor.tui.widgets.sandbox_plot import SandboxLossPlot
 
@@ -119,7 +120,7 @@ class SandboxScreen(Screen):
             yield Static("", id="sb-boundary")
         yield Static("", id="sb-message")
         yield Input(id="sb-input", select_on_focus=False)
-        yield Footer()
+        yield StableFooter()  # rebuilt only when its keys change
 
     def on_mount(self) -> None:
         """Draw the first state."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from tutor.engine.naming import neuron_names, weight_names
 from tutor.engine.trace import format_number
 from tutor.engine.value_id import ValueId
 from tutor.tui.widgets.rendered_once import RenderedOnceStatic
+from tutor.tui.widgets.text_columns import TextColumns
 
 CURRENT = "bold reverse"
 DEPENDENCY = "bold underline"
@@ -181,19 +181,17 @@ def _compact(trace, name: str, visible, mark) -> Text:
 FULL_WIDTH = 3  # layers up to this wide are drawn with every weight; wider ones compactly
 
 
-def render_network(trace, visible, current, deps, hidden) -> Table | Group:
-    """A Rich table: input, weights, hidden, weights, output columns; one row per neuron."""
+def render_network(trace, visible, current, deps, hidden) -> TextColumns | Group:
+    """Columns input, weights, hidden, weights, output (a borderless table); a row per neuron."""
     sizes = list(trace.meta["sizes"])
     if max(sizes) > FULL_WIDTH:
         return render_compact(trace, visible, current, deps, hidden)
     neurons = neuron_names(sizes)
     weights = weight_names(sizes)
-    table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
     headers = ["input"]
     for k in range(1, len(sizes)):
         headers += ["weights", "output" if k == len(sizes) - 1 else "hidden"]
-    for h in headers:
-        table.add_column(h, no_wrap=True)
+    rows: list[list[Text]] = []
     role = {"visible": visible, "current": current, "deps": deps, "hidden": hidden}
 
     def val(name: str, label: str = "") -> Text:
@@ -250,7 +248,8 @@ def render_network(trace, visible, current, deps, hidden) -> Table | Group:
                     cell.append(" ")
                     cell.append_text(part)
             row.append(cell)
-        table.add_row(*row)
+        rows.append(row)
+    table = TextColumns(headers, rows)
     biases = [v.name for v in trace if v.identity.kind == "bias"]
     if biases:
         line = Text("biases ", style="dim")
@@ -285,10 +284,11 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
     current_parts = parts_of(trace, current) if current else set()
     dep_parts = set().union(*(parts_of(trace, d) for d in deps)) if deps else set()
     order = {v.name: i for i, v in enumerate(trace)}
-    table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
+    headers = []
     for k, size in enumerate(sizes):
         last = k == len(sizes) - 1
-        table.add_column(f"{'input' if k == 0 else 'output' if last else 'hidden'} ({size})")
+        headers.append(f"{'input' if k == 0 else 'output' if last else 'hidden'} ({size})")
+    rows: list[list[Text]] = []
     for r in range(max(sizes)):
         row = []
         for layer, size in enumerate(sizes):
@@ -303,8 +303,8 @@ def render_compact(trace, visible, current, deps, hidden) -> Group:
                 cell.append(" ")
                 cell.append_text(_value(trace, name, label=label if layer else "", **role))
             row.append(cell)
-        table.add_row(*row)
-    lines: list[RenderableType] = [table]
+        rows.append(row)
+    lines: list[RenderableType] = [TextColumns(headers, rows, no_wrap=False)]
     summary = Text("weights ", style="dim")
     for k, matrix in enumerate(weights):
         names = [w for column in matrix for w in column]

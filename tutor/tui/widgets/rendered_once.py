@@ -89,6 +89,16 @@ class RenderedOnceStatic(Static):
         self._once = once
         super().update(content, layout=layout and not same_height)
 
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        """Textual's, without the second layout it asks for when a widget's size changed.
+
+        The layout that found the new size has already placed this widget and everything
+        around it; for a leaf that does not scroll, the layout Textual then requests (through
+        the `virtual_size` reactive) changes nothing, yet costed a fifth of a step key. Textual
+        itself takes this path (`layout=False`) when it reflows for a scroll.
+        """
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
     def render(self):
         """The visual rendered once, else Static's."""
         return self._once if self._once is not None else super().render()

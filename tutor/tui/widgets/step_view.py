@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
@@ -189,6 +190,10 @@ class QuizOptions(OptionList):
 class StepView(VerticalScroll, can_focus=False):
     """Title, prose, worked lines, answer box, feedback and quiz options of one step."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._parts: dict[str, Static] = {}
+
     def compose(self) -> ComposeResult:
         """The parts; each is shown only when the step has it."""
         yield Static("", id="step-title")
@@ -202,9 +207,26 @@ class StepView(VerticalScroll, can_focus=False):
         """Tests turn the cursor blink off (deterministic snapshots)."""
         self.query_one(Input).cursor_blink = getattr(self.app, "cursor_blink", True)
 
+    def part(self, part: str) -> Static:
+        """The Static `part` (composed once, looked up once: the step keys redraw them)."""
+        widget = self._parts.get(part)
+        if widget is None:
+            widget = self._parts[part] = self.query_one(f"#{part}", Static)
+        return widget
+
+    @cached_property
+    def answer(self) -> AnswerInput:
+        """The answer box."""
+        return self.query_one("#answer", AnswerInput)
+
+    @cached_property
+    def quiz(self) -> QuizOptions:
+        """The quiz's options."""
+        return self.query_one("#quiz", QuizOptions)
+
     def set_part(self, part: str, content) -> None:
         """Show `content` in the Static `part` (hidden when empty)."""
-        widget = self.query_one(f"#{part}", Static)
+        widget = self.part(part)
         widget.update(content if content is not None else "")
         widget.display = bool(content)
 

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from tutor.engine.trace import format_number
 from tutor.tui.widgets.rendered_once import RenderedOnceStatic
+from tutor.tui.widgets.text_columns import TextColumns
 
 CHANGED = "bold green"
 CURRENT = "bold reverse"
@@ -46,14 +47,14 @@ class FittedRows:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.width() <= options.max_width:
-            table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
-            # Text, not str: a variant's name comes from a lesson file and is never markup
-            table.add_column(Text(self.headers[0]), no_wrap=True)
-            for header in self.headers[1:]:
-                table.add_column(Text(header), no_wrap=True)  # aligned by align_decimals
-            for name, values, style in zip(self.names, self.values, self.styles):
-                table.add_row(name, *(Text(v, style=style) for v in values))
-            yield table
+            # Text, not str: a variant's name comes from a lesson file and is never markup.
+            # The values are aligned by align_decimals.
+            headers = [Text(header) for header in self.headers]
+            rows = [
+                [name, *(Text(v, style=style) for v in values)]
+                for name, values, style in zip(self.names, self.values, self.styles)
+            ]
+            yield TextColumns(headers, rows, pad_edge=False)
         else:  # too narrow: the values go under their name, whole
             yield Text("  ".join(self.headers), style="bold", overflow="fold")
             for name, values, style in zip(self.names, self.values, self.styles):
