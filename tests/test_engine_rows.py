@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tutor.engine.activations import RELU, softmax
-from tutor.engine.network import _bias_gradient
+from tutor.engine.backprop import _bias_gradient
 from tutor.engine.rows import row_max, row_sum
 
 

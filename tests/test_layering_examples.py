@@ -46,7 +46,7 @@ def test_the_registry_names_the_worked_example_the_engine_builds():
 
 @pytest.mark.parametrize("hidden", ["relu", "sigmoid"])
 def test_the_xor_variants_rebuild_the_example_with_its_own_builder(hidden):
-    from tutor.experiments.builtin_examples import xor_221
+    from tutor.experiments.course_examples import xor_221
 
     example, variant = resolve(f"xor-221@{hidden}")
     expected = xor_221(hidden)

@@ -109,3 +109,59 @@ def test_trace_mazur_loads_neither_the_other_formats_nor_the_file_reader_nor_tra
         "tutor.export.latex",
     }
     assert modules & unused == set()
+
+
+def test_trace_mazur_loads_only_the_modules_of_its_own_path():
+    """Every module imported is compiled from source on each run where bytecode is not written
+    (benchmarks/bench_startup.py): `trace mazur` loads no reader of names from files, no builder
+    of the course's other examples, none of trace's other options' code, no control-character
+    scanner (nothing is read from a file), and builds no other subcommand's parser."""
+    probe = PROBE.replace("{m.split('.')[0] for m in sys.modules}", "set(sys.modules)").replace(
+        "main(sys.argv[1:])",
+        "import argparse\n"
+        "    built = []\n"
+        "    init = argparse.ArgumentParser.__init__\n"
+        "    def counted(self, *a, **k):\n"
+        "        built.append(k.get('prog'))\n"
+        "        init(self, *a, **k)\n"
+        "    argparse.ArgumentParser.__init__ = counted\n"
+        "    main(sys.argv[1:])\n"
+        "    print('PARSERS=' + json.dumps(built))",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "trace", "mazur"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    modules = set(json.loads([x for x in out.splitlines() if x.startswith("MODULES=")][-1][8:]))
+    parsers = json.loads([x for x in out.splitlines() if x.startswith("PARSERS=")][-1][8:])
+    assert "E_total" in out and "tutor.engine.traced" in modules
+    unused = {
+        "tutor.engine.value_names",
+        "tutor.experiments.course_examples",
+        "tutor.experiments.registry",
+        "tutor.cli.trace_rounds",
+        "tutor.cli.trace_matrix",
+        "tutor.cli.trace_symbolic",
+        "tutor.cli.trace_graph",
+        "tutor.engine.matrix",
+        "tutor.engine.batch",
+        "tutor.text_safety",
+        "tutor.atomic",
+        "tutor.progress",
+    }
+    assert modules & unused == set()
+    assert len(parsers) == 2  # the top-level parser and trace's, not one per subcommand
+
+
+def test_a_top_level_option_before_the_command_still_sees_every_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "--help", "trace"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "derive" in result.stdout and "worksheet" in result.stdout

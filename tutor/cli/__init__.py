@@ -41,11 +41,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, escape_controls(f"{self.prog}: error: {message} (see {self.prog} --help)\n"))
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser, every subcommand registered.
+def build_parser(command: str | None = None, alone: bool = False) -> argparse.ArgumentParser:
+    """The argument parser, every subcommand registered (with `alone`, `command` only).
 
     Every subcommand is listed, but only `command`'s module is imported to declare its
     arguments (None: every module's, "": none), so `--help` and `lessons` never load NumPy.
+    `alone`: when the command line starts with `command`, the top-level parser only hands the
+    rest to it (no top-level option comes first to print the list), so the other subcommands'
+    parsers, each costing argparse's set-up and gettext look-ups at start-up, are not built.
     """
     parser = _Parser(
         prog="backprop-tutor",
@@ -55,7 +58,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"backprop-tutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module_name, help_text) in SUBCOMMANDS.items():
+    listed = {command: SUBCOMMANDS[command]} if alone and command else SUBCOMMANDS
+    for name, (module_name, help_text) in listed.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(_module=module_name)
         if command is None or command == name:
@@ -78,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         argv = ["tui"]
-    parser = build_parser(command_of(argv))
+    command = command_of(argv)
+    parser = build_parser(command, alone=argv[0] == command)
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):
         parser.print_help()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from tutor.cli import UsageError
-from tutor.text_safety import escape_controls
 
 
 def write_file(path: str, text: str) -> None:
@@ -24,5 +23,7 @@ def emit(text: str, output: str | None, what: str = "") -> int:
         sys.stdout.write(text)
         return 0
     write_file(output, text)
+    from tutor.text_safety import escape_controls  # its pattern compiles only when used
+
     print(escape_controls(f"wrote {output}" + (f" ({what})" if what else "")), file=sys.stderr)
     return 0

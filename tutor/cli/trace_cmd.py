@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from tutor.cli import UsageError
 from tutor.cli.loading import load_example
 from tutor.cli.output import emit
 from tutor.cli.ranges import MAX_ROUNDS, PRECISION, whole
-from tutor.engine import format_number
 from tutor.engine.limits import MAX_SAMPLES
 from tutor.engine.trace import Trace
 from tutor.engine.variants import (
@@ -23,12 +21,6 @@ from tutor.engine.variants import (
 from tutor.experiments.builtin_examples import EXAMPLES, resolve, with_variant
 from tutor.export import FORMATS, SUFFIXES, export, export_text, format_of_path
 from tutor.export.common import step_error_line
-
-if TYPE_CHECKING:
-    from tutor.engine.rounds import Rounds
-
-# How many error lines a --rounds summary shows between the first and the last round.
-SUMMARY_LINES = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,17 +123,25 @@ def run(args: argparse.Namespace) -> int:
     if args.rounds < 1:
         raise UsageError(f"--rounds: expected a whole number ≥ 1, got {args.rounds}")
     if _form(args, example, variant) == "matrix":
-        return _write(args, _matrix_text(args, example))
+        from tutor.cli.trace_matrix import matrix_text
+
+        return _write(args, matrix_text(args, example))
     if args.rounds > 1 and args.format == "csv":
         # CSV is one row per traced value: the errors of later rounds have no row to go in.
         raise UsageError("--rounds with --format csv: CSV holds the traced step only; use json")
 
     trace, updated = trace_example_step(example, variant, sample=args.sample)
     name = variant.name if variant else None
-    record_errors_after_step(trace, example, variant)
-    rounds = _train_on(example, trace, updated, args.rounds) if args.rounds > 1 else None
-    if rounds is not None:
-        trace.meta["rounds"] = _rounds_meta(rounds, name)
+    # The step just traced is the exact step (not traced again for its error) unless its variant
+    # changes how it is traced or it kept one sample of a batch.
+    is_exact = (variant is None or not variant.options) and args.sample is None
+    record_errors_after_step(trace, example, variant, updated if is_exact else None)
+    rounds = None
+    if args.rounds > 1:
+        from tutor.cli.trace_rounds import rounds_meta, rounds_summary, train_on
+
+        rounds = train_on(example, trace, updated, args.rounds)
+        trace.meta["rounds"] = rounds_meta(rounds, name)
 
     to_terminal = args.output is None and sys.stdout.isatty()
     color = to_terminal and not os.environ.get("NO_COLOR")
@@ -151,7 +151,12 @@ def run(args: argparse.Namespace) -> int:
         if rounds is not None:
             text += "\n" + rounds_summary(rounds, args.precision, name)
     else:
-        text = export(trace, args.format, args.precision, symbolic=_symbolic(args, example))
+        symbolic = None
+        if args.symbolic:  # SymPy loads only then
+            from tutor.cli.trace_symbolic import symbolic_forms_of
+
+            symbolic = symbolic_forms_of(example)
+        text = export(trace, args.format, args.precision, symbolic=symbolic)
     return _write(args, text)
 
 
@@ -183,29 +188,6 @@ def _form(args, example, variant) -> str:
     return form
 
 
-def _matrix_text(args, example) -> str:
-    """The step in matrix form, in the format asked for, with any chains asked for."""
-    from tutor.engine.matrix import ChainError, matrix_step, neuron_chain, param_chain
-    from tutor.export.matrix import CHAIN_FORMATS, export_matrix, with_chain
-
-    chains = [("--param", p) for p in args.param or []]
-    chains += [("--neuron", n) for n in args.neuron or []]
-    if chains and args.format not in CHAIN_FORMATS:
-        raise UsageError(f"{chains[0][0]}: a chain goes in {', '.join(CHAIN_FORMATS)} output")
-    tr = matrix_step(example)
-    text = export_matrix(tr, args.format, args.precision)
-    for option, spec in chains:
-        try:
-            if option == "--param":
-                lines, title = param_chain(tr, spec), f"The chain of {spec}"
-            else:
-                lines, title = neuron_chain(tr, spec), f"Every value of neuron {spec}"
-        except ChainError as error:
-            raise UsageError(f"{option}: {error}") from None
-        text = with_chain(text, args.format, title, lines, args.precision)
-    return text
-
-
 def output_format(given: str | None, output: str | None) -> str:
     """--format, or the one the -o file's extension names; a contradiction is a UsageError."""
     implied = format_of_path(output) if output else None
@@ -217,30 +199,6 @@ def output_format(given: str | None, output: str | None) -> str:
             "give one of them, or make them agree"
         )
     return given or implied or "text"
-
-
-def _symbolic(args, example):
-    """The SymPy forms of the traced values, when asked for (SymPy is imported only then)."""
-    if not args.symbolic:
-        return None
-    from tutor.symbolic import symbolic_forms
-    from tutor.symbolic.steps import TooLargeForSymbolic
-
-    try:
-        forms = symbolic_forms(example)
-    except TooLargeForSymbolic as error:
-        raise UsageError(f"--symbolic: {error}") from None
-    if not example.is_batch:
-        return forms
-    # A batch: each sample's value has its one-sample form; the batch's E_total and gradients
-    # are sums (their one-sample forms would be wrong), the updates keep theirs.
-    per_sample = {
-        f"{name}[{s}]": form
-        for name, form in forms.items()
-        if not name.endswith("+")
-        for s in range(example.n_samples)
-    }
-    return {**per_sample, **{name: form for name, form in forms.items() if name.endswith("+")}}
 
 
 def _example(args):
@@ -264,76 +222,7 @@ def list_examples() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _train_on(example, trace: Trace, updated, n_rounds: int) -> Rounds:
-    """Rounds 2..N by the fast path, from the network the traced round left."""
-    from tutor.engine.rounds import continue_rounds
-    from tutor.engine.training import TrainingDiverged
-    from tutor.progress import progress_bar
-
-    update = progress_bar(n_rounds, "training")
-    first = float(example.loss.value(updated.forward(example.x), example.target))
-
-    def on_round(done: int, error: float) -> None:
-        if done % 100 == 0 or done == n_rounds:
-            update(done, n_rounds, error)
-
-    try:
-        return continue_rounds(
-            updated,
-            example.x,
-            example.target,
-            example.loss,
-            example.learning_rate,
-            [trace.value("E_total"), first],
-            n_rounds - 1,
-            on_round,
-        )
-    except TrainingDiverged as error:
-        # train()'s epoch e starts from the network after round e: its forward pass tests round
-        # e's update, its own update is round e + 1's.
-        round_ = error.epoch + (error.quantity == "weights after the update")
-        raise UsageError(
-            f"--rounds {n_rounds}: training diverged in round {round_} ({error.detail}); "
-            "try a smaller learning rate"
-        ) from None
-
-
 def step_error_summary(trace: Trace, precision: int) -> str:
     """The slides' punch line: E_total after the step (0.291027774 exactly, 0.291027924
     through the updated weights, the figure they print), each way's beside the one traced."""
     return f"Error after the step\n  {step_error_line(trace, precision)}\n"
-
-
-def _shown_rounds(n: int) -> list[int]:
-    step = max(1, n // SUMMARY_LINES)
-    return sorted({0, 1, *range(step, n + 1, step), n})
-
-
-def _rounds_meta(rounds: Rounds, variant: str | None) -> dict:
-    shown = _shown_rounds(rounds.rounds)
-    return {
-        "rounds": rounds.rounds,
-        "first_round": variant or "exact",
-        "later_rounds": "exact (fast path)",
-        "errors": [[r, rounds.errors[r]] for r in shown],
-        "final_error": rounds.errors[-1],
-        "final_outputs": rounds.outputs,
-    }
-
-
-def rounds_summary(rounds: Rounds, precision: int, variant: str | None = None) -> str:
-    """The error every so often and at the end, and the final outputs, as text."""
-    n = rounds.rounds
-    how = f"the {variant} variant" if variant else "traced above"
-    lines = [
-        f"After {n} rounds (round 1 {how}; rounds 2..{n} by the fast path, exact)",
-        "=" * 60,
-        "  round  E_total",
-    ]
-    for r in _shown_rounds(n):
-        lines.append(f"  {r:>5}  {format_number(rounds.errors[r], precision)}")
-    outs = ", ".join(
-        f"out_o{k + 1} = {format_number(v, precision)}" for k, v in enumerate(rounds.outputs)
-    )
-    lines.append(f"  outputs after round {n}: {outs}")
-    return "\n".join(lines) + "\n"

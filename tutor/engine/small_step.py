@@ -36,8 +36,9 @@ import math
 import numpy as np
 
 from tutor.engine.activations import SIGMOID
+from tutor.engine.backprop import _bias_gradient
 from tutor.engine.losses import CrossEntropy, HalfSquaredError, Loss
-from tutor.engine.network import Cache, Dense, Network, _bias_gradient
+from tutor.engine.network import Cache, Dense, Network
 from tutor.engine.training import check_parameters, locate_divergence
 
 # Below this many rows the general path allocates afresh each step (see `train`'s buffers).

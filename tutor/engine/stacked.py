@@ -258,7 +258,7 @@ def _backward(layers, nets, outs, inputs, masks, T, loss: Loss, n: int):
 
 
 def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
-    """Σ over each run's samples, added as network._bias_gradient adds one run's; (K, 1, width)."""
+    """Σ over each run's samples, added as backprop._bias_gradient adds one run's; (K, 1, width)."""
     if bias_mode == "neuron":
         rows, width = delta.shape[1], delta.shape[2]
         if width > 1 and rows > SMALL_BATCH:

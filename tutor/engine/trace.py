@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from tutor.engine.value_id import ValueId, identify
+from tutor.engine.value_id import ValueId
 from tutor.errors import NotFound
 
 PHASES = ("given", "forward", "error", "backward", "update")
@@ -68,6 +68,8 @@ class Trace:
             if identity.phase not in (None, phase):
                 raise ValueError(f"{name!r} is a {identity.kind} value, not of phase {phase!r}")
         else:
+            from tutor.engine.value_names import identify  # names read back: loaded when used
+
             identity = identify(name, self.meta.get("sizes"))
         if phase not in PHASES:
             raise ValueError(f"unknown phase {phase!r}; expected one of {PHASES}")

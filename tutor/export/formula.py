@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tutor.engine.trace import TraceValue, format_number
 
@@ -23,8 +23,9 @@ from tutor.engine.trace import TraceValue, format_number
 OPERATOR_ENDINGS = ("·", "+", "−", "-", "*", "/", "^")
 
 
-@dataclass(frozen=True)
-class Operand:
+# Records as NamedTuples: one is created in ~0.1 ms at import, a frozen dataclass in ~0.8 ms
+# (its methods are generated and compiled), which every start-up that prints a trace pays.
+class Operand(NamedTuple):
     """One placeholder of a template: the input's name and value, and whether it follows an
     operator (then a negative number is written in parentheses)."""
 
@@ -40,8 +41,7 @@ class Operand:
 Part = str | Operand  # a template's literal text, or one of its placeholders
 
 
-@dataclass(frozen=True)
-class Worked:
+class Worked(NamedTuple):
     """A traced value ready to be written: `name = formula = substituted = result`."""
 
     name: str

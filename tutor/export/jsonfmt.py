@@ -7,7 +7,7 @@ import math
 import string
 
 from tutor.engine.trace import PHASES, Trace, TraceValue
-from tutor.engine.value_id import identify
+from tutor.engine.value_names import identify
 from tutor.errors import FileFormatError
 from tutor.export.common import Symbolic, display_substituted
 from tutor.safe_files import LIMITS, describe_size

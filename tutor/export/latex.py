@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from tutor.engine.trace import Trace, TraceValue, format_number
 from tutor.export.common import (
@@ -184,7 +183,7 @@ def _render(w: Worked, fill: Callable[[Operand], str]) -> str:
                 continue
             out.append(_math_literal(literal))
         else:
-            out.append(fill(replace(part, after_operator=False) if alone else part))
+            out.append(fill(part._replace(after_operator=False) if alone else part))
             alone = False
     if pending_close:
         out.append("}")

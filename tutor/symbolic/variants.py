@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from tutor.engine.examples import Example
 from tutor.engine.variants import VARIANTS as ALL_VARIANTS
-from tutor.experiments.builtin_examples import EXAMPLES, encoder_838, resolve
+from tutor.experiments.builtin_examples import EXAMPLES, resolve
 from tutor.experiments.builtin_examples import with_variant as _with_variant
+from tutor.experiments.course_examples import encoder_838
 
 __all__ = ["VARIANTS", "encoder_838", "example", "example_names", "with_variant"]
 
