@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.lesson_cache import builtin_lessons_parsed_once  # noqa: F401 - a session fixture
+
 TESTS = Path(__file__).resolve().parent
 
 # What runs the course's experiments: a module under tests/, or one test function of a module.

@@ -71,8 +71,9 @@ def test_nothing_starts_on_one_core_or_for_what_already_ran(fresh_cache, monkeyp
     assert not registry._PENDING
 
 
-def _child(stdin: str) -> tuple[dict, list[str]]:
-    """Run child_main as run_apart starts it; (its results, the experiment modules it loaded)."""
+def _child(stdin: str, raw: bool = False) -> tuple:
+    """Run child_main as run_apart starts it; (its results, or with `raw` its output as it is,
+    and the experiment modules it loaded)."""
     import json
     import subprocess
     import sys
@@ -92,7 +93,8 @@ def _child(stdin: str) -> tuple[dict, list[str]]:
         check=True,
     )
     line = [x for x in done.stderr.decode().splitlines() if x.startswith("MODULES=")][-1]
-    return pickle.loads(done.stdout), json.loads(line.removeprefix("MODULES="))
+    output = done.stdout if raw else pickle.loads(done.stdout)
+    return output, json.loads(line.removeprefix("MODULES="))
 
 
 def test_the_child_loads_only_the_modules_of_what_it_runs():
@@ -106,3 +108,49 @@ def test_the_child_loads_only_the_modules_of_what_it_runs():
     # An id whose module is not named is still found: the child then loads them all.
     results, modules = _child("neuron_by_hand\nneuron_by_hand\n")
     assert "neuron_by_hand" in results and "tutor.experiments.two_hidden" in modules
+
+
+def test_a_childs_progress_reaches_the_parent_while_it_waits(fresh_cache, monkeypatch):
+    monkeypatch.setattr(registry.os, "cpu_count", lambda: 2)
+    registry.run_apart(["two_hidden_xor"], report_progress=True)
+    assert registry.is_pending("two_hidden_xor")
+    heard: list[tuple[str, int, int]] = []
+    registry.wait_apart(lambda id, done, total: heard.append((id, done, total)))
+    assert not registry._PENDING and heard
+    assert {id for id, _, _ in heard} == {"two_hidden_xor"}
+    dones = [done for _, done, _ in heard]
+    assert dones == sorted(dones) and all(0 < done <= total for _, done, total in heard)
+    # The reports come before the results, which stay this process's bit for bit.
+    from_child = registry.cached_result("two_hidden_xor")
+    here = registry.get_experiment("two_hidden_xor").func()
+    assert pickle.dumps(from_child) == pickle.dumps(here)
+
+
+def test_a_child_not_asked_for_its_progress_writes_only_its_results():
+    # No terminal to draw on (verify piped): the child's output is the pickled results alone.
+    results, _ = _child("neuron_by_hand\nneuron_by_hand\ntutor.experiments.neuron_by_hand")
+    assert list(results) == ["neuron_by_hand"]
+    # Asked (a terminal): the experiment's reports ("progress ID DONE TOTAL"), then the results.
+    output, _ = _child(
+        "perceptron_and\nperceptron_and\ntutor.experiments.neuron\nprogress", raw=True
+    )
+    head, _, body = output.partition(registry._RESULTS_FOLLOW)
+    assert head.splitlines() == [b"progress perceptron_and 1 1"]
+    assert pickle.dumps(pickle.loads(body)["perceptron_and"]) == pickle.dumps(
+        registry.get_experiment("perceptron_and").func()
+    )
+
+
+def test_verify_asks_the_child_for_its_progress_only_on_a_terminal(monkeypatch, capsys):
+    from tutor.cli import main, verify_cmd
+
+    asked: list[bool] = []
+    monkeypatch.setattr(
+        registry, "run_apart", lambda planned, report_progress=False: asked.append(report_progress)
+    )
+    monkeypatch.setattr(verify_cmd, "_on_terminal", lambda: False)
+    main(["verify", "--lesson", "neuron-perceptron"])
+    monkeypatch.setattr(verify_cmd, "_on_terminal", lambda: True)
+    main(["verify", "--lesson", "neuron-perceptron"])
+    assert asked == [False, True]
+    assert capsys.readouterr().err == ""  # the test's stderr is no terminal: no bar drawn

@@ -48,6 +48,19 @@ def test_a_label_too_long_for_the_terminal_is_shortened_to_keep_the_bar_on_one_l
     assert len(line) <= 80
 
 
+def test_the_widest_count_and_loss_keep_the_line_within_the_terminal(monkeypatch):
+    """Seen in tmux: "The 2-2-2 worked ex… … 10000/10000  loss 3.51019e-05" took 81 columns of
+    80 and wrapped, so every redraw of the bar left a line behind."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for total, loss in ((10_000, 3.51019e-05), (50_000, -1.23457e-05), (99_999, -123456.0)):
+        tty = _Tty()
+        update = progress_bar(total, "The 2-2-2 worked example, trained 10,000 rounds", tty)
+        update(total, total, loss)
+        line = tty.getvalue().removeprefix("\r").removesuffix("\x1b[K\n")
+        assert f"{total}/{total}  loss {loss:.6g}" in line
+        assert len(line) < 80, line
+
+
 def test_verify_labels_an_experiments_bar_with_its_title(monkeypatch):
     from tutor.cli import verify_cmd
 

@@ -155,6 +155,15 @@ def test_long_dotted_key_is_refused_before_parsing():
         parse_toml(table)
 
 
+def test_a_long_dotted_key_among_prose_is_found_on_its_own_line():
+    # Lines are cut at "\n" only: a quoted part may hold a "\r" and stay one line to the scan.
+    prose = "".join(f'text{k} = "Dots. Many. Of. Them. In. Prose."\n' for k in range(50))
+    key = ".".join(['"a\rb"'] * 40) + " = 1\n"
+    with pytest.raises(InputRefused, match="dotted key"):
+        parse_toml(prose + key)
+    assert len(parse_toml(prose + "k = 1\n")) == 51  # the control: the prose alone parses
+
+
 def test_too_many_keys_are_refused_before_parsing():
     text = "".join(f"k{i} = 1\n" for i in range(MAX_TOML_ASSIGNMENTS + 1))
     with pytest.raises(InputRefused, match="too many keys"):

@@ -18,20 +18,62 @@ from tutor.experiments.builtin_examples import get_example
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def cli(*argv: str, hash_seed: str = "0") -> subprocess.CompletedProcess:
-    """`python -m tutor ...` in a fresh process (its own PYTHONHASHSEED)."""
+# One fresh process runs several commands (each was a `python -m tutor ...` of its own): each
+# command's stdout follows a separator, the exit statuses come last. One interpreter start-up
+# serves a fixture's commands: every command still runs in a process that is not the tests'.
+SEPARATOR = "\0--- next command ---\0\n"
+CHILD = (
+    "import json, sys\n"
+    "from tutor.cli import main\n"
+    f"separator = {SEPARATOR!r}\n"
+    "codes = []\n"
+    "for argv in json.loads(sys.argv[1]):\n"
+    "    sys.stdout.write(separator)\n"
+    "    sys.stdout.flush()\n"
+    "    codes.append(main(argv))\n"
+    "    sys.stdout.flush()\n"
+    "sys.stdout.write(separator + json.dumps(codes))\n"
+)
+
+
+def cli(argvs: list[list[str]], hash_seed: str = "0") -> tuple[list[tuple[int, bytes]], str]:
+    """Each of `argvs` run by the CLI, in order, in one fresh process (its own PYTHONHASHSEED).
+
+    ([(exit status, stdout bytes) of each command], the process's stderr).
+    """
     env = dict(os.environ, PYTHONHASHSEED=hash_seed)
-    return subprocess.run(
-        [sys.executable, "-m", "tutor", *argv], cwd=ROOT, env=env, capture_output=True
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(argvs)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
     )
+    assert done.returncode == 0, done.stderr
+    parts = done.stdout.split(SEPARATOR.encode())
+    assert parts[0] == b"" and len(parts) == len(argvs) + 2, done.stdout[-2000:]
+    codes = json.loads(parts[-1])
+    return list(zip(codes, parts[1:-1])), done.stderr.decode(errors="replace")
 
 
-@pytest.mark.parametrize("fmt", ["md", "tex", "json", "csv"])
-def test_same_inputs_give_the_same_bytes_in_another_process(fmt):
-    argv = ("worksheet", "--student", "s1234", "--course-seed", "ml-2026", "--format", fmt)
-    first, second = cli(*argv, hash_seed="1"), cli(*argv, hash_seed="2")
-    assert first.returncode == 0, first.stderr
-    assert first.stdout == second.stdout and first.stdout
+FORMATS = ["md", "tex", "json", "csv"]
+
+
+@pytest.fixture(scope="module")
+def sheets_in_two_processes() -> dict[str, tuple]:
+    """Each format's worksheet from two processes of other hash seeds: fmt → (first, second, …)."""
+    argvs = [
+        ["worksheet", "--student", "s1234", "--course-seed", "ml-2026", "--format", fmt]
+        for fmt in FORMATS
+    ]
+    (first, first_err), (second, _) = cli(argvs, hash_seed="1"), cli(argvs, hash_seed="2")
+    return {fmt: (first[k], second[k], first_err) for k, fmt in enumerate(FORMATS)}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_same_inputs_give_the_same_bytes_in_another_process(fmt, sheets_in_two_processes):
+    (code, first), (_, second), stderr = sheets_in_two_processes[fmt]
+    assert code == 0, stderr
+    assert first == second and first
 
 
 def test_two_students_get_different_numbers():
@@ -57,20 +99,42 @@ def test_every_drawn_number_has_two_decimals():
     assert len(document["layers"][0]["weights"][0]) == 3
 
 
-@pytest.mark.parametrize("student", ["alice", "bob.smith", "s-0042"])
-def test_each_key_is_the_trace_of_that_students_network_file(tmp_path, student):
-    network = tmp_path / f"{student}.toml"
-    key = tmp_path / f"{student}-key.json"
-    assert (
-        main(
+STUDENTS = ["alice", "bob.smith", "s-0042"]
+
+
+@pytest.fixture(scope="module")
+def keys_and_traces(tmp_path_factory) -> dict[str, tuple]:
+    """Each student's key and network file (`worksheet`, here), then each file traced (`trace`)
+    in one fresh process: student → (worksheet status, key file, (trace status, stdout), stderr).
+    """
+    folder = tmp_path_factory.mktemp("keys")
+    made = {}
+    for student in STUDENTS:
+        network = folder / f"{student}.toml"
+        key = folder / f"{student}-key.json"
+        code = main(
             ["worksheet", "--student", student, "--course-seed", "c9", "--answers"]
             + ["--format", "json", "-o", str(key), "--save-network", str(network)]
         )
-        == 0
+        made[student] = (code, key, network)
+    traced, stderr = cli(
+        [
+            ["trace", "--network", str(network), "--format", "json"]
+            for _, _, network in made.values()
+        ]
     )
-    traced = cli("trace", "--network", str(network), "--format", "json")
-    assert traced.returncode == 0, traced.stderr
-    assert key.read_bytes() == traced.stdout
+    return {
+        student: (code, key, trace, stderr)
+        for (student, (code, key, _)), trace in zip(made.items(), traced)
+    }
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_each_key_is_the_trace_of_that_students_network_file(student, keys_and_traces):
+    code, key, (traced_code, traced_stdout), stderr = keys_and_traces[student]
+    assert code == 0
+    assert traced_code == 0, stderr
+    assert key.read_bytes() == traced_stdout
     values = {v["name"]: v["value"] for v in json.loads(key.read_text())["values"]}
     assert {"net_h1", "E_total", "dE_total/dw1", "w8+"} <= set(values)
 

@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-# Columns a bar keeps beside its label: the bar's own width plus `10000/10000  loss 0.0123457`.
-TAIL_COLUMNS = 30
+# Columns a line keeps beside its label and the bar's own width: two spaces, `50000/50000` and
+# `  loss -1.23457e-05` (a loss in `g` format is at most 12 characters), and the last column
+# left empty (a character written there makes some terminals wrap before the redraw).
+TAIL_COLUMNS = 33
 
 # progress(done, total, loss) -> False to cancel. `loss` may be None.
 Progress = Callable[[int, int, "float | None"], "bool | None"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from decimal import Decimal
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
@@ -63,6 +64,23 @@ def _experiment_bar(experiment_id: str):
     return progress_bar(1, title)  # the title alone: an 80-column line has room for ~20 characters
 
 
+def _on_terminal() -> bool:
+    """Whether progress bars are drawn (stderr is a terminal), as `progress_bar` decides."""
+    return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+
+
+def _child_bars():
+    """`report(id, done, total)` drawing each experiment the child runs on a bar of its own."""
+    bars: dict = {}
+
+    def report(experiment_id: str, done: int, total: int) -> None:
+        if experiment_id not in bars:
+            bars[experiment_id] = _experiment_bar(experiment_id)
+        bars[experiment_id](done, total)
+
+    return report
+
+
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -77,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         if not lessons:
             known = ", ".join(lesson.id for lesson in loaded.lessons)
             raise UsageError(f"no lesson {args.lesson!r}; lessons: {known}")
-    from tutor.experiments.registry import is_pending, plan, run_apart
+    from tutor.experiments.registry import is_pending, plan, run_apart, wait_apart
 
     # Experiments that share runs may train those of several in one loop (a malformed
     # reference is reported by its figure's check, not here).
@@ -85,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     experiment_ids = [_experiment_id(figure.computed) for _, figure in pairs]
     planned = [i for i in experiment_ids if i]
     plan(set(planned))
-    run_apart(planned)  # the longest, independent runs on the second core meanwhile
+    # The longest, independent runs on the second core meanwhile (telling how far they got
+    # only when there is a terminal to draw it on).
+    run_apart(planned, report_progress=_on_terminal())
     errors = list(loaded.errors)
     for lesson in lessons:  # while the child starts (this may run a predict step's experiment)
         errors += check_references(lesson)
@@ -96,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
     found: dict[int, FigureCheck] = {}
     for k in order:
         lesson, figure = pairs[k]
+        if is_pending(experiment_ids[k]):  # the child's experiments' bars move while we wait
+            wait_apart(_child_bars())
         found[k] = check_figure(lesson, figure, _experiment_bar(experiment_ids[k]))
         bar(len(found), total)
     checks = [found[k] for k in range(len(pairs))]

@@ -44,6 +44,8 @@ _LOADED = False
 _PLANNERS: list[Callable[[set[str]], None]] = []
 # Experiments running in another process (`run_apart`): the future of their results.
 _PENDING: dict[str, subprocess.Popen[bytes]] = {}
+# The children asked to report their progress before their results (see `_collect`).
+_REPORTING: set[subprocess.Popen[bytes]] = set()
 
 
 def experiment(id: str, title: str, source: str = "", unit: str = "epoch", apart: bool = False):
@@ -121,7 +123,7 @@ def cached_result(id: str) -> dict[str, Any] | None:
     return _CACHE.get(id)
 
 
-def run_apart(planned: list[str]) -> None:
+def run_apart(planned: list[str], report_progress: bool = False) -> None:
     """Start the planned experiments marked `apart` in one process of their own.
 
     They run on the machine's second core while this process computes the rest; their results
@@ -131,6 +133,8 @@ def run_apart(planned: list[str]) -> None:
     come back pickled, bit for bit. Nothing starts on one core or for runs already done here;
     if the child fails, each experiment is computed here when asked for. The child loads only
     the experiment modules of the ids it runs (the others' import is start-up it would waste).
+    With `report_progress` the child also reports how far each experiment got (`wait_apart`
+    hears it); without, its output is the pickled results alone.
     """
     _load_all()
     ids = [i for i in dict.fromkeys(planned) if i in EXPERIMENTS and EXPERIMENTS[i].apart]
@@ -153,8 +157,11 @@ def run_apart(planned: list[str]) -> None:
     assert child.stdin is not None
     owners = dict.fromkeys(EXPERIMENTS[i].func.__module__ for i in ids)
     modules = [m for m in owners if m.startswith(f"{__package__}.")]  # the package's own
-    child.stdin.write("\n".join([" ".join(planned), " ".join(ids), " ".join(modules)]).encode())
+    header = [" ".join(planned), " ".join(ids), " ".join(modules)]
+    child.stdin.write("\n".join(header + [_REPORTS] * report_progress).encode())
     child.stdin.close()
+    if report_progress:
+        _REPORTING.add(child)
     for i in ids:
         _PENDING[i] = child
 
@@ -171,22 +178,66 @@ def child_main() -> None:
     import pickle
     import sys
 
-    planned, ids, modules = (sys.stdin.read().split("\n") + ["", ""])[:3]
+    planned, ids, modules, reports = (sys.stdin.read().split("\n") + ["", "", ""])[:4]
     out, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing an experiment prints mixes in
     for module in modules.split():
         importlib.import_module(module)
     _tell_planners(set(planned.split()))
-    results = {i: run_experiment(i) for i in ids.split()}
+    if reports == _REPORTS:
+        results = {i: run_experiment(i, _progress_line(out, i)) for i in ids.split()}
+        out.write(_RESULTS_FOLLOW)
+    else:
+        results = {i: run_experiment(i) for i in ids.split()}
     out.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
     out.flush()
 
 
-def _collect(child: subprocess.Popen[bytes]) -> None:
+# The child's progress (asked for by `run_apart(..., report_progress=True)`): lines
+# "progress ID DONE TOTAL" while it works, then a line "results" and the pickled results.
+_REPORTS = "progress"
+_RESULTS_FOLLOW = b"results\n"
+# At most this many progress lines a second: the parent reads them only while it waits, so
+# they must stay far below a pipe's buffer (64 kB) or the child would block writing them.
+_REPORTS_PER_SECOND = 10
+
+
+def _progress_line(out, id: str) -> Progress:
+    """In the child: a Progress writing `id`'s first, last and at most 10-a-second reports."""
+    import time
+
+    last: list[float | None] = [None]
+
+    def report(done: int, total: int, loss=None) -> None:
+        now = time.monotonic()
+        if done < total and last[0] is not None and now - last[0] < 1 / _REPORTS_PER_SECOND:
+            return
+        last[0] = now
+        out.write(f"{_REPORTS} {id} {int(done)} {int(total)}\n".encode())
+        out.flush()
+
+    return report
+
+
+def wait_apart(report: ChildProgress | None = None) -> None:
+    """Wait for every experiment running apart; `report(id, done, total)` hears how far the
+    child got (when `run_apart` asked it to report) while this process waits."""
+    for child in list(dict.fromkeys(_PENDING.values())):
+        _collect(child, report)
+
+
+# report(experiment id, done, total): the progress of an experiment running in the child.
+ChildProgress = Callable[[str, int, int], None]
+
+
+def _collect(child: subprocess.Popen[bytes], report: ChildProgress | None = None) -> None:
     """Wait for a child's results and cache them; on its failure forget it (computed here)."""
     import pickle
 
     try:
         assert child.stdout is not None
+        if child in _REPORTING:
+            _REPORTING.discard(child)
+            _read_reports(child.stdout, report)
         output = child.stdout.read()
         child.wait()
         # our own child's output, the same code's objects (never a file or a user's text)
@@ -197,3 +248,13 @@ def _collect(child: subprocess.Popen[bytes]) -> None:
         del _PENDING[i]
     for i, result in results.items():
         _CACHE.setdefault(i, result)
+
+
+def _read_reports(stream, report: ChildProgress | None) -> None:
+    """Pass the child's progress lines to `report` until the line that precedes its results."""
+    for line in iter(stream.readline, b""):
+        if line == _RESULTS_FOLLOW:
+            return
+        fields = line.split()
+        if report is not None and len(fields) == 4 and fields[0] == _REPORTS.encode():
+            report(fields[1].decode(), int(fields[2]), int(fields[3]))
