@@ -82,40 +82,10 @@ def test_a_network_over_the_symbolic_limit_is_refused_before_sympy_loads(tmp_pat
     assert "sympy" not in modules
 
 
-def test_trace_mazur_loads_neither_the_other_formats_nor_the_file_reader_nor_training():
-    """`trace mazur` prints text: the JSON, CSV, Markdown and LaTeX writers, the network-file
-    reader (and its TOML parser) and the training loop are loaded only by what uses them."""
-    probe = PROBE.replace("{m.split('.')[0] for m in sys.modules}", "set(sys.modules)")
-    out = subprocess.run(
-        [sys.executable, "-c", probe, "trace", "mazur"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    modules = set(json.loads([x for x in out.splitlines() if x.startswith("MODULES=")][-1][8:]))
-    assert "E_total" in out and {"tutor.engine.traced", "tutor.export.text"} <= modules
-    unused = {
-        "tomllib",
-        "csv",
-        "tutor.engine.netfile",
-        "tutor.engine.initializers",
-        "tutor.engine.training",
-        "tutor.engine.small_step",
-        "tutor.engine.rounds",
-        "tutor.export.jsonfmt",
-        "tutor.export.csvfmt",
-        "tutor.export.markdown",
-        "tutor.export.latex",
-    }
-    assert modules & unused == set()
-
-
-def test_trace_mazur_loads_only_the_modules_of_its_own_path():
-    """Every module imported is compiled from source on each run where bytecode is not written
-    (benchmarks/bench_startup.py): `trace mazur` loads no reader of names from files, no builder
-    of the course's other examples, none of trace's other options' code, no control-character
-    scanner (nothing is read from a file), and builds no other subcommand's parser."""
+@pytest.fixture(scope="module")
+def trace_mazur_probe() -> tuple[str, set[str], list[str]]:
+    """One `trace mazur` run in a fresh process: its output, every module it loaded, and the
+    argparse parsers it built (each costs start-up where bytecode is not written)."""
     probe = PROBE.replace("{m.split('.')[0] for m in sys.modules}", "set(sys.modules)").replace(
         "main(sys.argv[1:])",
         "import argparse\n"
@@ -137,6 +107,38 @@ def test_trace_mazur_loads_only_the_modules_of_its_own_path():
     ).stdout
     modules = set(json.loads([x for x in out.splitlines() if x.startswith("MODULES=")][-1][8:]))
     parsers = json.loads([x for x in out.splitlines() if x.startswith("PARSERS=")][-1][8:])
+    return out, modules, parsers
+
+
+def test_trace_mazur_loads_neither_the_other_formats_nor_the_file_reader_nor_training(
+    trace_mazur_probe,
+):
+    """`trace mazur` prints text: the JSON, CSV, Markdown and LaTeX writers, the network-file
+    reader (and its TOML parser) and the training loop are loaded only by what uses them."""
+    out, modules, _ = trace_mazur_probe
+    assert "E_total" in out and {"tutor.engine.traced", "tutor.export.text"} <= modules
+    unused = {
+        "tomllib",
+        "csv",
+        "tutor.engine.netfile",
+        "tutor.engine.initializers",
+        "tutor.engine.training",
+        "tutor.engine.small_step",
+        "tutor.engine.rounds",
+        "tutor.export.jsonfmt",
+        "tutor.export.csvfmt",
+        "tutor.export.markdown",
+        "tutor.export.latex",
+    }
+    assert modules & unused == set()
+
+
+def test_trace_mazur_loads_only_the_modules_of_its_own_path(trace_mazur_probe):
+    """Every module imported is compiled from source on each run where bytecode is not written
+    (benchmarks/bench_startup.py): `trace mazur` loads no reader of names from files, no builder
+    of the course's other examples, none of trace's other options' code, no control-character
+    scanner (nothing is read from a file), and builds no other subcommand's parser."""
+    out, modules, parsers = trace_mazur_probe
     assert "E_total" in out and "tutor.engine.traced" in modules
     unused = {
         "tutor.engine.value_names",

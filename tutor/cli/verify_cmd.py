@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 
 from tutor.cli.lessons_cmd import add_lessons_option, load_from_args
@@ -69,13 +70,13 @@ def _on_terminal() -> bool:
     return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
 
 
-def _child_bars():
+def _child_bars() -> Callable[[str, int, int], None]:
     """`report(id, done, total)` drawing each experiment the child runs on a bar of its own."""
-    bars: dict = {}
+    bars: dict[str, Callable[..., None]] = {}
 
     def report(experiment_id: str, done: int, total: int) -> None:
-        if experiment_id not in bars:
-            bars[experiment_id] = _experiment_bar(experiment_id)
+        if experiment_id not in bars:  # the child names real ids: a bar is drawn for each
+            bars[experiment_id] = _experiment_bar(experiment_id) or (lambda *_: None)
         bars[experiment_id](done, total)
 
     return report
