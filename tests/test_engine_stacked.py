@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.random_data import random_data_for_loss as _data
 from tutor.engine import ACTIVATIONS, Init, TrainConfig, TrainingDiverged, build, get_loss, train
 from tutor.engine.losses import LOSSES
 from tutor.engine.stacked import StackedTrainingDiverged, train_stacked
@@ -22,18 +23,6 @@ OUTPUTS = [
     for reduction in ("mean", "sum")
     if get_loss(loss).output_error(ACTIVATIONS[act]) is None
 ]
-
-
-def _data(seed: int, n: int, n_in: int, n_out: int, loss: str):
-    rng = np.random.RandomState(seed)
-    X = rng.randn(n, n_in)
-    if loss == "cross_entropy":
-        T = np.eye(n_out)[rng.randint(0, n_out, n)]
-    elif loss == "bce":
-        T = (rng.rand(n, n_out) > 0.5).astype(float)
-    else:
-        T = rng.randn(n, n_out) * 0.5
-    return X, T
 
 
 def _runs(sizes, acts, seeds, **build_options):

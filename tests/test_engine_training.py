@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from tests.random_data import random_data as _data
 from tutor.engine import (
     ACTIVATIONS,
     Init,
@@ -85,18 +86,6 @@ def reference_train(net, X, T, loss, config: TrainConfig) -> list[float]:
         else:
             losses.append(sum(values))
     return losses
-
-
-def _data(seed: int, n: int, n_in: int, n_out: int, kind: str):
-    rng = np.random.RandomState(seed)
-    X = rng.randn(n, n_in)
-    if kind == "classes":
-        T = np.eye(n_out)[rng.randint(0, n_out, n)]
-    elif kind == "binary":
-        T = (rng.rand(n, n_out) > 0.5).astype(float)
-    else:
-        T = rng.randn(n, n_out) * 0.5
-    return X, T
 
 
 # (sizes, activations, loss, rule, batch size, bias mode, train bias, targets, n, dtype, l2)
