@@ -223,21 +223,16 @@ def closest(mistakes, answer: float, tolerance: float) -> Mistake | None:
     dropping the ½ both give w − ∂E/∂w), the answer cannot tell which was made: the hint names
     each of them rather than claim one.
     """
-    found = []
-    for mistake in mistakes:
-        if abs(answer - mistake.value) <= tolerance * (1 + 1e-9) + 1e-15:
-            found.append((abs(answer - mistake.value), mistake))
+    found = sorted(
+        (m for m in mistakes if abs(answer - m.value) <= tolerance * (1 + 1e-9) + 1e-15),
+        key=lambda m: abs(answer - m.value),
+    )
     if not found:
         return None
-    best = min(found, key=lambda pair: pair[0])[1]
-    alike = [best] + [
-        m
-        for _, m in sorted(found, key=lambda pair: pair[0])
-        if m.kind != best.kind and abs(m.value - best.value) <= tolerance
-    ]
-    kinds = list(dict.fromkeys(m.kind for m in alike))
-    if len(kinds) == 1:
+    best = found[0]
+    # one hint per kind of slip whose number is the best one's (to the step's tolerance)
+    alike = {m.kind: m.hint for m in found if abs(m.value - best.value) <= tolerance}
+    if len(alike) == 1:
         return best
-    hints = list(dict.fromkeys(m.hint for m in alike))
-    joined = " Or: ".join(hints)
-    return Mistake(" or ".join(kinds), best.value, f"{len(kinds)} slips give this number. {joined}")
+    hints = " Or: ".join(dict.fromkeys(alike.values()))
+    return Mistake(" or ".join(alike), best.value, f"{len(alike)} slips give this number. {hints}")
