@@ -11,6 +11,21 @@ from __future__ import annotations
 
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+def born_as(key: FooterKey, compact: bool) -> None:
+    """Give a new key the style it ends up with before it mounts.
+
+    A FooterKey starts compact (its reactive's default) and is restyled twice on mounting: its
+    `compact` watcher adds the class `-compact`, then the footer's data binding removes it again
+    (a footer is not compact). Set first, neither changes anything. The command palette's key
+    has no binding: it keeps the default, compact.
+    """
+    if key.has_class("-command-palette"):
+        compact = True
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
 
 
 class StableFooter(Footer):
@@ -49,7 +64,10 @@ class StableFooter(Footer):
         """Footer's keys, remembering what they show."""
         if self._bindings_ready:
             self._shown = self.shown_keys()
-        return super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                born_as(widget, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         """Rebuild (after the refresh, as Footer does) only if the keys shown would change."""
