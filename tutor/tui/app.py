@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 REPLACED_COMMANDS = ("Keys", "Theme")  # Textual's, replaced by 'Help: keys' and 'Theme: …'
 
 
+class Backdrop(Screen):
+    """The bottom screen of an app started in a lesson or the sandbox: blank, never in sight.
+
+    The picker is built when the learner first goes back to it (`TutorApp.leave`), not
+    composed, styled and filled before the first screen they asked for.
+    """
+
+
 class TutorApp(App):
     """Step through lessons, predict values, watch networks learn."""
 
@@ -91,15 +99,29 @@ class TutorApp(App):
 
     def get_default_screen(self) -> Screen:
         """The picker is the first screen (not pushed over Textual's blank default screen,
-        which was composed, styled and laid out for nothing before the first paint)."""
+        which was composed, styled and laid out for nothing before the first paint); started
+        in a lesson or the sandbox, a blank Backdrop is, and the picker is built on leaving."""
+        if self.start_lesson or self.start_sandbox is not None:
+            return Backdrop()
         return PickerScreen()
 
     def on_mount(self) -> None:
-        """Straight into a lesson or the sandbox if one was asked for (the picker is below)."""
+        """Straight into a lesson or the sandbox if one was asked for (the picker if neither
+        opens: an unknown lesson)."""
         if self.start_lesson:
             self.open_lesson(self.start_lesson)
         if self.start_sandbox is not None:
             self.open_sandbox(self.start_sandbox)
+        if isinstance(self.screen, Backdrop):
+            self.push_screen(PickerScreen())
+
+    def leave(self) -> None:
+        """Close the top screen (a lesson, the sandbox): back to the screen below it, or to
+        the picker, built now, when the app started without one."""
+        if len(self.screen_stack) == 2 and isinstance(self.screen_stack[0], Backdrop):
+            self.switch_screen(PickerScreen())
+        else:
+            self.pop_screen()
 
     def open_lesson(self, lesson_id: str | None) -> None:
         """Open the lesson `lesson_id` at its saved position (replacing an open lesson)."""

@@ -980,7 +980,7 @@ class LessonScreen(Screen):
         """Back to the lesson picker."""
         self.cancel_run()
         self._save_now()
-        self.app.pop_screen()
+        tutor_app(self).leave()
 
     # -- saving -------------------------------------------------------------------------------
 

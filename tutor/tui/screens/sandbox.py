@@ -25,6 +25,7 @@ from tutor.engine.training import TrainingDiverged
 from tutor.experiments.sandbox_data import DESCRIPTIONS
 from tutor.export.graphfmt import printable
 from tutor.tui.sandbox_messages import TrainChunk, TrainEnded
+from tutor.tui.typed_app import tutor_app
 from tutor.tui.widgets.boundary import render_boundary
 from tutor.tui.widgets.footer import StableFooter
 from tutor.tui.widgets.sandbox_network import SandboxNetwork, render_changes
@@ -587,7 +588,7 @@ class SandboxScreen(Screen):
         """Back to where the sandbox was opened from (training stops)."""
         self.token += 1
         self.workers.cancel_group(self, "sandbox-train")
-        self.app.pop_screen()
+        tutor_app(self).leave()
 
 
 def _num(x: float) -> str:
