@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from tutor.lessons.progress_store import ProgressStore
 from tutor.tui.commands import THEMES, TutorCommands
+from tutor.tui.screen_css import read_screen_css
 from tutor.tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
@@ -115,6 +116,11 @@ class TutorApp(App):
         if isinstance(self.screen, Backdrop):
             self.push_screen(PickerScreen())
 
+    def push_styled(self, screen: Screen) -> None:
+        """Push `screen`, its CSS files read first (`tutor.tui.screen_css`: no full reparse)."""
+        read_screen_css(self, screen)
+        self.push_screen(screen)
+
     def leave(self) -> None:
         """Close the top screen (a lesson, the sandbox): back to the screen below it, or to
         the picker, built now, when the app started without one."""
@@ -134,7 +140,7 @@ class TutorApp(App):
         while isinstance(self.screen, LessonScreen) or self.screen.is_modal:
             self.pop_screen()
         self.store.save_settings(last_lesson=lesson.id)
-        self.push_screen(LessonScreen(lesson, self.store.load(lesson.id)))
+        self.push_styled(LessonScreen(lesson, self.store.load(lesson.id)))
         for notice in self.store.take_notices():
             self.notify(notice, severity="warning", timeout=8, markup=False)
 
@@ -150,7 +156,7 @@ class TutorApp(App):
         except (KeyError, sb.SandboxError) as error:
             self.notify(str(error.args[0]), severity="error", markup=False)
             return
-        self.push_screen(SandboxScreen(state))
+        self.push_styled(SandboxScreen(state))
 
     def action_graph_of_step(self) -> None:
         """The computational graph of the traced step the current lesson step shows."""
@@ -172,7 +178,7 @@ class TutorApp(App):
             return
         trace, _ = trace_example_step(example)
         note = f"(the exact step, not the {variant} variant)" if variant else ""
-        self.push_screen(GraphScreen(example, trace, note))
+        self.push_styled(GraphScreen(example, trace, note))
 
     # -- export ---------------------------------------------------------------------------------
 

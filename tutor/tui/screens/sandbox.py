@@ -574,7 +574,7 @@ class SandboxScreen(Screen):
         if self.training:
             self.say("Pause training first (space).", error=True)
             return
-        self.app.push_screen(GraphScreen(self.state.example(), self.state.trace))
+        tutor_app(self).push_styled(GraphScreen(self.state.example(), self.state.trace))
 
     def action_escape(self) -> None:
         """Leave the input line, else go back."""
