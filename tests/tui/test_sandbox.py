@@ -284,7 +284,7 @@ async def test_pause_resume_and_the_result_is_still_the_engines(private_data, mo
     async with make_sandbox_app("xor", private_data).run_test(size=(80, 24)) as pilot:
         screen = await sandbox(pilot)
         start = screen.state
-        screen.steps_n = 20000
+        screen.steps_n = 2000
         await pilot.press("t")
         for _ in range(500):  # until the first chunk of steps has arrived
             if screen.steps_done:
@@ -293,14 +293,14 @@ async def test_pause_resume_and_the_result_is_still_the_engines(private_data, mo
         await pilot.press("space")  # pause
         paused.set()
         await pilot.pause()
-        assert not screen.training and 0 < screen.remaining < 20000
+        assert not screen.training and 0 < screen.remaining < 2000
         assert "paused" in text_of(pilot.app, "#sb-message")
         await pilot.press("w")  # an unbound key while paused changes nothing
         await pilot.press("space")  # resume
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.remaining == 0 and screen.steps_done == 20000
-        expected, _ = original(start, 20000)
+        assert screen.remaining == 0 and screen.steps_done == 2000
+        expected, _ = original(start, 2000)
         for a, b in zip(expected.network.layers, screen.state.network.layers):
             assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
 
