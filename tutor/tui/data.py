@@ -228,14 +228,15 @@ class FigureView:
     detail: str  # the erratum, or why the computation failed
 
 
-def figure_view(lesson: Lesson, figure_id: str) -> FigureView:
-    """The figure `figure_id` of `lesson`, computed and judged (may run an experiment: slow)."""
+def figure_view(lesson: Lesson, figure_id: str, progress: Callable | None = None) -> FigureView:
+    """The figure `figure_id` of `lesson`, computed and judged (may run an experiment: slow;
+    `progress` hears it and may stop it, as `run_experiment`'s)."""
     figure = next((f for f in lesson.figures if f.id == figure_id), None)
     if figure is None:
         raise DataError(f"lesson {lesson.id!r} has no figure {figure_id!r}")
     from tutor.lessons import figures
 
-    check = figures.check_figure(lesson, figure)
+    check = figures.check_figure(lesson, figure, progress)
     return FigureView(figure, check.computed, check.verdict, check.detail)
 
 
@@ -274,15 +275,16 @@ def answer_placeholder(tolerance: float) -> str:
     return placeholder(tolerance)
 
 
-def experiment_prediction(experiment_id: str, key: str):
+def experiment_prediction(experiment_id: str, key: str, progress: Callable | None = None):
     """The value a predict step asks of an experiment, with its given and worked lines and
-    named mistakes (`tutor.lessons.experiment_values.ExperimentValue`); may run it: slow."""
+    named mistakes (`tutor.lessons.experiment_values.ExperimentValue`); may run it: slow
+    (`progress` as `run_experiment`'s)."""
     from tutor.experiments.registry import get_experiment
     from tutor.lessons.experiment_values import experiment_prediction as predict
 
     try:
         get_experiment(experiment_id)
-        return predict(experiment_id, key)
+        return predict(experiment_id, key, progress)
     except (KeyError, ValueError) as error:
         raise DataError(str(error.args[0] if error.args else error)) from None
 

@@ -146,7 +146,10 @@ class ErrataView(KindView[ErrataStep]):
         """The check, or "Computing…" until it is ready."""
         key = f"figure:{screen.lesson.id}:{step.figure}"
         screen.show_slow_work(
-            key, data.figure_view, (screen.lesson, step.figure), screen.render_figure
+            key,
+            data.figure_view,
+            (screen.lesson, step.figure, screen.stop_when_closed),
+            screen.render_figure,
         )
 
     def computed(self, screen: LessonScreen, f: Frame, step: ErrataStep, key: str) -> None:

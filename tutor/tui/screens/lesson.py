@@ -103,6 +103,7 @@ class LessonScreen(Screen):
         self._run_token = 0
         self._run_active = False
         self._run_cancel = threading.Event()
+        self._gone = threading.Event()  # set on unmount: slow work in threads stops
         self._last_step = -1
         # The answer box or quiz options that had the focus when the terminal became too small.
         self._focus_while_small: Widget | None = None
@@ -512,6 +513,15 @@ class LessonScreen(Screen):
             self._compute(key, func, args)
         return None
 
+    def stop_when_closed(self, done: int, total: int, loss: float | None = None) -> bool | None:
+        """An experiment's progress callback for the slow work of a step (a figure check, a
+        prediction's numbers): False, which stops the experiment, once this screen is closed.
+
+        Its result would be shown nowhere, and it would hold a core for seconds after the
+        learner left, and hold the app's exit too (asyncio waits for its worker threads).
+        """
+        return False if self._gone.is_set() else None
+
     @work(thread=True, group="compute", exit_on_error=False)
     def _compute(self, key: str, func, args) -> None:
         """Compute a slow value off the UI thread; report it by a message."""
@@ -563,7 +573,11 @@ class LessonScreen(Screen):
     def _asked_value(self, step: PredictStep):
         """The experiment's value the step asks (with given/worked lines), or None if not ready."""
         return self.computed(
-            self.prediction_key(step), data.experiment_prediction, step.experiment, step.target
+            self.prediction_key(step),
+            data.experiment_prediction,
+            step.experiment,
+            step.target,
+            self.stop_when_closed,
         )
 
     def show_experiment_predict(self, f: Frame, step: PredictStep) -> None:
@@ -845,8 +859,9 @@ class LessonScreen(Screen):
             self.workers.cancel_group(self, "run")
 
     def on_unmount(self) -> None:
-        """Stop a run and save when the screen goes away."""
+        """Stop a run and the slow work of steps, and save, when the screen goes away."""
         self._run_cancel.set()
+        self._gone.set()
         self._save_now()
 
     # -- actions ------------------------------------------------------------------------------
