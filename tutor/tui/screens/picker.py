@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from tutor.tui.commands import SANDBOXES
 from tutor.tui.typed_app import tutor_app
+from tutor.tui.widgets.footer import StableFooter
 
 RESUME = "resume"
 LOADING = "Loading lessons…"
@@ -31,7 +32,7 @@ class PickerScreen(Screen):
         yield Static("Choose a lesson and press Enter.  ? for help", id="picker-title")
         yield OptionList(id="lessons")
         yield Static("", id="picker-errors")
-        yield Footer()
+        yield StableFooter()  # rebuilt only when its keys change
 
     def on_mount(self) -> None:
         """Fill the list; if the lessons are not read yet, say so and read them in a worker
