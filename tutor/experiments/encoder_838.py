@@ -7,13 +7,11 @@ the engine's online rule does not stand in for it.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from tutor.engine import Init, Network, build
 from tutor.experiments.notebooks.encoder_838_notebook import train_online
-from tutor.experiments.registry import Progress, experiment
+from tutor.experiments.registry import Progress, experiment, planner
 
 SOURCE = "001_bbb3b44a6a416223.txt"
 EPOCHS = 10_000
@@ -50,14 +48,55 @@ QUIRK = "sigmoid_quirk_001"
 CORRECT = "sigmoid"
 
 
-@cache
-def _main_run(activation: str, epochs: int = EPOCHS):
+# Cell [18]'s run by variant, trained once in the process: (history, trained net, rng state
+# after the draws). The variants are seed 42's second draw trained for EPOCHS epochs at:
+# lr 0.2 with the quirk's σ′ (the notebook's run), lr 0.2 with the correct σ′
+# (encoder_838_corrected, the heatmaps' 10,000-epoch network), and lr 0.4 with the quirk's
+# (encoder_838_slips: descending Σe²'s own gradient). The first one asked for trains those not
+# trained yet in one stack (`train_online_stacked`: each run bit for bit as train_online alone;
+# ~1.5 single runs for the three): the lesson's steps ask for all three (a planned `verify`, only
+# for those its experiments need, see _plan_main_runs).
+DOUBLED = "doubled"  # the quirk at lr 2 × 0.2
+_MAIN_RATES = {QUIRK: LEARNING_RATE, CORRECT: LEARNING_RATE, DOUBLED: 2 * LEARNING_RATE}
+_MAIN_ACTIVATION = {QUIRK: QUIRK, CORRECT: CORRECT, DOUBLED: QUIRK}
+_MAIN_RUNS: dict[tuple[str, int], tuple] = {}
+# The variants the experiments about to run need (None: not told, the three).
+_PLANNED_MAIN: set[str] | None = None
+_NEEDS = {
+    "encoder_838_seed001": {QUIRK},
+    "encoder_838_corrected": {QUIRK, CORRECT},
+    "encoder_838_slips": {QUIRK, DOUBLED},
+    "encoder_838_hidden_code": {QUIRK, CORRECT},
+}
+
+
+@planner
+def _plan_main_runs(ids: set[str]) -> None:
+    """`verify` tells which experiments will run: train only the variants they need."""
+    global _PLANNED_MAIN
+    _PLANNED_MAIN = set().union(*(_NEEDS.get(i, set()) for i in ids))
+
+
+def _main_run(variant: str, epochs: int = EPOCHS):
     """Cell [18]: seed 42, draw twice, train online; returns (history, net, rng after the draws)."""
-    rng = np.random.RandomState(42)
-    net = notebook_networks(activation, rng)
-    state = rng.get_state()
-    history = train_online(net, X, LEARNING_RATE, epochs, progress=_PROGRESS.get(activation))
-    return history, net, state
+    if (variant, epochs) not in _MAIN_RUNS:
+        wanted = set(_MAIN_RATES) if _PLANNED_MAIN is None else _PLANNED_MAIN | {variant}
+        # the one asked for first: its loss is the one progress reports
+        others = sorted(v for v in wanted - {variant} if (v, epochs) not in _MAIN_RUNS)
+        variants = [variant, *others]
+        starts = [_draw(_MAIN_ACTIVATION[v]) for v in variants]
+        progress = _PROGRESS.get(variant)
+        if len(variants) == 1:
+            histories = [train_online(starts[0][0], X, _MAIN_RATES[variant], epochs, progress)]
+        else:
+            from tutor.experiments.notebooks.encoder_838_notebook import train_online_stacked
+
+            nets = [net for net, _ in starts]
+            rates = [_MAIN_RATES[v] for v in variants]
+            histories = train_online_stacked(nets, X, rates, epochs, progress)
+        for v, (net, state), history in zip(variants, starts, histories):
+            _MAIN_RUNS[v, epochs] = (history, net, state)
+    return _MAIN_RUNS[variant, epochs]
 
 
 _PROGRESS: dict[str, Progress | None] = {}
@@ -69,6 +108,13 @@ def _run_with_progress(activation: str, progress: Progress | None):
         return _main_run(activation)
     finally:
         _PROGRESS.pop(activation, None)
+
+
+def _draw(activation: str) -> tuple[Network, dict]:
+    """Cell [18]'s network (seed 42, the second draw) and the rng state after the draws."""
+    rng = np.random.RandomState(42)
+    net = notebook_networks(activation, rng)
+    return net, rng.get_state()
 
 
 def _outputs(net: Network) -> np.ndarray:
@@ -156,12 +202,21 @@ def encoder_838_corrected(progress: Progress | None = None) -> dict:
 # _LR_RUNS; the last network alone (lr 0.2, what cells [23]-[24] plot) in _LAST_LR_RUN.
 _LR_RUNS: dict[tuple[str, int], tuple] = {}
 _LAST_LR_RUN: dict[tuple[str, int], Network] = {}
+# encoder_838_lr_comparison's twins of the six runs (each run's start trained at lr 0.2 for its
+# own lr·epochs), trained in the six runs' stack: their histories by (activation, epochs), the
+# first epochs of each (a history's epoch k never depends on the epochs after it).
+_TWINS: dict[tuple[str, int], list] = {}
+
+
+def _same_times(epochs: int) -> list[int]:
+    """The twins' epochs: lr 0.2 for the same lr·epochs as each run of cell [21]."""
+    return [max(1, round(lr * epochs / 0.2)) for lr in LRS]
 
 
 def _lr_draws(activation: str) -> list[Network]:
     """Cell [21]: NN(layers, lr) re-draws the same Layer objects, continuing the seed-42 stream."""
     rng = np.random.RandomState()
-    rng.set_state(_main_run(activation)[2])
+    rng.set_state(_draw(activation)[1])  # the stream after cell [18]'s draws (no training needed)
     return [build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng) for _ in LRS]
 
 
@@ -193,10 +248,26 @@ def _train_lr_runs(activation: str, epochs: int, last_also: tuple[str, ...] = ()
     starts = [net.copy() for net in nets]
     lasts = [_lr_draws(other)[-1] for other in last_also]
     rates = list(LRS) + [LRS[-1]] * len(lasts)
-    histories = train_online_stacked(nets + lasts, X, rates, epochs, _PROGRESS.get(activation))
+    # The quirk's twins join the stack (encoder_838_lr_comparison's, one stack instead of six
+    # runs one after the other); a twin that is its run (lr 0.2, all the epochs) is not trained.
+    twins = [k for k, t in enumerate(_same_times(epochs)) if (LRS[k], t) != (0.2, epochs)]
+    twins = twins if activation == QUIRK else []
+    twin_nets = [starts[k].copy() for k in twins]
+    histories = train_online_stacked(
+        nets + lasts + twin_nets,
+        X,
+        rates + [0.2] * len(twins),
+        epochs,
+        _PROGRESS.get(activation),
+    )
     _LR_RUNS[activation, epochs] = tuple(zip(LRS, starts, histories, nets))
     for other, net in zip(last_also, lasts):
         _LAST_LR_RUN[other, epochs] = net
+    if twins:
+        twin_histories = dict(zip(twins, histories[len(nets) + len(lasts) :]))
+        _TWINS[activation, epochs] = [
+            twin_histories.get(k, histories[k])[:t] for k, t in enumerate(_same_times(epochs))
+        ]
 
 
 @experiment(
@@ -213,15 +284,17 @@ def encoder_838_lr_comparison(progress: Progress | None = None) -> dict:
     finally:
         _PROGRESS.pop(QUIRK, None)
     rows, result = [], {}
-    same_times = [max(1, round(lr * LR_EPOCHS / 0.2)) for lr, *_ in runs]
+    same_times = _same_times(LR_EPOCHS)
+    twins = _TWINS.get((QUIRK, LR_EPOCHS))
     for k, (lr, start, history, _) in enumerate(runs):
         # Same weights, lr 0.2 for the same lr·epochs: gradient flow predicts the same loss.
         same_time = same_times[k]
-        twin = start.copy()
-        # Reported too: with the runs above cached, these ~3 s are the whole wait.
-        twin_history = train_online(
-            twin, X, 0.2, same_time, progress, sum(same_times[:k]), sum(same_times)
-        )
+        if twins is not None:  # trained with the six runs
+            twin_history = twins[k]
+        else:  # reported too: with the runs above cached, this is the whole wait
+            twin_history = train_online(
+                start.copy(), X, 0.2, same_time, progress, sum(same_times[:k]), sum(same_times)
+            )
         drop = history[-1001] - history[-1]
         result[f"final_loss_lr_{lr:g}"] = history[-1]
         result[f"drop_last_1000_lr_{lr:g}"] = drop
