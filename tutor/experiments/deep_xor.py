@@ -112,7 +112,17 @@ def train_xor_together(
 class _Run:
     """One run of the lab's loop: its network, data, and the lab's per-epoch checks."""
 
-    def __init__(self, sizes, init, learning_rate, epochs, repeats, seed, seed_loss, progress):
+    def __init__(
+        self,
+        sizes: list[int],
+        init: Init,
+        learning_rate: float,
+        epochs: int,
+        repeats: int,
+        seed: int,
+        seed_loss: bool,
+        progress: Progress | None,
+    ) -> None:
         self.sizes, self.init, self.learning_rate = sizes, init, learning_rate
         self.epochs, self.seed_loss, self.progress = epochs, seed_loss, progress
         self.X = np.tile(X_BASE, (repeats, 1))
