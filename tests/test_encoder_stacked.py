@@ -82,6 +82,7 @@ def test_cell_18s_variants_trained_together_are_each_trained_alone(monkeypatch):
 def test_a_planned_verify_trains_only_the_variants_its_experiments_need(monkeypatch):
     monkeypatch.setattr(enc, "_MAIN_RUNS", {})
     monkeypatch.setattr(enc, "_PLANNED_MAIN", None)
+    monkeypatch.setattr(enc, "_PLANNED_LR", False)
     enc._plan_main_runs({"encoder_838_seed001", "xor_relu"})
     enc._main_run(enc.QUIRK, epochs=3)
     assert set(enc._MAIN_RUNS) == {(enc.QUIRK, 3)}
@@ -99,3 +100,20 @@ def test_the_lr_comparisons_twins_are_their_runs_alone(monkeypatch):
     for (_, start, _, _), same_time, twin in zip(runs, enc._same_times(epochs), twins):
         assert twin == enc.train_online(start.copy(), enc.X, 0.2, same_time)
     assert enc._same_times(epochs)[-1] == epochs and twins[-1] == runs[-1][2]
+
+
+def test_a_stack_trained_in_two_parts_is_the_stack_trained_at_once():
+    """Cell [18]'s variants train their first 5000 epochs beside cell [21]'s runs, then the
+    rest alone: two calls continue each run exactly (losses and weights)."""
+    rng = np.random.RandomState(11)
+    names = [enc.QUIRK, enc.CORRECT, enc.QUIRK]
+    nets = [build([8, 3, 8], [name] * 2, Init("xavier"), rng=rng) for name in names]
+    at_once = [net.copy() for net in nets]
+    extra = [build([8, 3, 8], [enc.QUIRK] * 2, Init("xavier"), rng=rng) for _ in range(2)]
+    first = train_online_stacked(nets + extra, enc.X, [0.2, 0.2, 0.4, 0.01, 0.2], 70)
+    rest = train_online_stacked(nets, enc.X, [0.2, 0.2, 0.4], 50)
+    whole = train_online_stacked(at_once, enc.X, [0.2, 0.2, 0.4], 120)
+    assert [a + b for a, b in zip(first, rest)] == whole
+    for net, ref in zip(nets, at_once):
+        for ours, theirs in zip(net.parameters(), ref.parameters()):
+            assert np.array_equal(ours, theirs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from tutor.engine import Init, Network, build
-from tutor.experiments.notebooks.encoder_838_notebook import train_online
+from tutor.experiments.notebooks.encoder_838_notebook import train_online, train_online_stacked
 from tutor.experiments.registry import Progress, experiment, planner
 
 SOURCE = "001_bbb3b44a6a416223.txt"
@@ -54,8 +54,9 @@ CORRECT = "sigmoid"
 # (encoder_838_corrected, the heatmaps' 10,000-epoch network), and lr 0.4 with the quirk's
 # (encoder_838_slips: descending Σe²'s own gradient). The first one asked for trains those not
 # trained yet in one stack (`train_online_stacked`: each run bit for bit as train_online alone;
-# ~1.5 single runs for the three): the lesson's steps ask for all three (a planned `verify`, only
-# for those its experiments need, see _plan_main_runs).
+# ~1.1-1.4 single runs for the three), cell [21]'s runs in the same stack for their 5000 epochs:
+# the lesson's steps ask for all of them (a planned `verify`, only for those its experiments
+# need, see _plan_main_runs).
 DOUBLED = "doubled"  # the quirk at lr 2 × 0.2
 _MAIN_RATES = {QUIRK: LEARNING_RATE, CORRECT: LEARNING_RATE, DOUBLED: 2 * LEARNING_RATE}
 _MAIN_ACTIVATION = {QUIRK: QUIRK, CORRECT: CORRECT, DOUBLED: QUIRK}
@@ -70,11 +71,24 @@ _NEEDS = {
 }
 
 
+# Whether the experiments about to run need cell [21]'s runs (None above: not told, yes).
+_PLANNED_LR = False
+_NEEDS_LR = {"encoder_838_hidden_code", "encoder_838_lr_comparison"}
+
+
 @planner
 def _plan_main_runs(ids: set[str]) -> None:
     """`verify` tells which experiments will run: train only the variants they need."""
-    global _PLANNED_MAIN
+    global _PLANNED_MAIN, _PLANNED_LR
     _PLANNED_MAIN = set().union(*(_NEEDS.get(i, set()) for i in ids))
+    _PLANNED_LR = bool(ids & _NEEDS_LR)
+
+
+def _shifted(progress: Progress | None, before: int, total: int) -> Progress | None:
+    """`progress` for a part of a run: `before` epochs done already, `total` in all."""
+    if progress is None:
+        return None
+    return lambda done, _total, loss=None: progress(before + done, total, loss)
 
 
 def _main_run(variant: str, epochs: int = EPOCHS):
@@ -86,14 +100,30 @@ def _main_run(variant: str, epochs: int = EPOCHS):
         variants = [variant, *others]
         starts = [_draw(_MAIN_ACTIVATION[v]) for v in variants]
         progress = _PROGRESS.get(variant)
-        if len(variants) == 1:
-            histories = [train_online(starts[0][0], X, _MAIN_RATES[variant], epochs, progress)]
-        else:
-            from tutor.experiments.notebooks.encoder_838_notebook import train_online_stacked
-
-            nets = [net for net, _ in starts]
-            rates = [_MAIN_RATES[v] for v in variants]
+        # Cell [21]'s runs (hidden_code's and lr_comparison's) start from the rng state after
+        # these draws, not from their training: they join this stack for their 5000 epochs.
+        lr_too = (
+            epochs == EPOCHS
+            and (QUIRK, LR_EPOCHS) not in _LR_RUNS
+            and (_PLANNED_MAIN is None or _PLANNED_LR)
+        )
+        nets = [net for net, _ in starts]
+        rates = [_MAIN_RATES[v] for v in variants]
+        if len(variants) == 1 and not lr_too:
+            histories = [train_online(nets[0], X, rates[0], epochs, progress)]
+        elif not lr_too:
             histories = train_online_stacked(nets, X, rates, epochs, progress)
+        else:  # the first LR_EPOCHS epochs with cell [21]'s runs, the rest without
+            last_also = (CORRECT,) if (CORRECT, LR_EPOCHS) not in _LAST_LR_RUN else ()
+            lr_nets, lr_rates, keep = _lr_stack(QUIRK, LR_EPOCHS, last_also)
+            first = train_online_stacked(
+                nets + lr_nets, X, rates + lr_rates, LR_EPOCHS, _shifted(progress, 0, epochs)
+            )
+            keep(first[len(nets) :])
+            rest = train_online_stacked(
+                nets, X, rates, epochs - LR_EPOCHS, _shifted(progress, LR_EPOCHS, epochs)
+            )
+            histories = [a + b for a, b in zip(first, rest)]
         for v, (net, state), history in zip(variants, starts, histories):
             _MAIN_RUNS[v, epochs] = (history, net, state)
     return _MAIN_RUNS[variant, epochs]
@@ -242,8 +272,13 @@ def _last_lr_run(activation: str, epochs: int = LR_EPOCHS) -> Network:
 def _train_lr_runs(activation: str, epochs: int, last_also: tuple[str, ...] = ()) -> None:
     """Train cell [21]'s six runs of `activation`, and the last run of each of `last_also`, in
     one stack (`train_online_stacked`: each run bit for bit as train_online alone)."""
-    from tutor.experiments.notebooks.encoder_838_notebook import train_online_stacked
+    nets, rates, keep = _lr_stack(activation, epochs, last_also)
+    keep(train_online_stacked(nets, X, rates, epochs, _PROGRESS.get(activation)))
 
+
+def _lr_stack(activation: str, epochs: int, last_also: tuple[str, ...]) -> tuple:
+    """(networks, learning rates, keep(histories)) of _train_lr_runs' stack, untrained; `keep`
+    stores the runs once the networks are trained for `epochs` and their histories known."""
     nets = _lr_draws(activation)
     starts = [net.copy() for net in nets]
     lasts = [_lr_draws(other)[-1] for other in last_also]
@@ -253,21 +288,18 @@ def _train_lr_runs(activation: str, epochs: int, last_also: tuple[str, ...] = ()
     twins = [k for k, t in enumerate(_same_times(epochs)) if (LRS[k], t) != (0.2, epochs)]
     twins = twins if activation == QUIRK else []
     twin_nets = [starts[k].copy() for k in twins]
-    histories = train_online_stacked(
-        nets + lasts + twin_nets,
-        X,
-        rates + [0.2] * len(twins),
-        epochs,
-        _PROGRESS.get(activation),
-    )
-    _LR_RUNS[activation, epochs] = tuple(zip(LRS, starts, histories, nets))
-    for other, net in zip(last_also, lasts):
-        _LAST_LR_RUN[other, epochs] = net
-    if twins:
-        twin_histories = dict(zip(twins, histories[len(nets) + len(lasts) :]))
-        _TWINS[activation, epochs] = [
-            twin_histories.get(k, histories[k])[:t] for k, t in enumerate(_same_times(epochs))
-        ]
+
+    def keep(histories: list[list[float]]) -> None:
+        _LR_RUNS[activation, epochs] = tuple(zip(LRS, starts, histories, nets))
+        for other, net in zip(last_also, lasts):
+            _LAST_LR_RUN[other, epochs] = net
+        if twins:
+            twin_histories = dict(zip(twins, histories[len(nets) + len(lasts) :]))
+            _TWINS[activation, epochs] = [
+                twin_histories.get(k, histories[k])[:t] for k, t in enumerate(_same_times(epochs))
+            ]
+
+    return nets + lasts + twin_nets, rates + [0.2] * len(twins), keep
 
 
 @experiment(
