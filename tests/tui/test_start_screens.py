@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from tests.tui.snapshot_app import make_app, make_sandbox_app
+from tests.tui.snapshot_app import make_app, make_sandbox_app, picker_ready
 from tutor.tui.app import Backdrop
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.screens.picker import PickerScreen
@@ -36,6 +36,7 @@ async def test_leaving_the_sandbox_opened_at_start_shows_the_picker(private_data
         assert isinstance(app.screen, SandboxScreen)
         await pilot.press("q")
         assert isinstance(app.screen, PickerScreen)
+        await picker_ready(pilot)  # the lessons were not read: its worker reads them now
         assert "lesson:mazur-test" in picker_ids(app)
         await pilot.press("enter")  # the picker opens a lesson over itself, as always
         await pilot.pause()
