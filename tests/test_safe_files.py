@@ -176,7 +176,7 @@ def test_the_dot_chain_pre_scan_finds_every_long_key_the_full_search_finds():
     good = ["a", '"x.y"', "'z'", "b-c", "9", '"a b"', "'.'", '""']
     bad = ["", " ", "b c", '"', "\n", "'", "é", "="]
     found = 0
-    for _ in range(3000):
+    for _ in range(300):
         parts = [
             rng.choice(bad) if rng.random() < 0.03 else rng.choice(good)
             for _ in range(rng.randint(MAX_TOML_KEY_PARTS - 3, MAX_TOML_KEY_PARTS + 3))
@@ -191,7 +191,7 @@ def test_the_dot_chain_pre_scan_finds_every_long_key_the_full_search_finds():
         expected = any(re.search(_LONG_DOTTED_KEY, line) for line in text.split("\n"))
         assert _has_long_dotted_key(text) == expected, repr(text)
         found += expected
-    assert 200 < found < 2800  # both answers were asked for, many times
+    assert 10 < found < 290  # both answers were asked for, many times
 
 
 def test_too_many_keys_are_refused_before_parsing():
