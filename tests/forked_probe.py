@@ -9,8 +9,8 @@ then forks a child per probe: the child runs the probe's code as `python -c` wou
 handlers as at exit). What a command imports is what it imports in a fresh interpreter plus
 NumPy: a probe that asserts something about NumPy itself, or that needs an interpreter option
 or a `PYTHON*` variable read at start-up, must use `subprocess` instead (`run` refuses an
-environment that differs but for BACKPROP_TUTOR_* and pytest's own). Without fork, probes
-start afresh.
+environment that differs but for BACKPROP_TUTOR_* and pytest's own). Off Linux (no fork,
+or macOS's Accelerate BLAS, unsafe in a forked child) each probe starts afresh.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def run(
     if any(not k.startswith(_MAY_DIFFER) for k in differ):
         raise ValueError(f"a probe changing {sorted(differ)} needs a fresh interpreter")
     argv = [sys.executable, "-c", code, *args]
-    if not hasattr(os, "fork"):
+    if not sys.platform.startswith("linux"):  # macOS's BLAS (Accelerate) is not fork-safe
         return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, check=check)
     server = _start()
     assert server.stdin is not None and server.stdout is not None
