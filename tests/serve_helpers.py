@@ -152,18 +152,31 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def install_routes(context, base_url: str, blocked: list[str]) -> None:
-    """Keep the xterm Terminal on `window`, and refuse (and record) requests to other hosts."""
+def install_routes(
+    context, base_url: str, blocked: list[str], patched: dict[str, tuple] | None = None
+) -> None:
+    """Keep the xterm Terminal on `window`, and refuse (and record) requests to other hosts.
+
+    `patched` keeps the rewritten script by address: pass one dict to every context of a
+    server, and the script is fetched and rewritten once, not once per tab.
+    """
+    patched = {} if patched is None else patched
 
     def keep_terminal(route):
-        response = route.fetch()
-        script = response.text()
-        patched, count = _TERMINAL_NEW.subn(
-            lambda m: f"this.terminal=window.__tutorTerminal=new {m.group(1)}.Terminal(", script
-        )
-        if count != 1:
-            raise AssertionError(f"textual.js: expected one `new Terminal(`, found {count}")
-        route.fulfill(response=response, body=patched)
+        url = route.request.url
+        if url not in patched:
+            response = route.fetch()
+            script, count = _TERMINAL_NEW.subn(
+                lambda m: f"this.terminal=window.__tutorTerminal=new {m.group(1)}.Terminal(",
+                response.text(),
+            )
+            if count != 1:
+                raise AssertionError(f"textual.js: expected one `new Terminal(`, found {count}")
+            # The original length no longer holds: fulfill() counts the rewritten body.
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+            patched[url] = (response.status, headers, script)
+        status, headers, script = patched[url]
+        route.fulfill(status=status, headers=headers, body=script)
 
     def elsewhere(route):
         if route.request.url.startswith(base_url):

@@ -77,13 +77,24 @@ def server(serve_process, browser):
     return serve_process
 
 
-def open_page(browser, server, blocked):
-    """A new context (its own session) with the page loaded and the routes in place."""
+@pytest.fixture(scope="module")
+def patched_scripts():
+    """textual.js as rewritten for the tests, fetched once for every tab of the module."""
+    return {}
+
+
+def new_context(browser, server, blocked, patched_scripts):
+    """A browser context (a window of its own) with the routes in place."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    install_routes(context, server.url, blocked)
+    install_routes(context, server.url, blocked, patched_scripts)
+    return context
+
+
+def open_tab(context, server):
+    """A new tab (its own session) of `context` with the page loaded."""
     page = context.new_page()
     page.goto(server.url)
-    return context, page
+    return page
 
 
 def wait_for_text(page, text: str, timeout_ms: int = 60_000) -> str:
@@ -94,9 +105,10 @@ def wait_for_text(page, text: str, timeout_ms: int = 60_000) -> str:
     return page.evaluate(READ_SCREEN_JS)
 
 
-def test_picker_then_lesson_in_chromium(server, browser, artefacts):
+def test_picker_then_lesson_in_chromium(server, browser, artefacts, patched_scripts):
     blocked: list[str] = []
-    context, page = open_page(browser, server, blocked)
+    context = new_context(browser, server, blocked, patched_scripts)
+    page = open_tab(context, server)
     try:
         wait_for_text(page, PICKER_TEXT)
         # The picker paints first; its worker then reads the lessons and lists them.
@@ -138,19 +150,27 @@ def test_picker_then_lesson_in_chromium(server, browser, artefacts):
     assert blocked == [], f"the page asked for other hosts: {blocked}"
 
 
-def test_closed_tabs_leave_no_process(server, browser):
-    """20 tabs opened and closed: half once the picker shows, half while the app starts."""
+def test_closed_tabs_leave_no_process(server, browser, patched_scripts):
+    """20 tabs opened and closed: half once the picker shows, half while the app starts.
+
+    The tabs are those of one window, as a learner opens them: a context per tab made
+    Chromium build a browser profile and a spare renderer process for each.
+    """
     blocked: list[str] = []
     most = 0
-    for cycle in range(CYCLES):
-        context, page = open_page(browser, server, blocked)
-        if cycle % 2 == 0:
-            wait_for_text(page, PICKER_TEXT)
-        else:
-            page.wait_for_function(
-                "() => !!window.__tutorTerminal", timeout=30_000
-            )  # connected; the app may still be starting
-        most = max(most, len(server.app_pids()))
+    context = new_context(browser, server, blocked, patched_scripts)
+    try:
+        for cycle in range(CYCLES):
+            page = open_tab(context, server)
+            if cycle % 2 == 0:
+                wait_for_text(page, PICKER_TEXT)
+            else:
+                page.wait_for_function(
+                    "() => !!window.__tutorTerminal", timeout=30_000
+                )  # connected; the app may still be starting
+            most = max(most, len(server.app_pids()))
+            page.close()
+    finally:
         context.close()
     assert server.wait_sessions_ended() == [], f"after {CYCLES} closed tabs, processes remain"
     assert most >= 1  # the count saw the sessions while they were open

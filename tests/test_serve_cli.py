@@ -33,6 +33,7 @@ def test_session_command_execs_the_tui_without_a_shell_left(tmp_path):
 def test_template_has_no_external_link():
     page = (TEMPLATES_DIR / "app_index.html").read_text()
     assert "fonts.googleapis.com" not in page
+    assert "transition" not in page  # the terminal shows at once, no fade to composite
     assert 'data-session-websocket-url="{{ app_websocket_url }}"' in page  # still the same page
 
 

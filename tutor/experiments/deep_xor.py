@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
 
-from tutor.engine import Init, Network, build, get_loss, train
+from tutor.engine import Dense, Init, Network, build, get_loss, train
+from tutor.engine.stacked import train_stacked
 from tutor.engine.training import TrainConfig
-from tutor.experiments.registry import Progress, check_progress, experiment
+from tutor.experiments.registry import Progress, check_progress, experiment, planner
 from tutor.experiments.xor_221 import boundary
 
 SEED_FILE = "004_bf1db25ddaceea2c.txt"
@@ -61,74 +63,145 @@ def train_xor(
     The loss and accuracy at epoch E are those of the lab: computed from ŷ before that epoch's
     update. With `seed_loss` the printed loss is computed the lab's way, log(ŷ + 1e-9).
     """
-    X = np.tile(X_BASE, (repeats, 1))
-    y = np.tile(Y_BASE, repeats)
-    Y = np.eye(2)[y]
-    net = deep_net(sizes, init, seed)
-    printed: dict[int, tuple[float, float]] = {}
-    to_100: list[int | None] = [None]
-
-    def on_epoch(epoch: int, loss: float, trained: Network) -> None:
-        # `trained` has had `epoch` updates: it is the network the lab sees at epoch + 1.
-        if (epoch + 1) % PRINT_EVERY == 0 or to_100[0] is None:
-            yhat = trained.forward(X)
-            acc = float(np.mean(np.argmax(yhat, axis=1) == y))
-            if to_100[0] is None and acc == 1.0:
-                to_100[0] = epoch
-            if (epoch + 1) % PRINT_EVERY == 0 and epoch < epochs:
-                printed[epoch + 1] = (seed_cross_entropy(yhat, Y) if seed_loss else 0.0, acc)
-        if epoch % 100 == 0:
-            check_progress(progress, epoch, epochs, loss)
-
+    run = _Run(sizes, init, learning_rate, epochs, repeats, seed, seed_loss, progress)
     history = train(
-        net, X, Y, get_loss("cross_entropy"), TrainConfig(learning_rate, epochs), on_epoch
+        run.net,
+        run.X,
+        run.Y,
+        get_loss("cross_entropy"),
+        TrainConfig(learning_rate, epochs),
+        run.on_epoch,
     )
-    yhat = net.forward(X)
-    results: dict[str, Any] = {
-        "loss_curve": history.losses,
-        "loss_epochs": list(range(1, epochs + 1)),
-        "final_loss": history.losses[-1],
-        "accuracy": float(np.mean(np.argmax(yhat, axis=1) == y)),
-        "first_100_after": to_100[0],
-        "dead_units": _dead_units(net, X_BASE),
-    }
-    p = net.forward(X_BASE)
-    # How far the right class is ahead of the other on the worst input (accuracy hides this).
-    results["min_margin"] = float(np.min(p[np.arange(4), Y_BASE] - p[np.arange(4), 1 - Y_BASE]))
-    rows = []
-    for epoch in range(PRINT_EVERY, epochs + 1, PRINT_EVERY):
-        engine_loss = history.losses[epoch - 1]
-        results[f"loss_epoch_{epoch}"] = printed[epoch][0] if seed_loss else engine_loss
-        results[f"acc_epoch_{epoch}"] = printed[epoch][1]
-        rows.append([epoch, f"{results[f'loss_epoch_{epoch}']:.6f}", f"{printed[epoch][1]:.4f}"])
-    results["tables"] = {
-        "loss_table": {
-            "columns": ["epoch", "loss", "acc"],
-            "rows": rows,
-            "caption": "Loss and accuracy before the update of each printed epoch",
+    return run.net, run.results(history)
+
+
+def train_xor_together(
+    sizes: list[int], runs: list[tuple[Init, float, int]], progress: Progress | None, epochs: int
+) -> list[tuple[Network, dict[str, Any]]]:
+    """`train_xor(sizes, init, lr, …, epochs, seed=seed)` for each (init, lr, seed) of `runs`
+    (XOR's 4 rows), trained in one stack: each run's network and results are train_xor's alone
+    (`tutor.engine.stacked`: each run bit for bit as `train()`; the lab's per-epoch checks read
+    each run's own weights through views). Progress reports the first run's."""
+    watched = [
+        _Run(sizes, init, lr, epochs, 1, seed, False, progress if k == 0 else None)
+        for k, (init, lr, seed) in enumerate(runs)
+    ]
+    views: list[Network] = []
+
+    def on_epoch(epoch: int, losses: np.ndarray, layers) -> None:
+        if not views:  # each run's network as views into the stack
+            views.extend(
+                Network(
+                    [
+                        Dense(stacked.W[r], stacked.b[r, 0], layer.activation, layer.bias_mode)
+                        for stacked, layer in zip(layers, run.net.layers)
+                    ]
+                )
+                for r, run in enumerate(watched)
+            )
+        for run, view, loss in zip(watched, views, losses.tolist()):
+            run.on_epoch(epoch, loss, view)
+
+    first = watched[0]
+    configs = [TrainConfig(lr, epochs) for _, lr, _ in runs]
+    nets = [run.net for run in watched]
+    histories = train_stacked(nets, first.X, first.Y, get_loss("cross_entropy"), configs, on_epoch)
+    return [(run.net, run.results(history)) for run, history in zip(watched, histories)]
+
+
+class _Run:
+    """One run of the lab's loop: its network, data, and the lab's per-epoch checks."""
+
+    def __init__(
+        self,
+        sizes: list[int],
+        init: Init,
+        learning_rate: float,
+        epochs: int,
+        repeats: int,
+        seed: int,
+        seed_loss: bool,
+        progress: Progress | None,
+    ) -> None:
+        self.sizes, self.init, self.learning_rate = sizes, init, learning_rate
+        self.epochs, self.seed_loss, self.progress = epochs, seed_loss, progress
+        self.X = np.tile(X_BASE, (repeats, 1))
+        self.y = np.tile(Y_BASE, repeats)
+        self.Y = np.eye(2)[self.y]
+        self.net = deep_net(sizes, init, seed)
+        self.printed: dict[int, tuple[float, float]] = {}
+        self.to_100: int | None = None
+
+    def on_epoch(self, epoch: int, loss: float, trained: Network) -> None:
+        # `trained` has had `epoch` updates: it is the network the lab sees at epoch + 1.
+        if (epoch + 1) % PRINT_EVERY == 0 or self.to_100 is None:
+            yhat = trained.forward(self.X)
+            acc = float(np.mean(np.argmax(yhat, axis=1) == self.y))
+            if self.to_100 is None and acc == 1.0:
+                self.to_100 = epoch
+            if (epoch + 1) % PRINT_EVERY == 0 and epoch < self.epochs:
+                loss_printed = seed_cross_entropy(yhat, self.Y) if self.seed_loss else 0.0
+                self.printed[epoch + 1] = (loss_printed, acc)
+        if epoch % 100 == 0:
+            check_progress(self.progress, epoch, self.epochs, loss)
+
+    def results(self, history) -> dict[str, Any]:
+        """The run's results once trained (`history`: its losses)."""
+        net, X, y, epochs, printed = self.net, self.X, self.y, self.epochs, self.printed
+        sizes, init, learning_rate, seed_loss = (
+            self.sizes,
+            self.init,
+            self.learning_rate,
+            self.seed_loss,
+        )
+        to_100 = [self.to_100]
+        yhat = net.forward(X)
+        results: dict[str, Any] = {
+            "loss_curve": history.losses,
+            "loss_epochs": list(range(1, epochs + 1)),
+            "final_loss": history.losses[-1],
+            "accuracy": float(np.mean(np.argmax(yhat, axis=1) == y)),
+            "first_100_after": to_100[0],
+            "dead_units": _dead_units(net, X_BASE),
         }
-    }
-    results["tables"]["predictions"] = {
-        "columns": ["input", "target", "P(class 0)", "P(class 1)", "predicted"],
-        "rows": [
-            [str(X_BASE[i].astype(int).tolist()), int(Y_BASE[i])]
-            + [round(float(p[i, 0]), 6), round(float(p[i, 1]), 6), int(np.argmax(p[i]))]
-            for i in range(4)
-        ],
-        "caption": "The four XOR inputs after training",
-    }
-    results["boundary"] = boundary(net)
-    results["summary"] = (
-        f"{sizes}, {init.kind}"
-        + (f" ×{init.scale:g}" if init.kind == "normal" else "")
-        + f", lr {learning_rate:g}: loss {history.losses[-1]:.6f} at epoch {epochs}, "
-        f"accuracy {results['accuracy']:.0%}"
-        + (f" (first 100 % after {to_100[0]} updates)" if to_100[0] is not None else "")
-        + f"; worst margin P(right) − P(wrong) = {results['min_margin']:.2g}"
-        + f"; dead hidden units: {results['dead_units']}."
-    )
-    check_progress(progress, epochs, epochs, history.losses[-1])
-    return net, results
+        p = net.forward(X_BASE)
+        # How far the right class is ahead of the other on the worst input (accuracy hides this).
+        results["min_margin"] = float(np.min(p[np.arange(4), Y_BASE] - p[np.arange(4), 1 - Y_BASE]))
+        rows = []
+        for epoch in range(PRINT_EVERY, epochs + 1, PRINT_EVERY):
+            engine_loss = history.losses[epoch - 1]
+            results[f"loss_epoch_{epoch}"] = printed[epoch][0] if seed_loss else engine_loss
+            results[f"acc_epoch_{epoch}"] = printed[epoch][1]
+            loss_text = f"{results[f'loss_epoch_{epoch}']:.6f}"
+            rows.append([epoch, loss_text, f"{printed[epoch][1]:.4f}"])
+        results["tables"] = {
+            "loss_table": {
+                "columns": ["epoch", "loss", "acc"],
+                "rows": rows,
+                "caption": "Loss and accuracy before the update of each printed epoch",
+            }
+        }
+        results["tables"]["predictions"] = {
+            "columns": ["input", "target", "P(class 0)", "P(class 1)", "predicted"],
+            "rows": [
+                [str(X_BASE[i].astype(int).tolist()), int(Y_BASE[i])]
+                + [round(float(p[i, 0]), 6), round(float(p[i, 1]), 6), int(np.argmax(p[i]))]
+                for i in range(4)
+            ],
+            "caption": "The four XOR inputs after training",
+        }
+        results["boundary"] = boundary(net)
+        results["summary"] = (
+            f"{sizes}, {init.kind}"
+            + (f" ×{init.scale:g}" if init.kind == "normal" else "")
+            + f", lr {learning_rate:g}: loss {history.losses[-1]:.6f} at epoch {epochs}, "
+            f"accuracy {results['accuracy']:.0%}"
+            + (f" (first 100 % after {to_100[0]} updates)" if to_100[0] is not None else "")
+            + f"; worst margin P(right) − P(wrong) = {results['min_margin']:.2g}"
+            + f"; dead hidden units: {results['dead_units']}."
+        )
+        check_progress(self.progress, epochs, epochs, history.losses[-1])
+        return results
 
 
 @experiment(
@@ -171,9 +244,48 @@ def deep_xor(progress: Progress | None = None) -> dict[str, Any]:
 
 
 def _variant(sizes, init, learning_rate, progress, note: str) -> dict[str, Any]:
-    _, results = train_xor(sizes, init, learning_rate, progress)
+    key = (tuple(sizes), init, learning_rate)
+    if key in STACKED_VARIANTS.values() and key not in _VARIANT_RESULTS:
+        _train_variants(key, progress)
+    if key in _VARIANT_RESULTS:  # trained in a stack: a copy, its summary completed below
+        results = copy.deepcopy(_VARIANT_RESULTS[key])
+    else:
+        _, results = train_xor(sizes, init, learning_rate, progress)
     results["summary"] += " " + note
     return results
+
+
+# The lab's network on the 4 rows (seed 42, 5000 epochs) with another learning rate or
+# initialisation: the lesson's compare steps show them side by side. The first asked trains
+# those not trained yet in one stack (each run as train_xor alone): ~2 single runs for the
+# seven. A planned `verify` trains only the planned ones (see _plan_variants).
+STACKED_VARIANTS = {
+    "deep_xor_4rows": ((2, 8, 8, 2), Init("he"), 0.1),
+    "deep_xor_lr_0p01": ((2, 8, 8, 2), Init("he"), 0.01),
+    "deep_xor_lr_0p2": ((2, 8, 8, 2), Init("he"), 0.2),
+    "deep_xor_lr_0p5": ((2, 8, 8, 2), Init("he"), 0.5),
+    "deep_xor_lr_2": ((2, 8, 8, 2), Init("he"), 2.0),
+    "deep_xor_init_0p01": ((2, 8, 8, 2), Init("normal", 0.01), 0.1),
+    "deep_xor_init_0p1": ((2, 8, 8, 2), Init("normal", 0.1), 0.1),
+}
+_VARIANT_RESULTS: dict[tuple, dict[str, Any]] = {}
+_PLANNED_VARIANTS: set[tuple] | None = None  # None: not told, all of them
+
+
+@planner
+def _plan_variants(ids: set[str]) -> None:
+    global _PLANNED_VARIANTS
+    _PLANNED_VARIANTS = {key for id, key in STACKED_VARIANTS.items() if id in ids}
+
+
+def _train_variants(key: tuple, progress: Progress | None) -> None:
+    """Train the variant `key` and, in the same stack, the others wanted and not trained yet."""
+    wanted = STACKED_VARIANTS.values() if _PLANNED_VARIANTS is None else _PLANNED_VARIANTS
+    others = [k for k in dict.fromkeys(wanted) if k != key and k not in _VARIANT_RESULTS]
+    keys = [key, *others]  # the one asked for first: progress reports its loss
+    runs = [(init, learning_rate, 42) for _, init, learning_rate in keys]
+    for k, (_, results) in zip(keys, train_xor_together(list(key[0]), runs, progress, EPOCHS)):
+        _VARIANT_RESULTS[k] = results
 
 
 @experiment("deep_xor_4rows", "[2, 8, 8, 2] on the 4 XOR rows (not tiled), lr 0.1", SEED_FILE)
@@ -252,11 +364,13 @@ def deep_xor_depth_4(progress: Progress | None = None) -> dict[str, Any]:
 def deep_xor_seeds(progress: Progress | None = None) -> dict[str, Any]:
     """'Learns XOR reliably': the lab's network from ten other seeds."""
     rows, accuracies = [], []
-    for seed in range(10):
-        _, r = train_xor([2, 8, 8, 2], Init("he"), 0.1, None, epochs=2000, seed=seed)
+    # The ten runs in one stack, each as train_xor alone; progress counts the stack's epochs.
+    runs = train_xor_together(
+        [2, 8, 8, 2], [(Init("he"), 0.1, s) for s in range(10)], progress, 2000
+    )
+    for seed, (_, r) in enumerate(runs):
         rows.append([seed, f"{r['final_loss']:.6f}", r["accuracy"], r["first_100_after"]])
         accuracies.append(r["accuracy"])
-        check_progress(progress, seed + 1, 10)
     solved = sum(a == 1.0 for a in accuracies)
     return {
         "tables": {

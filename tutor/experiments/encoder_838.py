@@ -7,13 +7,11 @@ the engine's online rule does not stand in for it.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from tutor.engine import Init, Network, build
-from tutor.experiments.notebooks.encoder_838_notebook import train_online
-from tutor.experiments.registry import Progress, experiment
+from tutor.experiments.notebooks.encoder_838_notebook import train_online, train_online_stacked
+from tutor.experiments.registry import Progress, experiment, planner
 
 SOURCE = "001_bbb3b44a6a416223.txt"
 EPOCHS = 10_000
@@ -50,14 +48,85 @@ QUIRK = "sigmoid_quirk_001"
 CORRECT = "sigmoid"
 
 
-@cache
-def _main_run(activation: str, epochs: int = EPOCHS):
+# Cell [18]'s run by variant, trained once in the process: (history, trained net, rng state
+# after the draws). The variants are seed 42's second draw trained for EPOCHS epochs at:
+# lr 0.2 with the quirk's σ′ (the notebook's run), lr 0.2 with the correct σ′
+# (encoder_838_corrected, the heatmaps' 10,000-epoch network), and lr 0.4 with the quirk's
+# (encoder_838_slips: descending Σe²'s own gradient). The first one asked for trains those not
+# trained yet in one stack (`train_online_stacked`: each run bit for bit as train_online alone;
+# ~1.1-1.4 single runs for the three), cell [21]'s runs in the same stack for their 5000 epochs:
+# the lesson's steps ask for all of them (a planned `verify`, only for those its experiments
+# need, see _plan_main_runs).
+DOUBLED = "doubled"  # the quirk at lr 2 × 0.2
+_MAIN_RATES = {QUIRK: LEARNING_RATE, CORRECT: LEARNING_RATE, DOUBLED: 2 * LEARNING_RATE}
+_MAIN_ACTIVATION = {QUIRK: QUIRK, CORRECT: CORRECT, DOUBLED: QUIRK}
+_MAIN_RUNS: dict[tuple[str, int], tuple] = {}
+# The variants the experiments about to run need (None: not told, the three).
+_PLANNED_MAIN: set[str] | None = None
+_NEEDS = {
+    "encoder_838_seed001": {QUIRK},
+    "encoder_838_corrected": {QUIRK, CORRECT},
+    "encoder_838_slips": {QUIRK, DOUBLED},
+    "encoder_838_hidden_code": {QUIRK, CORRECT},
+}
+
+
+# Whether the experiments about to run need cell [21]'s runs (None above: not told, yes).
+_PLANNED_LR = False
+_NEEDS_LR = {"encoder_838_hidden_code", "encoder_838_lr_comparison"}
+
+
+@planner
+def _plan_main_runs(ids: set[str]) -> None:
+    """`verify` tells which experiments will run: train only the variants they need."""
+    global _PLANNED_MAIN, _PLANNED_LR
+    _PLANNED_MAIN = set().union(*(_NEEDS.get(i, set()) for i in ids))
+    _PLANNED_LR = bool(ids & _NEEDS_LR)
+
+
+def _shifted(progress: Progress | None, before: int, total: int) -> Progress | None:
+    """`progress` for a part of a run: `before` epochs done already, `total` in all."""
+    if progress is None:
+        return None
+    return lambda done, _total, loss=None: progress(before + done, total, loss)
+
+
+def _main_run(variant: str, epochs: int = EPOCHS):
     """Cell [18]: seed 42, draw twice, train online; returns (history, net, rng after the draws)."""
-    rng = np.random.RandomState(42)
-    net = notebook_networks(activation, rng)
-    state = rng.get_state()
-    history = train_online(net, X, LEARNING_RATE, epochs, progress=_PROGRESS.get(activation))
-    return history, net, state
+    if (variant, epochs) not in _MAIN_RUNS:
+        wanted = set(_MAIN_RATES) if _PLANNED_MAIN is None else _PLANNED_MAIN | {variant}
+        # the one asked for first: its loss is the one progress reports
+        others = sorted(v for v in wanted - {variant} if (v, epochs) not in _MAIN_RUNS)
+        variants = [variant, *others]
+        starts = [_draw(_MAIN_ACTIVATION[v]) for v in variants]
+        progress = _PROGRESS.get(variant)
+        # Cell [21]'s runs (hidden_code's and lr_comparison's) start from the rng state after
+        # these draws, not from their training: they join this stack for their 5000 epochs.
+        lr_too = (
+            epochs == EPOCHS
+            and (QUIRK, LR_EPOCHS) not in _LR_RUNS
+            and (_PLANNED_MAIN is None or _PLANNED_LR)
+        )
+        nets = [net for net, _ in starts]
+        rates = [_MAIN_RATES[v] for v in variants]
+        if len(variants) == 1 and not lr_too:
+            histories = [train_online(nets[0], X, rates[0], epochs, progress)]
+        elif not lr_too:
+            histories = train_online_stacked(nets, X, rates, epochs, progress)
+        else:  # the first LR_EPOCHS epochs with cell [21]'s runs, the rest without
+            last_also = (CORRECT,) if (CORRECT, LR_EPOCHS) not in _LAST_LR_RUN else ()
+            lr_nets, lr_rates, keep = _lr_stack(QUIRK, LR_EPOCHS, last_also)
+            first = train_online_stacked(
+                nets + lr_nets, X, rates + lr_rates, LR_EPOCHS, _shifted(progress, 0, epochs)
+            )
+            keep(first[len(nets) :])
+            rest = train_online_stacked(
+                nets, X, rates, epochs - LR_EPOCHS, _shifted(progress, LR_EPOCHS, epochs)
+            )
+            histories = [a + b for a, b in zip(first, rest)]
+        for v, (net, state), history in zip(variants, starts, histories):
+            _MAIN_RUNS[v, epochs] = (history, net, state)
+    return _MAIN_RUNS[variant, epochs]
 
 
 _PROGRESS: dict[str, Progress | None] = {}
@@ -69,6 +138,13 @@ def _run_with_progress(activation: str, progress: Progress | None):
         return _main_run(activation)
     finally:
         _PROGRESS.pop(activation, None)
+
+
+def _draw(activation: str) -> tuple[Network, dict]:
+    """Cell [18]'s network (seed 42, the second draw) and the rng state after the draws."""
+    rng = np.random.RandomState(42)
+    net = notebook_networks(activation, rng)
+    return net, rng.get_state()
 
 
 def _outputs(net: Network) -> np.ndarray:
@@ -156,12 +232,21 @@ def encoder_838_corrected(progress: Progress | None = None) -> dict:
 # _LR_RUNS; the last network alone (lr 0.2, what cells [23]-[24] plot) in _LAST_LR_RUN.
 _LR_RUNS: dict[tuple[str, int], tuple] = {}
 _LAST_LR_RUN: dict[tuple[str, int], Network] = {}
+# encoder_838_lr_comparison's twins of the six runs (each run's start trained at lr 0.2 for its
+# own lr·epochs), trained in the six runs' stack: their histories by (activation, epochs), the
+# first epochs of each (a history's epoch k never depends on the epochs after it).
+_TWINS: dict[tuple[str, int], list] = {}
+
+
+def _same_times(epochs: int) -> list[int]:
+    """The twins' epochs: lr 0.2 for the same lr·epochs as each run of cell [21]."""
+    return [max(1, round(lr * epochs / 0.2)) for lr in LRS]
 
 
 def _lr_draws(activation: str) -> list[Network]:
     """Cell [21]: NN(layers, lr) re-draws the same Layer objects, continuing the seed-42 stream."""
     rng = np.random.RandomState()
-    rng.set_state(_main_run(activation)[2])
+    rng.set_state(_draw(activation)[1])  # the stream after cell [18]'s draws (no training needed)
     return [build([8, 3, 8], [activation] * 2, Init("xavier"), rng=rng) for _ in LRS]
 
 
@@ -187,16 +272,34 @@ def _last_lr_run(activation: str, epochs: int = LR_EPOCHS) -> Network:
 def _train_lr_runs(activation: str, epochs: int, last_also: tuple[str, ...] = ()) -> None:
     """Train cell [21]'s six runs of `activation`, and the last run of each of `last_also`, in
     one stack (`train_online_stacked`: each run bit for bit as train_online alone)."""
-    from tutor.experiments.notebooks.encoder_838_notebook import train_online_stacked
+    nets, rates, keep = _lr_stack(activation, epochs, last_also)
+    keep(train_online_stacked(nets, X, rates, epochs, _PROGRESS.get(activation)))
 
+
+def _lr_stack(activation: str, epochs: int, last_also: tuple[str, ...]) -> tuple:
+    """(networks, learning rates, keep(histories)) of _train_lr_runs' stack, untrained; `keep`
+    stores the runs once the networks are trained for `epochs` and their histories known."""
     nets = _lr_draws(activation)
     starts = [net.copy() for net in nets]
     lasts = [_lr_draws(other)[-1] for other in last_also]
     rates = list(LRS) + [LRS[-1]] * len(lasts)
-    histories = train_online_stacked(nets + lasts, X, rates, epochs, _PROGRESS.get(activation))
-    _LR_RUNS[activation, epochs] = tuple(zip(LRS, starts, histories, nets))
-    for other, net in zip(last_also, lasts):
-        _LAST_LR_RUN[other, epochs] = net
+    # The quirk's twins join the stack (encoder_838_lr_comparison's, one stack instead of six
+    # runs one after the other); a twin that is its run (lr 0.2, all the epochs) is not trained.
+    twins = [k for k, t in enumerate(_same_times(epochs)) if (LRS[k], t) != (0.2, epochs)]
+    twins = twins if activation == QUIRK else []
+    twin_nets = [starts[k].copy() for k in twins]
+
+    def keep(histories: list[list[float]]) -> None:
+        _LR_RUNS[activation, epochs] = tuple(zip(LRS, starts, histories, nets))
+        for other, net in zip(last_also, lasts):
+            _LAST_LR_RUN[other, epochs] = net
+        if twins:
+            twin_histories = dict(zip(twins, histories[len(nets) + len(lasts) :]))
+            _TWINS[activation, epochs] = [
+                twin_histories.get(k, histories[k])[:t] for k, t in enumerate(_same_times(epochs))
+            ]
+
+    return nets + lasts + twin_nets, rates + [0.2] * len(twins), keep
 
 
 @experiment(
@@ -213,15 +316,17 @@ def encoder_838_lr_comparison(progress: Progress | None = None) -> dict:
     finally:
         _PROGRESS.pop(QUIRK, None)
     rows, result = [], {}
-    same_times = [max(1, round(lr * LR_EPOCHS / 0.2)) for lr, *_ in runs]
+    same_times = _same_times(LR_EPOCHS)
+    twins = _TWINS.get((QUIRK, LR_EPOCHS))
     for k, (lr, start, history, _) in enumerate(runs):
         # Same weights, lr 0.2 for the same lr·epochs: gradient flow predicts the same loss.
         same_time = same_times[k]
-        twin = start.copy()
-        # Reported too: with the runs above cached, these ~3 s are the whole wait.
-        twin_history = train_online(
-            twin, X, 0.2, same_time, progress, sum(same_times[:k]), sum(same_times)
-        )
+        if twins is not None:  # trained with the six runs
+            twin_history = twins[k]
+        else:  # reported too: with the runs above cached, this is the whole wait
+            twin_history = train_online(
+                start.copy(), X, 0.2, same_time, progress, sum(same_times[:k]), sum(same_times)
+            )
         drop = history[-1001] - history[-1]
         result[f"final_loss_lr_{lr:g}"] = history[-1]
         result[f"drop_last_1000_lr_{lr:g}"] = drop

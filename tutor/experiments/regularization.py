@@ -48,22 +48,36 @@ def _network(keep_prob: float = 1.0):
     return net
 
 
+# The lesson's network trained per (λ, keep p) in this process: (net, history), each trained
+# once whichever experiment asked first (the sweep, the side-by-side run and the L2-linearity
+# step share the lesson's runs; every use only reads the networks).
+_TRAINED: dict[tuple[float, float], tuple] = {}
+
+
 def _train_together(settings: list[tuple[float, float]], progress=None) -> list:
     """The lesson's network trained once per (λ, keep p), all in one stack: (net, history) each.
 
     Each run ends exactly as `train()` alone would leave it (`tutor.engine.stacked`); progress
-    reports the first run's loss.
+    reports the first run's loss. Settings trained before in this process are not trained again.
     """
-    X, T, _, _ = data()
-    nets = [_network(keep_prob) for _, keep_prob in settings]
-    configs = [
-        TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2) for l2, _ in settings
-    ]
-    report = epoch_reporter(progress, EPOCHS)
-    histories = train_stacked(
-        nets, X, T, get_loss("bce"), configs, lambda e, losses, _: report(e, float(losses[0]), None)
-    )
-    return list(zip(nets, histories))
+    missing = [s for s in dict.fromkeys(settings) if s not in _TRAINED]
+    if missing:
+        X, T, _, _ = data()
+        nets = [_network(keep_prob) for _, keep_prob in missing]
+        configs = [
+            TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2) for l2, _ in missing
+        ]
+        report = epoch_reporter(progress, EPOCHS)
+        histories = train_stacked(
+            nets,
+            X,
+            T,
+            get_loss("bce"),
+            configs,
+            lambda e, losses, _: report(e, float(losses[0]), None),
+        )
+        _TRAINED.update(zip(missing, zip(nets, histories)))
+    return [_TRAINED[s] for s in settings]
 
 
 def _run_result(label: str, net, history) -> dict:
@@ -72,7 +86,7 @@ def _run_result(label: str, net, history) -> dict:
     train_acc, test_acc = accuracy(net, X, T), accuracy(net, X_test, T_test)
     weight_norm = float(sum(np.sum(layer.W**2) for layer in net.layers))
     return {
-        "loss_curve": history.losses,
+        "loss_curve": list(history.losses),  # a network's history may serve several runs
         "loss_epochs": list(range(1, EPOCHS + 1)),
         "train_accuracy": train_acc,
         "held_out_accuracy": test_acc,
@@ -88,11 +102,14 @@ def _run_result(label: str, net, history) -> dict:
 
 
 def _run(label: str, l2: float, keep_prob: float, progress=None) -> dict:
-    X, T, _, _ = data()
-    net = _network(keep_prob)
-    config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
-    history = train(net, X, T, get_loss("bce"), config, epoch_reporter(progress, EPOCHS))
-    return _run_result(label, net, history)
+    """One lesson run's results; its network is trained here unless another experiment did."""
+    if (l2, keep_prob) not in _TRAINED:
+        X, T, _, _ = data()
+        net = _network(keep_prob)
+        config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
+        history = train(net, X, T, get_loss("bce"), config, epoch_reporter(progress, EPOCHS))
+        _TRAINED[l2, keep_prob] = (net, history)
+    return _run_result(label, *_TRAINED[l2, keep_prob])
 
 
 def _label(l2: float, keep_prob: float) -> str:

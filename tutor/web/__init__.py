@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 # Our copy of textual-serve's page template, without its link to an external font
-# stylesheet: a network that silently drops that request would keep the page from connecting.
+# stylesheet (a network that silently drops that request would keep the page from connecting)
+# and without its fade-ins (the terminal shows at its first byte).
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 

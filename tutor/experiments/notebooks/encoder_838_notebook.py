@@ -291,6 +291,8 @@ def train_online_stacked(
     lr = np.asarray(learning_rates, dtype=float)[:, None, None]
     if lr.shape[0] != len(nets):
         raise ValueError(f"{len(nets)} networks need {len(nets)} learning rates, got {len(lr)}")
+    if all(_one_hot_sigmoid_pair(net, inputs) for net in nets):
+        return _train_encoders_stacked(nets, inputs, lr, epochs, progress)
     params = [
         (layer.W, layer.b, *_run_functions([net.layers[i].activation for net in nets]))
         for i, layer in enumerate(layers)
@@ -326,3 +328,103 @@ def train_online_stacked(
             check_progress(progress, epoch, epochs, float(history[epoch, 0]))
     unstack_into(layers, nets)
     return [history[:, r].tolist() for r in range(len(nets))]
+
+
+def _train_encoders_stacked(
+    nets: Sequence[Network],
+    inputs: np.ndarray,
+    lr: np.ndarray,
+    epochs: int,
+    progress: Progress | None,
+) -> list[list[float]]:
+    """`_train_encoder` for K networks at once (cell [18]'s variants, cell [21]'s runs): its
+    NumPy calls a sample, each over the stack, so K runs cost little more than one.
+
+    Each run's numbers are `_train_encoder`'s on that run alone, bit for bit: the element-wise
+    steps are the same IEEE operations per element (a run's learning rate repeated over its
+    values instead of broadcast), and the two products per sample are the general stacked
+    loop's (`np.matmul` of each run's (1, h) row by its (h, n) matrix, and of its (h, n) matrix
+    by its (n, 1) column: the same BLAS call on every slice as the lone run's vector products).
+    Every buffer holds [layer 1 of all runs | layer 2 of all runs], each half contiguous (NumPy
+    is ~3× slower on strided views of these tiny arrays). Runs with the quirk's σ′ and with
+    the correct one share a stack: both slopes are computed, each run's own copied in.
+    `lr` is (K, 1, 1).
+    """
+    k_runs = len(nets)
+    h, n_out = nets[0].layers[1].W.shape
+    split = k_runs * h
+
+    def halves(buffer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return buffer[:split].reshape(k_runs, 1, h), buffer[split:].reshape(k_runs, 1, n_out)
+
+    w2 = np.stack([net.layers[1].W for net in nets])  # (K, h, n)
+    # (inputs, K, 1, h): the rows of one input, every run's, side by side (contiguous)
+    neg_w1 = -np.stack([net.layers[0].W for net in nets], axis=1)[:, :, None, :]
+    neg_b = np.concatenate([-np.concatenate([net.layers[i].b for net in nets]) for i in (0, 1)])
+    neg_b1, neg_b2 = halves(neg_b)  # [−b1 of every run | −b2 of every run]
+    rates = np.concatenate([np.repeat(lr.ravel(), h), np.repeat(lr.ravel(), n_out)])
+    rates_w2 = np.broadcast_to(lr, w2.shape).copy()
+    outs, slopes, deltas, steps, spare = (np.empty(split + k_runs * n_out) for _ in range(5))
+    a1, a2 = halves(outs)
+    d1, d2 = halves(deltas)
+    s1, s2 = halves(slopes)
+    step1 = halves(steps)[0]
+    d1_column, d2_column = d1.swapaxes(1, 2), d2.swapaxes(1, 2)  # (K, h, 1), (K, n, 1)
+    a1_column = a1.swapaxes(1, 2)  # (K, h, 1)
+    quirk = [net.layers[0].activation.name == "sigmoid_quirk_001" for net in nets]
+    correct_values = np.concatenate([np.repeat(np.logical_not(quirk), size) for size in (h, n_out)])
+    has_quirk, has_correct = any(quirk), not all(quirk)
+    mixed = has_quirk and has_correct
+    correct_slopes = np.empty_like(slopes) if mixed else slopes
+    outer_buf = np.empty_like(w2)
+    errors = np.empty((len(inputs), k_runs, 1, n_out))  # sample by sample, each contiguous
+    squares = np.empty_like(errors)
+    samples = [(neg_w1[int(np.argmax(x))], x, errors[i]) for i, x in enumerate(inputs)]
+    add, sub, mul, div, exp, matmul = np.add, np.subtract, np.multiply, np.divide, _exp, np.matmul
+    history = np.empty((epochs, k_runs))
+    try:
+        for epoch in range(epochs):
+            for neg_w1_row, x, error in samples:
+                add(neg_w1_row, neg_b1, out=a1)  # −(x @ W1 + b1)
+                exp(a1, out=a1)
+                a1 += 1.0
+                div(1.0, a1, out=a1)
+                matmul(a1, w2, out=a2)
+                sub(neg_b2, a2, out=a2)  # −(a1 @ W2 + b2)
+                exp(a2, out=a2)
+                a2 += 1.0
+                div(1.0, a2, out=a2)
+                sub(a2, x, out=error)
+                if has_quirk:  # σ(out)(1 − σ(out)) at both layers' outputs
+                    np.negative(outs, out=slopes)
+                    exp(slopes, out=slopes)
+                    slopes += 1.0
+                    div(1.0, slopes, out=slopes)
+                    sub(1.0, slopes, out=spare)
+                    mul(slopes, spare, out=slopes)
+                if has_correct:  # out(1 − out)
+                    sub(1.0, outs, out=spare)
+                    mul(outs, spare, out=correct_slopes)
+                    if mixed:
+                        np.copyto(slopes, correct_slopes, where=correct_values)
+                mul(error, s2, out=d2)  # δ2 = e ⊙ f′
+                matmul(w2, d2_column, out=d1_column)
+                mul(d1, s1, out=d1)  # δ1 = (W2 @ δ2) ⊙ f′
+                mul(rates, deltas, out=steps)  # lr·δ for both layers
+                add(neg_b, steps, out=neg_b)  # −(b − lr·δ)
+                add(neg_w1_row, step1, out=neg_w1_row)  # −(W1[i] − lr·δ1)
+                mul(rates_w2, mul(a1_column, d2, out=outer_buf), out=outer_buf)
+                sub(w2, outer_buf, out=w2)
+            mul(errors, errors, out=squares)
+            sums = np.ascontiguousarray(_add_reduce(squares, axis=3)[..., 0].T)  # (K, samples)
+            history[epoch] = np.mean(sums, axis=1)
+            if epoch % 100 == 0:
+                check_progress(progress, epoch, epochs, float(history[epoch, 0]))
+    finally:  # the networks as trained so far, also when the progress callback cancels
+        for k, net in enumerate(nets):
+            layer1, layer2 = net.layers
+            np.negative(neg_w1[:, k, 0], out=layer1.W)
+            np.negative(neg_b1[k, 0], out=layer1.b)
+            layer2.W[...] = w2[k]
+            np.negative(neg_b2[k, 0], out=layer2.b)
+    return [history[:, k].tolist() for k in range(k_runs)]
