@@ -10,7 +10,7 @@ import numpy as np
 from tutor.engine import Dense, Init, Network, build, get_loss, train
 from tutor.engine.stacked import train_stacked
 from tutor.engine.training import TrainConfig
-from tutor.experiments.registry import Progress, check_progress, experiment, planner
+from tutor.experiments.registry import Progress, check_progress, experiment, planner, run_cache
 from tutor.experiments.xor_221 import boundary
 
 SEED_FILE = "004_bf1db25ddaceea2c.txt"
@@ -268,7 +268,7 @@ STACKED_VARIANTS = {
     "deep_xor_init_0p01": ((2, 8, 8, 2), Init("normal", 0.01), 0.1),
     "deep_xor_init_0p1": ((2, 8, 8, 2), Init("normal", 0.1), 0.1),
 }
-_VARIANT_RESULTS: dict[tuple, dict[str, Any]] = {}
+_VARIANT_RESULTS: dict[tuple, dict[str, Any]] = run_cache()
 _PLANNED_VARIANTS: set[tuple] | None = None  # None: not told, all of them
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from tutor.engine import Init, Network, build
 from tutor.experiments.notebooks.encoder_838_notebook import train_online, train_online_stacked
-from tutor.experiments.registry import Progress, experiment, planner
+from tutor.experiments.registry import Progress, experiment, planner, run_cache
 
 SOURCE = "001_bbb3b44a6a416223.txt"
 EPOCHS = 10_000
@@ -60,7 +60,7 @@ CORRECT = "sigmoid"
 DOUBLED = "doubled"  # the quirk at lr 2 × 0.2
 _MAIN_RATES = {QUIRK: LEARNING_RATE, CORRECT: LEARNING_RATE, DOUBLED: 2 * LEARNING_RATE}
 _MAIN_ACTIVATION = {QUIRK: QUIRK, CORRECT: CORRECT, DOUBLED: QUIRK}
-_MAIN_RUNS: dict[tuple[str, int], tuple] = {}
+_MAIN_RUNS: dict[tuple[str, int], tuple] = run_cache()
 # The variants the experiments about to run need (None: not told, the three).
 _PLANNED_MAIN: set[str] | None = None
 _NEEDS = {
@@ -230,12 +230,12 @@ def encoder_838_corrected(progress: Progress | None = None) -> dict:
 
 # Cell [21]'s trained runs, by (activation, epochs): all six (lr, start, history, net) in
 # _LR_RUNS; the last network alone (lr 0.2, what cells [23]-[24] plot) in _LAST_LR_RUN.
-_LR_RUNS: dict[tuple[str, int], tuple] = {}
-_LAST_LR_RUN: dict[tuple[str, int], Network] = {}
+_LR_RUNS: dict[tuple[str, int], tuple] = run_cache()
+_LAST_LR_RUN: dict[tuple[str, int], Network] = run_cache()
 # encoder_838_lr_comparison's twins of the six runs (each run's start trained at lr 0.2 for its
 # own lr·epochs), trained in the six runs' stack: their histories by (activation, epochs), the
 # first epochs of each (a history's epoch k never depends on the epochs after it).
-_TWINS: dict[tuple[str, int], list] = {}
+_TWINS: dict[tuple[str, int], list] = run_cache()
 
 
 def _same_times(epochs: int) -> list[int]:

@@ -46,6 +46,8 @@ _PLANNERS: list[Callable[[set[str]], None]] = []
 _PENDING: dict[str, subprocess.Popen[bytes]] = {}
 # The children asked to report their progress before their results (see `_collect`).
 _REPORTING: set[subprocess.Popen[bytes]] = set()
+# The trained runs experiment modules keep for one another (`run_cache`), cleared by `forget`.
+_RUN_CACHES: list[dict] = []
 
 
 def experiment(id: str, title: str, source: str = "", unit: str = "epoch", apart: bool = False):
@@ -116,6 +118,24 @@ def run_experiment(id: str, progress: Progress | None = None) -> dict[str, Any]:
 def remember(id: str, result: dict[str, Any]) -> None:
     """Cache `result` as `id`'s when another experiment computed it exactly as `id` does."""
     _CACHE.setdefault(id, result)
+
+
+def run_cache() -> dict:
+    """A dict for an experiment module's trained runs, shared by its experiments in this process.
+
+    Kept here so that `forget` clears it with the results: a run is only ever as cached as the
+    results computed from it.
+    """
+    cache: dict = {}
+    _RUN_CACHES.append(cache)
+    return cache
+
+
+def forget() -> None:
+    """Forget every result and trained run of this process: the next ask computes afresh."""
+    _CACHE.clear()
+    for cache in _RUN_CACHES:
+        cache.clear()
 
 
 def cached_result(id: str) -> dict[str, Any] | None:

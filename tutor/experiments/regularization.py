@@ -12,7 +12,13 @@ import numpy as np
 from tutor.engine import Init, TrainConfig, build, get_loss, train
 from tutor.engine.stacked import train_stacked
 from tutor.experiments.lab_tools import accuracy, boundary, epoch_reporter
-from tutor.experiments.registry import cached_result, check_progress, experiment, remember
+from tutor.experiments.registry import (
+    cached_result,
+    check_progress,
+    experiment,
+    remember,
+    run_cache,
+)
 
 SOURCE = "our construction for the regularization slides of 003_bd86bf8af1f2b77a.txt"
 EPOCHS = 4000
@@ -51,7 +57,7 @@ def _network(keep_prob: float = 1.0):
 # The lesson's network trained per (λ, keep p) in this process: (net, history), each trained
 # once whichever experiment asked first (the sweep, the side-by-side run and the L2-linearity
 # step share the lesson's runs; every use only reads the networks).
-_TRAINED: dict[tuple[float, float], tuple] = {}
+_TRAINED: dict[tuple[float, float], tuple] = run_cache()
 
 
 def _train_together(settings: list[tuple[float, float]], progress=None) -> list:

@@ -17,7 +17,7 @@ import numpy as np
 from tutor.engine import Init, Network, build, get_activation, get_loss
 from tutor.engine.training import TrainConfig, train
 from tutor.experiments.notebooks.two_hidden_lab import Run, train_report
-from tutor.experiments.registry import Progress, check_progress, experiment, planner
+from tutor.experiments.registry import Progress, check_progress, experiment, planner, run_cache
 
 # These runs share nothing with the other lessons' experiments and are verify's longest:
 # verify may run them in a process of their own on the second core (registry.run_apart).
@@ -232,7 +232,7 @@ def _log_result(distribution: str, lr: float, h: int, printed: list, progress) -
 
 
 Cell = tuple[float, int, int, Previous]  # lr, h1 = h2, seed, previous call
-_CELLS: dict[tuple[str, Cell], Run] = {}
+_CELLS: dict[tuple[str, Cell], Run] = run_cache()
 # The report's cells ran in this order: XOR lr sweep, linear lr sweep, XOR units sweep, linear
 # units sweep; each linear sweep starts where the XOR sweep before it left the stream (its
 # last call: seed 4 with h = 3, resp. h = 10).

@@ -15,6 +15,7 @@ from tutor.experiments.registry import (
     check_progress,
     experiment,
     remember,
+    run_cache,
 )
 
 SEED_FILE = "000_c8a85bc204949e13.txt"
@@ -24,7 +25,7 @@ INPUT_KEYS = ("00", "01", "10", "11")
 SWEEP_SEEDS = range(10)
 # Accuracy of Exercise 3's recipe per seed of SWEEP_SEEDS, by hidden units, once trained in this
 # process: xor_leaky_he trains the 2-unit runs alongside its own, xor_leaky_he_4 reads them.
-_SWEEP_ACCURACIES: dict[int, list[float]] = {}
+_SWEEP_ACCURACIES: dict[int, list[float]] = run_cache()
 
 # The handout's printed output (Exercise 2, two columns: RELU left, SIGMOID right).
 PRINTED_LOSS = {
