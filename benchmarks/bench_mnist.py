@@ -9,7 +9,7 @@ All three start from the same weights and visit the batches in the same order;
 ours and bare must end with the same weights (checked). Targets (issue 15): ours ≤ 1.1× bare,
 ≤ 0.7× torch.
 
-    python benchmarks/bench_mnist.py [--repeats 5] [--threads 1[,2]] [--data DIR]
+    python benchmarks/bench_mnist.py [--repeats 5] [--threads 1[,2]] [--data DIR] [--digits N]
 """
 
 from __future__ import annotations
@@ -50,16 +50,18 @@ def _elapsed(start: tuple[float, float]) -> tuple[float, float]:
     return time.perf_counter() - start[0], time.process_time() - start[1]
 
 
-def training_data(folder: str | None):
-    """60,000 digits: the full training set if given, else the shipped 5,000 tiled."""
+def training_data(folder: str | None, n: int = N):
+    """`n` (60,000) digits: the full training set if given, else the shipped 5,000 tiled."""
     if folder:
         ds = load_full(folder)
-        images, labels, what = ds.X_train[:N], ds.y_train[:N], f"full MNIST ({folder})"
+        images, labels, what = ds.X_train[:n], ds.y_train[:n], f"full MNIST ({folder})"
     else:
         images, labels = load_subset()
-        reps = -(-N // len(labels))
-        images, labels = np.tile(images, (reps, 1))[:N], np.tile(labels, reps)[:N]
-        what = "shipped 5,000-digit subset tiled to 60,000"
+        shipped, reps = len(labels), -(-n // len(labels))
+        images, labels = np.tile(images, (reps, 1))[:n], np.tile(labels, reps)[:n]
+        what = f"shipped {shipped:,}-digit subset " + (
+            f"tiled to {n:,}" if reps > 1 else f"cut to {n:,}"
+        )
     return to_inputs(images), labels.astype(np.int64), what
 
 
@@ -191,11 +193,17 @@ def main() -> None:
         help="BLAS and torch thread counts to measure, e.g. 1,2 (default 1: on a busy machine "
         "two threads spin and the times mean little)",
     )
+    parser.add_argument(
+        "--digits",
+        type=int,
+        default=N,
+        help=f"digits in the timed epoch (default {N:,}; fewer only to check that the script runs)",
+    )
     add_data_argument(parser)
     args = parser.parse_args()
 
     try:
-        X, y, what = training_data(args.data or data_folder_from_env())
+        X, y, what = training_data(args.data or data_folder_from_env(), args.digits)
     except MnistDataError as error:
         sys.exit(f"bench_mnist: {error}")
     config = MnistConfig(hidden=(128,), learning_rate=LR, batch_size=BATCH, epochs=1, seed=0)

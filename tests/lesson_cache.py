@@ -13,6 +13,7 @@ function; this replaces only the one `load_lessons` calls.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,26 +24,42 @@ from tutor.lessons import loader
 from tutor.lessons.model import Lesson
 from tutor.paths import lessons_dir
 
+_REAL_LOAD_LESSON = loader.load_lesson
+# (path, size, mtime, inode) → the Lesson read from it; one per test process, shared by the
+# modules that read the lessons at collection (`load_builtin_lessons`) and the session fixture.
+_PARSED: dict[tuple, Lesson] = {}
+
+
+@functools.cache
+def _builtin_folder() -> Path:
+    return lessons_dir().resolve()
+
+
+def _load_lesson_once(path: Path | str) -> Lesson:
+    """`load_lesson`, remembered for the built-in lesson files (see the module's docstring)."""
+    try:
+        stat = os.stat(path)
+        key = (Path(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    except OSError:
+        return _REAL_LOAD_LESSON(path)
+    if Path(path).resolve().parent != _builtin_folder():
+        return _REAL_LOAD_LESSON(path)
+    if key not in _PARSED:
+        _PARSED[key] = _REAL_LOAD_LESSON(path)
+    return _PARSED[key]
+
+
+def load_builtin_lessons() -> loader.LoadResult:
+    """`load_lessons()` with each built-in file read once per process: for a test module that
+    reads the lessons when it is collected (before the session fixture below is set up)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "load_lesson", _load_lesson_once)
+        return loader.load_lessons()
+
 
 @pytest.fixture(autouse=True, scope="session")
 def builtin_lessons_parsed_once() -> Iterator[dict]:
     """Replace `loader.load_lesson` by a memo over the built-in lesson files (see above)."""
-    real = loader.load_lesson
-    folder = lessons_dir().resolve()
-    parsed: dict[tuple, Lesson] = {}
-
-    def load_lesson(path: Path | str) -> Lesson:
-        try:
-            stat = os.stat(path)
-            key = (Path(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        except OSError:
-            return real(path)
-        if Path(path).resolve().parent != folder:
-            return real(path)
-        if key not in parsed:
-            parsed[key] = real(path)
-        return parsed[key]
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(loader, "load_lesson", load_lesson)
-        yield parsed
+        patch.setattr(loader, "load_lesson", _load_lesson_once)
+        yield _PARSED

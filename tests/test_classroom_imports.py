@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import forked_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,13 +29,7 @@ def test_no_textual(case, tmp_path):
         f"K = {str(tmp_path / 'key.json')!r}\n" + CASES[case] + "\n"
         "print('MODULES=' + json.dumps(sorted(m for m in sys.modules if m.startswith('textual'))))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=dict(os.environ, BACKPROP_TUTOR_DATA=str(tmp_path / "data")),
-    )
+    env = dict(os.environ, BACKPROP_TUTOR_DATA=str(tmp_path / "data"))
+    result = forked_probe.run(code, env=env, check=True)
     line = [x for x in result.stdout.splitlines() if x.startswith("MODULES=")][-1]
     assert json.loads(line.removeprefix("MODULES=")) == []

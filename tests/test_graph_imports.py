@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.test_import_hygiene import REPORT, ROOT
+from tests import forked_probe
+from tests.test_import_hygiene import REPORT
 
 CASES = {
     "sandbox-engine": "import tutor.sandbox, tutor.engine.graph\n"
@@ -20,13 +19,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_no_textual_no_sympy(case):
-    result = subprocess.run(
-        [sys.executable, "-c", REPORT + CASES[case]],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = forked_probe.run(REPORT + CASES[case], check=True)
     line = [x for x in result.stdout.splitlines() if x.startswith("MODULES=")][-1]
     modules = json.loads(line.removeprefix("MODULES="))
     assert "tutor.engine.graph" in modules

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import forked_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,13 +30,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_no_textual_no_sympy(case):
-    result = subprocess.run(
-        [sys.executable, "-c", REPORT + CASES[case]],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = forked_probe.run(REPORT + CASES[case], check=True)
     line = [x for x in result.stdout.splitlines() if x.startswith("MODULES=")][-1]
     modules = json.loads(line.removeprefix("MODULES="))
     assert any(m.startswith("tutor") for m in modules)  # the probe saw the import

@@ -3,12 +3,11 @@ the layers contract holds with no exception, and the engine itself names no expe
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 
 import pytest
 
+from tests import forked_probe
 from tests.test_import_hygiene import ROOT
 from tutor.engine.variants import get_variant
 from tutor.experiments.builtin_examples import EXAMPLES, get_example, resolve
@@ -28,9 +27,7 @@ def test_tracing_the_worked_example_with_a_variant_loads_no_experiment():
         "trace_example_step(get_variant('tanh').apply(mazur()))\n"
         "print(sorted(m for m in sys.modules if m.startswith('tutor.experiments')))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = forked_probe.run(code, check=True)
     assert out.stdout.strip() == "[]"
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import forked_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
@@ -29,11 +29,5 @@ PROBE = (
     ],
 )
 def test_lesson_commands_import_only_what_they_need(argvs, loaded):
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(argvs=argvs)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = forked_probe.run(PROBE.format(argvs=argvs), check=True)
     assert json.loads(result.stdout.strip().splitlines()[-1]) == loaded

@@ -6,13 +6,13 @@ import io
 
 import pytest
 
+from tests.lesson_cache import load_builtin_lessons
 from tutor.cli import main
 from tutor.experiments import registry
 from tutor.lessons.labels import step_label
-from tutor.lessons.loader import load_lessons
 from tutor.lessons.model import ExperimentRunStep, RunStep
 
-LESSONS = load_lessons().lessons
+LESSONS = load_builtin_lessons().lessons
 
 # Run-step experiments costing about a second or more that no figure needs (verify never runs
 # them, nor does another experiment): played with a stand-in result so the suite stays fast.

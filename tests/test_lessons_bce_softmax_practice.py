@@ -8,14 +8,14 @@ import math
 
 import pytest
 
+from tests.lesson_cache import load_builtin_lessons
 from tutor.lessons.grading import decimals_asked, judge
-from tutor.lessons.loader import load_lessons
 from tutor.lessons.mistakes import HINTS
 from tutor.lessons.mistakes_outputs import OUTPUT_HINTS
 from tutor.lessons.model import CompareStep, QuizStep, RevealStep
 from tutor.lessons.references import get_trace
 
-LESSONS = {lesson.id: lesson for lesson in load_lessons().lessons}
+LESSONS = {lesson.id: lesson for lesson in load_builtin_lessons().lessons}
 PRACTICE = ["two-hidden-layers", "deep-network"]
 ALL_HINTS = {**HINTS, **OUTPUT_HINTS}
 

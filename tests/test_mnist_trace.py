@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+from tests import forked_probe
 from tests.mnist_helpers import one_blas_thread, write_idx_folder  # noqa: F401  (autouse)
 from tutor.cli import main
 from tutor.mnist.subset import load_subset, subset_dataset
@@ -131,7 +131,7 @@ def test_mnist_code_imports_neither_textual_nor_sympy():
         "import sys, tutor.cli.mnist_cmd, tutor.mnist.traced_sample, tutor.mnist.evaluate, "
         "tutor.experiments.mnist; print('textual' in sys.modules, 'sympy' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = forked_probe.run(code, check=True)
     assert done.stdout.split() == ["False", "False"]
 
 

@@ -1,11 +1,10 @@
 """No code path hands text to eval: no sympify, parse_expr, eval or exec anywhere in tutor/."""
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import tutor
+from tests import forked_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +83,8 @@ inputs = [0.5, -1.5, 2.0]
 targets = [0.0, 1.0]
 """
 
-# Every symbolic code path that reads a file or a user's argument, run in a fresh interpreter
+# Every symbolic code path that reads a file or a user's argument, run in a process forked from a
+# fresh interpreter
 # (no cache from other tests) with SymPy's text parser replaced by a tripwire.
 RUNTIME = """
 import contextlib, io, sys
@@ -118,9 +118,7 @@ sympy.sympify("1")  # the tripwire is live: this must end the run
 def test_no_runtime_path_parses_text(tmp_path):
     net = tmp_path / "net.toml"
     net.write_text(NETWORK, encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-c", RUNTIME, str(net)], cwd=ROOT, capture_output=True, text=True
-    )
+    run = forked_probe.run(RUNTIME, str(net))
     # Only the final, deliberate sympify("1") may trip the wire.
     assert run.returncode == 1, run.stderr
     assert run.stderr.strip().splitlines()[-1] == "parse_expr called on '1'", run.stderr

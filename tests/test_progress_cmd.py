@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 
+from tests import forked_probe
 from tutor.cli import main
 from tutor.lessons.loader import load_lessons
 from tutor.lessons.progress_store import LessonProgress, ProgressStore
@@ -102,7 +101,5 @@ def test_progress_does_not_import_textual(data):
         "import sys\nfrom tutor.cli import main\nmain(['progress', '--format', 'csv'])\n"
         "print('TEXTUAL', any(m.split('.')[0] == 'textual' for m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    result = forked_probe.run(code, check=True)
     assert "TEXTUAL False" in result.stdout

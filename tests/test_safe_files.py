@@ -164,6 +164,36 @@ def test_a_long_dotted_key_among_prose_is_found_on_its_own_line():
     assert len(parse_toml(prose + "k = 1\n")) == 51  # the control: the prose alone parses
 
 
+def test_the_dot_chain_pre_scan_finds_every_long_key_the_full_search_finds():
+    # The pre-scan (from each dot, no backtracking) only spares the full search; near the limit,
+    # with blanks, quoted parts holding dots and broken parts, both must give the same answer.
+    import random
+    import re
+
+    from tutor.safe_files import _LONG_DOTTED_KEY, _has_long_dotted_key
+
+    rng = random.Random(15)
+    good = ["a", '"x.y"', "'z'", "b-c", "9", '"a b"', "'.'", '""']
+    bad = ["", " ", "b c", '"', "\n", "'", "é", "="]
+    found = 0
+    for _ in range(300):
+        parts = [
+            rng.choice(bad) if rng.random() < 0.03 else rng.choice(good)
+            for _ in range(rng.randint(MAX_TOML_KEY_PARTS - 3, MAX_TOML_KEY_PARTS + 3))
+        ]
+        dots = [
+            rng.choice([",", "..", "\n"])
+            if rng.random() < 0.02
+            else rng.choice([".", " . ", "\t."])
+            for _ in parts
+        ]
+        text = rng.choice(["", ".", "x = ", '"', "a."]) + "".join(map("".join, zip(parts, dots)))
+        expected = any(re.search(_LONG_DOTTED_KEY, line) for line in text.split("\n"))
+        assert _has_long_dotted_key(text) == expected, repr(text)
+        found += expected
+    assert 10 < found < 290  # both answers were asked for, many times
+
+
 def test_too_many_keys_are_refused_before_parsing():
     text = "".join(f"k{i} = 1\n" for i in range(MAX_TOML_ASSIGNMENTS + 1))
     with pytest.raises(InputRefused, match="too many keys"):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 
-from tests.serve_helpers import ROOT
+from tests import forked_probe
 from tutor.cli import main
 from tutor.web import TEMPLATES_DIR, exposure_warning, is_loopback, session_command
 
@@ -61,9 +60,7 @@ def test_serve_does_not_import_textual():
         "rc = main(['serve', '--lessons', '/nonexistent/x'])\n"
         "print(rc, any(m.split('.')[0] == 'textual' for m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    result = forked_probe.run(code, check=True)
     assert result.stdout.split() == ["2", "False"]
 
 

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests import forked_probe
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# Runs the CLI in a fresh interpreter and prints the top-level packages it loaded.
+# Runs the CLI in a fresh interpreter and prints the top-level packages it loaded (the probes
+# that look at more than NumPy's absence run forked from one: tests/forked_probe.py).
 PROBE = (
     "import json, sys\n"
     "from tutor.cli import main\n"
@@ -68,13 +71,7 @@ def test_a_network_over_the_symbolic_limit_is_refused_before_sympy_loads(tmp_pat
     probe = PROBE.replace("main(sys.argv[1:])", "sys.exit_code = main(sys.argv[1:])") + (
         "print('EXIT=' + str(sys.exit_code))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe, "derive", "--network", str(net)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = forked_probe.run(probe, "derive", "--network", str(net), check=True)
     line = [x for x in result.stdout.splitlines() if x.startswith("MODULES=")][-1]
     modules = json.loads(line[8:])
     assert "EXIT=2" in result.stdout
@@ -84,8 +81,10 @@ def test_a_network_over_the_symbolic_limit_is_refused_before_sympy_loads(tmp_pat
 
 @pytest.fixture(scope="module")
 def trace_mazur_probe() -> tuple[str, set[str], list[str]]:
-    """One `trace mazur` run in a fresh process: its output, every module it loaded, and the
-    argparse parsers it built (each costs start-up where bytecode is not written)."""
+    """One `trace mazur` run in a process of its own (forked from a clean interpreter holding
+    NumPy, which `trace` imports anyway; `tests/forked_probe.py`): its output, every module it
+    loaded, and the argparse parsers it built (each costs start-up where bytecode is not
+    written)."""
     probe = PROBE.replace("{m.split('.')[0] for m in sys.modules}", "set(sys.modules)").replace(
         "main(sys.argv[1:])",
         "import argparse\n"
@@ -98,13 +97,7 @@ def trace_mazur_probe() -> tuple[str, set[str], list[str]]:
         "    main(sys.argv[1:])\n"
         "    print('PARSERS=' + json.dumps(built))",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, "trace", "mazur"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = forked_probe.run(probe, "trace", "mazur", check=True).stdout
     modules = set(json.loads([x for x in out.splitlines() if x.startswith("MODULES=")][-1][8:]))
     parsers = json.loads([x for x in out.splitlines() if x.startswith("PARSERS=")][-1][8:])
     return out, modules, parsers

@@ -1,13 +1,12 @@
 """`backprop-tutor derive` and `backprop-tutor check`: output and exit codes."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests import forked_probe
 from tutor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,9 +159,7 @@ def test_numeric_check_and_trace_never_import_sympy():
         "assert 'sympy' not in sys.modules, 'sympy imported'\n"
         "assert 'textual' not in sys.modules, 'textual imported'\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    result = forked_probe.run(code)
     assert result.returncode == 0, result.stderr
 
 

@@ -3,12 +3,12 @@ question 2's answer (out_o1), so the sheet answered its own question 2."""
 
 from __future__ import annotations
 
+from tests.lesson_cache import load_builtin_lessons
 from tutor.classroom.lesson_sheet import lesson_sheet
 from tutor.engine.trace import format_number
 from tutor.lessons.experiment_values import experiment_prediction
-from tutor.lessons.loader import load_lessons
 
-LESSONS = {lesson.id: lesson for lesson in load_lessons().lessons}
+LESSONS = {lesson.id: lesson for lesson in load_builtin_lessons().lessons}
 
 
 def _answers(lesson_id: str) -> list[float]:

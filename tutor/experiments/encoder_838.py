@@ -88,7 +88,12 @@ def _shifted(progress: Progress | None, before: int, total: int) -> Progress | N
     """`progress` for a part of a run: `before` epochs done already, `total` in all."""
     if progress is None:
         return None
-    return lambda done, _total, loss=None: progress(before + done, total, loss)
+    report = progress
+
+    def shifted(done: int, _total: int, loss: float | None = None) -> None:
+        report(before + done, total, loss)
+
+    return shifted
 
 
 def _main_run(variant: str, epochs: int = EPOCHS):
