@@ -5,24 +5,19 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tests import predict_experiment as px
+from tests.tui.snapshot_app import folder_app, open_listed_lesson
 from tests.tui.test_pilot import text_of
 from tutor.tui.screens.lesson import LessonScreen
 
 
 async def test_an_experiment_value_is_asked_graded_and_worked(private_data, tmp_path):
-    from tests.tui.snapshot_app import picker_ready
-    from tutor.tui.app import TutorApp
-
     px.register()
     folder = tmp_path / "lessons"
     folder.mkdir()
     (folder / "50-predict.toml").write_text(px.LESSON, encoding="utf-8")
-    app = TutorApp(lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data)
+    app = folder_app(folder, private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await picker_ready(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_listed_lesson(pilot)
         assert isinstance(screen, LessonScreen) and screen.problems == []
         await pilot.press("right")
         await app.workers.wait_for_complete()  # the experiment's numbers, in a thread

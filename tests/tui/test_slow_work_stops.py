@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.tui.snapshot_app import picker_ready
+from tests.tui.snapshot_app import folder_app, open_listed_lesson
 from tutor.experiments.registry import (
     EXPERIMENTS,
     Cancelled,
@@ -13,7 +13,6 @@ from tutor.experiments.registry import (
     check_progress,
     experiment,
 )
-from tutor.tui.app import TutorApp
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.screens.picker import PickerScreen
 
@@ -65,12 +64,9 @@ async def test_leaving_the_lesson_stops_the_experiment_its_step_started(private_
     folder = tmp_path / "lessons"
     folder.mkdir()
     (folder / "50-slow.toml").write_text(LESSON, encoding="utf-8")
-    app = TutorApp(lessons_dirs=[folder], builtin_lessons=False, data_dir=private_data)
+    app = folder_app(folder, private_data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await picker_ready(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_listed_lesson(pilot)
         assert isinstance(screen, LessonScreen) and screen.problems == []
         await pilot.press("right")  # the predict step: its numbers start computing
         for _ in range(3000):  # until the experiment is under way
