@@ -46,15 +46,15 @@ def test_lessons_does_not_import_numpy():
     assert not modules & {"numpy", "textual", "sympy"}
 
 
+def help_text(*argv: str) -> str:
+    """What `python -m tutor ARGV` prints, in a fresh interpreter (the parsers it builds)."""
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", *argv], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
 def test_a_subcommand_still_declares_its_own_options():
-    result = subprocess.run(
-        [sys.executable, "-m", "tutor", "trace", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "--rounds" in result.stdout
+    assert "--rounds" in help_text("trace", "--help")
 
 
 def test_a_network_over_the_symbolic_limit_is_refused_before_sympy_loads(tmp_path):
@@ -152,11 +152,5 @@ def test_trace_mazur_loads_only_the_modules_of_its_own_path(trace_mazur_probe):
 
 
 def test_a_top_level_option_before_the_command_still_sees_every_command():
-    result = subprocess.run(
-        [sys.executable, "-m", "tutor", "--help", "trace"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "derive" in result.stdout and "worksheet" in result.stdout
+    out = help_text("--help", "trace")
+    assert "derive" in out and "worksheet" in out

@@ -148,20 +148,14 @@ class _Run:
     def results(self, history) -> dict[str, Any]:
         """The run's results once trained (`history`: its losses)."""
         net, X, y, epochs, printed = self.net, self.X, self.y, self.epochs, self.printed
-        sizes, init, learning_rate, seed_loss = (
-            self.sizes,
-            self.init,
-            self.learning_rate,
-            self.seed_loss,
-        )
-        to_100 = [self.to_100]
+        init, to_100 = self.init, self.to_100
         yhat = net.forward(X)
         results: dict[str, Any] = {
             "loss_curve": history.losses,
             "loss_epochs": list(range(1, epochs + 1)),
             "final_loss": history.losses[-1],
             "accuracy": float(np.mean(np.argmax(yhat, axis=1) == y)),
-            "first_100_after": to_100[0],
+            "first_100_after": to_100,
             "dead_units": _dead_units(net, X_BASE),
         }
         p = net.forward(X_BASE)
@@ -170,7 +164,7 @@ class _Run:
         rows = []
         for epoch in range(PRINT_EVERY, epochs + 1, PRINT_EVERY):
             engine_loss = history.losses[epoch - 1]
-            results[f"loss_epoch_{epoch}"] = printed[epoch][0] if seed_loss else engine_loss
+            results[f"loss_epoch_{epoch}"] = printed[epoch][0] if self.seed_loss else engine_loss
             results[f"acc_epoch_{epoch}"] = printed[epoch][1]
             loss_text = f"{results[f'loss_epoch_{epoch}']:.6f}"
             rows.append([epoch, loss_text, f"{printed[epoch][1]:.4f}"])
@@ -192,11 +186,11 @@ class _Run:
         }
         results["boundary"] = boundary(net)
         results["summary"] = (
-            f"{sizes}, {init.kind}"
+            f"{self.sizes}, {init.kind}"
             + (f" ×{init.scale:g}" if init.kind == "normal" else "")
-            + f", lr {learning_rate:g}: loss {history.losses[-1]:.6f} at epoch {epochs}, "
+            + f", lr {self.learning_rate:g}: loss {history.losses[-1]:.6f} at epoch {epochs}, "
             f"accuracy {results['accuracy']:.0%}"
-            + (f" (first 100 % after {to_100[0]} updates)" if to_100[0] is not None else "")
+            + (f" (first 100 % after {to_100} updates)" if to_100 is not None else "")
             + f"; worst margin P(right) − P(wrong) = {results['min_margin']:.2g}"
             + f"; dead hidden units: {results['dead_units']}."
         )
