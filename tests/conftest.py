@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.compile_once import compile_for_workers
 from tests.lesson_cache import builtin_lessons_parsed_once  # noqa: F401 - a session fixture
 
 TESTS = Path(__file__).resolve().parent
@@ -50,6 +51,9 @@ def pytest_configure(config: pytest.Config) -> None:
     missing = sorted(name for name in GROUPS if not (TESTS / name.split("::")[0]).is_file())
     if missing:
         raise pytest.UsageError(f"tests/conftest.py: GROUPS names missing modules: {missing}")
+    workers = getattr(config.option, "numprocesses", None)  # xdist's -n, "auto" resolved by now
+    if not hasattr(config, "workerinput") and isinstance(workers, int) and workers > 1:
+        compile_for_workers(config)  # in the controller, before the workers start
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the markers
