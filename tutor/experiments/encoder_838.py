@@ -85,13 +85,14 @@ def _plan_main_runs(ids: set[str]) -> None:
 
 
 def _shifted(progress: Progress | None, before: int, total: int) -> Progress | None:
-    """`progress` for a part of a run: `before` epochs done already, `total` in all."""
+    """`progress` for a part of a run: `before` epochs done already, `total` in all; its False
+    (stop) is passed on."""
     if progress is None:
         return None
     report = progress
 
-    def shifted(done: int, _total: int, loss: float | None = None) -> None:
-        report(before + done, total, loss)
+    def shifted(done: int, _total: int, loss: float | None = None) -> bool | None:
+        return report(before + done, total, loss)
 
     return shifted
 
