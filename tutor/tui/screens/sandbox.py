@@ -9,6 +9,7 @@ list old → new). Training runs in a thread worker that posts chunks of steps.
 from __future__ import annotations
 
 import math
+from time import monotonic
 
 from rich.text import Text
 from textual import events, work
@@ -33,7 +34,11 @@ from tutor.tui.widgets.sandbox_plot import SandboxLossPlot
 
 STEP = 0.1  # what + and − add to a value
 DEFAULT_STEPS = 100
-CHUNKS = 50  # a run posts about this many updates of the curve
+CHUNKS = 50  # a run trains in this many chunks (a pause lands between two)
+# and posts the state after a chunk at most this often (its first and last always): a fast
+# run's 50 chunks redrawn one by one kept the screen busy long after training had finished
+UPDATES_PER_SECOND = 20
+UPDATE_GAP = 1 / UPDATES_PER_SECOND  # seconds
 KEYS = """\
 Select a value: ← → ↑ ↓ Tab or a click.
 Type a number (Enter sets it) or + −.
@@ -480,20 +485,35 @@ class SandboxScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sandbox-train")
     def train_worker(self, state: sb.SandboxState, steps: int, token: int) -> None:
-        """Train in chunks, posting each; stops at cancellation (pause) between chunks."""
+        """Train in chunks, posting the state after them (the first chunk's at once, then at
+        most UPDATES_PER_SECOND a second, and the last) with the loss before each step since
+        the last post; stops at cancellation (pause) between chunks: a pause counts only the
+        steps it was shown."""
         worker = get_current_worker()
         chunk = max(1, steps // CHUNKS)
         done = 0
+        losses: list[float] = []  # of the steps trained since the last post
+        posted: float | None = None  # when
+
+        def post() -> None:
+            nonlocal losses, posted
+            state.traced()  # traced here, in the thread, not while drawing
+            self.post_message(TrainChunk(token, state, tuple(losses)))
+            losses, posted = [], monotonic()
+
         try:
             while done < steps:
                 if worker.is_cancelled:
                     return
                 n = min(chunk, steps - done)
-                state, losses = sb.train_steps(state, n)
-                state.traced()  # traced here, in the thread, not while drawing
+                state, chunk_losses = sb.train_steps(state, n)
+                losses += chunk_losses
                 done += n
-                self.post_message(TrainChunk(token, state, tuple(losses)))
+                if posted is None or done == steps or monotonic() - posted >= UPDATE_GAP:
+                    post()
         except TrainingDiverged as error:
+            if losses:  # the steps before the chunk that diverged
+                post()
             self.post_message(TrainEnded(token, f"training diverged: {error.detail}", False))
             return
         self.post_message(TrainEnded(token, "", True))
