@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from tests.tui import settle
+from tests.tui import css_once, settle
 from tests.tui.tiny_experiments import register
 
 
@@ -35,3 +35,9 @@ def pytest_pyfunc_call(pyfuncitem):
 def exact_pilot_waits(monkeypatch):
     """Pilot waits until each key is handled instead of for an idle CPU (tests/tui/settle.py)."""
     settle.install(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def css_parsed_once(monkeypatch):
+    """The apps of this process share their parsed CSS (tests/tui/css_once.py)."""
+    css_once.install(monkeypatch)
