@@ -65,7 +65,7 @@ async def test_every_activation_and_loss_is_shown_with_the_engines_numbers(tmp_p
     folder = _lesson_folder(tmp_path)
     app = folder_app(folder, private_data)
     seen: set[tuple[str, str]] = set()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_listed_lesson(pilot)
         assert isinstance(screen, LessonScreen)
         for index, case in enumerate(CASES):
