@@ -13,8 +13,8 @@ from tutor.tui.screens.sandbox import SandboxScreen
 
 
 async def test_a_run_posts_merged_chunks_and_the_curve_keeps_every_step(private_data, monkeypatch):
-    """The clock decides, not the machine's speed: standing still, a 200-step run (50 chunks
-    of 4) shows its first chunk and then the rest at once; ticking a second per look (more than
+    """The clock decides, not the machine's speed: standing still, a 10-step run (10 chunks
+    of 1) shows its first chunk and then the rest at once; ticking a second per look (more than
     the gap), every chunk. Either way the curve is the engine's loss at every step and the
     weights are the engine's."""
     posts: list[int] = []
@@ -30,10 +30,10 @@ async def test_a_run_posts_merged_chunks_and_the_curve_keeps_every_step(private_
         screen = pilot.app.screen
         assert isinstance(screen, SandboxScreen)
         start = screen.state
-        screen.steps_n = 200
+        screen.steps_n = 10
         for clock, expected in (
-            (itertools.repeat(0.0), [4, 196]),
-            (itertools.count(0.0, 1.0), [4] * 50),
+            (itertools.repeat(0.0), [1, 9]),
+            (itertools.count(0.0, 1.0), [1] * 10),
         ):
             monkeypatch.setattr(sandbox_screen, "monotonic", clock.__next__)
             posts.clear()
@@ -42,9 +42,9 @@ async def test_a_run_posts_merged_chunks_and_the_curve_keeps_every_step(private_
             await pilot.pause()
             assert posts == expected
             assert not screen.training and screen.remaining == 0
-        assert screen.steps_done == 400
+        assert screen.steps_done == 20
         net, data = start.network.copy(), start.data()
-        history = train(net, data.X, data.T, start.loss, TrainConfig(2.0, epochs=400))
+        history = train(net, data.X, data.T, start.loss, TrainConfig(2.0, epochs=20))
         assert [e for _, e in screen.curve][:-1] == history.losses
         for a, b in zip(net.layers, screen.state.network.layers):
             assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
