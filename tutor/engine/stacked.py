@@ -27,7 +27,7 @@ from tutor.engine.training import History, TrainConfig, TrainingDiverged, locate
 
 # How many networks one stack may hold (each is a copy of a network's parameters).
 MAX_RUNS = 4096
-_add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper
+_add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper: the same sums
 
 
 class StackedTrainingDiverged(TrainingDiverged):
@@ -154,7 +154,7 @@ def train_stacked(
             if loss_values:
                 # Each sample's loss from (K·n) × width rows: train()'s own 2-D code path.
                 per_sample = loss.per_sample(outs[-1].reshape(rows.shape), rows)
-                values = per_sample.reshape(k_runs, n).sum(axis=1) * scale
+                values = _add_reduce(per_sample.reshape(k_runs, n), 1) * scale
                 if not math.isfinite(_add_reduce(values)) and not np.all(np.isfinite(values)):
                     raise _locate_divergence(values, nets_, outs, epoch)
                 losses[epoch - 1] = values
@@ -270,8 +270,8 @@ def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
         rows, width = delta.shape[1], delta.shape[2]
         if width > 1 and rows > SMALL_BATCH:
             return np.einsum("kij->kj", delta)[:, None, :]
-        return delta.sum(axis=1)[:, None, :]
-    return delta.reshape(delta.shape[0], -1).sum(axis=1)[:, None, None]
+        return _add_reduce(delta, 1)[:, None, :]
+    return _add_reduce(delta.reshape(delta.shape[0], -1), 1)[:, None, None]
 
 
 def _decayed_runs(decay: np.ndarray) -> list[tuple[slice, np.ndarray]]:
