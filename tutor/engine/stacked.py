@@ -210,7 +210,10 @@ def _dropout_mask(layer: StackedLayer, a: np.ndarray, rngs) -> np.ndarray:
     for r, keep in enumerate(keep_probs):
         if keep < 1.0:
             rngs[r].random(out=draws[r])
-    return np.multiply(np.less(draws, keeps), inverse, out=mask)
+    # The comparison's True/False written as 1.0/0.0, then scaled in place: (u < p) · (1 ÷ p)
+    # without a boolean array to cast in the product.
+    np.less(draws, keeps, out=mask)
+    return np.multiply(mask, inverse, out=mask)
 
 
 def _forward(layers: list[StackedLayer], X: np.ndarray, rngs):
