@@ -111,8 +111,8 @@ def _run(label: str, l2: float, keep_prob: float, progress=None) -> dict:
     """One lesson run's results; its network is trained here unless another experiment did.
 
     The first of the lesson's three runs asked trains the others not trained yet alongside (one
-    stack: ~1.6 single runs for the three): the lesson shows all three, and each is `train()`'s
-    run alone, bit for bit. Progress reports the run asked for.
+    stack: 1.5-1.8 single runs' CPU for the three): the lesson shows all three, and each is
+    `train()`'s run alone, bit for bit. Progress reports the run asked for.
     """
     if (l2, keep_prob) not in _TRAINED:
         _train_together([(l2, keep_prob), *LESSON_RUNS.values()], progress)
