@@ -92,3 +92,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+# At its end pytest collects five times over (`unraisableexception.cleanup`, for finalizers that
+# raise), each a walk of all the tests left alive: ~0.3 s each after tests/tui, of which only the
+# first frees anything. One collection here runs every finalizer the first of those would (its
+# unraisable hook is still pytest's), then what survives is frozen: pytest's five walk only
+# what those finalizers left. Measured, 44 TUI tests: 1.56 s of GC after them, 0.36 s with this.
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    gc.collect()
+    gc.freeze()
