@@ -146,3 +146,15 @@ def test_shared_and_absent_biases_match_finite_differences(bias_mode, acts, loss
         assert a.shape == n.shape
         scale = max(np.max(np.abs(n), initial=0.0), 1e-3)
         assert np.max(np.abs(a - n), initial=0.0) / scale < 1e-7
+
+
+def test_the_traces_numbers_view_is_its_dict_without_the_copy():
+    ex = get_example("mazur")
+    trace, _ = traced_step(ex.network, ex.x, ex.target, ex.loss, ex.learning_rate)
+    numbers, copied = trace.numbers(), trace.as_dict()
+    assert list(numbers.items()) == list(copied.items()) and len(numbers) == len(trace)
+    assert numbers["out_o1"] == trace.value("out_o1") and "w9" not in numbers
+    with pytest.raises(KeyError):
+        numbers["w9"]
+    with pytest.raises(TypeError):
+        numbers["w1"] = 0.0  # read-only: callers cannot change the trace through it

@@ -99,6 +99,36 @@ def test_frozen_biases_float32_dropout_and_per_run_data():
     assert all(np.all(net.layers[0].b == np.float32(0.25)) for net in nets)
 
 
+def test_the_regularization_lessons_runs_and_l2_on_runs_apart():
+    """Lesson 8's 2-64-64-1 network (ReLU, sigmoid, BCE, He, dropout on the hidden layers' inputs)
+    as its steps stack it: no regularization, L2, dropout; λ ≠ 0 on runs that are not neighbours
+    (the in-place L2 update of each group of consecutive runs)."""
+    from tutor.experiments.regularization import _network, data
+
+    X, T, _, _ = data()
+    settings = [(0.0, 1.0), (0.01, 1.0), (0.0, 0.5), (0.1, 0.7), (0.0, 0.9)]
+    nets = [_network(keep) for _, keep in settings]
+    configs = [TrainConfig(0.1, 25, seed=0, l2=l2) for l2, _ in settings]
+    _train_both(nets, X, T, get_loss("bce"), configs)
+
+
+def test_without_loss_values_the_networks_end_the_same():
+    X, T = _data(3, 12, 2, 1, "bce")
+    nets = _runs([2, 5, 1], ["relu", "sigmoid"], (0, 1, 2))
+    twins = [net.copy() for net in nets]
+    configs = [TrainConfig(0.3, 15, l2=l2) for l2 in (0.0, 0.2, 0.0)]
+    heard = []
+
+    def on_epoch(epoch, losses, layers):
+        heard.append(losses.tolist())
+
+    histories = train_stacked(nets, X, T, get_loss("bce"), configs, on_epoch, loss_values=False)
+    with_losses = train_stacked(twins, X, T, get_loss("bce"), configs)
+    _assert_same(nets, twins, histories, [type(h)([], False) for h in with_losses])
+    assert all(h.epochs_run == 15 for h in with_losses)
+    assert len(heard) == 15 and all(np.isnan(heard[-1]))
+
+
 def test_on_epoch_sees_every_loss_and_can_stop_every_run():
     X, T = _data(0, 4, 2, 1, "bce")
     nets = _runs([2, 2, 1], ["tanh", "sigmoid"], (0, 1))

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +40,30 @@ FUZZ = settings(
     database=None,
 )
 SCRATCH = Path(tempfile.mkdtemp(prefix="tutor-fuzz-"))
+
+# `st.text()`'s default alphabet is `st.characters(codec="utf-8")`, for which Hypothesis finds
+# the code points UTF-8 encodes by encoding all 1,114,112 of them: ~2 s of CPU in each process,
+# remembered only in `.hypothesis/` under the working directory (so again in a fresh clone and in
+# each pytest-xdist worker that starts before another has written it). UTF-8 encodes every code
+# point but the surrogates, so this alphabet, taken from Unicode's categories, is the same set
+# (checked below): the same strategy, the same examples, without that search.
+UTF8_CHARACTERS = st.characters(exclude_categories=["Cs"])
+
+
+def any_text(max_size: int) -> st.SearchStrategy[str]:
+    """`st.text(max_size=max_size)`, its default alphabet given without the codec search."""
+    return st.text(UTF8_CHARACTERS, max_size=max_size)
+
+
+def test_the_text_alphabet_is_every_code_point_utf8_encodes():
+    alphabet = UTF8_CHARACTERS.wrapped_strategy.intervals.intervals  # Hypothesis's own set
+    assert alphabet == ((0, 0xD7FF), (0xE000, 0x10FFFF))
+    for code in (0, 0xD7FF, 0xE000, 0x10FFFF):
+        chr(code).encode("utf-8")
+    for code in (0xD800, 0xDBFF, 0xDC00, 0xDFFF):  # the surrogates, which it refuses
+        with pytest.raises(UnicodeEncodeError):
+            chr(code).encode("utf-8")
+
 
 # Values a hostile file puts where a number, a string or a table is expected.
 HOSTILE = [
@@ -69,7 +94,7 @@ def mutations(text: str) -> st.SearchStrategy[str]:
             elif action == "repeat":
                 out.insert(k, out[k])
             else:
-                out[k] = draw(st.text(max_size=40))
+                out[k] = draw(any_text(40))
         return "\n".join(out) + "\n"
 
     return mutate()
@@ -111,7 +136,7 @@ targets = [0.0, 1.0]
 
 
 @FUZZ
-@given(st.one_of(mutations(MAZUR), mutations(SEEDED), st.text(max_size=300)))
+@given(st.one_of(mutations(MAZUR), mutations(SEEDED), any_text(300)))
 def test_network_file_fuzz(text):
     path = write("net.toml", text)
     try:
@@ -127,10 +152,8 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-(2**70), 2**70)
     | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
-    ),
+    | any_text(8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_text(6), inner, max_size=4),
     max_leaves=12,
 )
 
@@ -189,7 +212,7 @@ tries = 3
 
 
 @FUZZ
-@given(st.one_of(mutations(KNOWLEDGE), mutations(PROSE), st.text(max_size=300)))
+@given(st.one_of(mutations(KNOWLEDGE), mutations(PROSE), any_text(300)))
 def test_lesson_file_fuzz(text):
     path = write("lesson.toml", text)
     try:
@@ -219,7 +242,7 @@ def progress_texts() -> st.SearchStrategy[str]:
             "position": json_values | st.lists(st.integers(-3, 10**7), max_size=3),
             "completed": json_values,
             "answers": st.dictionaries(
-                st.text(max_size=3) | st.just("2"),
+                any_text(3) | st.just("2"),
                 json_values
                 | st.dictionaries(
                     st.sampled_from(["tries", "answer", "correct", "revealed", "choice", "x"]),
@@ -292,7 +315,7 @@ SMALL_JSON = json.dumps(
             {"schema_version": st.just(1), "values": st.lists(json_values, max_size=3)},
             optional={"meta": json_values, "title": json_values},
         ).map(json.dumps),
-        st.text(max_size=200),
+        any_text(200),
     )
 )
 def test_trace_json_fuzz(text):

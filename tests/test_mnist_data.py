@@ -247,3 +247,15 @@ def test_shipped_subset_loads_balanced_and_split():
     # No digit is both trained on and held out.
     train_rows = {row.tobytes() for row in ds.X_train}
     assert not any(row.tobytes() in train_rows for row in ds.X_test)
+
+
+def test_the_shipped_subset_is_read_once_and_shared_read_only():
+    images, labels = load_subset()
+    again = load_subset()
+    assert again[0] is images and again[1] is labels
+    with pytest.raises(ValueError):
+        images[0, 0] = 1  # shared by every caller: nobody may change it
+    with pytest.raises(ValueError):
+        labels[0] = 1
+    ds = split_subset(images, labels)
+    assert ds.X_train.flags.writeable and ds.y_test.flags.writeable  # the split copies

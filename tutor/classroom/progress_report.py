@@ -14,8 +14,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tutor.lessons.lesson_progress import LessonProgress
 from tutor.lessons.model import Lesson, QuizStep
-from tutor.lessons.progress_store import LessonProgress, ProgressStore
+from tutor.lessons.progress_store import ProgressStore
 
 MAX_PROGRESS_BYTES = 4_000_000
 COLUMNS = ("lesson", "step", "title", "kind", "seen", "tries", "correct", "answer", "when")

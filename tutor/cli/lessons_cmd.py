@@ -5,32 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tutor.cli.lessons_option import add_lessons_option, check_lessons_option
 
 if TYPE_CHECKING:  # the loader is imported when lessons are read: `tui` paints before that
     from tutor.lessons.loader import LoadResult
-
-
-def add_lessons_option(parser: argparse.ArgumentParser) -> None:
-    """`--lessons DIR` (repeatable): a teacher's folder of lessons, added to the built-in ones."""
-    parser.add_argument(
-        "--lessons",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="DIR",
-        help="also load the lessons in DIR (a folder of .toml files; repeatable)",
-    )
-
-
-def check_lessons_option(paths: list[Path] | None) -> None:
-    """Every `--lessons` path is a folder or a file, else a UsageError (one line, exit 2)."""
-    from tutor.cli import UsageError
-
-    for path in paths or []:
-        if not (path.is_dir() or path.is_file()):
-            raise UsageError(f"--lessons {path}: no such folder or lesson file")
 
 
 def load_from_args(args: argparse.Namespace) -> LoadResult:

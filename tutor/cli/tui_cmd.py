@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tutor.cli import UsageError
-    from tutor.cli.lessons_cmd import check_lessons_option
+    from tutor.cli.lessons_option import check_lessons_option
 
     check_lessons_option(args.lessons)
     # Textual is imported only here: the headless subcommands never pay for it.

@@ -27,7 +27,7 @@ from tutor.engine.training import History, TrainConfig, TrainingDiverged, locate
 
 # How many networks one stack may hold (each is a copy of a network's parameters).
 MAX_RUNS = 4096
-_add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper
+_add_reduce = np.add.reduce  # ndarray.sum without its Python-level wrapper: the same sums
 
 
 class StackedTrainingDiverged(TrainingDiverged):
@@ -118,11 +118,15 @@ def train_stacked(
     loss: Loss,
     configs: TrainConfig | Sequence[TrainConfig],
     on_epoch: StackedEpochCallback | None = None,
+    loss_values: bool = True,
 ) -> list[History]:
     """Train every network in place, full batch, as `train()` would alone; one History each.
 
     X and T are shared (n × width) or one per run (K × n × width). `configs` is one
     TrainConfig for all or one per run; every rule must be 'batch' and every epoch count equal.
+    `loss_values=False`, for a caller that reads only the trained networks, skips each epoch's
+    loss value: the histories are empty, on_epoch hears NaN for every loss, and a NaN or an
+    infinity is caught by the parameter check after the update of the epoch it appears in.
     """
     k_runs = len(nets)
     configs = [configs] * k_runs if isinstance(configs, TrainConfig) else list(configs)
@@ -138,27 +142,30 @@ def train_stacked(
     learning_rates = np.array([c.learning_rate for c in configs])[:, None, None]
     decay = np.array([c.l2 for c in configs])[:, None, None]
     l2 = decay if np.any(decay != 0.0) else None  # none decays: train() skips the L2 term too
+    decayed = _decayed_runs(decay)
     epochs = configs[0].epochs
-    losses = np.empty((epochs, k_runs))
+    losses = np.empty((epochs if loss_values else 0, k_runs))
+    values = np.full(k_runs, np.nan)  # what on_epoch hears without loss values
     scale = loss._scale(n)
     stopped = False
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             nets_, outs, inputs, masks = _forward(layers, X, rngs)
-            # Each sample's loss from (K·n) × width rows: train()'s own 2-D code path.
-            per_sample = loss.per_sample(outs[-1].reshape(rows.shape), rows)
-            values = per_sample.reshape(k_runs, n).sum(axis=1) * scale
-            if not math.isfinite(_add_reduce(values)) and not np.all(np.isfinite(values)):
-                raise _locate_divergence(values, nets_, outs, epoch)
+            if loss_values:
+                # Each sample's loss from (K·n) × width rows: train()'s own 2-D code path.
+                per_sample = loss.per_sample(outs[-1].reshape(rows.shape), rows)
+                values = _add_reduce(per_sample.reshape(k_runs, n), 1) * scale
+                if not math.isfinite(_add_reduce(values)) and not np.all(np.isfinite(values)):
+                    raise _locate_divergence(values, nets_, outs, epoch)
+                losses[epoch - 1] = values
             dW, db = _backward(layers, nets_, outs, inputs, masks, T, loss, n)
-            _update(layers, dW, db, learning_rates, l2)
-            losses[epoch - 1] = values
+            _update(layers, dW, db, learning_rates, l2, decayed)
             _check_parameters(layers, epoch)
             if on_epoch is not None and on_epoch(epoch, values, layers) is False:
                 stopped = True
                 break
     unstack_into(layers, nets)
-    ran = losses[:epoch] if epochs else losses
+    ran = losses[:epoch] if epochs and loss_values else losses
     return [History(ran[:, r].tolist(), stopped) for r in range(k_runs)]
 
 
@@ -203,7 +210,10 @@ def _dropout_mask(layer: StackedLayer, a: np.ndarray, rngs) -> np.ndarray:
     for r, keep in enumerate(keep_probs):
         if keep < 1.0:
             rngs[r].random(out=draws[r])
-    return np.multiply(np.less(draws, keeps), inverse, out=mask)
+    # The comparison's True/False written as 1.0/0.0, then scaled in place: (u < p) · (1 ÷ p)
+    # without a boolean array to cast in the product.
+    np.less(draws, keeps, out=mask)
+    return np.multiply(mask, inverse, out=mask)
 
 
 def _forward(layers: list[StackedLayer], X: np.ndarray, rngs):
@@ -263,17 +273,47 @@ def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
         rows, width = delta.shape[1], delta.shape[2]
         if width > 1 and rows > SMALL_BATCH:
             return np.einsum("kij->kj", delta)[:, None, :]
-        return delta.sum(axis=1)[:, None, :]
-    return delta.reshape(delta.shape[0], -1).sum(axis=1)[:, None, None]
+        return _add_reduce(delta, 1)[:, None, :]
+    return _add_reduce(delta.reshape(delta.shape[0], -1), 1)[:, None, None]
 
 
-def _update(layers, dW, db, learning_rates: np.ndarray, l2: np.ndarray | None) -> None:
-    """w ← w − η·dE/dw per run (training.apply_update's arithmetic); L2 only where λ ≠ 0."""
+def _decayed_runs(decay: np.ndarray) -> list[tuple[slice, np.ndarray]]:
+    """The runs with λ ≠ 0 as slices of consecutive runs, each with its λ (k, 1, 1)."""
+    runs = np.flatnonzero(decay[:, 0, 0])
+    groups, start = [], 0
+    for i in range(1, len(runs) + 1):
+        if i == len(runs) or runs[i] != runs[i - 1] + 1:
+            part = slice(int(runs[start]), int(runs[i - 1]) + 1)
+            groups.append((part, decay[part]))
+            start = i
+    return groups
+
+
+def _update(
+    layers,
+    dW,
+    db,
+    learning_rates: np.ndarray,
+    l2: np.ndarray | None,
+    decayed: list[tuple[slice, np.ndarray]],
+) -> None:
+    """w ← w − η·dE/dw per run (training.apply_update's arithmetic); L2 only where λ ≠ 0.
+
+    In place on dW (this epoch's own arrays) when it has the weights' and η's dtype: dE/dW + λ·W
+    on the runs with λ ≠ 0 (`decayed`, from `_decayed_runs`) only, then η·(…) and the
+    subtraction: the products and sums of the other branch (neither depends on operand order).
+    """
     for layer, grad_W, grad_b in zip(layers, dW, db):
-        if l2 is not None:
-            with_l2 = grad_W + l2 * layer.W
-            grad_W = np.where(l2 != 0.0, with_l2, grad_W)
-        layer.W -= learning_rates * grad_W
+        if grad_W.dtype == layer.W.dtype == learning_rates.dtype:
+            for part, decay in decayed:
+                decayed_grad = grad_W[part]
+                decayed_grad += np.multiply(layer.W[part], decay)
+            layer.W -= np.multiply(grad_W, learning_rates, out=grad_W)
+        else:
+            if l2 is not None:
+                with_l2 = grad_W + l2 * layer.W
+                grad_W = np.where(l2 != 0.0, with_l2, grad_W)
+            layer.W -= learning_rates * grad_W
         if grad_b is not None:
             layer.b -= learning_rates * grad_b
 

@@ -9,7 +9,7 @@ for every export and the TUI: tutor.export.formula).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from tutor.engine.value_id import ValueId
@@ -126,9 +126,32 @@ class Trace:
         """name → value, in trace order."""
         return {v.name: v.value for v in self.values}
 
+    def numbers(self) -> Mapping[str, float]:
+        """name → value as a read-only view over the trace's index: `as_dict` without copying
+        every value, for a caller that looks up a few names (a worked line's inputs)."""
+        return _Numbers(self._index())
+
     def phase(self, phase: str) -> list[TraceValue]:
         """The values of one phase, in order."""
         return [v for v in self.values if v.phase == phase]
+
+
+class _Numbers(Mapping[str, float]):
+    """`Trace.numbers()`: each name's float value, read through the trace's own index."""
+
+    __slots__ = ("_by_name",)
+
+    def __init__(self, by_name: dict[str, TraceValue]) -> None:
+        self._by_name = by_name
+
+    def __getitem__(self, name: str) -> float:
+        return self._by_name[name].value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
 
 
 def format_number(x: float, precision: int = 9) -> str:

@@ -108,13 +108,14 @@ def _run_result(label: str, net, history) -> dict:
 
 
 def _run(label: str, l2: float, keep_prob: float, progress=None) -> dict:
-    """One lesson run's results; its network is trained here unless another experiment did."""
+    """One lesson run's results; its network is trained here unless another experiment did.
+
+    The first of the lesson's three runs asked trains the others not trained yet alongside (one
+    stack: 1.5-1.8 single runs' CPU for the three): the lesson shows all three, and each is
+    `train()`'s run alone, bit for bit. Progress reports the run asked for.
+    """
     if (l2, keep_prob) not in _TRAINED:
-        X, T, _, _ = data()
-        net = _network(keep_prob)
-        config = TrainConfig(LEARNING_RATE, EPOCHS, rule="batch", seed=0, l2=l2)
-        history = train(net, X, T, get_loss("bce"), config, epoch_reporter(progress, EPOCHS))
-        _TRAINED[l2, keep_prob] = (net, history)
+        _train_together([(l2, keep_prob), *LESSON_RUNS.values()], progress)
     return _run_result(label, *_TRAINED[l2, keep_prob])
 
 
@@ -284,7 +285,8 @@ def linear_agreements(nets, points: np.ndarray, on_epoch=None) -> list[float]:
     if lines:
         targets = np.stack([decisions[k] for k in varied])
         config = TrainConfig(1.0, LINE_EPOCHS, rule="batch")
-        train_stacked(lines, points, targets, get_loss("bce"), config, on_epoch)
+        # Only the fitted lines are read: no loss value per epoch.
+        train_stacked(lines, points, targets, get_loss("bce"), config, on_epoch, loss_values=False)
         for k, line in zip(varied, lines):
             agreements[k] = accuracy(line, points, decisions[k])
     return agreements

@@ -8,117 +8,34 @@ read through `tutor.safe_files` (regular files only; progress 4 MiB, settings 64
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.safe_files import InputRefused, read_regular
 
-VERSION = 1
-# Upper bounds of stored numbers: far above any lesson, low enough to be harmless.
-MAX_INDEX = 1_000_000
-MAX_TRIES = 1_000_000
-# The answer record of one step (see LessonScreen): key → accepted types.
-ANSWER_FIELDS: dict[str, tuple[type, ...]] = {
-    "tries": (int,),
-    "answer": (str,),
-    "correct": (bool,),
-    "revealed": (bool,),
-    "choice": (int,),
-}
+if TYPE_CHECKING:
+    from tutor.lessons.lesson_progress import LessonProgress
 
 
-def _is_count(value, bound: int) -> bool:
-    """A whole number in [0, bound] (JSON true/false are not numbers here)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= bound
+def __getattr__(name: str):
+    """`LessonProgress` is defined in `tutor.lessons.lesson_progress`, loaded when first asked
+    for (here too, where its readers import it from): the store alone reads the settings."""
+    if name == "LessonProgress":
+        from tutor.lessons.lesson_progress import LessonProgress
+
+        return LessonProgress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _is_scalar(value) -> bool:
+def is_json_scalar(value) -> bool:
     """A string, true/false, whole number or finite number: what an unknown field may hold."""
     if isinstance(value, float):
         return math.isfinite(value)
     return isinstance(value, str | bool | int) or value is None
-
-
-def _answer_problem(key, record) -> str | None:
-    """What is wrong with one answers entry, or None."""
-    if not (isinstance(key, str) and key.isdigit() and int(key) <= MAX_INDEX):
-        return f"answers: key {key!r} is not a step number"
-    if not isinstance(record, dict):
-        return f"answers.{key}: expected an object"
-    for name, value in record.items():
-        if name in ANSWER_FIELDS:
-            ok = isinstance(value, ANSWER_FIELDS[name])
-            if ANSWER_FIELDS[name] == (int,):
-                ok = _is_count(value, MAX_TRIES if name == "tries" else MAX_INDEX)
-        else:
-            ok = _is_scalar(value)
-        if not ok:
-            return f"answers.{key}.{name}: unexpected value {value!r:.40}"
-    return None
-
-
-@dataclass
-class LessonProgress:
-    """Where the student is in one lesson, what is done, and the answers given."""
-
-    lesson: str
-    position: list[int] = field(default_factory=lambda: [0, 0])  # [step index, value index]
-    completed: set[int] = field(default_factory=set)
-    answers: dict[str, dict] = field(default_factory=dict)  # step index → {answer, correct, tries}
-    # step index → {"seen": time, "answered": time}, UTC ISO 8601 (for `backprop-tutor progress`)
-    times: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def touch(self, step_index: int, what: str = "seen") -> None:
-        """Record that step `step_index` was just seen (or answered)."""
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        self.times.setdefault(str(step_index), {})[what] = stamp
-
-    def to_json(self) -> dict:
-        """The JSON object stored on disk."""
-        return {
-            "version": VERSION,
-            "lesson": self.lesson,
-            "position": list(self.position),
-            "completed": sorted(self.completed),
-            "answers": self.answers,
-            "times": self.times,
-        }
-
-    @classmethod
-    def from_json(cls, lesson: str, data: dict) -> LessonProgress:
-        """Validate and read the stored object; ValueError when it is not one of ours."""
-        if not isinstance(data, dict) or data.get("version") != VERSION:
-            raise ValueError("not a progress file of this version")
-        position = data.get("position", [0, 0])
-        completed = data.get("completed", [])
-        answers = data.get("answers", {})
-        if not (
-            isinstance(position, list)
-            and len(position) == 2
-            and all(_is_count(p, MAX_INDEX) for p in position)
-        ):
-            raise ValueError("position: expected two step numbers")
-        if not (
-            isinstance(completed, list)
-            and len(completed) <= MAX_INDEX
-            and all(_is_count(c, MAX_INDEX) for c in completed)
-        ):
-            raise ValueError("completed: expected a list of step numbers")
-        if not isinstance(answers, dict):
-            raise ValueError("answers: expected an object")
-        for key, record in answers.items():
-            problem = _answer_problem(key, record)
-            if problem:
-                raise ValueError(problem)
-        answers = {k: dict(v) for k, v in answers.items()}
-        progress = cls(lesson, list(position), set(completed), answers)
-        progress.times = read_times(data.get("times", {}))  # optional: older files have none
-        return progress
 
 
 # Settings the app reads, and the types they must have.
@@ -131,7 +48,7 @@ def settings_problem(data) -> str | None:
         return "expected a JSON object"
     for name, value in data.items():
         expected = SETTINGS_FIELDS.get(name)
-        ok = isinstance(value, expected) if expected else _is_scalar(value)
+        ok = isinstance(value, expected) if expected else is_json_scalar(value)
         if not ok:
             return f"{name}: unexpected value {value!r:.40}"
     return None
@@ -154,20 +71,6 @@ def _has_non_finite(data) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
-
-
-def read_times(times) -> dict[str, dict[str, str]]:
-    """The `times` of a progress file, checked; ValueError when its shape is not ours."""
-    ok = isinstance(times, dict) and len(times) <= 100_000
-    for key, record in times.items() if ok else ():
-        ok = ok and isinstance(key, str) and key.isdigit() and isinstance(record, dict)
-        ok = ok and all(
-            what in ("seen", "answered") and isinstance(stamp, str) and len(stamp) <= 40
-            for what, stamp in record.items()
-        )
-    if not ok:
-        raise ValueError("times: expected step number → {seen, answered} times")
-    return {key: dict(record) for key, record in times.items()}
 
 
 MAX_SET_ASIDE = 1000  # files set aside under one name in one second
@@ -202,6 +105,8 @@ class ProgressStore:
         """Parsed JSON of `path`, None if absent; a corrupt file is set aside."""
         try:
             text = read_regular(path, kind).decode("utf-8")
+            import json  # here: a first start, with no settings file yet, never needs it
+
             data = json.loads(text, parse_constant=_refuse_constant)
             if _has_non_finite(data):
                 raise ValueError("a number too large for a progress file")
@@ -228,6 +133,8 @@ class ProgressStore:
             self.notices.append(f"{what} {path.name} is unreadable ({error}); ignoring it")
 
     def _write(self, path: Path, data: dict) -> None:
+        import json
+
         from tutor.atomic import write_text_atomic  # not needed to read: the TUI paints first
 
         try:
@@ -238,6 +145,8 @@ class ProgressStore:
 
     def load(self, lesson: str) -> LessonProgress:
         """The progress of `lesson`; a fresh one when absent or unreadable."""
+        from tutor.lessons.lesson_progress import LessonProgress
+
         path = self._path(f"lesson-{lesson}")
         data = self._read(path, "progress")
         if data is None:

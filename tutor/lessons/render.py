@@ -24,7 +24,7 @@ WIDTH = 80
 
 def trace_lines(trace: Trace, values: Sequence[TraceValue], precision: int = 9) -> list[str]:
     """`name = formula = numbers = result`, aligned on the first `=`; given values as `name = v`."""
-    numbers = trace.as_dict()
+    numbers = trace.numbers()  # a view: callers pass one value of a long trace at a time
     width = max((len(v.name) for v in values), default=0)
     lines = []
     for v in values:

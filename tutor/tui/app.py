@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.screen import Screen
 
 from tutor.lessons.progress_store import ProgressStore
-from tutor.tui.commands import THEMES, TutorCommands
+from tutor.tui.choices import THEMES
 from tutor.tui.screen_css import read_screen_css
 from tutor.tui.screens.picker import PickerScreen
 
@@ -20,6 +21,14 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Lesson
 
 REPLACED_COMMANDS = ("Keys", "Theme")  # Textual's, replaced by 'Help: keys' and 'Theme: …'
+
+
+def tutor_commands_provider() -> type[Provider]:
+    """The palette's provider of the tutor's commands, loaded when the palette first opens
+    (Textual takes a callable in `COMMANDS` for that: the first paint does not wait for it)."""
+    from tutor.tui.commands import TutorCommands
+
+    return TutorCommands
 
 
 class Backdrop(Screen):
@@ -36,7 +45,7 @@ class TutorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "backprop-tutor"
     # The tutor's commands show lesson titles: their own provider shows them as literal text.
-    COMMANDS = App.COMMANDS | {TutorCommands}
+    COMMANDS = App.COMMANDS | {tutor_commands_provider}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),

@@ -14,8 +14,9 @@ from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from tutor.tui.choices import SANDBOXES, THEMES
+
 # The lesson model and the data door load with the lessons, after the picker's first paint.
-THEMES = {"dark": "textual-dark", "light": "textual-light"}
 NO_TRACE = (
     "This step shows no traced network, so there is no trace to export. "
     "Export from a step that shows one, or run `backprop-tutor trace EXAMPLE -o FILE`."
@@ -61,9 +62,6 @@ def tutor_commands(app, screen) -> Iterator[SystemCommand]:
             f"Theme: {name}", f"switch to the {name} theme", partial(app.set_theme, theme)
         )
     yield SystemCommand("Help: keys", "show every key", app.action_help)
-
-
-SANDBOXES = {"mazur": "the 2-2-2 worked example", "xor": "XOR, a 2-3-1 sigmoid network"}
 
 
 def sandbox_commands(app, screen) -> Iterator[SystemCommand]:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: the picker paints before the lessons load
+    from tutor.lessons.lesson_progress import LessonProgress
     from tutor.lessons.model import Lesson, Step
-    from tutor.lessons.progress_store import LessonProgress
 
 
 def step_mark(step: Step, step_index: int, progress: LessonProgress) -> str:

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from tutor.engine.trace import PHASES, format_number
 from tutor.lessons.display_names import learner_source, trace_name
 from tutor.lessons.labels import instructor_summary
+from tutor.lessons.lesson_progress import LessonProgress
 from tutor.lessons.model import (
     DeriveStep,
     ExperimentRunStep,
@@ -35,7 +36,6 @@ from tutor.lessons.model import (
     QuizStep,
     variant_of,
 )
-from tutor.lessons.progress_store import LessonProgress
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
 from tutor.tui.kind_views import view_of

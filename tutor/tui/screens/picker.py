@@ -12,7 +12,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tutor.tui.commands import SANDBOXES
+from tutor.tui.choices import SANDBOXES
 from tutor.tui.typed_app import tutor_app
 from tutor.tui.widgets.footer import StableFooter
 
