@@ -31,9 +31,20 @@ from tutor.progress import Progress, check_progress
 
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 
-_add_reduce = np.add.reduce
+_add_reduce = np.add.reduce  # np.sum without its Python-level dispatch
 _exp = np.exp
-_outer = np.multiply.outer  # np.sum without its Python-level dispatch
+_outer = np.multiply.outer
+
+
+def _constant(value: float) -> np.ndarray:
+    """A read-only 0-d float64 array: a ufunc takes it as it takes the Python float (the same
+    float64 loop, the same numbers) without converting a Python scalar at every call."""
+    array = np.full((), value, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+_ONE = _constant(1.0)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -188,38 +199,42 @@ def _train_encoder(
     squares = np.empty_like(errors)
     samples = [(neg_w1[int(np.argmax(x))], x, e) for x, e in zip(inputs, errors)]
     add, sub, mul, div, exp, matmul = np.add, np.subtract, np.multiply, np.divide, _exp, np.matmul
+    negative, one, rate = np.negative, _ONE, _constant(lr)  # lr as the float64 it becomes
+    a1_column = a1[:, None]  # outer(a1, δ2) as a1 column times δ2 row: the same products
     history: list[float] = []
     try:
         for epoch in range(epochs):
+            # Positional out= and 0-d constants: the same calls, less argument parsing.
             for neg_w1_row, x, error in samples:
-                add(neg_w1_row, neg_b1, out=a1)  # −(x @ W1 + b1)
-                exp(a1, out=a1)
-                a1 += 1.0
-                div(1.0, a1, out=a1)
-                matmul(a1, w2, out=a2)
-                sub(neg_b2, a2, out=a2)  # −(a1 @ W2 + b2)
-                exp(a2, out=a2)
-                a2 += 1.0
-                div(1.0, a2, out=a2)
-                sub(a2, x, out=error)
+                add(neg_w1_row, neg_b1, a1)  # −(x @ W1 + b1)
+                exp(a1, a1)
+                add(a1, one, a1)
+                div(one, a1, a1)
+                matmul(a1, w2, a2)
+                sub(neg_b2, a2, a2)  # −(a1 @ W2 + b2)
+                exp(a2, a2)
+                add(a2, one, a2)
+                div(one, a2, a2)
+                sub(a2, x, error)
                 if quirk:  # σ(out)(1 − σ(out)) at both layers' outputs
-                    np.negative(outs, out=slopes)
-                    exp(slopes, out=slopes)
-                    slopes += 1.0
-                    div(1.0, slopes, out=slopes)
-                    sub(1.0, slopes, out=spare)
-                    mul(slopes, spare, out=slopes)
+                    negative(outs, slopes)
+                    exp(slopes, slopes)
+                    add(slopes, one, slopes)
+                    div(one, slopes, slopes)
+                    sub(one, slopes, spare)
+                    mul(slopes, spare, slopes)
                 else:  # out(1 − out)
-                    sub(1.0, outs, out=spare)
-                    mul(outs, spare, out=slopes)
-                mul(error, s2, out=d2)  # δ2 = e ⊙ f′
-                matmul(w2, d2, out=d1)
-                mul(d1, s1, out=d1)  # δ1 = (W2 @ δ2) ⊙ f′
-                mul(lr, deltas, out=steps)  # lr·δ for both layers
-                add(neg_b, steps, out=neg_b)  # −(b − lr·δ)
-                add(neg_w1_row, step1, out=neg_w1_row)  # −(W1[i] − lr·δ1)
-                mul(lr, np.multiply.outer(a1, d2, out=outer_buf), out=outer_buf)
-                sub(w2, outer_buf, out=w2)
+                    sub(one, outs, spare)
+                    mul(outs, spare, slopes)
+                mul(error, s2, d2)  # δ2 = e ⊙ f′
+                matmul(w2, d2, d1)
+                mul(d1, s1, d1)  # δ1 = (W2 @ δ2) ⊙ f′
+                mul(rate, deltas, steps)  # lr·δ for both layers
+                add(neg_b, steps, neg_b)  # −(b − lr·δ)
+                add(neg_w1_row, step1, neg_w1_row)  # −(W1[i] − lr·δ1)
+                mul(a1_column, d2, outer_buf)  # outer(a1, δ2)
+                mul(rate, outer_buf, outer_buf)
+                sub(w2, outer_buf, w2)
             mul(errors, errors, out=squares)
             history.append(float(np.mean(_add_reduce(squares, axis=1))))
             if epoch % 100 == 0:
@@ -385,40 +400,42 @@ def _train_encoders_stacked(
     squares = np.empty_like(errors)
     samples = [(neg_w1[int(np.argmax(x))], x, errors[i]) for i, x in enumerate(inputs)]
     add, sub, mul, div, exp, matmul = np.add, np.subtract, np.multiply, np.divide, _exp, np.matmul
+    negative, copyto, one = np.negative, np.copyto, _ONE
     history = np.empty((epochs, k_runs))
     try:
         for epoch in range(epochs):
+            # Positional out= and a 0-d 1.0, as _train_encoder: the same calls.
             for neg_w1_row, x, error in samples:
-                add(neg_w1_row, neg_b1, out=a1)  # −(x @ W1 + b1)
-                exp(a1, out=a1)
-                a1 += 1.0
-                div(1.0, a1, out=a1)
-                matmul(a1, w2, out=a2)
-                sub(neg_b2, a2, out=a2)  # −(a1 @ W2 + b2)
-                exp(a2, out=a2)
-                a2 += 1.0
-                div(1.0, a2, out=a2)
-                sub(a2, x, out=error)
+                add(neg_w1_row, neg_b1, a1)  # −(x @ W1 + b1)
+                exp(a1, a1)
+                add(a1, one, a1)
+                div(one, a1, a1)
+                matmul(a1, w2, a2)
+                sub(neg_b2, a2, a2)  # −(a1 @ W2 + b2)
+                exp(a2, a2)
+                add(a2, one, a2)
+                div(one, a2, a2)
+                sub(a2, x, error)
                 if has_quirk:  # σ(out)(1 − σ(out)) at both layers' outputs
-                    np.negative(outs, out=slopes)
-                    exp(slopes, out=slopes)
-                    slopes += 1.0
-                    div(1.0, slopes, out=slopes)
-                    sub(1.0, slopes, out=spare)
-                    mul(slopes, spare, out=slopes)
+                    negative(outs, slopes)
+                    exp(slopes, slopes)
+                    add(slopes, one, slopes)
+                    div(one, slopes, slopes)
+                    sub(one, slopes, spare)
+                    mul(slopes, spare, slopes)
                 if has_correct:  # out(1 − out)
-                    sub(1.0, outs, out=spare)
-                    mul(outs, spare, out=correct_slopes)
+                    sub(one, outs, spare)
+                    mul(outs, spare, correct_slopes)
                     if mixed:
-                        np.copyto(slopes, correct_slopes, where=correct_values)
-                mul(error, s2, out=d2)  # δ2 = e ⊙ f′
-                matmul(w2, d2_column, out=d1_column)
-                mul(d1, s1, out=d1)  # δ1 = (W2 @ δ2) ⊙ f′
-                mul(rates, deltas, out=steps)  # lr·δ for both layers
-                add(neg_b, steps, out=neg_b)  # −(b − lr·δ)
-                add(neg_w1_row, step1, out=neg_w1_row)  # −(W1[i] − lr·δ1)
-                mul(rates_w2, mul(a1_column, d2, out=outer_buf), out=outer_buf)
-                sub(w2, outer_buf, out=w2)
+                        copyto(slopes, correct_slopes, where=correct_values)
+                mul(error, s2, d2)  # δ2 = e ⊙ f′
+                matmul(w2, d2_column, d1_column)
+                mul(d1, s1, d1)  # δ1 = (W2 @ δ2) ⊙ f′
+                mul(rates, deltas, steps)  # lr·δ for both layers
+                add(neg_b, steps, neg_b)  # −(b − lr·δ)
+                add(neg_w1_row, step1, neg_w1_row)  # −(W1[i] − lr·δ1)
+                mul(rates_w2, mul(a1_column, d2, outer_buf), outer_buf)
+                sub(w2, outer_buf, w2)
             mul(errors, errors, out=squares)
             sums = np.ascontiguousarray(_add_reduce(squares, axis=3)[..., 0].T)  # (K, samples)
             history[epoch] = np.mean(sums, axis=1)

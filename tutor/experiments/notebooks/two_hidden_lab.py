@@ -21,12 +21,38 @@ Experiments (`tutor.experiments.two_hidden`) build the networks and data with th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from tutor.engine import Network
 from tutor.progress import Progress, check_progress
+
+_add_reduce = np.add.reduce  # np.sum without its Python-level dispatch (the same reduction)
+
+
+def _constant(value: float) -> np.ndarray:
+    """A read-only 0-d float64 array: a ufunc takes it as it takes the Python float (the same
+    float64 loop, the same numbers) without converting a Python scalar at every call."""
+    array = np.full((), value)
+    array.flags.writeable = False
+    return array
+
+
+_ONE, _HALF = _constant(1.0), _constant(0.5)
+
+
+_LINE = 8  # float64 values in a 64-byte cache line
+
+
+def _aligned_zeros(size: int) -> np.ndarray:
+    """np.zeros(size) starting on a 64-byte boundary. NumPy's own arrays start on 16 bytes:
+    an element-wise call on arrays that start mid-line loads vectors across cache lines and
+    takes up to ~2× as long on these buffers (same numbers either way)."""
+    spare = np.zeros(size + _LINE)
+    skip = (-spare.ctypes.data % 64) // 8
+    return spare[skip : skip + size]
 
 
 @dataclass
@@ -69,15 +95,14 @@ class _Stacks:
             "w2": [st["w2"].shape for st in stacks],
             "w3": [st["w3"].shape for st in stacks],
         }
-        # Buffers that element-wise steps treat together share one flat array: both hidden
-        # layers' outputs (their σ′ is one call), and the three weight families (lr·grad and
-        # the update are one call each; the w2 family's lr is stored as −lr, see below).
+        # Buffers that element-wise steps treat together share one flat array: every layer's
+        # output (σ′ = a(1 − a) of both hidden layers and the output's ŷ(1 − ŷ) are one
+        # call), and the three weight families (lr·grad and the update are one call each; the
+        # w2 family's lr is stored as −lr, see below).
         buffers = {
-            "A": [("hidden1", "a1"), ("hidden2", "a2")],
-            "S": [("hidden1", "s1"), ("hidden2", "s2")],
+            "A": [("hidden1", "a1"), ("hidden2", "a2"), ("out", "yh")],
+            "S": [("hidden1", "s1"), ("hidden2", "s2"), ("out", "d3")],
             "G": [("hidden1", "g1"), ("hidden2", "g2")],
-            "yh": [("out", "yh")],
-            "d3": [("out", "d3")],
             "dz3": [("out", "dz3")],
             "y": [("out", "y")],
             "W": [("w1", "w1"), ("w2", "w2"), ("w3", "w3")],
@@ -90,13 +115,16 @@ class _Stacks:
             sizes = {
                 family: [int(np.prod(shape)) for shape in shapes[family]] for family, _ in parts
             }
-            whole = np.empty(sum(sum(sizes[family]) for family, _ in parts))
+            # Each region starts on a 64-byte boundary (see _aligned_zeros); the few doubles
+            # between regions stay 0 and are never read.
+            spans = [_LINE * -(-sum(sizes[family]) // _LINE) for family, _ in parts]
+            whole = _aligned_zeros(sum(spans))
             self.flat[buffer] = whole
             start = 0
-            for family, name in parts:
+            for (family, name), span in zip(parts, spans):
                 region = whole[start : start + sum(sizes[family])]
                 self.flat[name] = region
-                start += region.size
+                start += span
                 at = 0
                 for st, shape, size in zip(stacks, shapes[family], sizes[family]):
                     view = region[at : at + size].reshape(shape)
@@ -108,8 +136,8 @@ class _Stacks:
                     at += size
         self.y_is_1 = self.flat["y"] == 1
         self.above = np.empty(self.flat["y"].shape, dtype=bool)
-        samples = [n for shape in shapes["out"] for n in [shape[1]] * shape[0]]
-        self.run_starts = np.concatenate([[0], np.cumsum(samples)[:-1]]).astype(np.intp)
+        self.run_samples = [n for shape in shapes["out"] for n in [shape[1]] * shape[0]]
+        self.run_starts = np.concatenate([[0], np.cumsum(self.run_samples)[:-1]]).astype(np.intp)
         for st in stacks:
             st["xT"] = st["x"].transpose(0, 2, 1)
             for name in ("a1", "a2", "w2", "w3"):
@@ -130,6 +158,10 @@ class _Stacks:
                 ("a2", "w3", "yh"),
             )
         ]
+        f = self.flat
+        self.accuracy_operands = (f["yh"], self.y_is_1, self.above, self.matched)
+        names = ("A", "S", "yh", "y", "d3", "dz3", "g2", "s2", "g1", "s1", "LR", "GW", "W")
+        self.backward_operands = tuple(f[name] for name in names)
         self.back_out = products(("dz3", "w3T", "g2"))  # dz3 ⊗ w3: the −δ of layer 2 before σ′
         self.back_hidden = products(("g2", "w2T", "g1"))
         self.weight_grads = products(
@@ -169,44 +201,61 @@ class _Stacks:
 
     def forward(self) -> bool:
         """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
-        mm, exp, add, div = np.matmul, np.exp, np.add, np.divide
+        mm, exp, add, div, one = np.matmul, np.exp, np.add, np.divide, _ONE
         for products, t in self.forward_products:
             for left, right, out in products:
                 mm(left, right, out)  # −z
             exp(t, t)
-            add(t, 1.0, t)
-            div(1.0, t, t)
+            add(t, one, t)
+            div(one, t, t)
         # round() sends 0.5 to 0, so class 1 means ŷ > 0.5; NaN compares False.
-        above = self.above
-        np.greater(self.flat["yh"], 0.5, above)
-        np.equal(above, self.y_is_1, above)
-        np.logical_and.reduceat(above, self.run_starts, out=self.matched)
-        return bool(self.matched.any())
+        yh, y_is_1, above, matched = self.accuracy_operands
+        np.greater(yh, _HALF, above)
+        np.equal(above, y_is_1, above)
+        np.logical_and.reduceat(above, self.run_starts, out=matched)
+        return np.count_nonzero(matched) > 0  # a C call: ndarray.any() goes through Python
+
+    def logged(self, ks: list[int]) -> list[tuple[float, float]]:
+        """(accuracy, loss) of the k-th runs' last forward pass, as the report prints them.
+
+        Per run: np.mean(np.round(ŷ) == y) and np.sum(−y log ŷ − (1 − y) log(1 − ŷ)). The
+        element-wise steps run once over every run's samples (each number is its own run's);
+        the loss of a run is then its terms summed as np.sum adds them (one contiguous
+        reduction), the accuracy its count of matches over its samples (np.mean's sum of
+        0s and 1s is that exact count, divided by the number of samples).
+        """
+        p, t = self.flat["yh"], self.flat["y"]
+        terms = -t * np.log(p) - (1 - t) * np.log(1 - p)
+        right = np.round(p) == t
+        figures = []
+        for k in ks:
+            start = int(self.run_starts[k])
+            end = start + self.run_samples[k]
+            count = int(np.count_nonzero(right[start:end]))
+            figures.append((count / (end - start), float(_add_reduce(terms[start:end]))))
+        return figures
 
     def backward_and_update(self) -> None:
         """The report's gradients (unclipped) and w ← w − lr·grad, on the negated weights."""
         mm, sub, mul, div, add = np.matmul, np.subtract, np.multiply, np.divide, np.add
-        f = self.flat
-        yh, d3, dz3 = f["yh"], f["d3"], f["dz3"]
-        sub(1.0, yh, out=d3)
-        mul(yh, d3, out=d3)  # ŷ(1 − ŷ)
-        sub(yh, f["y"], out=dz3)
-        div(dz3, d3, out=dz3)
-        mul(dz3, d3, out=dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
-        sub(1.0, f["A"], out=f["S"])
-        mul(f["A"], f["S"], out=f["S"])  # σ′ = a(1 − a) of both hidden layers
+        A, S, yh, y, d3, dz3, g2, s2, g1, s1, LR, GW, W = self.backward_operands
+        sub(_ONE, A, S)
+        mul(A, S, S)  # σ′ = a(1 − a) of both hidden layers, and ŷ(1 − ŷ)
+        sub(yh, y, dz3)
+        div(dz3, d3, dz3)
+        mul(dz3, d3, dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
         for left, right, out in self.back_out:
             mm(left, right, out)
-        mul(f["g2"], f["s2"], out=f["g2"])  # −dz2
+        mul(g2, s2, g2)  # −dz2
         for left, right, out in self.back_hidden:
             mm(left, right, out)
-        mul(f["g1"], f["s1"], out=f["g1"])  # dz1 (−dz2 times −W2)
+        mul(g1, s1, g1)  # dz1 (−dz2 times −W2)
         for left, right, out in self.weight_grads:  # a2ᵀdz3, a1ᵀ(−dz2), xᵀdz1
             mm(left, right, out)
         # −w3 + lr·a2ᵀdz3, −w2 + (−lr)·a1ᵀ(−dz2) = −w2 − lr·a1ᵀ(−dz2), −w1 + lr·xᵀdz1: the
         # report's w − lr·grad on the negated weights (a + (−b) is a − b in IEEE arithmetic).
-        mul(f["LR"], f["GW"], out=f["GW"])
-        add(f["W"], f["GW"], out=f["W"])
+        mul(LR, GW, GW)
+        add(W, GW, W)
 
 
 def train_report(
@@ -264,12 +313,11 @@ def train_report(
                 active = stacks.active
                 hit = stacks.matched & active
                 gone = hit.copy()
-                for k in np.flatnonzero(active & (hit | logging)).tolist():
-                    st, b = stacks.where(k)
-                    run, p, t = stacks.runs[k], st["yh"][b], st["y"][b]
-                    loss = float(np.sum(-t * np.log(p) - (1 - t) * np.log(1 - p)))
-                    logs[run].append((epoch, float(np.mean(np.round(p) == t)), loss))
-                    if np.isnan(loss) and nan_epochs[run] is None:
+                shown = np.flatnonzero(active & (hit | logging)).tolist()
+                for k, (accuracy, loss) in zip(shown, stacks.logged(shown)):
+                    run = stacks.runs[k]
+                    logs[run].append((epoch, accuracy, loss))
+                    if math.isnan(loss) and nan_epochs[run] is None:
                         # The report's run goes on to max_epochs in vain: a NaN loss means a
                         # NaN δ of the output (log 0·0 or 0/0), so this epoch's update makes
                         # every weight NaN, and NaN weights stay NaN. The run leaves the stack
@@ -277,7 +325,8 @@ def train_report(
                         nan_epochs[run] = epoch
                         active[k] = False
                         gone[k] = True
-                        predictions[run] = p.copy()
+                        st, b = stacks.where(k)
+                        predictions[run] = st["yh"][b].copy()
                 for k in np.flatnonzero(hit).tolist():
                     st, b = stacks.where(k)
                     run = stacks.runs[k]
