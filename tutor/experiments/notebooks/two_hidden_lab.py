@@ -213,7 +213,7 @@ class _Stacks:
         np.greater(yh, _HALF, above)
         np.equal(above, y_is_1, above)
         np.logical_and.reduceat(above, self.run_starts, out=matched)
-        return np.count_nonzero(matched) > 0  # a C call: ndarray.any() goes through Python
+        return bool(np.count_nonzero(matched))  # a C call: ndarray.any() goes through Python
 
     def logged(self, ks: list[int]) -> list[tuple[float, float]]:
         """(accuracy, loss) of the k-th runs' last forward pass, as the report prints them.
