@@ -27,6 +27,7 @@ import numpy as np
 
 from tutor.engine import Activation, Network
 from tutor.engine.stacked import stack_layers, unstack_into
+from tutor.experiments.notebooks.ufunc_constants import ONE, constant
 from tutor.progress import Progress, check_progress
 
 ArrayFn = Callable[[np.ndarray], np.ndarray]
@@ -34,17 +35,6 @@ ArrayFn = Callable[[np.ndarray], np.ndarray]
 _add_reduce = np.add.reduce  # np.sum without its Python-level dispatch
 _exp = np.exp
 _outer = np.multiply.outer
-
-
-def _constant(value: float) -> np.ndarray:
-    """A read-only 0-d float64 array: a ufunc takes it as it takes the Python float (the same
-    float64 loop, the same numbers) without converting a Python scalar at every call."""
-    array = np.full((), value, dtype=np.float64)
-    array.flags.writeable = False
-    return array
-
-
-_ONE = _constant(1.0)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -199,7 +189,7 @@ def _train_encoder(
     squares = np.empty_like(errors)
     samples = [(neg_w1[int(np.argmax(x))], x, e) for x, e in zip(inputs, errors)]
     add, sub, mul, div, exp, matmul = np.add, np.subtract, np.multiply, np.divide, _exp, np.matmul
-    negative, one, rate = np.negative, _ONE, _constant(lr)  # lr as the float64 it becomes
+    negative, one, rate = np.negative, ONE, constant(lr)  # lr as the float64 it becomes
     a1_column = a1[:, None]  # outer(a1, δ2) as a1 column times δ2 row: the same products
     history: list[float] = []
     try:
@@ -400,7 +390,7 @@ def _train_encoders_stacked(
     squares = np.empty_like(errors)
     samples = [(neg_w1[int(np.argmax(x))], x, errors[i]) for i, x in enumerate(inputs)]
     add, sub, mul, div, exp, matmul = np.add, np.subtract, np.multiply, np.divide, _exp, np.matmul
-    negative, copyto, one = np.negative, np.copyto, _ONE
+    negative, copyto, one = np.negative, np.copyto, ONE
     history = np.empty((epochs, k_runs))
     try:
         for epoch in range(epochs):

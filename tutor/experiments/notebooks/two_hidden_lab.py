@@ -27,20 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.engine import Network
+from tutor.experiments.notebooks.ufunc_constants import ONE, constant
 from tutor.progress import Progress, check_progress
 
 _add_reduce = np.add.reduce  # np.sum without its Python-level dispatch (the same reduction)
 
 
-def _constant(value: float) -> np.ndarray:
-    """A read-only 0-d float64 array: a ufunc takes it as it takes the Python float (the same
-    float64 loop, the same numbers) without converting a Python scalar at every call."""
-    array = np.full((), value)
-    array.flags.writeable = False
-    return array
-
-
-_ONE, _HALF = _constant(1.0), _constant(0.5)
+_HALF = constant(0.5)
 
 
 _LINE = 8  # float64 values in a 64-byte cache line
@@ -201,7 +194,7 @@ class _Stacks:
 
     def forward(self) -> bool:
         """ŷ of every run; True if some run classifies every sample right (round(ŷ) == y)."""
-        mm, exp, add, div, one = np.matmul, np.exp, np.add, np.divide, _ONE
+        mm, exp, add, div, one = np.matmul, np.exp, np.add, np.divide, ONE
         for products, t in self.forward_products:
             for left, right, out in products:
                 mm(left, right, out)  # −z
@@ -239,7 +232,7 @@ class _Stacks:
         """The report's gradients (unclipped) and w ← w − lr·grad, on the negated weights."""
         mm, sub, mul, div, add = np.matmul, np.subtract, np.multiply, np.divide, np.add
         A, S, yh, y, d3, dz3, g2, s2, g1, s1, LR, GW, W = self.backward_operands
-        sub(_ONE, A, S)
+        sub(ONE, A, S)
         mul(A, S, S)  # σ′ = a(1 − a) of both hidden layers, and ŷ(1 − ŷ)
         sub(yh, y, dz3)
         div(dz3, d3, dz3)
