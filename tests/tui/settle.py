@@ -20,11 +20,21 @@ Textual has no public setting for this (its testing guide offers `pilot.pause()`
 checks first that each is still the function this was written against: a Textual upgrade that
 moves or renames it fails every TUI test at once with a message, never silently waits again
 (pyproject pins textual exactly, for the SVG snapshots' sake as well).
+
+Painting: each layout, resize or screen pushed makes Textual paint the screen at once
+(`Screen._compositor_refresh`: every dirty widget drawn into strips, then the frame assembled
+for the terminal, which the headless driver throws away). While `settle` waits for a key (and
+while `run_test` starts the app) those paints are put off and done once, when nothing is left
+to handle: the frame each key ends on is drawn in full, every widget the key changed rendered,
+so a widget that fails to draw still fails the test; the frames in between, which a terminal
+at 60 frames a second shows only when the messages take longer than a frame, are not drawn.
+Before, a step key painted up to four times (tests/tui: 2004 paints, 1036 now).
 """
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 from time import monotonic, thread_time
 
 import pytest
@@ -98,11 +108,37 @@ async def settle(app, max_sleep: float = 1.0) -> bool:
     the app's thread may wait seconds for a core, and that must not cut a wait short. Without
     workers every message comes from the test's keys, so it waits as long as the app needs,
     up to STUCK seconds.
+
+    While it waits, the screens' paints are put off (see `paint_unless_deferred`) and done
+    once, when nothing is left to handle: the frame the key ends on is painted, every widget
+    it changed drawn, as a terminal would at any frame rate slower than the messages.
     """
     # A key reaches the app's queue two event-loop turns after the driver sends it
     # (asyncio.run_coroutine_threadsafe: one turn to create the task, one to run it).
     for _ in range(DRIVER_TURNS):
         await asyncio.sleep(0)
+    owed: dict = app.__dict__.setdefault(PAINTS_OWED, {})
+    raised = False
+    try:
+        settled = await _settle(app, max_sleep, owed)
+        raised = settled is None
+        return settled is not False
+    finally:
+        del app.__dict__[PAINTS_OWED]
+        if not raised:
+            paint(owed)
+
+
+def paint(owed: dict) -> None:
+    """The paints put off, once per screen, in the order they were asked for."""
+    while owed:
+        screen = next(iter(owed))
+        del owed[screen]
+        ORIGINAL_PAINT(screen)
+
+
+async def _settle(app, max_sleep: float, owed: dict) -> bool | None:
+    """`settle`'s loop: True when settled, False when it gave up, None if the app raised."""
     start, cpu_start = monotonic(), thread_time()
     while True:
         if monotonic() - start > STUCK:
@@ -113,14 +149,36 @@ async def settle(app, max_sleep: float = 1.0) -> bool:
         busy = busy_pumps(app)
         if busy:
             if not await handled(app, busy):
-                return True  # the app raised: run_test re-raises it, nothing more to wait for
+                return None  # the app raised: run_test re-raises it, nothing more to wait for
         elif app._resize_timer is not None:
             # A terminal resize reaches the screen through a 1/120 s debounce timer.
             await asyncio.sleep(RESIZE_DEBOUNCE)
         else:
-            app.screen._on_timer_update()  # layout, repaint, call_after_refresh callbacks
+            app.screen._on_timer_update()  # layout, call_after_refresh callbacks
+            if busy_pumps(app):
+                continue
+            paint(owed)  # may post messages in turn (a widget sized by what it drew)
             if not busy_pumps(app):
                 return True
+
+
+ORIGINAL_PAINT = textual.screen.Screen._compositor_refresh
+PAINTS_OWED = "_settle_paints_owed"  # set on the app while `settle` waits for it
+
+
+def paint_unless_deferred(screen) -> None:
+    """`Screen._compositor_refresh`, or, while `settle` waits, a note that a paint is owed.
+
+    Only the paint waits: the compositor keeps every dirty region (each `update_widgets` adds
+    to them) until `render_update` draws and clears them all. The widgets noted dirty are
+    cleared as the paint would, so the screen's idle handler goes on to its callbacks.
+    """
+    owed = screen.app.__dict__.get(PAINTS_OWED)
+    if owed is None:
+        ORIGINAL_PAINT(screen)
+    else:
+        owed[screen] = None
+        screen._dirty_widgets.clear()
 
 
 async def wait_for_handled(min_sleep: float = textual._wait.SLEEP_GRANULARITY, max_sleep=1.0):
@@ -132,8 +190,34 @@ async def wait_for_handled(min_sleep: float = textual._wait.SLEEP_GRANULARITY, m
         await settle(app, max_sleep)
 
 
+ORIGINAL_RUN_TEST = textual.app.App.run_test
+
+
+@asynccontextmanager
+async def run_test_painted_once(app, **options):
+    """`App.run_test`, the paints of the app's start put off until it hands over the pilot.
+
+    Textual paints the first screen at each of its start-up steps (the screen's resume, then
+    each resize the driver and the app post: four paints of the picker, 80×24); the frame the
+    test starts from is painted once, from everything they laid out, when the pilot is handed
+    over.
+    """
+    owed = app.__dict__.setdefault(PAINTS_OWED, {})
+    try:
+        async with ORIGINAL_RUN_TEST(app, **options) as pilot:
+            app.__dict__.pop(PAINTS_OWED, None)
+            paint(owed)
+            yield pilot
+    finally:
+        app.__dict__.pop(PAINTS_OWED, None)
+
+
 def install(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make Pilot wait for handled messages instead of idle CPU, for one test."""
+    if textual.screen.Screen._compositor_refresh not in (ORIGINAL_PAINT, paint_unless_deferred):
+        raise RuntimeError("tests/tui/settle.py: Screen._compositor_refresh was replaced elsewhere")
+    monkeypatch.setattr(textual.screen.Screen, "_compositor_refresh", paint_unless_deferred)
+    monkeypatch.setattr(textual.app.App, "run_test", run_test_painted_once)
     for module in PATCHED_MODULES:
         found = getattr(module, "wait_for_idle", None)
         if found is not ORIGINAL:
@@ -157,6 +241,7 @@ def check_privates() -> None:
         asyncio.run(probe())
         textual.screen.Screen._on_timer_update  # noqa: B018
         textual.app.App._check_resize  # noqa: B018  (what sets and clears _resize_timer)
+        textual.screen.Screen._compositor_refresh  # noqa: B018  (the paint put off)
     except AttributeError as error:
         raise RuntimeError(f"tests/tui/settle.py: Textual changed ({error}); re-check it") from None
 
