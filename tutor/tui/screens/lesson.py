@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
@@ -38,6 +37,7 @@ from tutor.lessons.model import (
 )
 from tutor.tui import data
 from tutor.tui.frames import Frame, build_frames
+from tutor.tui.fresh_screen import FreshScreen
 from tutor.tui.kind_views import view_of
 from tutor.tui.marks import step_mark
 from tutor.tui.messages import Computed, RunFinished, RunProgress, RunStopped
@@ -63,7 +63,7 @@ def titled(results) -> list:
 MIN_SIZE = (78, 22)  # below this the lesson cannot be laid out; a message says so
 
 
-class LessonScreen(Screen):
+class LessonScreen(FreshScreen):
     """Steps through one lesson; every number shown comes from `tutor.tui.data`."""
 
     CSS_PATH = "../lesson.tcss"  # read when the first lesson opens: the picker paints without it

@@ -16,7 +16,6 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -25,6 +24,7 @@ from tutor.engine.trace import Trace
 from tutor.engine.training import TrainingDiverged
 from tutor.experiments.sandbox_data import DESCRIPTIONS
 from tutor.export.graphfmt import printable
+from tutor.tui.fresh_screen import FreshScreen
 from tutor.tui.sandbox_messages import TrainChunk, TrainEnded
 from tutor.tui.typed_app import tutor_app
 from tutor.tui.widgets.boundary import render_boundary
@@ -60,7 +60,7 @@ PROMPTS = {
 }
 
 
-class SandboxScreen(Screen):
+class SandboxScreen(FreshScreen):
     """A network to play with: select a value, type a number, watch every value change; train."""
 
     CSS_PATH = "../sandbox.tcss"
