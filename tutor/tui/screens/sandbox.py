@@ -138,10 +138,7 @@ class SandboxScreen(FreshScreen):
         """Redraw every part from the current state."""
         state = self.state
         trace = state.trace
-        editable = set(sb.editable_names(state))
-        self.query_one(SandboxNetwork).show(
-            trace, self.old_trace, self.selected, editable, show_grads=self.size.width >= 100
-        )
+        self.draw_network()
         changes = render_changes(self.old_trace, trace) if self.old_trace else Text(KEYS)
         self.query_one("#sb-changes", Static).update(changes)
         right, rows = state.accuracy()
@@ -158,6 +155,17 @@ class SandboxScreen(FreshScreen):
         self.query_one("#sb-status", Static).update(status)
         self.draw_curve()
         self.draw_boundary()
+
+    def draw_network(self) -> None:
+        """The network, its values marked against the state before, the selection highlighted."""
+        editable = set(sb.editable_names(self.state))
+        self.query_one(SandboxNetwork).show(
+            self.state.trace,
+            self.old_trace,
+            self.selected,
+            editable,
+            show_grads=self.size.width >= 100,
+        )
 
     def draw_curve(self) -> None:
         """The loss against steps (log₁₀ when toggled)."""
@@ -228,7 +236,7 @@ class SandboxScreen(FreshScreen):
         """Select `name` (a click on it)."""
         if name in sb.editable_names(self.state):
             self.selected = name
-            self.refresh_all()
+            self.draw_network()  # the selection is drawn there only
 
     def action_select_value(self, name: str) -> None:
         """The action behind a click on a value."""
@@ -239,7 +247,7 @@ class SandboxScreen(FreshScreen):
         names = sb.editable_names(self.state)
         index = names.index(self.selected) if self.selected in names else 0
         self.selected = names[(index + delta) % len(names)]
-        self.refresh_all()
+        self.draw_network()  # the selection is drawn there only
 
     def action_nudge(self, direction: int) -> None:
         """Add or subtract STEP from the selected value."""
