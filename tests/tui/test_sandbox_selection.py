@@ -25,7 +25,7 @@ async def test_moving_the_selection_redraws_the_network_only(private_data, monke
     monkeypatch.setattr(Static, "update", update)
     monkeypatch.setattr(SandboxLossPlot, "show", show)
     app = make_sandbox_app("xor", private_data)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SandboxScreen)
@@ -38,7 +38,7 @@ async def test_moving_the_selection_redraws_the_network_only(private_data, monke
             await pilot.pause()
             assert screen.selected != before, key
             assert drawn == ["sb-network"], key
-            shown = app.export_screenshot()
-            screen.refresh_all()  # every part drawn again from the same state
-            await pilot.pause()
-            assert app.export_screenshot() == shown, key
+        shown = app.export_screenshot()
+        screen.refresh_all()  # every part drawn again from the same state
+        await pilot.pause()
+        assert app.export_screenshot() == shown
