@@ -12,6 +12,7 @@ import numpy as np
 from tutor.engine import Init, TrainConfig, build, get_activation, get_loss, train
 from tutor.engine import traced_step as _traced_step
 from tutor.engine.network import Cache, dense
+from tutor.engine.stacked import train_stacked
 from tutor.experiments.builtin_examples import get_example
 from tutor.experiments.lab_tools import accuracy, boundary, epoch_reporter
 from tutor.experiments.registry import check_progress, experiment
@@ -103,6 +104,38 @@ def _xor_run(hidden: str, seed: int, epochs: int, progress=None, stop_below=None
     return {"net": net, "losses": history.losses}
 
 
+def _xor_runs_until(hidden: str, seeds, epochs: int, stop_below: float, report) -> dict:
+    """Each seed's losses as `_xor_run(hidden, seed, epochs, stop_below=stop_below)` gives them,
+    the runs trained in one stack (`tutor.engine.stacked`: each run's losses and weights are
+    train()'s alone, bit for bit). A run stops at the first epoch whose loss is below
+    `stop_below`: the stack stops there (every run had as many updates) and the runs left go on
+    in a new stack from the weights reached (full-batch descent carries nothing else from one
+    epoch to the next). `report(k)`: k more runs done (0 every 100 epochs)."""
+    nets = {s: build([2, 2, 1], [hidden, "sigmoid"], Init("uniform"), seed=s) for s in seeds}
+    losses: dict[int, list[float]] = {seed: [] for seed in seeds}
+    left, ran = list(seeds), 0
+    while left and ran < epochs:
+        stopping: list[int] = []
+
+        def on_epoch(epoch, values, layers, left=left, stopping=stopping) -> bool:
+            for seed, value in zip(left, values.tolist()):
+                losses[seed].append(value)
+                if value < stop_below:
+                    stopping.append(seed)
+            if epoch % 100 == 0:
+                report(0)
+            return not stopping
+
+        nets_left = [nets[seed] for seed in left]
+        config = TrainConfig(0.5, epochs - ran, rule="batch")
+        histories = train_stacked(nets_left, XOR_X, XOR_T, get_loss("half_sse"), config, on_epoch)
+        ran += histories[0].epochs_run
+        left = [seed for seed in left if seed not in stopping]
+        report(len(stopping))
+    report(len(left))  # the runs that never got below: done at `epochs`
+    return losses
+
+
 def _xor_result(hidden: str, progress=None) -> dict:
     epochs = 5000
     run = _xor_run(hidden, 0, epochs, progress)
@@ -151,14 +184,23 @@ def sigmoid_xor(progress=None) -> dict:
 def tanh_seeds(progress=None) -> dict:
     """Epochs until E_total < 0.05 (at most 3000) for seeds 0-4, tanh and sigmoid hidden units."""
     epochs, seeds = 3000, range(5)
-    rows, done = [], 0
+    finished = [0]  # runs done, of 2 × 5: the progress reported
+
+    def report(done_now: int) -> None:
+        finished[0] += done_now
+        check_progress(progress, finished[0], 2 * len(seeds))
+
+    losses = {
+        (hidden, seed): run_losses
+        for hidden in ("tanh", "sigmoid")
+        for seed, run_losses in _xor_runs_until(hidden, seeds, epochs, 0.05, report).items()
+    }
+    rows = []
     for seed in seeds:
         row: list[int | str] = [seed]
         for hidden in ("tanh", "sigmoid"):
-            losses = _xor_run(hidden, seed, epochs, None, stop_below=0.05)["losses"]
-            row.append(len(losses) if losses[-1] < 0.05 else f"> {epochs} (E = {losses[-1]:.3f})")
-            done += 1
-            check_progress(progress, done, 2 * len(seeds))
+            run = losses[hidden, seed]
+            row.append(len(run) if run[-1] < 0.05 else f"> {epochs} (E = {run[-1]:.3f})")
         rows.append(row)
     return {
         "tables": {
