@@ -92,10 +92,11 @@ def train_xor_together(
 
     def on_forward(epoch: int, outputs: np.ndarray) -> None:
         done = epoch - 1  # the updates the networks whose outputs these are have had
-        if done >= 1:
-            for run, output in zip(watched, outputs):
-                if run.checks(done):
-                    run.on_output(done, output)
+        checking = [r for r, run in enumerate(watched) if run.checks(done)] if done else []
+        if checking:  # the rows each run classifies right, counted for the stack at once
+            right = np.count_nonzero(outputs.argmax(axis=2) == first.y, axis=1).tolist()
+            for r in checking:
+                watched[r].on_output(done, outputs[r], right[r])
 
     def on_epoch(epoch: int, losses: np.ndarray, layers) -> None:
         first.report(epoch, float(losses[0]))  # the other runs report no progress
@@ -107,7 +108,7 @@ def train_xor_together(
     )
     for run in watched:  # the networks after the last update: no forward pass of the stack saw
         if run.checks(epochs):
-            run.on_output(epochs, run.net.forward(run.X))
+            run.on_output(epochs, *run.output(run.net))
     return [(run.net, run.results(history)) for run, history in zip(watched, histories)]
 
 
@@ -141,12 +142,18 @@ class _Run:
     def on_epoch(self, epoch: int, loss: float, trained: Network) -> None:
         # `trained` has had `epoch` updates: it is the network the lab sees at epoch + 1.
         if self.checks(epoch):
-            self.on_output(epoch, trained.forward(self.X))
+            self.on_output(epoch, *self.output(trained))
         self.report(epoch, loss)
 
-    def on_output(self, epoch: int, yhat: np.ndarray) -> None:
-        """The lab's checks of the network after `epoch` updates, whose output is `yhat`."""
-        acc = float(np.mean(np.argmax(yhat, axis=1) == self.y))
+    def output(self, net: Network) -> tuple[np.ndarray, int]:
+        """`net`'s output on the run's rows and how many of them it classifies right."""
+        yhat = net.forward(self.X)
+        return yhat, int(np.count_nonzero(yhat.argmax(axis=1) == self.y))
+
+    def on_output(self, epoch: int, yhat: np.ndarray, right: int) -> None:
+        """The lab's checks of the network after `epoch` updates: its output `yhat`, `right` rows
+        classified right (acc = right / rows: np.mean's value of the 0/1 matches, exactly)."""
+        acc = right / len(self.y)
         if self.to_100 is None and acc == 1.0:
             self.to_100 = epoch
         if (epoch + 1) % PRINT_EVERY == 0 and epoch < self.epochs:
