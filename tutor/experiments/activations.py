@@ -106,33 +106,28 @@ def _xor_run(hidden: str, seed: int, epochs: int, progress=None, stop_below=None
 
 def _xor_runs_until(hidden: str, seeds, epochs: int, stop_below: float, report) -> dict:
     """Each seed's losses as `_xor_run(hidden, seed, epochs, stop_below=stop_below)` gives them,
-    the runs trained in one stack (`tutor.engine.stacked`: each run's losses and weights are
-    train()'s alone, bit for bit). A run stops at the first epoch whose loss is below
-    `stop_below`: the stack stops there (every run had as many updates) and the runs left go on
-    in a new stack from the weights reached (full-batch descent carries nothing else from one
-    epoch to the next). `report(k)`: k more runs done (0 every 100 epochs)."""
-    nets = {s: build([2, 2, 1], [hidden, "sigmoid"], Init("uniform"), seed=s) for s in seeds}
-    losses: dict[int, list[float]] = {seed: [] for seed in seeds}
-    left, ran = list(seeds), 0
-    while left and ran < epochs:
-        stopping: list[int] = []
+    the runs trained in one stack (`tutor.engine.stacked`: each run's losses are train()'s
+    alone, bit for bit). The stack trains until every run's loss has been below `stop_below`
+    (or `epochs`); each run's losses end at its first epoch below, where `_xor_run` stops (the
+    epochs after it are trained and dropped: a stack epoch costs little more than one run's).
+    `report(k)`: k more runs done (0 every 100 epochs)."""
+    nets = [build([2, 2, 1], [hidden, "sigmoid"], Init("uniform"), seed=s) for s in seeds]
+    stopped: set[int] = set()
 
-        def on_epoch(epoch, values, layers, left=left, stopping=stopping) -> bool:
-            for seed, value in zip(left, values.tolist()):
-                losses[seed].append(value)
-                if value < stop_below:
-                    stopping.append(seed)
-            if epoch % 100 == 0:
-                report(0)
-            return not stopping
+    def on_epoch(epoch: int, values, layers) -> bool:
+        before = len(stopped)
+        stopped.update(k for k, value in enumerate(values.tolist()) if value < stop_below)
+        if len(stopped) > before or epoch % 100 == 0:
+            report(len(stopped) - before)
+        return len(stopped) < len(nets)
 
-        nets_left = [nets[seed] for seed in left]
-        config = TrainConfig(0.5, epochs - ran, rule="batch")
-        histories = train_stacked(nets_left, XOR_X, XOR_T, get_loss("half_sse"), config, on_epoch)
-        ran += histories[0].epochs_run
-        left = [seed for seed in left if seed not in stopping]
-        report(len(stopping))
-    report(len(left))  # the runs that never got below: done at `epochs`
+    config = TrainConfig(0.5, epochs, rule="batch")
+    histories = train_stacked(nets, XOR_X, XOR_T, get_loss("half_sse"), config, on_epoch)
+    report(len(nets) - len(stopped))  # the runs that never got below: done at `epochs`
+    losses = {}
+    for seed, history in zip(seeds, histories):
+        run = history.losses
+        losses[seed] = run[: next((k + 1 for k, v in enumerate(run) if v < stop_below), len(run))]
     return losses
 
 
