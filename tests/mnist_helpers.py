@@ -34,26 +34,32 @@ def write_idx_folder(folder, train, test, gz_train=True, gz_test=False) -> None:
             (folder / (name + (".gz" if gz else ""))).write_bytes(packed)
 
 
-def gzip_repeated(head: bytes, tile: bytes, copies: int) -> bytes:
-    """`gzip.compress(head + tile * copies, compresslevel=1)`'s content, the tile compressed once.
+def gzip_repeated(
+    head: bytes, tile: bytes, copies: int, tail: bytes = b"", level: int = 1
+) -> bytes:
+    """The gzip file of `head + tile * copies + tail` at `level`, the tile compressed once.
 
     One gzip member holding one deflate stream, as MNIST's own files are. After a full flush
-    deflate refers to nothing before it, so the tile's compressed blocks (each stream position
-    reached by a full flush) inflate to the tile wherever they stand, and are written `copies`
-    times: the full-size set's 47 MB are compressed as 3.9 MB (the 5,000 shipped digits).
+    deflate refers to nothing before it, so the tile's compressed blocks (from one full flush
+    to the next) inflate to the tile wherever they stand, and are written `copies` times: the
+    full-size set's 47 MB are compressed as 3.9 MB (the 5,000 shipped digits), a bomb's 64 MiB
+    of zeros as one MiB.
     """
-    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate, level 1
+    deflate = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate
     packed_head = deflate.compress(head) + deflate.flush(zlib.Z_FULL_FLUSH)
     packed_tile = deflate.compress(tile) + deflate.flush(zlib.Z_FULL_FLUSH)
-    last_block = deflate.flush(zlib.Z_FINISH)  # an empty final block
+    packed_tail = deflate.compress(tail) + deflate.flush(zlib.Z_FINISH)  # ends the last block
     crc = zlib.crc32(head)
     for _ in range(copies):
         crc = zlib.crc32(tile, crc)
-    size = len(head) + copies * len(tile)
-    # gzip's header (no name, mtime 0, "fastest" for level 1, unknown OS) and trailer.
-    header = b"\x1f\x8b\x08\x00" + struct.pack("<L", 0) + b"\x04\xff"
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + copies * len(tile) + len(tail)
+    # gzip's header as Python's gzip writes it (no name, mtime 0, the level's XFL flag,
+    # unknown OS), and its trailer (CRC-32 and size of the data).
+    flags = {1: b"\x04", 9: b"\x02"}.get(level, b"\x00")
+    header = b"\x1f\x8b\x08\x00" + struct.pack("<L", 0) + flags + b"\xff"
     trailer = struct.pack("<LL", crc, size & 0xFFFFFFFF)
-    return header + packed_head + packed_tile * copies + last_block + trailer
+    return header + packed_head + packed_tile * copies + packed_tail + trailer
 
 
 def write_tiled_idx_folder(folder, images, labels, train_copies: int, test_copies: int) -> None:
