@@ -61,7 +61,8 @@ class Session:
         message = len(body).to_bytes(4, "big") + body
         fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
         sent = conn.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
-        conn.sendall(message[sent:])
+        if sent < len(message):  # (sendall of nothing still sends: EPIPE once refused)
+            conn.sendall(message[sent:])
         self.conn = conn
 
     def read_line(self) -> str:
@@ -81,7 +82,10 @@ class Session:
 def exit_as(status: int) -> None:
     """Exit with the child's status; a child killed by a signal: die by the same signal."""
     if status < 0:
-        _signal.signal(-status, _signal.SIG_DFL)
+        try:
+            _signal.signal(-status, _signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL's cannot be set, nor need to be
         os.kill(os.getpid(), -status)
         status = 128 - status
     os._exit(status)

@@ -42,6 +42,7 @@ class SessionStarter:
         self.folder: Path | None = None
         self.process: subprocess.Popen | None = None
         self.fell_back = False
+        self.environment: dict[str, str] = {}
 
     @property
     def socket_path(self) -> Path:
@@ -50,6 +51,7 @@ class SessionStarter:
 
     def start(self, environment: dict[str, str]) -> None:
         """Bind the socket and start the zygote with the sessions' `environment`."""
+        self.environment = environment
         self.folder = Path(tempfile.mkdtemp(prefix="bt-zygote-"))  # mode 0700
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
