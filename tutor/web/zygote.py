@@ -39,6 +39,11 @@ PRELOAD = (
     "tutor.tui.app",
     "tutor.tui.screens.picker",
     "textual.drivers.web_driver",
+    # Loaded by App.run and the first layout (`-X importtime` in a forked child, 40 ms here).
+    "textual.pilot",
+    "textual.layouts.factory",
+    "textual.scrollbar",
+    "tutor.paths",
 )
 PROTOCOL = b"bt-zygote-1"
 MAX_REQUEST = 1 << 20  # bytes: argv and environment together (Linux's ARG_MAX is 2 MiB)
@@ -152,11 +157,18 @@ class Zygote:
             return
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as error:  # out of processes or memory: the client starts afresh
+            pid = -1
+            self._send(conn, f"refused fork: {error.strerror}")
         if pid == 0:
             self._child(conn, fds, cwd, argv, env)
         for fd in fds:
             os.close(fd)
+        if pid < 0:
+            conn.close()
+            return
         conn.setblocking(False)
         self.children[pid] = conn
         self.selector.register(conn, selectors.EVENT_READ, self._client_input)
