@@ -133,6 +133,8 @@ def main(argv: list[str]) -> None:
     except OSError as error:
         fall_back(session, command, error.strerror or type(error).__name__)
     first = session.read_line()
+    if first.startswith("exit "):  # the child died before it could say it runs
+        exit_as(int(first[5:]))
     if not first.startswith("pid "):
         fall_back(session, command, first or "the starter ended before forking")
     session.pid = int(first[4:])

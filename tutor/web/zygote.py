@@ -11,7 +11,8 @@ The wire (all lines end with "\\n"):
   client -> zygote: one request, 4-byte big-endian length + NUL-separated fields
                     (version, cwd, argc, argv..., env "K=V"...), with 3 fds (stdin, stdout,
                     stderr); then one byte per signal to relay (SIGTERM, SIGINT, SIGHUP).
-  zygote -> client: "pid N", then "exit N" (N < 0: killed by signal -N); or "refused WHY".
+  zygote -> client: "pid N" (sent by the forked child itself), then "exit N" (N < 0: killed
+                    by signal -N); or "refused WHY".
 A client that goes away kills its child (SIGKILL): textual-serve kills the client of a
 session that ignored SIGTERM. When the server goes away (this process's stdin, a pipe from
 it, ends), the zygote stops accepting, ends its children (SIGTERM, then SIGKILL) and exits.
@@ -172,7 +173,6 @@ class Zygote:
         conn.setblocking(False)
         self.children[pid] = conn
         self.selector.register(conn, selectors.EVENT_READ, self._client_input)
-        self._send(conn, f"pid {pid}")
 
     def _client_input(self, conn: socket.socket) -> None:
         pid = next(pid for pid, c in self.children.items() if c is conn)
@@ -253,6 +253,9 @@ class Zygote:
         """In the forked child: become `python -m tutor tui ...` on the client's fds. No return."""
         status = 1
         try:
+            # The child, not the zygote, says it runs: were the zygote to die now, the client
+            # must not start a second tutor on the same fds.
+            conn.sendall(f"pid {os.getpid()}\n".encode())
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.default_int_handler)
