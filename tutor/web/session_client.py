@@ -10,7 +10,7 @@ When the zygote cannot be reached or refuses, it says so in one line on stderr a
 `PYTHON -m tutor tui [ARGS]` itself.
 """
 
-import _signal
+import _signal  # type: ignore[import-not-found]  # (no stubs)
 import _socket
 import os
 import select
@@ -24,9 +24,9 @@ class Session:
     """The connection to the zygote and the signals to relay over it."""
 
     def __init__(self) -> None:
-        self.conn = None
+        self.conn: _socket.socket | None = None
         self.pid = 0
-        self.pending = []  # signals received, not yet relayed
+        self.pending: list[int] = []  # signals received, not yet relayed
         self.lines = b""
 
     def on_signal(self, number, _frame) -> None:
@@ -68,6 +68,8 @@ class Session:
     def read_line(self) -> str:
         """The zygote's next line ("" when it has gone)."""
         while b"\n" not in self.lines:
+            if self.conn is None:
+                return ""
             try:
                 chunk = self.conn.recv(4096)
             except OSError:

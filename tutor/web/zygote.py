@@ -287,13 +287,13 @@ class Zygote:
 def _fresh_std_streams() -> None:
     """sys.stdin/stdout/stderr on the new fds 0/1/2, made as Python makes them at start-up."""
     encoding = sys.stdout.encoding if sys.stdout else "utf-8"
-    sys.stdin = sys.__stdin__ = open(0, encoding=encoding, closefd=False)  # noqa: SIM115
+    sys.stdin = sys.__stdin__ = open(0, encoding=encoding, closefd=False)  # type: ignore[misc]  # noqa: SIM115
     stdout = open(1, "w", encoding=encoding, closefd=False)  # noqa: SIM115
     stdout.reconfigure(line_buffering=os.isatty(1))
     stderr = open(2, "w", encoding=encoding, errors="backslashreplace", closefd=False)  # noqa: SIM115
     stderr.reconfigure(line_buffering=True)
-    sys.stdout = sys.__stdout__ = stdout
-    sys.stderr = sys.__stderr__ = stderr
+    sys.stdout = sys.__stdout__ = stdout  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = stderr  # type: ignore[misc]
 
 
 def _run_tutor() -> int:
