@@ -87,6 +87,14 @@ def _ending(client: subprocess.Popen):
             pipe.close()
 
 
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _forked(starter) -> list[int]:
     """The zygote's live children (the apps it forked)."""
     pids = []
@@ -172,6 +180,24 @@ def test_a_killed_client_takes_its_app_along(starter, tmp_path):
         client.kill()
         client.communicate(timeout=30)
     assert poll_until(lambda: app not in _forked(starter), timeout=10)
+
+
+def test_a_session_outlives_its_zygote_and_still_ends_on_sigterm(tmp_path):
+    """The zygote killed under an open tab: the app runs on; the client signals it itself."""
+    own = SessionStarter(lambda path: session_command(starter_socket=path), "unused")
+    own.start(session_environment())
+    try:
+        client, app = _started_tui(own, tmp_path)
+        with _ending(client):
+            own.process.kill()
+            own.process.wait()
+            assert client.poll() is None and _alive(app)
+            client.send_signal(signal.SIGTERM)  # relayed with os.kill, the zygote gone
+            client.communicate(timeout=30)
+        assert client.returncode == 1  # the app's status went with the zygote
+        assert poll_until(lambda: not _alive(app), timeout=10)
+    finally:
+        own.stop()
 
 
 def test_without_a_zygote_the_client_starts_the_command_itself(starter, tmp_path):

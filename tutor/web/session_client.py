@@ -111,15 +111,22 @@ def fall_back(session: Session, argv: list[str], why: str) -> None:
 def wait_orphan(session: Session) -> None:
     """The zygote has gone while our child runs: wait for the child's end (status unknown)."""
     try:
-        pidfd = os.pidfd_open(session.pid)
+        pidfd = os.pidfd_open(session.pid)  # Linux 5.3+
+    except AttributeError:
+        pidfd = -1
     except OSError:
-        exit_as(1)
+        exit_as(1)  # already gone
     while True:
         try:
-            if select.select([pidfd], [], [])[0]:
+            if pidfd >= 0:
+                select.select([pidfd], [], [])
                 exit_as(1)
+            os.kill(session.pid, 0)  # elsewhere: poll
+            select.select([], [], [], 0.2)
         except InterruptedError:
             continue
+        except ProcessLookupError:
+            exit_as(1)
 
 
 def main(argv: list[str]) -> None:
