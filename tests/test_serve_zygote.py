@@ -213,6 +213,20 @@ def test_without_a_zygote_the_client_starts_the_command_itself(starter, tmp_path
     assert err.count(b"\n") == 1 and FELL_BACK in err
 
 
+def _listening_folder(pid: int) -> Path:
+    """The folder of the Unix socket the process listens on (/proc/net/unix by inode)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        if link.startswith("socket:["):
+            inodes.add(link[len("socket:[") : -1])
+    for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+        fields = line.split()
+        if len(fields) == 8 and fields[6] in inodes and fields[5] == "01":  # listening
+            return Path(fields[7]).parent
+    raise AssertionError(f"process {pid} listens on no Unix socket")
+
+
 async def _first_screen(port: int) -> None:
     url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
     async with aiohttp.ClientSession() as client, client.ws_connect(url) as websocket:
@@ -253,7 +267,11 @@ def test_a_killed_server_leaves_neither_zygote_nor_apps(tmp_path):
                 serve.process.kill()  # the server alone, not its group
                 await asyncio.to_thread(serve.process.wait, 10)
 
+        assert poll_until(lambda: len(serve.zygote_pids()) == 1, timeout=30), serve.log()
+        folder = _listening_folder(serve.zygote_pids()[0])
+        assert folder.name.startswith("bt-zygote-") and folder.stat().st_mode & 0o777 == 0o700
         asyncio.run(open_tab_and_kill_server())
         assert poll_until(lambda: not serve.group_pids(), timeout=30), serve.group_pids()
+        assert not folder.exists()  # removed by the zygote, the server being gone
     finally:
         serve.stop()

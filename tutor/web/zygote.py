@@ -337,9 +337,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--listen-fd", type=int, required=True)
     args = parser.parse_args(argv)
     listener = socket.socket(fileno=args.listen_fd)
+    address = listener.getsockname()
     own_env = dict(os.environb)
     preload()
     Zygote(listener, own_env).serve()
+    # The server removes the folder when it stops; a server killed (SIGKILL) cannot.
+    folder = os.path.dirname(address)
+    if os.path.basename(folder).startswith("bt-zygote-"):
+        for remove, path in ((os.unlink, address), (os.rmdir, folder)):
+            try:
+                remove(path)
+            except OSError:
+                pass
     return 0
 
 
