@@ -52,7 +52,7 @@ def serve_process(artefacts):
         yield serve
     finally:
         serve.stop()
-    assert serve.app_pids() == []
+    assert serve.group_pids() == []  # no session, no zygote left
     assert not any(root.exists() for root in PRIVATE_ROOTS)  # removed with the server
 
 
@@ -125,10 +125,15 @@ def test_picker_then_lesson_in_chromium(server, browser, artefacts, patched_scri
         page.screenshot(path=str(shot))
         assert shot.stat().st_size > 1000
         print(f"screenshot: {shot}")
-        sessions = server.app_pids()
+        sessions = server.session_pids()
         assert len(sessions) == 1, sessions
-        print(f"app process RSS: {rss_kib(sessions[0]) / 1024:.1f} MiB")
-        # The session keeps its progress in its own folder, not the server's shared one.
+        forked = server.forked_pids()  # the tab's app, forked by the zygote
+        assert len(forked) == 1, forked
+        tab_processes = server.app_pids()
+        assert sorted(sessions + forked) == tab_processes
+        print(f"app process RSS: {rss_kib(forked[0]) / 1024:.1f} MiB")
+        # The session keeps its progress in its own folder, not the server's shared one
+        # (set in its command's environment, passed on to the forked app).
         environ = Path(f"/proc/{sessions[0]}/environ").read_bytes().split(b"\0")
         data = next(e for e in environ if e.startswith(b"BACKPROP_TUTOR_DATA=")).split(b"=", 1)[1]
         assert Path(data.decode()).parent.name.startswith("bt-serve-")
@@ -141,7 +146,7 @@ def test_picker_then_lesson_in_chromium(server, browser, artefacts, patched_scri
         (lesson_file,) = folder.glob("lesson-*.json")
         opened = lesson_file.stat().st_mtime_ns
         context.close()
-        assert server.wait_sessions_ended(sessions) == []
+        assert server.wait_sessions_ended(tab_processes) == []
         assert lesson_file.stat().st_mtime_ns > opened, (
             "the lesson was not saved at the tab's close"
         )
@@ -175,3 +180,4 @@ def test_closed_tabs_leave_no_process(server, browser, patched_scripts):
     assert server.wait_sessions_ended() == [], f"after {CYCLES} closed tabs, processes remain"
     assert most >= 1  # the count saw the sessions while they were open
     assert os.path.exists(f"/proc/{server.process.pid}")  # the server itself still runs
+    assert len(server.zygote_pids()) == 1  # and so does its zygote
