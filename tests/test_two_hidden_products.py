@@ -1,0 +1,84 @@
+"""The two-hidden-layer loop's matrix products keep the report's bits whatever their layout.
+
+`two_hidden_lab._Stacks` multiplies g2 by a C-contiguous copy of w2ᵀ (NumPy hands it to
+OpenBLAS's small-matrix "NN" kernel), then adds 0, where the report writes `dz2 @ w2.T` (a
+transposed view: OpenBLAS's general "TN" path, which adds each sum to a zeroed C). Exactness
+rests on both computing every element as the same sum in the same order; these tests compare
+the two bit for bit on every shape the lessons train (and a few more), over operands of very
+different magnitudes, zeros of both signs, subnormals, infinities and NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tutor.experiments import two_hidden as th
+from tutor.experiments.notebooks.two_hidden_lab import _Stacks
+
+
+def _operands(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    values = rng.standard_normal(shape) * 10.0 ** rng.uniform(-150, 150, shape)
+    flat = values.reshape(-1)
+    special = rng.integers(0, flat.size, size=max(1, flat.size // 20))
+    flat[special] = rng.choice([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-310, -1e-310], special.size)
+    return values
+
+
+def _bits(a: np.ndarray) -> bytes:
+    return np.ascontiguousarray(a).tobytes()
+
+
+@pytest.mark.parametrize("samples", [4, 21, 100])
+@pytest.mark.parametrize("h1,h2", [(2, 2), (3, 3), (5, 5), (10, 10), (3, 5), (5, 2)])
+def test_product_with_contiguous_transpose_has_the_bits_of_the_transposed_view(samples, h1, h2):
+    rng = np.random.default_rng(samples * 100 + h1 * 10 + h2)
+    with np.errstate(all="ignore"):
+        for runs in (1, 3, 10):
+            for _ in range(10):
+                g2 = _operands(rng, (runs, samples, h2))
+                w2 = _operands(rng, (runs, h1, h2))
+                as_written = np.matmul(g2, w2.transpose(0, 2, 1))  # the report's dz2 @ w2.T
+                contiguous = np.matmul(g2, np.ascontiguousarray(w2.transpose(0, 2, 1)))
+                assert _bits(contiguous + 0.0) == _bits(as_written)
+                # one run alone, as the report's own loop multiplies
+                alone = g2[0] @ w2[0].T
+                assert _bits(g2[0] @ np.ascontiguousarray(w2[0].T) + 0.0) == _bits(alone)
+
+
+def test_without_the_added_zero_a_sum_of_zeros_may_keep_its_minus_sign():
+    """Why the loop adds 0: the two kernels differ on the sign of a zero sum, nowhere else."""
+    g2 = np.array([[[1e-310, 5e-97], [1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]])  # 4 samples, h = 2
+    w2 = np.array([[[-8e-15, -1e-310], [0.5, 3.0]]])  # g2[0] · w2[0]: two products round to −0
+    as_written = np.matmul(g2, w2.transpose(0, 2, 1))
+    contiguous = np.matmul(g2, np.ascontiguousarray(w2.transpose(0, 2, 1)))
+    assert as_written[0, 0, 0] == 0.0 and contiguous[0, 0, 0] == 0.0
+    assert np.signbit(contiguous[0, 0, 0]) and not np.signbit(as_written[0, 0, 0])
+    assert _bits(contiguous + 0.0) == _bits(as_written)
+
+
+def test_the_stacks_keep_w2_transposed_as_the_weights_move():
+    setups = [th.setup("XOR", 3, 3, 0), th.setup("linear", 5, 5, 1), th.setup("XOR", 2, 2, 2)]
+    stacks = _Stacks(
+        [
+            {
+                "runs": np.array([k]),
+                "active": np.ones(1, dtype=bool),
+                "x": x[None].astype(float),
+                "y": y[None].astype(float),
+                "lr": np.full((1, 1, 1), 0.1),
+                **{f"w{i + 1}": -net.layers[i].W[None] for i in range(3)},
+            }
+            for k, (net, x, y) in enumerate(setups)
+        ]
+    )
+    with np.errstate(all="ignore"):
+        for _ in range(5):
+            stacks.forward()
+            weights = [st["w2"].copy() for st in stacks.stacks]
+            stacks.backward_and_update()
+            for st, w2 in zip(stacks.stacks, weights):
+                assert st["w2T"].flags.c_contiguous
+                # the epoch's product used this epoch's w2 (before its update), transposed
+                assert _bits(st["w2T"]) == _bits(w2.transpose(0, 2, 1))
+                assert not np.array_equal(st["w2"], w2)  # and the update moved it
