@@ -2,10 +2,12 @@
 
 `two_hidden_lab._Stacks` multiplies g2 by a C-contiguous copy of w2ᵀ (NumPy hands it to
 OpenBLAS's small-matrix "NN" kernel), then adds 0, where the report writes `dz2 @ w2.T` (a
-transposed view: OpenBLAS's general "TN" path, which adds each sum to a zeroed C). Exactness
-rests on both computing every element as the same sum in the same order; these tests compare
-the two bit for bit on every shape the lessons train (and a few more), over operands of very
-different magnitudes, zeros of both signs, subnormals, infinities and NaN.
+transposed view: OpenBLAS's general "TN" path, which adds each sum to a zeroed C); and it
+forms dz3 ⊗ w3ᵀ as [dz3, 0] @ [w3ᵀ; 0] (OpenBLAS) where NumPy multiplies `dz3 @ w3.T` in its
+own loop. Exactness rests on each pair computing every element as the same sum in the same
+order; these tests compare them bit for bit on every shape the lessons train (and a few
+more), over operands of very different magnitudes, zeros of both signs, subnormals,
+infinities and NaN.
 """
 
 from __future__ import annotations
@@ -44,6 +46,36 @@ def test_product_with_contiguous_transpose_has_the_bits_of_the_transposed_view(s
                 # one run alone, as the report's own loop multiplies
                 alone = g2[0] @ w2[0].T
                 assert _bits(g2[0] @ np.ascontiguousarray(w2[0].T) + 0.0) == _bits(alone)
+
+
+@pytest.mark.parametrize("samples", [4, 21, 100])
+@pytest.mark.parametrize("h", [2, 3, 5, 10])
+def test_outer_product_padded_to_two_terms_has_the_bits_of_numpys_own_loop(samples, h):
+    """dz3 ⊗ w3ᵀ: NumPy's loop for K = 1 gives 0 + d·w; [d, 0] @ [w; 0] goes to OpenBLAS."""
+    rng = np.random.default_rng(samples * 10 + h)
+    with np.errstate(all="ignore"):
+        for runs in (1, 3, 10):
+            for _ in range(20):
+                dz3 = _operands(rng, (runs, samples, 1))
+                w3t = _operands(rng, (runs, 1, h))
+                as_written = np.matmul(dz3, w3t)  # the report's dz3 @ w3.T
+                padded_left = np.concatenate([dz3, np.zeros_like(dz3)], axis=2)
+                padded_right = np.concatenate([w3t, np.zeros_like(w3t)], axis=1)
+                assert _bits(np.matmul(padded_left, padded_right)) == _bits(as_written)
+
+
+def test_the_weight_gradient_needs_a_contiguous_dz3():
+    """Why dz3 stays contiguous beside its padded copy: gemv sums a strided vector otherwise."""
+    rng = np.random.default_rng(7)
+    differs = 0
+    for _ in range(50):
+        a2 = rng.standard_normal((3, 21, 3)) * 10.0 ** rng.uniform(-8, 8, (3, 21, 3))
+        dz3 = rng.standard_normal((3, 21, 1)) * 10.0 ** rng.uniform(-8, 8, (3, 21, 1))
+        padded = np.concatenate([dz3, np.zeros_like(dz3)], axis=2)
+        contiguous = np.matmul(a2.transpose(0, 2, 1), dz3)
+        strided = np.matmul(a2.transpose(0, 2, 1), padded[..., :1])
+        differs += _bits(contiguous) != _bits(strided)
+    assert differs > 0
 
 
 def test_without_the_added_zero_a_sum_of_zeros_may_keep_its_minus_sign():
