@@ -48,6 +48,23 @@ def test_product_with_contiguous_transpose_has_the_bits_of_the_transposed_view(s
                 assert _bits(g2[0] @ np.ascontiguousarray(w2[0].T) + 0.0) == _bits(alone)
 
 
+def test_the_same_bits_beyond_the_small_matrix_kernels_reach():
+    """M·N·K > 100³: both products take OpenBLAS's general path; still the same bits."""
+    rng = np.random.default_rng(11)
+    with np.errstate(all="ignore"):
+        g2, w2 = _operands(rng, (1, 1000, 40)), _operands(rng, (1, 40, 40))
+        dz3, w3t = _operands(rng, (1, 1000, 1)), _operands(rng, (1, 1, 40))
+        as_written = np.matmul(g2, w2.transpose(0, 2, 1))
+        contiguous = np.matmul(g2, np.ascontiguousarray(w2.transpose(0, 2, 1)))
+        outer = np.matmul(dz3, w3t)
+        padded = np.matmul(
+            np.concatenate([dz3, np.zeros_like(dz3)], axis=2),
+            np.concatenate([w3t, np.zeros_like(w3t)], axis=1),
+        )
+    assert _bits(contiguous + 0.0) == _bits(as_written)
+    assert _bits(padded) == _bits(outer)
+
+
 @pytest.mark.parametrize("samples", [4, 21, 100])
 @pytest.mark.parametrize("h", [2, 3, 5, 10])
 def test_outer_product_padded_to_two_terms_has_the_bits_of_numpys_own_loop(samples, h):
