@@ -85,10 +85,10 @@ class _Stacks:
             "hidden1": [(len(st["runs"]), st["x"].shape[1], st["w1"].shape[2]) for st in stacks],
             "hidden2": [(len(st["runs"]), st["x"].shape[1], st["w2"].shape[2]) for st in stacks],
             "out": [(len(st["runs"]), st["x"].shape[1], 1) for st in stacks],
-            "out, 0": [(len(st["runs"]), st["x"].shape[1], 2) for st in stacks],
+            "out_padded": [(len(st["runs"]), st["x"].shape[1], 2) for st in stacks],
             "w1": [st["w1"].shape for st in stacks],
             "w2": [st["w2"].shape for st in stacks],
-            "w3ᵀ; 0": [(len(st["runs"]), 2, st["w3"].shape[1]) for st in stacks],
+            "w3t_padded": [(len(st["runs"]), 2, st["w3"].shape[1]) for st in stacks],
         }
         # Buffers that element-wise steps treat together share one flat array: every layer's
         # output (σ′ = a(1 − a) of both hidden layers and the output's ŷ(1 − ŷ) are one
@@ -99,11 +99,11 @@ class _Stacks:
             "S": [("hidden1", "s1"), ("hidden2", "s2"), ("out", "d3")],
             "G": [("hidden1", "g1"), ("hidden2", "g2")],
             "dz3": [("out", "dz3")],
-            "Z": [("out, 0", "z3")],
+            "Z": [("out_padded", "z3")],
             "y": [("out", "y")],
-            "W": [("w1", "w1"), ("w2", "w2"), ("w3ᵀ; 0", "w3")],
-            "GW": [("w1", "gw1"), ("w2", "gw2"), ("w3ᵀ; 0", "gw3")],
-            "LR": [("w1", "lr1"), ("w2", "lr2"), ("w3ᵀ; 0", "lr3")],
+            "W": [("w1", "w1"), ("w2", "w2"), ("w3t_padded", "w3")],
+            "GW": [("w1", "gw1"), ("w2", "gw2"), ("w3t_padded", "gw3")],
+            "LR": [("w1", "lr1"), ("w2", "lr2"), ("w3t_padded", "lr3")],
         }
         lr_sign = {"lr1": 1.0, "lr2": -1.0, "lr3": 1.0}
         self.flat: dict[str, np.ndarray] = {}
@@ -124,11 +124,11 @@ class _Stacks:
                 at = 0
                 for st, shape, size in zip(stacks, shapes[family], sizes[family]):
                     view = region[at : at + size].reshape(shape)
-                    if family == "w3ᵀ; 0":
+                    if family == "w3t_padded":
                         # Row 0 of each run's (2, h) block holds w3ᵀ, row 1 zeros (lr·0 = 0
                         # keeps them 0): the outer product's right operand (see z3 below).
-                        # The family's name is its (n, h, 1) column view.
-                        st[name + "ᵀ; 0"] = view
+                        # w3, gw3 and lr3 themselves are (n, h, 1) views of row 0.
+                        st[name + "t_padded"] = view
                         if name == "w3":
                             view[:, 0, :] = st["w3"][:, :, 0]
                         view = view[:, :1, :].transpose(0, 2, 1)
@@ -193,7 +193,7 @@ class _Stacks:
         # column 0 (copied there each epoch: the weight gradient a2ᵀ dz3 keeps the contiguous
         # dz3, as OpenBLAS's gemv sums otherwise for a strided vector) and zeros in column 1.
         self.z3_column = self.flat["z3"][::2]
-        self.back_out = products(("z3", "w3ᵀ; 0", "g2"))
+        self.back_out = products(("z3", "w3t_padded", "g2"))
         self.back_hidden = products(("g2", "w2T", "g1"))
         self.weight_grads = products(
             ("a2T", "dz3", "gw3"), ("a1T", "g2", "gw2"), ("xT", "g1", "gw1")
