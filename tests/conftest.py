@@ -25,7 +25,7 @@ import pytest
 # MNIST test's 188 MB array cost 0.6-0.9 s of kernel time, 0.1 s without (benchmarks/RESULTS.md,
 # ninth pass, others2). Only how memory is paged changes, never a value. Set before NumPy
 # loads, for this process and every process a test starts; a value set by the caller wins.
-
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 from tests.compile_once import compile_for_workers
 from tests.lesson_cache import builtin_lessons_parsed_once  # noqa: F401 - a session fixture
