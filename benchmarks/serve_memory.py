@@ -95,22 +95,32 @@ def main() -> int:
                     for _ in range(4):
                         page.keyboard.press("ArrowRight")
                 time.sleep(args.settle)
-                pids = serve.app_pids()
+                pids = serve.forked_pids() or serve.session_pids()  # the apps
+                clients = [pid for pid in serve.session_pids() if pid not in pids]
                 rss = [rss_kib(pid) / 1024 for pid in pids]
                 pss = [pss_kib(pid) / 1024 for pid in pids]
-                server_rss = rss_kib(serve.process.pid) / 1024
+                client_rss = [rss_kib(pid) / 1024 for pid in clients] or [0.0]
+                client_pss = [pss_kib(pid) / 1024 for pid in clients] or [0.0]
+                server_rss = sum(
+                    rss_kib(pid) / 1024 for pid in (serve.process.pid, *serve.zygote_pids())
+                )
                 browser.close()
         finally:
             serve.stop()
-    per_session = max(rss)
+    per_session = max(rss) + max(client_rss)
     budget = args.memory_gib * 1024 - server_rss
     print(f"sessions open: {len(pids)} (asked {args.sessions})")
     print("app RSS per session (MiB): " + ", ".join(f"{x:.1f}" for x in rss))
     print("app PSS per session (MiB): " + ", ".join(f"{x:.1f}" for x in pss))
-    print(f"server RSS: {server_rss:.1f} MiB")
+    print(
+        f"each tab's client (zygote path) RSS {max(client_rss):.1f} MiB, "
+        f"PSS {max(client_pss):.1f} MiB"
+    )
+    print(f"server RSS (with its zygote): {server_rss:.1f} MiB")
     print(
         f"in {args.memory_gib:g} GiB: {int(budget // per_session)} sessions by RSS "
-        f"(largest {per_session:.1f} MiB), {int(budget // max(pss))} by PSS"
+        f"(largest {per_session:.1f} MiB), "
+        f"{int(budget // (max(pss) + max(client_pss)))} by PSS"
     )
     return 0
 
@@ -124,7 +134,7 @@ def measure_training(serve, browser, pages, args) -> int:
 
     lesson = load_lesson(Path(__file__).resolve().parent.parent / "lessons" / "09-mnist.toml")
     run_step = next(k for k, step in enumerate(lesson.steps, start=1) if step.kind == "run")
-    pids = serve.app_pids()
+    pids = serve.forked_pids() or serve.session_pids()  # the apps
     before = {pid: rss_kib(pid) / 1024 for pid in pids}
     peak = dict(before)
 

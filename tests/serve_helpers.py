@@ -1,9 +1,10 @@
 """Running `backprop-tutor serve` and a headless Chromium for the browser tests.
 
 The server runs in its own process group, so the tests can count (and, at the end, stop)
-every app process it started, orphans included. The page's xterm.js Terminal is kept on
-`window` by rewriting textual-serve's script as it is fetched: the screen is a canvas, so
-its text is read from the terminal's buffer.
+every process it started, orphans included: its session starter (the zygote, forking an app
+per tab) and, per tab, the client textual-serve runs and the app forked for it. The page's
+xterm.js Terminal is kept on `window` by rewriting textual-serve's script as it is fetched:
+the screen is a canvas, so its text is read from the terminal's buffer.
 """
 
 from __future__ import annotations
@@ -87,10 +88,10 @@ class ServeProcess:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
-    def app_pids(self) -> list[int]:
-        """The processes of the server's group other than the server: one per live session."""
+    def _group(self) -> dict[int, int]:
+        """The live processes of the server's group other than the server: pid -> parent pid."""
         pgid = self.process.pid
-        pids = []
+        parents = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit() or int(entry) == pgid:
                 continue
@@ -101,8 +102,40 @@ class ServeProcess:
             # Fields after the ")" that ends the command name: state ppid pgrp ...
             fields = stat.rsplit(")", 1)[1].split()
             if fields[0] != "Z" and int(fields[2]) == pgid:
-                pids.append(int(entry))
-        return pids
+                parents[int(entry)] = int(fields[1])
+        return parents
+
+    def group_pids(self) -> list[int]:
+        """Every process of the server's group but the server: the zygote and the sessions'."""
+        return sorted(self._group())
+
+    def zygote_pids(self) -> list[int]:
+        """The server's session starter (tutor/web/zygote.py): [] once it has gone."""
+        return [
+            pid
+            for pid, parent in self._group().items()
+            if parent == self.process.pid and b"tutor.web.zygote" in _cmdline(pid)
+        ]
+
+    def app_pids(self) -> list[int]:
+        """The sessions' processes: each tab's client and the app the zygote forked for it
+        (the app alone when the zygote is gone), orphans included; not the zygote itself."""
+        zygotes = self.zygote_pids()
+        return sorted(pid for pid in self._group() if pid not in zygotes)
+
+    def session_pids(self) -> list[int]:
+        """One per open tab: the process textual-serve started (the server's own child)."""
+        zygotes = self.zygote_pids()
+        return sorted(
+            pid
+            for pid, parent in self._group().items()
+            if parent == self.process.pid and pid not in zygotes
+        )
+
+    def forked_pids(self) -> list[int]:
+        """The apps the zygote forked (one per tab started through it)."""
+        zygotes = self.zygote_pids()
+        return sorted(pid for pid, parent in self._group().items() if parent in zygotes)
 
     def wait_sessions_ended(
         self, pids: list[int] | None = None, timeout: float = 30.0
@@ -129,6 +162,13 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 continue
         self._log.close()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def poll_until(condition, timeout: float, interval: float = 0.05) -> bool:

@@ -99,3 +99,21 @@ def test_long_rounds_show_progress_on_a_terminal(monkeypatch, capsys):
     assert main(["trace", "mazur", "--rounds", "3000"]) == 0
     assert "training" in err.getvalue() and "3000/3000" in err.getvalue()
     assert "After 3000 rounds" in capsys.readouterr().out
+
+
+def test_a_reused_parser_gives_each_call_its_own_values(tmp_path, monkeypatch):
+    """`main` builds a command's parser once per process; no call sees another call's values,
+    nor shares a list default (`--lessons`'s []) that a command could change."""
+    from tutor.cli import _PARSERS, lessons_cmd
+
+    seen = []
+    monkeypatch.setattr(lessons_cmd, "run", lambda args: seen.append(args) or 0)
+    assert main(["lessons", "--lessons", str(tmp_path)]) == 0
+    assert main(["lessons"]) == 0
+    seen[1].lessons.append(tmp_path)  # a command changing its list changes no later call's
+    assert main(["lessons"]) == 0
+    assert [args.lessons for args in seen] == [[tmp_path], [tmp_path], []]
+    assert seen[1].lessons is not seen[2].lessons
+    assert main(["lessons", "--lessons", str(tmp_path), "--lessons", str(tmp_path)]) == 0
+    assert seen[3].lessons == [tmp_path, tmp_path] and seen[2].lessons == []
+    assert sum(key[0] == "lessons" for key in _PARSERS) == 1  # one parser served every call

@@ -129,6 +129,36 @@ def test_without_loss_values_the_networks_end_the_same():
     assert len(heard) == 15 and all(np.isnan(heard[-1]))
 
 
+@pytest.mark.parametrize("rows", [4, 70])  # the small step's rows; the general path's
+@pytest.mark.parametrize(
+    "acts,loss_name",
+    [(["relu", "relu", "softmax"], "cross_entropy"), (["sigmoid", "tanh", "identity"], "mse")],
+)
+def test_on_forward_hears_each_runs_own_forward_pass(rows, acts, loss_name):
+    """Every epoch's output stack, run by run, is the bits of `Network.forward` of that run
+    trained alone for epoch − 1 epochs (deep_xor's accuracy checks read it)."""
+    X, T = _data(rows, rows, 2, 2, loss_name)
+    loss = get_loss(loss_name)
+    nets = _runs([2, 8, 8, 2], acts, (0, 1, 2))
+    configs = [TrainConfig(lr, 12) for lr in (0.1, 0.5, 2.0)]
+    heard: list[tuple[int, np.ndarray]] = []
+
+    def on_forward(epoch, outputs):
+        heard.append((epoch, outputs.copy()))
+
+    train_stacked([net.copy() for net in nets], X, T, loss, configs, on_forward=on_forward)
+    assert [epoch for epoch, _ in heard] == list(range(1, 13))
+    for r, (net, config) in enumerate(zip(nets, configs)):
+        alone = [net.forward(X)]  # after 0 updates, then after each epoch's
+
+        def on_epoch(epoch, value, trained, alone=alone):
+            alone.append(trained.forward(X))
+
+        train(net, X, T, loss, config, on_epoch)
+        for (epoch, outputs), output in zip(heard, alone):
+            assert outputs[r].tobytes() == output.tobytes(), f"run {r}, epoch {epoch}"
+
+
 def test_on_epoch_sees_every_loss_and_can_stop_every_run():
     X, T = _data(0, 4, 2, 1, "bce")
     nets = _runs([2, 2, 1], ["tanh", "sigmoid"], (0, 1))

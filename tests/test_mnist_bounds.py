@@ -9,14 +9,14 @@ declared end are counted in small chunks, never held. These tests build small bo
 
 from __future__ import annotations
 
+import gzip
 import struct
 import tracemalloc
-import zlib
 
 import numpy as np
 import pytest
 
-from tests.mnist_helpers import idx_images, idx_labels
+from tests.mnist_helpers import gzip_repeated, idx_images, idx_labels
 from tutor.mnist import data
 from tutor.mnist.data import MnistDataError, load_csv, load_full, load_idx_images, load_idx_labels
 
@@ -24,15 +24,16 @@ MIB = 1024 * 1024
 
 
 def gzip_of(header: bytes, zeros: int, chunk: bytes = b"") -> bytes:
-    """gzip bytes of `header` then `zeros` zero bytes, compressed without holding them."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: a gzip container
-    parts = [packer.compress(header + chunk)]
-    block = bytes(MIB)
-    for _ in range(zeros // MIB):
-        parts.append(packer.compress(block))
-    parts.append(packer.compress(bytes(zeros % MIB)))
-    parts.append(packer.flush())
-    return b"".join(parts)
+    """gzip bytes (level 9) of `header + chunk` then `zeros` zero bytes, one MiB of zeros
+    compressed once and its blocks repeated (`gzip_repeated`), the zeros never held."""
+    return gzip_repeated(header + chunk, bytes(MIB), zeros // MIB, bytes(zeros % MIB), level=9)
+
+
+def test_the_bombs_inflate_to_their_header_and_zeros():
+    for header, zeros, chunk in ((b"IDX", 3 * MIB + 5, b""), (b"", MIB, b"5,0\n"), (b"h", 7, b"")):
+        packed = gzip_of(header, zeros, chunk)
+        assert gzip.decompress(packed) == header + chunk + bytes(zeros)
+        assert len(packed) < 4_000 + zeros // 1000
 
 
 def peak_mib(load, path) -> float:

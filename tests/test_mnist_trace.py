@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import sys
+import zlib
 
 import numpy as np
 import pytest
 
 from tests import forked_probe
-from tests.mnist_helpers import one_blas_thread, write_idx_folder  # noqa: F401  (autouse)
+from tests.mnist_helpers import (  # noqa: F401  (one_blas_thread: autouse)
+    idx_images,
+    idx_labels,
+    one_blas_thread,
+    write_idx_folder,
+    write_tiled_idx_folder,
+)
 from tutor.cli import main
 from tutor.mnist.subset import load_subset, subset_dataset
 from tutor.mnist.traced_sample import draw_digit, format_trace, to_json, trace_sample
@@ -140,12 +148,9 @@ def test_cli_end_to_end_on_a_full_size_idx_set(tmp_path, capsys, monkeypatch):
     images, labels = load_subset()
     order = np.random.default_rng(0).permutation(len(labels))  # not sorted by digit
     images, labels = images[order], labels[order]
-    write_idx_folder(
-        tmp_path,
-        (np.tile(images, (12, 1)), np.tile(labels, 12)),
-        (np.tile(images, (2, 1)), np.tile(labels, 2)),
-        gz_test=True,
-    )
+    # The files write_idx_folder would write for 12 and 2 tiles (gz_test=True), each tile
+    # compressed once (the test below checks that they are the same bytes once inflated).
+    write_tiled_idx_folder(tmp_path, images, labels, train_copies=12, test_copies=2)
     monkeypatch.setenv("BACKPROP_TUTOR_MNIST", str(tmp_path / "not-used"))  # --data wins
     out_file = tmp_path / "run.json"
     code = main(
@@ -159,6 +164,32 @@ def test_cli_end_to_end_on_a_full_size_idx_set(tmp_path, capsys, monkeypatch):
     assert np.array(doc["confusion"]).sum() == 10_000 and len(doc["loss_curve"]) == 1
     # Images and labels stayed paired: one epoch over 12 copies of the digits learns them.
     assert doc["accuracy"] > 0.9
+
+
+def test_the_tiled_idx_files_inflate_to_the_tiles_idx_files(tmp_path):
+    images, labels = load_subset()
+    images, labels = images[:40], labels[:40]
+    write_tiled_idx_folder(tmp_path, images, labels, train_copies=3, test_copies=2)
+    for prefix, copies in (("train", 3), ("t10k", 2)):
+        for name, data in (
+            (f"{prefix}-images-idx3-ubyte", idx_images(np.tile(images, (copies, 1)))),
+            (f"{prefix}-labels-idx1-ubyte", idx_labels(np.tile(labels, copies))),
+        ):
+            packed = (tmp_path / f"{name}.gz").read_bytes()
+            assert gzip.decompress(packed) == data
+            assert _gzip_members(packed) == 1
+
+
+def _gzip_members(packed: bytes) -> int:
+    """How many gzip members `packed` holds (MNIST's files hold one)."""
+    members = 0
+    while packed:
+        inflate = zlib.decompressobj(wbits=31)
+        inflate.decompress(packed)
+        assert inflate.eof
+        packed = inflate.unused_data
+        members += 1
+    return members
 
 
 class _Terminal(io.StringIO):

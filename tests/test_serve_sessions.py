@@ -88,15 +88,17 @@ async def _stop_with_tabs_open(serve: ServeProcess, tabs: int) -> list[int]:
             assert message.type == aiohttp.WSMsgType.BINARY, message
         # Like a browser, keep reading (answering pings and the server's close).
         readers = [asyncio.create_task(_drain(websocket)) for websocket in sockets]
-        assert len(serve.app_pids()) == tabs
+        assert len(serve.session_pids()) == tabs
+        assert len(serve.forked_pids()) == tabs  # each tab's app, forked by the zygote
         os.kill(serve.process.pid, signal.SIGTERM)
         try:
             await asyncio.to_thread(serve.process.wait, 15)
         except subprocess.TimeoutExpired:
             raise AssertionError(f"serve still ran 15 s after SIGTERM:\n{serve.log()}") from None
         await asyncio.gather(*readers)
-    poll_until(lambda: not serve.app_pids(), timeout=10)  # reaped by the server before it ended
-    return serve.app_pids()
+    # Reaped by the server (and the zygote) before it ended: no session, no zygote left.
+    poll_until(lambda: not serve.group_pids(), timeout=10)
+    return serve.group_pids()
 
 
 async def _drain(websocket) -> None:

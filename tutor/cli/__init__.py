@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Iterator
 
 from tutor.errors import TutorError
 from tutor.errors import UsageError as UsageError  # the subcommands import it from here
@@ -77,14 +78,47 @@ def command_of(argv: list[str]) -> str:
     return ""
 
 
+# The parsers `main` built, by (command, alone), for its later calls in the same process: a
+# learner's process calls it once, the test suite hundreds of times (~530 calls counted outside
+# the TUI and the experiments tests; ~2 ms a build). argparse parses into a new namespace each
+# time; a list default is copied below.
+_PARSERS: dict[tuple[str, bool], argparse.ArgumentParser] = {}
+
+
+def _parser(command: str, alone: bool) -> argparse.ArgumentParser:
+    key = (command, alone)
+    if key not in _PARSERS:
+        _PARSERS[key] = build_parser(command, alone=alone)
+    return _PARSERS[key]
+
+
+def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
+    """Every option of `parser` and of its subcommands' parsers."""
+    for action in parser._actions:
+        yield action
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_parser in action.choices.values():
+                yield from _actions(sub_parser)
+
+
+def _own_list_defaults(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """An option left at a list default (`--lessons`'s []) gets its own copy: argparse hands
+    out the default object itself, which a reused parser would share between its parses."""
+    for action in _actions(parser):
+        default = action.default
+        if getattr(args, action.dest, None) is default and isinstance(default, list):
+            setattr(args, action.dest, list(default))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run a subcommand; the TUI when none is given."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         argv = ["tui"]
     command = command_of(argv)
-    parser = build_parser(command, alone=argv[0] == command)
+    parser = _parser(command, argv[0] == command)
     args = parser.parse_args(argv)
+    _own_list_defaults(parser, args)
     if not getattr(args, "_module", None):
         parser.print_help()
         return 2

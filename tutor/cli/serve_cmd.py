@@ -58,11 +58,22 @@ def run(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
+    from tutor.web import session_starter
     from tutor.web.sessions import TutorServer
 
     private_root = None if args.shared_progress else Path(tempfile.mkdtemp(prefix="bt-serve-"))
+    plain = session_command(args.lessons, private_root=private_root)
+    starter = None
+    if session_starter.available():
+        starter = session_starter.SessionStarter(
+            lambda socket: session_command(
+                args.lessons, private_root=private_root, starter_socket=socket
+            ),
+            plain,
+        )
     server = TutorServer(
-        session_command(args.lessons, private_root=private_root),
+        plain,
+        starter=starter,
         host=args.host,
         port=args.port,
         title="backprop-tutor",

@@ -54,6 +54,9 @@ class StackedLayer:
 
 # on_epoch(epoch (1-based), losses (K,), layers) -> False to stop every run.
 StackedEpochCallback = Callable[[int, np.ndarray, list[StackedLayer]], "bool | None"]
+# on_forward(epoch (1-based), outputs (K, n, width)): every run's output in that epoch's forward
+# pass, before its update (after epoch − 1 updates); read it during the call, never write it.
+StackedForwardCallback = Callable[[int, np.ndarray], None]
 
 
 def stack_layers(nets: Sequence[Network], same_activations: bool = True) -> list[StackedLayer]:
@@ -119,6 +122,7 @@ def train_stacked(
     configs: TrainConfig | Sequence[TrainConfig],
     on_epoch: StackedEpochCallback | None = None,
     loss_values: bool = True,
+    on_forward: StackedForwardCallback | None = None,
 ) -> list[History]:
     """Train every network in place, full batch, as `train()` would alone; one History each.
 
@@ -127,6 +131,10 @@ def train_stacked(
     `loss_values=False`, for a caller that reads only the trained networks, skips each epoch's
     loss value: the histories are empty, on_epoch hears NaN for every loss, and a NaN or an
     infinity is caught by the parameter check after the update of the epoch it appears in.
+    `on_forward` hears each epoch's output stack as the forward pass made it (with the epoch's
+    dropout masks, if any): without dropout, run r's slice is what `Network.forward` of run r
+    alone gives after epoch − 1 updates, so a caller that looks at the trained networks' outputs
+    needs no forward pass of its own.
     """
     k_runs = len(nets)
     configs = [configs] * k_runs if isinstance(configs, TrainConfig) else list(configs)
@@ -151,6 +159,8 @@ def train_stacked(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, epochs + 1):
             nets_, outs, inputs, masks = _forward(layers, X, rngs)
+            if on_forward is not None:
+                on_forward(epoch, outs[-1])
             if loss_values:
                 # Each sample's loss from (K·n) × width rows: train()'s own 2-D code path.
                 per_sample = loss.per_sample(outs[-1].reshape(rows.shape), rows)

@@ -97,6 +97,8 @@ def train(
         else None
     )
     first = _train_small(net, X, T, loss, config, on_epoch, history)
+    if first == 1:
+        first = _train_tall(net, X, T, loss, config, on_epoch, history)
     n = X.shape[0]
     mean = loss.reduction == "mean"
     rows = n if config.rule == "batch" else 1 if config.rule == "online" else config.batch_size
@@ -154,6 +156,28 @@ def _train_small(net, X, T, loss, config: TrainConfig, on_epoch, history: Histor
                     if fast is None:
                         return epoch + 1
                     step = fast.step
+    return config.epochs + 1
+
+
+def _train_tall(net, X, T, loss, config: TrainConfig, on_epoch, history: History) -> int:
+    """The epochs the tall-batch step serves (the same numbers and reports, less bookkeeping);
+    returns the first epoch left to the general path (past the last when none is)."""
+    from tutor.engine.tall_step import tall_step
+
+    fast = tall_step(net, X, T, loss, config)
+    if fast is None:
+        return 1
+    record, step = history.losses.append, fast.step
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, config.epochs + 1):
+            epoch_loss = step(epoch)  # checks the parameters after the update too
+            record(epoch_loss)
+            if on_epoch is not None:
+                if on_epoch(epoch, epoch_loss, net) is False:
+                    history.stopped_early = True
+                    break
+                if fast.stale():  # the callback changed the network's shape: the general path
+                    return epoch + 1
     return config.epochs + 1
 
 

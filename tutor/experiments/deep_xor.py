@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.engine import Dense, Init, Network, build, get_loss, train
+from tutor.engine import Init, Network, build, get_loss, train
 from tutor.engine.stacked import train_stacked
 from tutor.engine.training import TrainConfig
 from tutor.experiments.registry import Progress, check_progress, experiment, planner, run_cache
@@ -80,32 +80,35 @@ def train_xor_together(
 ) -> list[tuple[Network, dict[str, Any]]]:
     """`train_xor(sizes, init, lr, …, epochs, seed=seed)` for each (init, lr, seed) of `runs`
     (XOR's 4 rows), trained in one stack: each run's network and results are train_xor's alone
-    (`tutor.engine.stacked`: each run bit for bit as `train()`; the lab's per-epoch checks read
-    each run's own weights through views). Progress reports the first run's."""
+    (`tutor.engine.stacked`: each run bit for bit as `train()`). The lab's checks of the network
+    after E updates read the output the stack's forward pass of epoch E + 1 computes (each run's
+    slice is its network's own forward pass: `train_stacked`'s on_forward); only the last
+    epoch's networks need a forward pass of their own. Progress reports the first run's."""
     watched = [
         _Run(sizes, init, lr, epochs, 1, seed, False, progress if k == 0 else None)
         for k, (init, lr, seed) in enumerate(runs)
     ]
-    views: list[Network] = []
+    first = watched[0]
+
+    def on_forward(epoch: int, outputs: np.ndarray) -> None:
+        done = epoch - 1  # the updates the networks whose outputs these are have had
+        checking = [r for r, run in enumerate(watched) if run.checks(done)] if done else []
+        if checking:  # the rows each run classifies right, counted for the stack at once
+            right = np.count_nonzero(outputs.argmax(axis=2) == first.y, axis=1).tolist()
+            for r in checking:
+                watched[r].on_output(done, outputs[r], right[r])
 
     def on_epoch(epoch: int, losses: np.ndarray, layers) -> None:
-        if not views:  # each run's network as views into the stack
-            views.extend(
-                Network(
-                    [
-                        Dense(stacked.W[r], stacked.b[r, 0], layer.activation, layer.bias_mode)
-                        for stacked, layer in zip(layers, run.net.layers)
-                    ]
-                )
-                for r, run in enumerate(watched)
-            )
-        for run, view, loss in zip(watched, views, losses.tolist()):
-            run.on_epoch(epoch, loss, view)
+        first.report(epoch, float(losses[0]))  # the other runs report no progress
 
-    first = watched[0]
     configs = [TrainConfig(lr, epochs) for _, lr, _ in runs]
     nets = [run.net for run in watched]
-    histories = train_stacked(nets, first.X, first.Y, get_loss("cross_entropy"), configs, on_epoch)
+    histories = train_stacked(
+        nets, first.X, first.Y, get_loss("cross_entropy"), configs, on_epoch, on_forward=on_forward
+    )
+    for run in watched:  # the networks after the last update: no forward pass of the stack saw
+        if run.checks(epochs):
+            run.on_output(epochs, *run.output(run.net))
     return [(run.net, run.results(history)) for run, history in zip(watched, histories)]
 
 
@@ -132,16 +135,33 @@ class _Run:
         self.printed: dict[int, tuple[float, float]] = {}
         self.to_100: int | None = None
 
+    def checks(self, epoch: int) -> bool:
+        """Whether the lab looks at the network's output after `epoch` updates."""
+        return (epoch + 1) % PRINT_EVERY == 0 or self.to_100 is None
+
     def on_epoch(self, epoch: int, loss: float, trained: Network) -> None:
         # `trained` has had `epoch` updates: it is the network the lab sees at epoch + 1.
-        if (epoch + 1) % PRINT_EVERY == 0 or self.to_100 is None:
-            yhat = trained.forward(self.X)
-            acc = float(np.mean(np.argmax(yhat, axis=1) == self.y))
-            if self.to_100 is None and acc == 1.0:
-                self.to_100 = epoch
-            if (epoch + 1) % PRINT_EVERY == 0 and epoch < self.epochs:
-                loss_printed = seed_cross_entropy(yhat, self.Y) if self.seed_loss else 0.0
-                self.printed[epoch + 1] = (loss_printed, acc)
+        if self.checks(epoch):
+            self.on_output(epoch, *self.output(trained))
+        self.report(epoch, loss)
+
+    def output(self, net: Network) -> tuple[np.ndarray, int]:
+        """`net`'s output on the run's rows and how many of them it classifies right."""
+        yhat = net.forward(self.X)
+        return yhat, int(np.count_nonzero(yhat.argmax(axis=1) == self.y))
+
+    def on_output(self, epoch: int, yhat: np.ndarray, right: int) -> None:
+        """The lab's checks of the network after `epoch` updates: its output `yhat`, `right` rows
+        classified right (acc = right / rows: np.mean's value of the 0/1 matches, exactly)."""
+        acc = right / len(self.y)
+        if self.to_100 is None and acc == 1.0:
+            self.to_100 = epoch
+        if (epoch + 1) % PRINT_EVERY == 0 and epoch < self.epochs:
+            loss_printed = seed_cross_entropy(yhat, self.Y) if self.seed_loss else 0.0
+            self.printed[epoch + 1] = (loss_printed, acc)
+
+    def report(self, epoch: int, loss: float) -> None:
+        """Progress every 100 epochs (`loss`: the loss of `epoch`)."""
         if epoch % 100 == 0:
             check_progress(self.progress, epoch, self.epochs, loss)
 

@@ -73,23 +73,18 @@ def run_221(
     net = build([2, 2, 1], [hidden, "sigmoid"], init, seed=42)
     first = [layer.W.copy() for layer in net.layers]
     printed = {0: handout_bce(net.forward(X))}
-    # Last 0-based epoch at which each hidden unit was active (net > 0) for each input.
-    last_active = np.full((4, 2), -1)
-    # Largest hidden→output weight seen: a unit whose outgoing weight stays < 0 can only lower ŷ.
-    w2_max = [float(np.max(net.layers[1].W))]
+    # The weights after each number of updates (0 to `epochs`), kept for the two figures read
+    # from every epoch (`_every_epoch`), computed once at the end.
+    seen = _WeightsSeen(net, epochs)
 
     def on_epoch(epoch: int, loss: float, trained: Network) -> None:
         # After `epoch` updates the network is the one the handout sees at 0-based epoch `epoch`.
-        net_h = X @ trained.layers[0].W + trained.layers[0].b
-        last_active[net_h > 0] = epoch
-        w2_max[0] = max(w2_max[0], float(np.max(trained.layers[1].W)))
+        seen.keep(epoch, trained)
         if epoch % print_every == 0 and epoch < epochs:
             printed[epoch] = handout_bce(trained.forward(X))
         if epoch % 100 == 0:
             check_progress(progress, epoch, epochs, loss)
 
-    net_h0 = X @ net.layers[0].W + net.layers[0].b
-    last_active[net_h0 > 0] = 0
     loss, config = get_loss("bce"), TrainConfig(learning_rate, epochs)
     if companions:
         view: list[Network] = []  # the handout's network as views into the stack's run 0
@@ -104,6 +99,7 @@ def run_221(
         history = train_stacked([net, *companions], X, T, loss, config, on_stacked_epoch)[0]
     else:
         history = train(net, X, T, loss, config, on_epoch)
+    last_active, w2_max = seen.figures(len(history.losses))
     out = net.forward(X)[:, 0]
     results: dict[str, Any] = {
         "loss_curve": history.losses,
@@ -149,9 +145,43 @@ def run_221(
         u[:, 0] @ u[:, 1] / np.linalg.norm(u[:, 0]) / np.linalg.norm(u[:, 1])
     )
     results["last_active"] = last_active.tolist()
-    results["W2_max_during_training"] = w2_max[0]
+    results["W2_max_during_training"] = w2_max
     check_progress(progress, epochs, epochs, history.losses[-1])
     return net, results
+
+
+class _WeightsSeen:
+    """A 2-2-1 network's hidden weights and biases and output weights after each epoch's update,
+    copied into arrays as training goes (three copies an epoch) for two figures of every epoch:
+    the last epoch each hidden unit was active (net > 0) for each input, and the largest
+    hidden→output weight seen (a unit whose outgoing weight stays < 0 can only lower ŷ)."""
+
+    def __init__(self, net: Network, epochs: int) -> None:
+        hidden, output = net.layers
+        self.W1 = np.empty((epochs + 1, *hidden.W.shape))
+        self.b1 = np.empty((epochs + 1, *hidden.b.shape))
+        self.W2 = np.empty((epochs + 1, *output.W.shape))
+        self.keep(0, net)
+
+    def keep(self, epoch: int, net: Network) -> None:
+        """The weights after `epoch` updates."""
+        hidden, output = net.layers
+        self.W1[epoch] = hidden.W
+        self.b1[epoch] = hidden.b
+        self.W2[epoch] = output.W
+
+    def figures(self, epochs: int) -> tuple[np.ndarray, float]:
+        """(last 0-based epoch at which each hidden unit was active for each input, -1 for
+        never: (4, 2); the largest hidden→output weight) over epochs 0 to `epochs`.
+
+        Each epoch's net inputs X @ W1 + b1 are the bits of the 2-D product for that epoch
+        alone: a stacked matmul makes the same BLAS call on every 2-D slice.
+        """
+        net_h = np.matmul(X, self.W1[: epochs + 1])
+        net_h += self.b1[: epochs + 1, None, :]
+        active = net_h > 0
+        last = epochs - np.argmax(active[::-1], axis=0)  # the latest epoch with net > 0
+        return np.where(active.any(axis=0), last, -1), float(np.max(self.W2[: epochs + 1]))
 
 
 def _run_0(stacked, layer: Dense) -> Dense:

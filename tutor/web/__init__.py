@@ -23,16 +23,23 @@ def session_command(
     lessons_dirs: list[Path] | None = None,
     python: str | None = None,
     private_root: Path | None = None,
+    starter_socket: Path | None = None,
 ) -> str:
     """The shell command textual-serve runs for each browser session.
 
     With `private_root`, each session keeps its progress in a folder of its own made there
     (`mktemp -d`), so one student never resumes another's lesson; without it, every session
-    shares the server's data folder.
+    shares the server's data folder. With `starter_socket`, the command is the small client
+    that asks `serve`'s zygote (tutor/web/zygote.py) listening there for a forked tutor, and
+    runs the same `python -m tutor tui` itself when it cannot.
     """
-    words = [python or sys.executable, "-m", "tutor", "tui"]
+    python = python or sys.executable
+    words = [python, "-m", "tutor", "tui"]
     for folder in lessons_dirs or []:
         words += ["--lessons", str(Path(folder).resolve())]
+    if starter_socket is not None:
+        client = Path(__file__).resolve().parent / "session_client.py"
+        words = [python, "-S", "-I", str(client), str(starter_socket), *words]
     command = " ".join(shlex.quote(word) for word in words)
     if private_root is None:
         return "exec " + command

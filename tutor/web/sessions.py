@@ -21,10 +21,15 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server, to_int
+
+if TYPE_CHECKING:
+    from tutor.web.session_starter import SessionStarter
 
 log = logging.getLogger("textual-serve")
 
@@ -81,12 +86,52 @@ def _closer(websocket: web.WebSocketResponse) -> Callable[[], Awaitable[None]]:
     return close
 
 
-class TutorServer(Server):
-    """textual-serve's Server whose sessions are `SessionService`s, all ended when it stops."""
+async def _nothing(*_args) -> None:
+    """A session's websocket writers and closer when no websocket is there."""
 
-    def __init__(self, *args, **kwargs) -> None:
+
+def session_environment(debug: bool = False) -> dict[str, str]:
+    """The environment textual-serve gives each session's process, but for its size."""
+    service = AppService(
+        "",
+        write_bytes=_nothing,
+        write_str=_nothing,
+        close=_nothing,
+        download_manager=DownloadManager(),
+        debug=debug,
+    )
+    environment = service._build_environment()
+    for name in ("COLUMNS", "ROWS"):
+        environment.pop(name)
+    return environment
+
+
+class TutorServer(Server):
+    """textual-serve's Server whose sessions are `SessionService`s, all ended when it stops.
+
+    With a `starter` (tutor.web.session_starter), the server starts its zygote as it starts
+    serving, takes each tab's command from it, and stops it once every session has ended.
+    """
+
+    def __init__(self, *args, starter: SessionStarter | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._websockets: set[web.WebSocketResponse] = set()
+        self.starter = starter
+
+    def serve(self, debug: bool = False) -> None:
+        """Serve until stopped (textual-serve's `serve`), with the zygote when there is one."""
+        if self.starter is None:
+            super().serve(debug)
+            return
+        self.starter.start(session_environment(debug))
+        try:
+            super().serve(debug)
+        finally:
+            self.starter.stop()
+
+    def session_command(self) -> str:
+        """A new tab's command."""
+        return self.command if self.starter is None else self.starter.command()
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Close every tab's websocket, so that each handler stops its app process.
@@ -112,7 +157,7 @@ class TutorServer(Server):
             await websocket.prepare(request)
             self._websockets.add(websocket)
             app_service = SessionService(
-                self.command,
+                self.session_command(),
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=_closer(websocket),

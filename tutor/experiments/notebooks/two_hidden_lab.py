@@ -34,6 +34,7 @@ _add_reduce = np.add.reduce  # np.sum without its Python-level dispatch (the sam
 
 
 _HALF = constant(0.5)
+_ZERO = constant(0.0)
 
 
 _LINE = 8  # float64 values in a 64-byte cache line
@@ -84,9 +85,10 @@ class _Stacks:
             "hidden1": [(len(st["runs"]), st["x"].shape[1], st["w1"].shape[2]) for st in stacks],
             "hidden2": [(len(st["runs"]), st["x"].shape[1], st["w2"].shape[2]) for st in stacks],
             "out": [(len(st["runs"]), st["x"].shape[1], 1) for st in stacks],
+            "out_padded": [(len(st["runs"]), st["x"].shape[1], 2) for st in stacks],
             "w1": [st["w1"].shape for st in stacks],
             "w2": [st["w2"].shape for st in stacks],
-            "w3": [st["w3"].shape for st in stacks],
+            "w3t_padded": [(len(st["runs"]), 2, st["w3"].shape[1]) for st in stacks],
         }
         # Buffers that element-wise steps treat together share one flat array: every layer's
         # output (σ′ = a(1 − a) of both hidden layers and the output's ŷ(1 − ŷ) are one
@@ -97,10 +99,11 @@ class _Stacks:
             "S": [("hidden1", "s1"), ("hidden2", "s2"), ("out", "d3")],
             "G": [("hidden1", "g1"), ("hidden2", "g2")],
             "dz3": [("out", "dz3")],
+            "Z": [("out_padded", "z3")],
             "y": [("out", "y")],
-            "W": [("w1", "w1"), ("w2", "w2"), ("w3", "w3")],
-            "GW": [("w1", "gw1"), ("w2", "gw2"), ("w3", "gw3")],
-            "LR": [("w1", "lr1"), ("w2", "lr2"), ("w3", "lr3")],
+            "W": [("w1", "w1"), ("w2", "w2"), ("w3t_padded", "w3")],
+            "GW": [("w1", "gw1"), ("w2", "gw2"), ("w3t_padded", "gw3")],
+            "LR": [("w1", "lr1"), ("w2", "lr2"), ("w3t_padded", "lr3")],
         }
         lr_sign = {"lr1": 1.0, "lr2": -1.0, "lr3": 1.0}
         self.flat: dict[str, np.ndarray] = {}
@@ -121,7 +124,15 @@ class _Stacks:
                 at = 0
                 for st, shape, size in zip(stacks, shapes[family], sizes[family]):
                     view = region[at : at + size].reshape(shape)
-                    if name in ("w1", "w2", "w3", "y"):
+                    if family == "w3t_padded":
+                        # Row 0 of each run's (2, h) block holds w3ᵀ, row 1 zeros (lr·0 = 0
+                        # keeps them 0): the outer product's right operand (see z3 below).
+                        # w3, gw3 and lr3 themselves are (n, h, 1) views of row 0.
+                        st[name + "t_padded"] = view
+                        if name == "w3":
+                            view[:, 0, :] = st["w3"][:, :, 0]
+                        view = view[:, :1, :].transpose(0, 2, 1)
+                    if name in ("w1", "w2", "y"):
                         view[...] = st[name]
                     elif name in lr_sign:
                         view[...] = lr_sign[name] * st["lr"]  # −lr: exact
@@ -133,8 +144,27 @@ class _Stacks:
         self.run_starts = np.concatenate([[0], np.cumsum(self.run_samples)[:-1]]).astype(np.intp)
         for st in stacks:
             st["xT"] = st["x"].transpose(0, 2, 1)
-            for name in ("a1", "a2", "w2", "w3"):
+            for name in ("a1", "a2"):
                 st[name + "T"] = st[name].transpose(0, 2, 1)
+        # w2ᵀ of every run, C-contiguous, gathered from W by one `take` an epoch (in
+        # backward_and_update). NumPy hands g2 @ (a transposed view of w2) to OpenBLAS as a
+        # "TN" product, which its small-matrix kernels refuse for K < 32: it goes through
+        # the general path (buffer lock, packing, zeroing: ~0.2 µs more per run, ~6 % of
+        # the sweep). On a contiguous w2ᵀ the product is "NN", a small-matrix kernel, with
+        # the same bits once + 0 turns its −0 sums into +0 (see backward_and_update).
+        w_flat, index = self.flat["W"], []
+        for st in stacks:
+            first = (st["w2"].ctypes.data - w_flat.ctypes.data) // w_flat.itemsize
+            places = first + np.arange(st["w2"].size).reshape(st["w2"].shape)
+            index.append(places.transpose(0, 2, 1).ravel())
+        self.w2_index = np.concatenate(index)
+        self.w2t_flat = _aligned_zeros(self.w2_index.size)
+        self.w2_take = w_flat.take
+        at = 0
+        for st in stacks:
+            count, h1, h2 = st["w2"].shape
+            st["w2T"] = self.w2t_flat[at : at + count * h1 * h2].reshape(count, h2, h1)
+            at += count * h1 * h2
         self.matched = np.empty(len(self.runs), dtype=bool)
 
         # Each matrix product of an epoch as (left, right, out) per stack, looked up once here
@@ -155,7 +185,15 @@ class _Stacks:
         self.accuracy_operands = (f["yh"], self.y_is_1, self.above, self.matched)
         names = ("A", "S", "yh", "y", "d3", "dz3", "g2", "s2", "g1", "s1", "LR", "GW", "W")
         self.backward_operands = tuple(f[name] for name in names)
-        self.back_out = products(("dz3", "w3T", "g2"))  # dz3 ⊗ w3: the −δ of layer 2 before σ′
+        # dz3 ⊗ w3ᵀ, the −δ of layer 2 before σ′, as [dz3, 0] @ [w3ᵀ; 0]: NumPy multiplies
+        # the K = 1 product in its own loop (0 + d·w, ~2 ns an element); the K = 2 one goes to
+        # OpenBLAS's small-matrix kernel, 1.5-2.5× faster on these stacks, and gives the same
+        # bits: fma(d, w, 0) then + 0·0, i.e. d·w rounded once, −0 turned +0 by the + 0
+        # (tests/test_two_hidden_products.py compares both on every shape). z3 holds dz3 in
+        # column 0 (copied there each epoch: the weight gradient a2ᵀ dz3 keeps the contiguous
+        # dz3, as OpenBLAS's gemv sums otherwise for a strided vector) and zeros in column 1.
+        self.z3_column = self.flat["z3"][::2]
+        self.back_out = products(("z3", "w3t_padded", "g2"))
         self.back_hidden = products(("g2", "w2T", "g1"))
         self.weight_grads = products(
             ("a2T", "dz3", "gw3"), ("a1T", "g2", "gw2"), ("xT", "g1", "gw1")
@@ -232,16 +270,22 @@ class _Stacks:
         """The report's gradients (unclipped) and w ← w − lr·grad, on the negated weights."""
         mm, sub, mul, div, add = np.matmul, np.subtract, np.multiply, np.divide, np.add
         A, S, yh, y, d3, dz3, g2, s2, g1, s1, LR, GW, W = self.backward_operands
+        self.w2_take(self.w2_index, None, self.w2t_flat, "clip")  # w2ᵀ (clip: no buffering)
         sub(ONE, A, S)
         mul(A, S, S)  # σ′ = a(1 − a) of both hidden layers, and ŷ(1 − ŷ)
         sub(yh, y, dz3)
         div(dz3, d3, dz3)
         mul(dz3, d3, dz3)  # dz3 = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ), as the report
+        np.positive(dz3, self.z3_column)
         for left, right, out in self.back_out:
             mm(left, right, out)
         mul(g2, s2, g2)  # −dz2
         for left, right, out in self.back_hidden:
             mm(left, right, out)
+        # + 0: the report's dz2 @ w2.T (OpenBLAS's general path) adds each sum to a zeroed
+        # C, so a sum of zeros comes out +0; the small-matrix kernel may give −0. Every other
+        # bit is the same (tests/test_two_hidden_products.py).
+        add(g1, _ZERO, g1)
         mul(g1, s1, g1)  # dz1 (−dz2 times −W2)
         for left, right, out in self.weight_grads:  # a2ᵀdz3, a1ᵀ(−dz2), xᵀdz1
             mm(left, right, out)

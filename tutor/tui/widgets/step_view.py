@@ -72,7 +72,7 @@ def render_work(trace, name: str, formula: str | None = None, precision: int = 9
     and no numbers line that only repeats the formula or the result.
     """
     tv = trace[name]
-    w = worked(tv, trace.as_dict())
+    w = worked(tv, trace.numbers())
     head = Text(name, style="bold")
     lines: list = []
     result = plain_result(w, precision)

@@ -1,0 +1,169 @@
+"""The tall-batch training step gives the general path's numbers bit for bit.
+
+`train` runs full-batch training of float64 networks on 64 rows or more through `TallStep`
+(tutor/engine/tall_step.py). The reference here is the general path's loop as `train` ran it
+before, with its reusable buffers (`Network.forward`, `Loss.value`, `Network.backward`,
+`apply_update`, `check_parameters`), copied below; the comparison is of the bytes of every
+parameter and every loss value, on random networks of every activation, loss and bias mode,
+and of the divergence reports; seed 004's [2, 8, 8, 2] on 2,000 rows takes the written-out
+softmax + cross-entropy of a few classes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tests.test_small_step import HIDDEN, LOSSES, OUTPUT, _bytes, _init, _outcome, _same_bits
+from tutor.engine import Init, TrainConfig, build, get_loss, train
+from tutor.engine.network import Cache, Network
+from tutor.engine.tall_step import MIN_ROWS, TallStep, tall_step
+from tutor.engine.training import apply_update, check_parameters, locate_divergence
+
+
+def reference_train(net: Network, X, T, loss, config: TrainConfig, on_epoch=None) -> list[float]:
+    """`train`'s full-batch loop on a tall batch as it was before the tall step."""
+    losses: list[float] = []
+    buffers: dict = {}
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, config.epochs + 1):
+            cache = Cache(buffers=buffers)
+            out = net.forward(X, cache)
+            value = loss.value(out, T)
+            if not math.isfinite(value):
+                raise locate_divergence(cache, epoch)
+            grads = net.backward(cache, T, loss, frozen_bias_gradients=False)
+            apply_update(net, grads, config.learning_rate, config.l2)
+            losses.append(value)
+            check_parameters(net, epoch)
+            if on_epoch is not None and on_epoch(epoch, value, net) is False:
+                break
+    return losses
+
+
+def _random_case(seed: int):
+    """A random network on a tall batch, its loss and config: what the tall step serves."""
+    rng = np.random.RandomState(1000 + seed)
+    depth = rng.randint(1, 4)
+    sizes = [int(rng.randint(1, 9)) for _ in range(depth + 1)]
+    output = OUTPUT[rng.randint(len(OUTPUT))]
+    if output == "softmax":
+        sizes[-1] = max(2, sizes[-1])
+        loss_name = "cross_entropy"
+    else:
+        loss_name = LOSSES[rng.randint(len(LOSSES))]
+        if loss_name in ("bce", "cross_entropy"):
+            output = "sigmoid"
+    # A hidden softmax too: the general path serves it and so does the tall step.
+    acts = [(HIDDEN + ["softmax"])[rng.randint(len(HIDDEN) + 1)] for _ in range(depth - 1)]
+    bias_mode = ["neuron", "layer", "none"][rng.randint(3)]
+    net = build(sizes, acts + [output], _init(rng), rng=rng, bias_mode=bias_mode)
+    for layer in net.layers:
+        layer.b[:] = rng.randn(*layer.b.shape) * 0.5
+        layer.train_bias = bool(rng.randint(2))
+    rows = [MIN_ROWS, 100, 257][rng.randint(3)]
+    X = rng.randn(rows, sizes[0]) * rng.choice([0.5, 2.0, 8.0])
+    if loss_name == "cross_entropy":
+        T = np.eye(sizes[-1])[rng.randint(0, sizes[-1], rows)]
+    elif loss_name == "bce":
+        T = (rng.rand(rows, sizes[-1]) > 0.5).astype(float)
+    else:
+        T = rng.randn(rows, sizes[-1]) * 0.5
+    loss = get_loss(loss_name, ["mean", "sum"][rng.randint(2)])
+    l2 = [0.0, 0.0, 0.01][rng.randint(3)]
+    config = TrainConfig(float(rng.choice([0.05, 0.5, 1.7])), 12, "batch", l2=l2)
+    return net, X, T, loss, config
+
+
+def _train_losses(*args) -> list[float]:
+    return train(*args).losses
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_networks_on_tall_batches_train_to_the_same_bits(seed):
+    net, X, T, loss, config = _random_case(seed)
+    assert tall_step(net, X, T, loss, config) is not None  # the tall step is what runs
+    ref = net.copy()
+    assert _outcome(_train_losses, net, X, T, loss, config) == _outcome(
+        reference_train, ref, X, T, loss, config
+    )
+    assert _same_bits(net, ref)
+
+
+def test_the_random_cases_include_divergences_and_finished_runs():
+    outcomes = {_outcome(_train_losses, *_random_case(seed))[0] for seed in range(30)}
+    assert outcomes == {"finished", "diverged"}
+
+
+def test_seed_004s_deep_network_trains_to_the_same_bits():
+    """verify's deep_xor: [2, 8, 8, 2], ReLU, softmax + cross-entropy, XOR tiled to 2000 rows."""
+    X = np.tile([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], (500, 1))
+    T = np.eye(2)[np.tile([0, 1, 1, 0], 500)]
+    net = build([2, 8, 8, 2], ["relu", "relu", "softmax"], Init("he"), seed=42)
+    ref = net.copy()
+    loss, config = get_loss("cross_entropy"), TrainConfig(0.1, 120)
+    seen: list[bytes] = []
+
+    def on_epoch(epoch, value, trained):  # the callback sees the network of that epoch
+        seen.append(trained.forward(X[:4]).tobytes())
+
+    assert tall_step(net, X, T, loss, config).narrow  # the written-out output layer and loss
+    history = train(net, X, T, loss, config, on_epoch)
+    theirs: list[bytes] = []
+    reference = reference_train(
+        ref, X, T, loss, config, lambda e, v, n: theirs.append(n.forward(X[:4]).tobytes())
+    )
+    assert _bytes(history.losses) == _bytes(reference) and seen == theirs
+    assert _same_bits(net, ref)
+
+
+def test_a_callback_that_reshapes_a_layer_hands_the_rest_to_the_general_path():
+    rng = np.random.RandomState(7)
+    X, T = rng.randn(80, 3), rng.randn(80, 2)
+    net = build([3, 4, 2], ["tanh", "identity"], Init("normal", 0.5), seed=1)
+    ref = net.copy()
+    loss, config = get_loss("mse"), TrainConfig(0.1, 12)
+
+    def grow(epoch, value, trained):  # a wider hidden layer after epoch 5 (as a sandbox may)
+        if epoch == 5:
+            first, second = trained.layers
+            first.W = np.hstack([first.W, np.full((3, 1), 0.25)])
+            first.b = np.append(first.b, 0.0)
+            second.W = np.vstack([second.W, np.full((1, 2), -0.5)])
+
+    assert _bytes(train(net, X, T, loss, config, grow).losses) == _bytes(
+        reference_train(ref, X, T, loss, config, grow)
+    )
+    assert _same_bits(net, ref)
+
+
+def test_what_the_tall_step_leaves_to_the_general_path():
+    net = build([2, 3, 1], ["relu", "sigmoid"], Init("normal", 0.5), seed=0)
+    X, T, loss = np.ones((MIN_ROWS, 2)), np.zeros((MIN_ROWS, 1)), get_loss("bce")
+    assert isinstance(tall_step(net, X, T, loss, TrainConfig(0.1, 1)), TallStep)
+    assert tall_step(net, X[:-1], T[:-1], loss, TrainConfig(0.1, 1)) is None  # the small step's
+    assert tall_step(net, X, T, loss, TrainConfig(0.1, 1, "minibatch")) is None
+    assert tall_step(net, X.astype(np.float32), T, loss, TrainConfig(0.1, 1)) is None
+    net.layers[0].keep_prob = 0.5
+    assert tall_step(net, X, T, loss, TrainConfig(0.1, 1)) is None  # dropout
+    net.layers[0].keep_prob = 1.0
+    assert tall_step(net.astype(np.float32), X, T, loss, TrainConfig(0.1, 1)) is None
+
+
+@pytest.mark.parametrize("classes", [2, 3, 4])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_softmax_and_cross_entropy_written_out_give_the_same_bits(classes, reduction):
+    rng = np.random.RandomState(classes)
+    for scale, lr in [(1.0, 0.3), (8.0, 40.0)]:  # small steps; large weights and steps
+        net = build([3, 5, classes], ["tanh", "softmax"], Init("normal", scale), rng=rng)
+        X = rng.randn(90, 3) * scale
+        T = np.eye(classes)[rng.randint(0, classes, 90)]
+        loss, config = get_loss("cross_entropy", reduction), TrainConfig(lr, 15)
+        assert tall_step(net, X, T, loss, config).narrow
+        ref = net.copy()
+        assert _outcome(_train_losses, net, X, T, loss, config) == _outcome(
+            reference_train, ref, X, T, loss, config
+        )
+        assert _same_bits(net, ref)
