@@ -9,6 +9,7 @@ the screen is a canvas, so its text is read from the terminal's buffer.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,7 +60,12 @@ class ServeProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = log_path
-        env = dict(os.environ, BACKPROP_TUTOR_DATA=str(data_dir))
+        # The server's own temporary folders (its sessions' progress root, the zygote's socket
+        # folder) go in a scratch folder of this test process: a server the test SIGKILLs cannot
+        # remove them. Removed at this process's exit, after every assertion about them.
+        scratch = tempfile.mkdtemp(prefix="bt-test-")
+        atexit.register(shutil.rmtree, scratch, True)
+        env = dict(os.environ, BACKPROP_TUTOR_DATA=str(data_dir), TMPDIR=scratch)
         self._log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tutor", "serve", "--port", str(self.port)],

@@ -11,9 +11,11 @@ Deterministic (derandomize=True) and bounded: the whole file runs in well under 
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import json
 import math
+import shutil
 import struct
 import tempfile
 from pathlib import Path
@@ -40,6 +42,7 @@ FUZZ = settings(
     database=None,
 )
 SCRATCH = Path(tempfile.mkdtemp(prefix="tutor-fuzz-"))
+atexit.register(shutil.rmtree, SCRATCH, True)  # made at import: every process that collects
 
 # `st.text()`'s default alphabet is `st.characters(codec="utf-8")`, for which Hypothesis finds
 # the code points UTF-8 encodes by encoding all 1,114,112 of them: ~2 s of CPU in each process,

@@ -217,7 +217,10 @@ def _listening_folder(pid: int) -> Path:
     """The folder of the Unix socket the process listens on (/proc/net/unix by inode)."""
     inodes = set()
     for fd in os.listdir(f"/proc/{pid}/fd"):
-        link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        try:
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except FileNotFoundError:
+            continue  # closed since listed: the zygote may still be importing (opening files)
         if link.startswith("socket:["):
             inodes.add(link[len("socket:[") : -1])
     for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
