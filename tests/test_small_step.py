@@ -24,12 +24,16 @@ from tutor.engine.training import apply_update, check_parameters, locate_diverge
 from tutor.experiments.builtin_examples import get_example
 
 
-def reference_train(net: Network, X, T, loss, config: TrainConfig, on_epoch=None) -> list[float]:
-    """`train`'s full-batch loop as it was before the small step (the general path)."""
-    losses = []
+def reference_train(
+    net: Network, X, T, loss, config: TrainConfig, on_epoch=None, reuse_buffers: bool = False
+) -> list[float]:
+    """`train`'s full-batch loop as it was before the small and tall steps (the general path);
+    with `reuse_buffers`, its arrays kept from step to step as it does on a tall batch."""
+    losses: list[float] = []
+    buffers: dict | None = {} if reuse_buffers else None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(1, config.epochs + 1):
-            cache = Cache()
+            cache = Cache(buffers=buffers)
             out = net.forward(X, cache)
             value = loss.value(out, T)
             if not math.isfinite(value):

@@ -11,36 +11,18 @@ softmax + cross-entropy of a few classes.
 
 from __future__ import annotations
 
-import math
+import functools
 
 import numpy as np
 import pytest
 
 from tests.test_small_step import HIDDEN, LOSSES, OUTPUT, _bytes, _init, _outcome, _same_bits
+from tests.test_small_step import reference_train as general_train
 from tutor.engine import Init, TrainConfig, build, get_loss, train
-from tutor.engine.network import Cache, Network
 from tutor.engine.tall_step import MIN_ROWS, TallStep, tall_step
-from tutor.engine.training import apply_update, check_parameters, locate_divergence
 
-
-def reference_train(net: Network, X, T, loss, config: TrainConfig, on_epoch=None) -> list[float]:
-    """`train`'s full-batch loop on a tall batch as it was before the tall step."""
-    losses: list[float] = []
-    buffers: dict = {}
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(1, config.epochs + 1):
-            cache = Cache(buffers=buffers)
-            out = net.forward(X, cache)
-            value = loss.value(out, T)
-            if not math.isfinite(value):
-                raise locate_divergence(cache, epoch)
-            grads = net.backward(cache, T, loss, frozen_bias_gradients=False)
-            apply_update(net, grads, config.learning_rate, config.l2)
-            losses.append(value)
-            check_parameters(net, epoch)
-            if on_epoch is not None and on_epoch(epoch, value, net) is False:
-                break
-    return losses
+# `train`'s full-batch loop on a tall batch as it was before the tall step.
+reference_train = functools.partial(general_train, reuse_buffers=True)
 
 
 def _random_case(seed: int):

@@ -139,24 +139,8 @@ def _train_small(net, X, T, loss, config: TrainConfig, on_epoch, history: Histor
     returns the first epoch left to the general path (past the last when none is)."""
     from tutor.engine.small_step import small_step  # loaded where training runs: start-up
 
-    fast = small_step(net, X, T, loss, config)
-    if fast is None:
-        return 1
-    record, step = history.losses.append, fast.step
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(1, config.epochs + 1):
-            epoch_loss = step(epoch)  # checks the parameters after the update too
-            record(epoch_loss)
-            if on_epoch is not None:
-                if on_epoch(epoch, epoch_loss, net) is False:
-                    history.stopped_early = True
-                    break
-                if fast.stale():  # the callback changed the network: build on it anew
-                    fast = small_step(net, X, T, loss, config)
-                    if fast is None:
-                        return epoch + 1
-                    step = fast.step
-    return config.epochs + 1
+    # A callback that changed the network: the small step is built on it anew.
+    return _train_fast(small_step, True, net, X, T, loss, config, on_epoch, history)
 
 
 def _train_tall(net, X, T, loss, config: TrainConfig, on_epoch, history: History) -> int:
@@ -164,7 +148,15 @@ def _train_tall(net, X, T, loss, config: TrainConfig, on_epoch, history: History
     returns the first epoch left to the general path (past the last when none is)."""
     from tutor.engine.tall_step import tall_step
 
-    fast = tall_step(net, X, T, loss, config)
+    # A callback that changed the network's shape: the general path takes over.
+    return _train_fast(tall_step, False, net, X, T, loss, config, on_epoch, history)
+
+
+def _train_fast(make, rebuild: bool, net, X, T, loss, config, on_epoch, history) -> int:
+    """The epochs a fast step (`make(net, X, T, loss, config)`, None where it does not serve)
+    trains; when a callback leaves it stale, it is made anew (`rebuild`) or the general path
+    goes on. Returns the first epoch left to the general path (past the last when none is)."""
+    fast = make(net, X, T, loss, config)
     if fast is None:
         return 1
     record, step = history.losses.append, fast.step
@@ -176,8 +168,11 @@ def _train_tall(net, X, T, loss, config: TrainConfig, on_epoch, history: History
                 if on_epoch(epoch, epoch_loss, net) is False:
                     history.stopped_early = True
                     break
-                if fast.stale():  # the callback changed the network's shape: the general path
-                    return epoch + 1
+                if fast.stale():
+                    fast = make(net, X, T, loss, config) if rebuild else None
+                    if fast is None:
+                        return epoch + 1
+                    step = fast.step
     return config.epochs + 1
 
 
