@@ -55,8 +55,14 @@ LOSSES = ["half_sse", "mse", "bce", "cross_entropy"]
 def _random_case(seed: int):
     """A random small network, data, loss and config that the small step serves."""
     rng = np.random.RandomState(seed)
+    return random_training_case(rng, 5, HIDDEN, [1, 1, 2, 4, 7, 12, MAX_ROWS], 25)
+
+
+def random_training_case(rng, widest: int, hidden: list[str], rows_from: list[int], epochs: int):
+    """(net, X, T, loss, config): a random network of layers up to `widest` - 1 wide, its
+    hidden activations from `hidden`, on a batch of a random count of `rows_from` rows."""
     depth = rng.randint(1, 4)
-    sizes = [int(rng.randint(1, 5)) for _ in range(depth + 1)]
+    sizes = [int(rng.randint(1, widest)) for _ in range(depth + 1)]
     output = OUTPUT[rng.randint(len(OUTPUT))]
     if output == "softmax":
         sizes[-1] = max(2, sizes[-1])
@@ -65,13 +71,13 @@ def _random_case(seed: int):
         loss_name = LOSSES[rng.randint(len(LOSSES))]
         if loss_name in ("bce", "cross_entropy"):
             output = "sigmoid"
-    acts = [HIDDEN[rng.randint(len(HIDDEN))] for _ in range(depth - 1)] + [output]
+    acts = [hidden[rng.randint(len(hidden))] for _ in range(depth - 1)] + [output]
     bias_mode = ["neuron", "layer", "none"][rng.randint(3)]
     net = build(sizes, acts, _init(rng), rng=rng, bias_mode=bias_mode)
     for layer in net.layers:
         layer.b[:] = rng.randn(*layer.b.shape) * 0.5
         layer.train_bias = bool(rng.randint(2))
-    rows = [1, 1, 2, 4, 7, 12, MAX_ROWS][rng.randint(7)]
+    rows = rows_from[rng.randint(len(rows_from))]
     X = rng.randn(rows, sizes[0]) * rng.choice([0.5, 2.0, 8.0])
     if loss_name == "cross_entropy":
         T = np.eye(sizes[-1])[rng.randint(0, sizes[-1], rows)]
@@ -82,7 +88,7 @@ def _random_case(seed: int):
     reduction = ["mean", "sum"][rng.randint(2)]
     loss = get_loss(loss_name, reduction)
     l2 = [0.0, 0.0, 0.01][rng.randint(3)]
-    config = TrainConfig(float(rng.choice([0.05, 0.5, 1.7])), 25, "batch", l2=l2)
+    config = TrainConfig(float(rng.choice([0.05, 0.5, 1.7])), epochs, "batch", l2=l2)
     return net, X, T, loss, config
 
 

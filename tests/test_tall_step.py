@@ -16,7 +16,13 @@ import functools
 import numpy as np
 import pytest
 
-from tests.test_small_step import HIDDEN, LOSSES, OUTPUT, _bytes, _init, _outcome, _same_bits
+from tests.test_small_step import (
+    HIDDEN,
+    _bytes,
+    _outcome,
+    _same_bits,
+    random_training_case,
+)
 from tests.test_small_step import reference_train as general_train
 from tutor.engine import Init, TrainConfig, build, get_loss, train
 from tutor.engine.tall_step import MIN_ROWS, TallStep, tall_step
@@ -26,37 +32,10 @@ reference_train = functools.partial(general_train, reuse_buffers=True)
 
 
 def _random_case(seed: int):
-    """A random network on a tall batch, its loss and config: what the tall step serves."""
+    """A random network on a tall batch, its loss and config: what the tall step serves.
+    A hidden softmax too: the general path serves it and so does the tall step."""
     rng = np.random.RandomState(1000 + seed)
-    depth = rng.randint(1, 4)
-    sizes = [int(rng.randint(1, 9)) for _ in range(depth + 1)]
-    output = OUTPUT[rng.randint(len(OUTPUT))]
-    if output == "softmax":
-        sizes[-1] = max(2, sizes[-1])
-        loss_name = "cross_entropy"
-    else:
-        loss_name = LOSSES[rng.randint(len(LOSSES))]
-        if loss_name in ("bce", "cross_entropy"):
-            output = "sigmoid"
-    # A hidden softmax too: the general path serves it and so does the tall step.
-    acts = [(HIDDEN + ["softmax"])[rng.randint(len(HIDDEN) + 1)] for _ in range(depth - 1)]
-    bias_mode = ["neuron", "layer", "none"][rng.randint(3)]
-    net = build(sizes, acts + [output], _init(rng), rng=rng, bias_mode=bias_mode)
-    for layer in net.layers:
-        layer.b[:] = rng.randn(*layer.b.shape) * 0.5
-        layer.train_bias = bool(rng.randint(2))
-    rows = [MIN_ROWS, 100, 257][rng.randint(3)]
-    X = rng.randn(rows, sizes[0]) * rng.choice([0.5, 2.0, 8.0])
-    if loss_name == "cross_entropy":
-        T = np.eye(sizes[-1])[rng.randint(0, sizes[-1], rows)]
-    elif loss_name == "bce":
-        T = (rng.rand(rows, sizes[-1]) > 0.5).astype(float)
-    else:
-        T = rng.randn(rows, sizes[-1]) * 0.5
-    loss = get_loss(loss_name, ["mean", "sum"][rng.randint(2)])
-    l2 = [0.0, 0.0, 0.01][rng.randint(3)]
-    config = TrainConfig(float(rng.choice([0.05, 0.5, 1.7])), 12, "batch", l2=l2)
-    return net, X, T, loss, config
+    return random_training_case(rng, 9, HIDDEN + ["softmax"], [MIN_ROWS, 100, 257], 12)
 
 
 def _train_losses(*args) -> list[float]:
