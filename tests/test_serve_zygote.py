@@ -23,8 +23,8 @@ import pytest
 from tests.serve_helpers import ServeProcess, poll_until
 from tutor.lessons.lesson_progress import LessonProgress
 from tutor.lessons.progress_store import ProgressStore
-from tutor.web import session_command
-from tutor.web.session_starter import CLIENT, SessionStarter
+from tutor.web import SESSION_CLIENT, session_command
+from tutor.web.session_starter import SessionStarter
 from tutor.web.sessions import session_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,8 @@ def _environment(starter, data: Path) -> dict[str, str]:
 def _client(starter, args, data, socket_path=None, python=sys.executable):
     """The tab's client for `python -m tutor ARGS`, with pipes for its stdin/stdout/stderr."""
     path = starter.socket_path if socket_path is None else socket_path
-    argv = [sys.executable, "-S", "-I", str(CLIENT), str(path), python, "-m", "tutor", *args]
+    client = [sys.executable, "-S", "-I", str(SESSION_CLIENT), str(path)]
+    argv = [*client, python, "-m", "tutor", *args]
     return subprocess.Popen(
         argv,
         cwd=ROOT,
@@ -278,3 +279,18 @@ def test_a_killed_server_leaves_neither_zygote_nor_apps(tmp_path):
         assert not folder.exists()  # removed by the zygote, the server being gone
     finally:
         serve.stop()
+
+
+def test_the_client_and_the_zygote_speak_one_protocol():
+    """The client imports nothing of the package, so it keeps its own copy of the wire's
+    constants: they must be the zygote's."""
+    import importlib.util
+
+    from tutor.web import zygote
+
+    spec = importlib.util.spec_from_file_location("session_client_copy", SESSION_CLIENT)
+    assert spec is not None and spec.loader is not None
+    client = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(client)
+    assert client.PROTOCOL == zygote.PROTOCOL
+    assert set(client.RELAYED) == set(zygote.RELAYED)

@@ -17,6 +17,8 @@ from pathlib import Path
 # stylesheet (a network that silently drops that request would keep the page from connecting)
 # and without its fade-ins (the terminal shows at its first byte).
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# A tab's client of `serve`'s zygote, run by path (it imports nothing of the package).
+SESSION_CLIENT = Path(__file__).resolve().parent / "session_client.py"
 
 
 def session_command(
@@ -38,8 +40,7 @@ def session_command(
     for folder in lessons_dirs or []:
         words += ["--lessons", str(Path(folder).resolve())]
     if starter_socket is not None:
-        client = Path(__file__).resolve().parent / "session_client.py"
-        words = [python, "-S", "-I", str(client), str(starter_socket), *words]
+        words = [python, "-S", "-I", str(SESSION_CLIENT), str(starter_socket), *words]
     command = " ".join(shlex.quote(word) for word in words)
     if private_root is None:
         return "exec " + command

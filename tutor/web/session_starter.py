@@ -17,7 +17,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-CLIENT = Path(__file__).resolve().parent / "session_client.py"
 STOP_WAIT = 15.0  # seconds for the zygote to end its children after the server's stop
 
 
