@@ -17,6 +17,17 @@ def test_row_sum_and_max_equal_numpy_bit_for_bit(columns):
     assert np.array_equal(row_max(a), np.max(a, axis=-1, keepdims=True))
 
 
+@pytest.mark.parametrize("columns", [1, 2, 3, 4, 5, 9])
+def test_row_sum_and_max_into_a_given_array_are_the_same_numbers(columns):
+    z = np.random.default_rng(columns).standard_normal((300, columns)) * 10
+    out = np.full((300, 1), np.nan)
+    assert row_max(z, out=out) is out and np.array_equal(out, np.max(z, axis=1, keepdims=True))
+    kept = row_sum(z, keepdims=True, out=out)
+    assert kept is out and np.array_equal(out, np.sum(z, axis=1, keepdims=True))
+    column = row_sum(z, out=out)
+    assert np.shares_memory(column, out) and np.array_equal(column, np.sum(z, axis=1))
+
+
 def test_softmax_matches_the_textbook_formula():
     rng = np.random.default_rng(7)
     z = rng.standard_normal((300, 2)) * 30

@@ -31,8 +31,8 @@ import numpy as np
 from tutor.engine.backprop import _NO_GRADIENT, _bias_gradient
 from tutor.engine.losses import EPS, CrossEntropy, Loss
 from tutor.engine.network import Cache, Network
-from tutor.engine.rows import NARROW
-from tutor.engine.training import check_parameters, locate_divergence
+from tutor.engine.rows import NARROW, row_max, row_sum
+from tutor.engine.training import check_parameters, locate_divergence, update_layers
 
 # From this many rows `train` gives the general path reusable buffers (below, the small step).
 MIN_ROWS = 64
@@ -81,8 +81,8 @@ class TallStep:
         self.fused = last.activation.name == "softmax" and isinstance(loss, CrossEntropy)
         self.scale = 1.0 / rows if loss.reduction == "mean" else 1.0
         # Softmax + cross-entropy on a few classes (the XOR labs' two): the output layer and the
-        # loss are written out below, the same calls as `softmax`, `row_max`, `row_sum` and
-        # `CrossEntropy.per_sample` make, into arrays of their own.
+        # loss are written out below, the same calls as `softmax` and `CrossEntropy.per_sample`
+        # make (`row_max` and `row_sum` into a row buffer of their own), into arrays of their own.
         self.narrow = type(loss) is CrossEntropy and self.fused and 2 <= last.fan_out <= NARROW
         if self.narrow:
             width = last.fan_out
@@ -139,28 +139,15 @@ class TallStep:
                 grad_in = matmul(delta, layer.W.T, out=self.grads[k])
                 prev = layers[k - 1]
                 delta = prev.activation.backward(nets[k - 1], outputs[k - 1], grad_in, True)
-        lr, l2 = self.learning_rate, self.l2
-        for layer, grad_W, grad_b in zip(layers, dW, db):  # training.apply_update
-            if l2:
-                grad_W = grad_W + l2 * layer.W
-            layer.W -= lr * grad_W
-            if layer.train_bias and layer.bias_mode != "none":
-                layer.b -= lr * grad_b
+        update_layers(layers, dW, db, self.learning_rate, self.l2)
         check_parameters(self.net, epoch)
         return value
 
     def _softmax(self, z: np.ndarray, e: np.ndarray) -> np.ndarray:
         """`activations.softmax(z, out=e)` on a few columns: exp(z − row max) / row Σ."""
-        m, width = self.row, z.shape[1]
-        np.copyto(m, z[:, :1])  # row_max: column after column
-        for j in range(1, width):
-            np.maximum(m, z[:, j : j + 1], out=m)
-        np.subtract(z, m, out=e)
+        np.subtract(z, row_max(z, out=self.row), out=e)
         np.exp(e, out=e)
-        np.copyto(m, e[:, :1])  # row_sum(e, keepdims=True): left to right
-        for j in range(1, width):
-            m += e[:, j : j + 1]
-        e /= m
+        e /= row_sum(e, keepdims=True, out=self.row)
         return e
 
     def _cross_entropy(self, out: np.ndarray) -> float:
@@ -169,9 +156,5 @@ class TallStep:
         np.clip(out, EPS, 1.0, out=log_p)
         np.log(log_p, out=log_p)
         np.multiply(self.T, log_p, out=terms)
-        row = self.row
-        np.copyto(row, terms[:, :1])  # row_sum: left to right
-        for j in range(1, terms.shape[1]):
-            row += terms[:, j : j + 1]
-        np.negative(row[:, 0], out=per_sample)
+        np.negative(row_sum(terms, out=self.row), out=per_sample)
         return float(per_sample.sum() * self.scale)

@@ -71,7 +71,12 @@ EpochCallback = Callable[[int, float, Network], "bool | None"]
 
 def apply_update(net: Network, grads: Gradients, learning_rate: float, l2: float = 0.0) -> None:
     """w ← w − η·dE/dw for every layer, in place; frozen biases stay."""
-    for layer, dW, db in zip(net.layers, grads.dW, grads.db):
+    update_layers(net.layers, grads.dW, grads.db, learning_rate, l2)
+
+
+def update_layers(layers, dWs, dbs, learning_rate: float, l2: float = 0.0) -> None:
+    """apply_update on layers and their gradients given apart (dE/dW, dE/db per layer)."""
+    for layer, dW, db in zip(layers, dWs, dbs):
         if l2:
             dW = dW + l2 * layer.W
         layer.W -= learning_rate * dW
