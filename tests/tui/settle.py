@@ -171,12 +171,28 @@ async def _settle(app, max_sleep: float, owed: dict) -> bool | None:
             # A terminal resize reaches the screen through a 1/120 s debounce timer.
             await asyncio.sleep(RESIZE_DEBOUNCE)
         else:
-            app.screen._on_timer_update()  # layout, call_after_refresh callbacks
-            if busy_pumps(app):
-                continue
+            screen = app.screen
+            if updates_due(screen):
+                screen._on_timer_update()  # layout, call_after_refresh callbacks
+                if busy_pumps(app):
+                    continue
+            if not owed:
+                return True  # nothing handled, laid out or painted since no pump was busy
             paint(owed)  # may post messages in turn (a widget sized by what it drew)
             if not busy_pumps(app):
                 return True
+
+
+UPDATES = ("_layout_required", "_scroll_required", "_repaint_required", "_recompose_required")
+
+
+def updates_due(screen) -> bool:
+    """Has `Screen._on_timer_update` anything to do (a layout, a repaint, a callback)?"""
+    return (
+        any(getattr(screen, flag) for flag in UPDATES)
+        or bool(screen._dirty_widgets)
+        or bool(screen._callbacks)
+    )
 
 
 ORIGINAL_PAINT = textual.screen.Screen._compositor_refresh
@@ -289,6 +305,8 @@ def check_privates() -> None:
     try:
         asyncio.run(probe())
         textual.screen.Screen._on_timer_update  # noqa: B018
+        screen = textual.screen.Screen()
+        updates_due(screen)  # the flags `_on_timer_update` reads
         textual.app.App._check_resize  # noqa: B018  (what sets and clears _resize_timer)
         textual.screen.Screen._compositor_refresh  # noqa: B018  (the paint put off)
     except AttributeError as error:
