@@ -241,6 +241,59 @@ def open_page_checked(context, url: str):
     """A new page of `context` at `url`, its xterm Terminal kept; AssertionError otherwise."""
     page = context.new_page()
     page.goto(url)  # returns after the load handlers, textual.js's included, have run
+    _check_terminal(page, url)
+    return page
+
+
+def open_page_from(opener, url: str):
+    """A new tab opened by the page `opener` (`window.open(url)`), loaded, its xterm Terminal
+    kept; AssertionError otherwise. Chromium loads a tab opened so in its opener's renderer
+    process when both are of one site; `context.new_page` starts a process for each tab."""
+    with opener.context.expect_page() as opened:
+        opener.evaluate("(url) => { window.open(url); }", url)
+    page = opened.value
+    page.wait_for_load_state("load")
+    _check_terminal(page, url)
+    return page
+
+
+def _check_terminal(page, url: str) -> None:
     if not page.evaluate("() => !!window.__tutorTerminal"):
         raise AssertionError(f"{url}: the page made no xterm Terminal that KEEP_TERMINAL_JS saw")
-    return page
+
+
+# Resolves to the screen's text once it contains `want`, checked each time the terminal has
+# parsed what the app wrote (no polling: a check every animation frame kept Chromium drawing
+# frames for nothing); rejects after `timeoutMs` with the screen's text.
+WAIT_FOR_TEXT_JS = (
+    """async ([want, timeoutMs]) => {
+  const terminal = window.__tutorTerminal;
+  if (!terminal) throw new Error("no xterm Terminal on the page");
+  const read = """
+    + READ_SCREEN_JS
+    + """;
+  return await new Promise((resolve, reject) => {
+    let parsed = null;
+    const timer = setTimeout(() => {
+      parsed.dispose();
+      reject(new Error(`not on the screen after ${timeoutMs} ms: ${want}\n${read()}`));
+    }, timeoutMs);
+    const check = () => {
+      const screen = read();
+      if (screen.includes(want)) {
+        parsed.dispose();
+        clearTimeout(timer);
+        resolve(screen);
+      }
+    };
+    parsed = terminal.onWriteParsed(check);
+    check();
+  });
+}"""
+)
+
+
+def wait_for_screen_text(page, text: str, timeout_ms: int = 60_000) -> str:
+    """The screen's text once it contains `text` (read from xterm's buffer); playwright's
+    Error, with the screen's text, after `timeout_ms`."""
+    return page.evaluate(WAIT_FOR_TEXT_JS, [text, timeout_ms])

@@ -14,12 +14,13 @@ import pytest
 
 from tests.serve_helpers import (
     OTHER_HOSTS_UNREACHABLE,
-    READ_SCREEN_JS,
     ServeProcess,
     chromium_path,
     open_page_checked,
+    open_page_from,
     poll_until,
     rss_kib,
+    wait_for_screen_text,
     watch_pages,
 )
 
@@ -127,10 +128,7 @@ def open_tab(context, server):
 
 def wait_for_text(page, text: str, timeout_ms: int = 60_000) -> str:
     """The screen's text once it contains `text` (read from xterm's buffer)."""
-    page.wait_for_function(
-        f"(want) => ({READ_SCREEN_JS})().includes(want)", arg=text, timeout=timeout_ms
-    )
-    return page.evaluate(READ_SCREEN_JS)
+    return wait_for_screen_text(page, text, timeout_ms)
 
 
 def test_picker_then_lesson_in_chromium(server, browser, artefacts):
@@ -188,25 +186,23 @@ def test_closed_tabs_leave_no_process(server, lean_browser):
 
     The tabs are those of one window, as a learner opens them: a context per tab made
     Chromium build a browser profile and a spare renderer process for each. The window
-    keeps a first tab on the server's stylesheet (no session): with `--process-per-site`,
-    each new tab then loads in that tab's renderer process, where textual.js is already
-    compiled, instead of a new process per tab (~0.1 s less of Chromium's CPU per tab,
-    benchmarks/RESULTS.md, eleventh pass).
+    keeps a first tab on the server's stylesheet (no session), which opens each of the 20
+    tabs (`window.open`): they all load in its renderer process, where textual.js is
+    compiled once, instead of a new process or two per tab (the tenth pass's 0.75 s of
+    Chromium's CPU per tab, 0.45 s now: benchmarks/RESULTS.md, eleventh pass).
     """
     blocked: list[str] = []
     most = 0
     context = new_context(lean_browser, server, blocked)
     try:
-        stylesheet = context.new_page().goto(server.url + "static/css/xterm.css")
+        first_tab = context.new_page()
+        stylesheet = first_tab.goto(server.url + "static/css/xterm.css")
         assert stylesheet is not None and stylesheet.ok, stylesheet
         for cycle in range(CYCLES):
-            page = open_tab(context, server)
+            page = open_page_from(first_tab, server.url)  # its terminal made: connecting
             if cycle % 2 == 0:
                 wait_for_text(page, PICKER_TEXT)
-            else:
-                page.wait_for_function(
-                    "() => !!window.__tutorTerminal", timeout=30_000
-                )  # connected; the app may still be starting
+            # else closed at once: the app may still be starting
             most = max(most, len(server.app_pids()))
             page.close()
     finally:
