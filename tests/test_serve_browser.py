@@ -187,9 +187,9 @@ def test_closed_tabs_leave_no_process(server, lean_browser):
     The tabs are those of one window, as a learner opens them: a context per tab made
     Chromium build a browser profile and a spare renderer process for each. The window
     keeps a first tab on the server's stylesheet (no session), which opens each of the 20
-    tabs (`window.open`): they all load in its renderer process, where textual.js is
-    compiled once, instead of a new process or two per tab (the tenth pass's 0.75 s of
-    Chromium's CPU per tab, 0.45 s now: benchmarks/RESULTS.md, eleventh pass).
+    tabs (`window.open`): they all load in its renderer process instead of one or two new
+    processes per tab (Chromium's CPU per tab ~0.8 s → ~0.5 s with the changes of
+    benchmarks/RESULTS.md's eleventh pass).
     """
     blocked: list[str] = []
     most = 0
