@@ -72,12 +72,12 @@ def test_nothing_starts_on_one_core_or_for_what_already_ran(fresh_cache, monkeyp
 
 
 def _child(stdin: str, raw: bool = False) -> tuple:
-    """Run child_main as run_apart starts it; (its results, or with `raw` its output as it is,
-    and the experiment modules it loaded)."""
+    """Run child_main as run_apart starts it (`python -c`, forked from the probe server of
+    tests/forked_probe.py: a clean interpreter that has imported NumPy alone); (its results,
+    or with `raw` its output as it is, and the experiment modules it loaded)."""
     import json
-    import subprocess
-    import sys
-    from pathlib import Path
+
+    from tests import forked_probe
 
     probe = (
         "import atexit, json, sys\n"
@@ -85,13 +85,7 @@ def _child(stdin: str, raw: bool = False) -> tuple:
         "m for m in sys.modules if m.startswith('tutor.experiments.')))))\n"
         "from tutor.experiments.registry import child_main\nchild_main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        input=stdin.encode(),
-        capture_output=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        check=True,
-    )
+    done = forked_probe.run(probe, input=stdin.encode(), text=False, check=True)
     line = [x for x in done.stderr.decode().splitlines() if x.startswith("MODULES=")][-1]
     output = done.stdout if raw else pickle.loads(done.stdout)
     return output, json.loads(line.removeprefix("MODULES="))
