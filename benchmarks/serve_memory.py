@@ -25,11 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.serve_helpers import (  # noqa: E402
+    OTHER_HOSTS_UNREACHABLE,
     READ_SCREEN_JS,
     ServeProcess,
     chromium_path,
-    install_routes,
+    open_page_checked,
     rss_kib,
+    watch_pages,
 )
 
 
@@ -72,17 +74,18 @@ def main() -> int:
             serve.wait_listening()
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
-                    executable_path=chromium_path(), args=["--no-sandbox"]
+                    executable_path=chromium_path(),
+                    args=["--no-sandbox", OTHER_HOSTS_UNREACHABLE],
                 )
                 pages = []
                 for _ in range(args.sessions):
                     context = browser.new_context(viewport={"width": 1280, "height": 800})
-                    install_routes(context, serve.url, [])
-                    page = context.new_page()
-                    page.goto(serve.url)
-                    pages.append(page)
+                    watch_pages(context, serve.url, [])
+                    pages.append(open_page_checked(context, serve.url))
                 for page in pages:
-                    wait_text(page, "Choose a lesson")
+                    # The picker paints first and lists the lessons after: a key pressed
+                    # before the list shows opens nothing.
+                    wait_text(page, "The 2-2-2 worked example")
                 if args.train:
                     return measure_training(serve, browser, pages, args)
                 for page in pages:

@@ -32,8 +32,13 @@ import marshal, os, sys
 import numpy
 
 def _child(request):
-    import builtins, types
-    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    import builtins, io, types
+    os.dup2(os.open(request.get("stdin", os.devnull), os.O_RDONLY), 0)
+    # A new sys.stdin on fd 0, as a fresh interpreter's (the server's read its requests).
+    encoding, errors = sys.stdin.encoding, sys.stdin.errors
+    sys.stdin = sys.__stdin__ = io.TextIOWrapper(
+        io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding=encoding, errors=errors
+    )
     for fd, name in ((1, "stdout"), (2, "stderr")):
         os.dup2(os.open(request[name], os.O_WRONLY | os.O_TRUNC), fd)
     os.environ.clear()
@@ -110,17 +115,31 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 def run(
-    code: str, *args: str, env: dict[str, str] | None = None, check: bool = False
+    code: str,
+    *args: str,
+    env: dict[str, str] | None = None,
+    check: bool = False,
+    input: bytes | None = None,
+    text: bool = True,
 ) -> subprocess.CompletedProcess:
     """`subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
-    text=True, env=env, check=check)`, the process forked from the probe server (see above)."""
+    text=text, env=env, check=check, input=input)`, the process forked from the probe server
+    (see above; without `input`, its stdin is /dev/null)."""
     env = dict(os.environ if env is None else env)
     differ = {k for k in env.keys() | _ENVIRON.keys() if env.get(k) != _ENVIRON.get(k)}
     if any(not k.startswith(_MAY_DIFFER) for k in differ):
         raise ValueError(f"a probe changing {sorted(differ)} needs a fresh interpreter")
     argv = [sys.executable, "-c", code, *args]
     if not sys.platform.startswith("linux"):  # macOS's BLAS (Accelerate) is not fork-safe
-        return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, check=check)
+        return subprocess.run(
+            argv,
+            cwd=ROOT,
+            input=input,
+            capture_output=True,
+            text=text,
+            env=env,
+            check=check,
+        )
     server = _start()
     assert server.stdin is not None and server.stdout is not None
     with tempfile.TemporaryDirectory(prefix="tutor-probe-") as folder:
@@ -129,15 +148,17 @@ def run(
         err.touch()
         request = {"code": code, "args": list(args), "env": env, "stdout": str(out)}
         request["stderr"] = str(err)
+        if input is not None:
+            Path(folder, "stdin").write_bytes(input)
+            request["stdin"] = str(Path(folder, "stdin"))
         marshal.dump(request, server.stdin)
         server.stdin.flush()
         status = marshal.load(server.stdout)
-        done = subprocess.CompletedProcess(
-            argv,
-            status,
-            out.read_text(encoding="utf-8", errors="replace"),
-            err.read_text(encoding="utf-8", errors="replace"),
-        )
+        if text:
+            output = [f.read_text(encoding="utf-8", errors="replace") for f in (out, err)]
+        else:
+            output = [f.read_bytes() for f in (out, err)]
+        done = subprocess.CompletedProcess(argv, status, *output)
     if check:
         done.check_returncode()
     return done

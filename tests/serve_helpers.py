@@ -3,15 +3,14 @@
 The server runs in its own process group, so the tests can count (and, at the end, stop)
 every process it started, orphans included: its session starter (the zygote, forking an app
 per tab) and, per tab, the client textual-serve runs and the app forked for it. The page's
-xterm.js Terminal is kept on `window` by rewriting textual-serve's script as it is fetched:
-the screen is a canvas, so its text is read from the terminal's buffer.
+xterm.js Terminal is kept on `window` by a script Chromium runs before the page's own
+(`watch_pages`): the screen is a canvas, so its text is read from the terminal's buffer.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
-import re
 import shutil
 import signal
 import socket
@@ -35,7 +34,31 @@ READ_SCREEN_JS = """() => {
   return lines.join("\\n");
 }"""
 
-_TERMINAL_NEW = re.compile(r"this\.terminal=new (\w+)\.Terminal\(")
+# textual.js makes its xterm.js Terminal in the page's load handler, as
+# `this.terminal=new X.Terminal(...)` on an object with no `terminal` of its own. Before the
+# page's scripts run, a setter on Object.prototype catches that assignment: it keeps the value
+# as an ordinary property of the object, keeps the Terminal on `window`, then removes itself
+# (every later `terminal` assignment is plain JavaScript). `open_page_checked` fails when the
+# page loaded without a Terminal being caught (textual-serve's script changed).
+KEEP_TERMINAL_JS = """(() => {
+  Object.defineProperty(Object.prototype, "terminal", {
+    configurable: true,
+    set(value) {
+      Object.defineProperty(this, "terminal", {
+        value, writable: true, enumerable: true, configurable: true,
+      });
+      if (value && value.buffer && typeof value.loadAddon === "function") {
+        window.__tutorTerminal = value;
+        delete Object.prototype.terminal;
+      }
+    },
+  });
+})();"""
+
+# Chromium resolves no host name (IP addresses included) but the test server's address: a
+# page's request for another host fails at once and cannot leave the machine. `watch_pages`
+# records it, so that a test can fail on it.
+OTHER_HOSTS_UNREACHABLE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 
 def chromium_path() -> str | None:
@@ -199,38 +222,78 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def install_routes(
-    context, base_url: str, blocked: list[str], patched: dict[str, tuple] | None = None
-) -> None:
-    """Keep the xterm Terminal on `window`, and refuse (and record) requests to other hosts.
-
-    `patched` keeps the rewritten script by address: pass one dict to every context of a
-    server, and the script is fetched and rewritten once, not once per tab.
+def watch_pages(context, base_url: str, elsewhere: list[str]) -> None:
+    """Keep each page's xterm Terminal on `window`, and record in `elsewhere` every request
+    the pages make to another address than `base_url` (Chromium launched with
+    OTHER_HOSTS_UNREACHABLE refuses them). No request is routed through Playwright: a
+    routed context has no HTTP cache, so each tab would fetch and compile textual.js again.
     """
-    patched = {} if patched is None else patched
+    context.add_init_script(KEEP_TERMINAL_JS)
 
-    def keep_terminal(route):
-        url = route.request.url
-        if url not in patched:
-            response = route.fetch()
-            script, count = _TERMINAL_NEW.subn(
-                lambda m: f"this.terminal=window.__tutorTerminal=new {m.group(1)}.Terminal(",
-                response.text(),
-            )
-            if count != 1:
-                raise AssertionError(f"textual.js: expected one `new Terminal(`, found {count}")
-            # The original length no longer holds: fulfill() counts the rewritten body.
-            headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-            patched[url] = (response.status, headers, script)
-        status, headers, script = patched[url]
-        route.fulfill(status=status, headers=headers, body=script)
+    def record(request) -> None:
+        if not request.url.startswith(base_url):
+            elsewhere.append(request.url)
 
-    def elsewhere(route):
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
+    context.on("request", record)
 
-    context.route(re.compile(r".*"), elsewhere)
-    context.route(re.compile(r".*/static/js/textual\.js$"), keep_terminal)
+
+def open_page_checked(context, url: str):
+    """A new page of `context` at `url`, its xterm Terminal kept; AssertionError otherwise."""
+    page = context.new_page()
+    page.goto(url)  # returns after the load handlers, textual.js's included, have run
+    _check_terminal(page, url)
+    return page
+
+
+def open_page_from(opener, url: str):
+    """A new tab opened by the page `opener` (`window.open(url)`), loaded, its xterm Terminal
+    kept; AssertionError otherwise. Chromium loads a tab opened so in its opener's renderer
+    process when both are of one site; `context.new_page` starts a process for each tab."""
+    with opener.context.expect_page() as opened:
+        opener.evaluate("(url) => { window.open(url); }", url)
+    page = opened.value
+    page.wait_for_load_state("load")
+    _check_terminal(page, url)
+    return page
+
+
+def _check_terminal(page, url: str) -> None:
+    if not page.evaluate("() => !!window.__tutorTerminal"):
+        raise AssertionError(f"{url}: the page made no xterm Terminal that KEEP_TERMINAL_JS saw")
+
+
+# Resolves to the screen's text once it contains `want`, checked each time the terminal has
+# parsed what the app wrote (no polling: a check every animation frame kept Chromium drawing
+# frames for nothing); rejects after `timeoutMs` with the screen's text.
+WAIT_FOR_TEXT_JS = (
+    """async ([want, timeoutMs]) => {
+  const terminal = window.__tutorTerminal;
+  if (!terminal) throw new Error("no xterm Terminal on the page");
+  const read = """
+    + READ_SCREEN_JS
+    + """;
+  return await new Promise((resolve, reject) => {
+    let parsed = null;
+    const timer = setTimeout(() => {
+      parsed.dispose();
+      reject(new Error(`not on the screen after ${timeoutMs} ms: ${want}\n${read()}`));
+    }, timeoutMs);
+    const check = () => {
+      const screen = read();
+      if (screen.includes(want)) {
+        parsed.dispose();
+        clearTimeout(timer);
+        resolve(screen);
+      }
+    };
+    parsed = terminal.onWriteParsed(check);
+    check();
+  });
+}"""
+)
+
+
+def wait_for_screen_text(page, text: str, timeout_ms: int = 60_000) -> str:
+    """The screen's text once it contains `text` (read from xterm's buffer); playwright's
+    Error, with the screen's text, after `timeout_ms`."""
+    return page.evaluate(WAIT_FOR_TEXT_JS, [text, timeout_ms])

@@ -6,6 +6,8 @@ central finite differences; the traced batch update against the engine's fast ba
 bit for bit.
 """
 
+from functools import cache
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,17 @@ from tutor.experiments.builtin_examples import EXAMPLES, get_example, resolve
 
 TRACEABLE = ["mazur", "xor-221", "xor-221@sigmoid", "encoder-838", "two-hidden", "deep-xor"]
 BATCHES = ["xor-221", "xor-221@sigmoid", "two-hidden", "deep-xor"]
+# One xdist worker runs the whole module (with `-n`; no effect without): four of its tests read
+# the traces of the same batch examples (below), traced once per worker that runs one of them.
+pytestmark = pytest.mark.xdist_group(name="examples_builtin")
+
+
+@cache
+def _traced(reference: str):
+    """`trace_example_step(*resolve(reference))`: (the trace, the updated network), traced once
+    for the module (two-hidden's and deep-xor's ~1,800 values each were traced by five tests).
+    The tests read them and change neither."""
+    return trace_example_step(*resolve(reference))
 
 
 def _arrays(net):
@@ -105,8 +118,8 @@ def test_mnist_digit_is_784_128_10_on_a_shipped_digit():
 
 @pytest.mark.parametrize("reference", TRACEABLE)
 def test_every_example_traces_and_its_gradients_match_finite_differences(reference):
-    ex, variant = resolve(reference)
-    trace, _ = trace_example_step(ex, variant)
+    ex, _ = resolve(reference)
+    trace, _ = _traced(reference)
     X, T = np.atleast_2d(ex.x), np.atleast_2d(ex.target)
     relu = any(layer.activation.name == "relu" for layer in ex.network.layers)
     for name in [n for layer in parameter_names(ex.network) for n in layer]:
@@ -118,8 +131,8 @@ def test_every_example_traces_and_its_gradients_match_finite_differences(referen
 
 @pytest.mark.parametrize("reference", BATCHES)
 def test_per_sample_gradients_match_finite_differences_of_that_samples_loss(reference):
-    ex, variant = resolve(reference)
-    trace, _ = trace_example_step(ex, variant)
+    ex, _ = resolve(reference)
+    trace, _ = _traced(reference)
     names = [n for layer in parameter_names(ex.network) for n in layer]
     for s in range(1, min(ex.n_samples, 4)):  # sample 0 is [0, 0]: ReLU's kink
         X, T = ex.x[s : s + 1], ex.target[s : s + 1]
@@ -131,8 +144,8 @@ def test_per_sample_gradients_match_finite_differences_of_that_samples_loss(refe
 
 @pytest.mark.parametrize("reference", BATCHES)
 def test_batch_gradient_is_the_sum_or_mean_shown(reference):
-    ex, variant = resolve(reference)
-    trace, _ = trace_example_step(ex, variant)
+    ex, _ = resolve(reference)
+    trace, _ = _traced(reference)
     scale = 1 / ex.n_samples if ex.loss.reduction == "mean" else 1.0
     for name in [n for layer in parameter_names(ex.network) for n in layer]:
         parts = trace[f"dE_total/d{name}"].inputs
@@ -185,8 +198,8 @@ def test_traced_batch_step_updates_like_the_fast_step_bit_for_bit(case):
 
 @pytest.mark.parametrize("reference", BATCHES)
 def test_builtin_batch_updates_like_the_fast_step_bit_for_bit(reference):
-    ex, variant = resolve(reference)
-    trace, traced = trace_example_step(ex, variant)
+    ex, _ = resolve(reference)
+    trace, traced = _traced(reference)
     fast = ex.network.copy()
     _, grads = fast.gradients(ex.x, ex.target, ex.loss)
     apply_update(fast, grads, ex.learning_rate)
@@ -197,7 +210,7 @@ def test_builtin_batch_updates_like_the_fast_step_bit_for_bit(reference):
 
 def test_one_sample_of_a_batch_has_the_batch_traces_values():
     ex, _ = resolve("two-hidden")
-    batch, _ = trace_example_step(ex)
+    batch, _ = _traced("two-hidden")
     one, _ = trace_example_step(ex, sample=7)
     assert one.meta["sample"] == 7 and "E_total" not in one and "w1+" not in one
     for v in one:

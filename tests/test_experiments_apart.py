@@ -1,7 +1,8 @@
 """Experiments run apart: `verify` runs the long, independent ones in a child process.
 
-The child is the same code started afresh; its results must be the parent's bit for bit, and a
-child that fails must cost nothing but time (the parent computes the experiment itself).
+The child is this process forked (no other thread alive, Linux) or the same code started
+afresh; its results must be the parent's bit for bit, and a child that fails must cost nothing
+but time (the parent computes the experiment itself).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def test_a_child_computes_exactly_what_this_process_computes(fresh_cache, monkey
         registry.Experiment(real.id, real.title, real.source, counted, real.unit, real.apart),
     )
     registry.run_apart(["two_hidden_linear", "xor_relu"])  # xor_relu is not marked apart
+    assert isinstance(registry._PENDING["two_hidden_linear"], registry._ForkedChild)
     assert registry.is_pending("two_hidden_linear")
     assert not registry.is_pending("xor_relu")
     from_child = registry.run_experiment("two_hidden_linear")
@@ -45,20 +47,82 @@ def test_a_child_computes_exactly_what_this_process_computes(fresh_cache, monkey
 
 
 def test_a_failed_child_leaves_the_work_to_this_process(fresh_cache, monkeypatch):
+    _fail_in_the_child(monkeypatch, fork=True)
+
+
+def test_a_failed_fresh_child_leaves_the_work_to_this_process(fresh_cache, monkeypatch):
+    # Another thread alive (or not Linux): the child is a fresh interpreter.
+    _fail_in_the_child(monkeypatch, fork=False)
+
+
+def _fail_in_the_child(monkeypatch, fork: bool) -> None:
+    import os
+
+    here = os.getpid()
     calls = []
 
     def only_here(progress=None):
+        if os.getpid() != here:  # a forked child knows it: it fails there
+            raise RuntimeError("the child fails")
         calls.append(1)
         return {"value": 0.25}
 
-    # Registered in this process only: the child does not know it and fails.
+    # Registered in this process only: a fresh child does not know it and fails.
     experiment = registry.Experiment("test_only_here", "t", "", only_here, apart=True)
     monkeypatch.setitem(registry.EXPERIMENTS, "test_only_here", experiment)
     monkeypatch.setattr(registry.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(registry, "_may_fork", lambda: fork)
     registry.run_apart(["test_only_here"])
     assert registry.is_pending("test_only_here")
     assert registry.run_experiment("test_only_here") == {"value": 0.25}
     assert calls == [1] and not registry._PENDING
+
+
+def test_a_fresh_child_computes_exactly_what_this_process_computes(fresh_cache, monkeypatch):
+    # Another thread alive (or not Linux): the child is this code run afresh, not a fork.
+    monkeypatch.setattr(registry.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(registry, "_may_fork", lambda: False)
+    registry.run_apart(["two_hidden_linear"])
+    assert not isinstance(registry._PENDING["two_hidden_linear"], registry._ForkedChild)
+    from_child = registry.run_experiment("two_hidden_linear")
+    assert not registry._PENDING
+    here = registry.get_experiment("two_hidden_linear").func()
+    assert pickle.dumps(from_child) == pickle.dumps(here)
+
+
+def test_the_child_is_forked_only_with_no_other_thread_alive():
+    import sys
+    import threading
+
+    assert registry._may_fork() == sys.platform.startswith("linux")  # the test runs alone
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not registry._may_fork()
+    finally:
+        release.set()
+        other.join()
+
+
+def test_a_forked_childs_output_is_its_results_alone(fresh_cache, monkeypatch, capfd):
+    # What the experiments print stays in the child; nothing but the pickle reaches the pipe.
+    monkeypatch.setattr(registry.os, "cpu_count", lambda: 2)
+
+    def noisy(progress=None):
+        print("to stdout")
+        import sys
+
+        print("to stderr", file=sys.stderr)
+        return {"value": 0.5}
+
+    experiment = registry.Experiment("test_noisy", "t", "", noisy, apart=True)
+    monkeypatch.setitem(registry.EXPERIMENTS, "test_noisy", experiment)
+    monkeypatch.setattr(registry, "_may_fork", lambda: True)
+    registry.run_apart(["test_noisy"])
+    assert registry.run_experiment("test_noisy") == {"value": 0.5}
+    assert registry._PENDING == {}
+    assert capfd.readouterr() == ("", "")
 
 
 def test_nothing_starts_on_one_core_or_for_what_already_ran(fresh_cache, monkeypatch):
@@ -72,12 +136,12 @@ def test_nothing_starts_on_one_core_or_for_what_already_ran(fresh_cache, monkeyp
 
 
 def _child(stdin: str, raw: bool = False) -> tuple:
-    """Run child_main as run_apart starts it; (its results, or with `raw` its output as it is,
-    and the experiment modules it loaded)."""
+    """Run child_main as run_apart starts it (`python -c`, forked from the probe server of
+    tests/forked_probe.py: a clean interpreter that has imported NumPy alone); (its results,
+    or with `raw` its output as it is, and the experiment modules it loaded)."""
     import json
-    import subprocess
-    import sys
-    from pathlib import Path
+
+    from tests import forked_probe
 
     probe = (
         "import atexit, json, sys\n"
@@ -85,13 +149,7 @@ def _child(stdin: str, raw: bool = False) -> tuple:
         "m for m in sys.modules if m.startswith('tutor.experiments.')))))\n"
         "from tutor.experiments.registry import child_main\nchild_main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        input=stdin.encode(),
-        capture_output=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        check=True,
-    )
+    done = forked_probe.run(probe, input=stdin.encode(), text=False, check=True)
     line = [x for x in done.stderr.decode().splitlines() if x.startswith("MODULES=")][-1]
     output = done.stdout if raw else pickle.loads(done.stdout)
     return output, json.loads(line.removeprefix("MODULES="))

@@ -29,6 +29,10 @@ REFERENCES = [
     "deep-xor",
 ]
 GOLDEN_JSON = Path(__file__).parent / "__snapshots__/test_export/test_golden_mazur[json].json"
+# One xdist worker runs the whole module (with `-n`; no effect without): its module fixture
+# traces each reference (two-hidden's and deep-xor's ~1,800 values), again by each worker that
+# runs one of the tests reading it.
+pytestmark = pytest.mark.xdist_group(name="value_id")
 
 
 @pytest.fixture(scope="module", params=REFERENCES)
@@ -58,6 +62,21 @@ def test_a_batch_value_carries_its_sample_and_a_shared_one_none():
     assert trace["dE_total/dw5"].identity == ValueId("gradient", 2, parameter="w5")
     assert trace["w5"].identity.sample is None
     assert trace["E_total[2]"].identity.with_sample(None) == trace["E_total"].identity
+
+
+def test_with_sample_is_replace_on_every_field():
+    """with_sample builds the identity field by field (cheaper than dataclasses.replace): it
+    must keep every field but `sample`, a field added later included."""
+    import dataclasses
+
+    values = {"kind": "part", "layer": 2, "neuron": "h1", "parameter": "w5", "via": "o1"}
+    values |= {"sample": 4, "text": "t"}
+    assert [f.name for f in dataclasses.fields(ValueId)] == list(values)  # add a field: here too
+    identity = ValueId(**values)
+    for sample in (None, 0, 7):
+        assert identity.with_sample(sample) == dataclasses.replace(identity, sample=sample)
+    hand_made = ValueId("other", text="x[1]")
+    assert hand_made.with_sample(3) is hand_made
 
 
 def test_what_a_value_refers_to_comes_from_its_fields():

@@ -152,9 +152,13 @@ class TallStep:
 
     def _cross_entropy(self, out: np.ndarray) -> float:
         """`CrossEntropy.value(out, T)`: −Σ_k t_k·ln(clip(out_k, EPS, 1)) per row, reduced."""
-        log_p, terms, per_sample = self.log_p, self.terms, self.per_sample
+        self._loss_terms(out)
+        return float(self.per_sample.sum() * self.scale)
+
+    def _loss_terms(self, out: np.ndarray) -> None:
+        """Each row's −Σ_k t_k·ln(clip(out_k, EPS, 1)), into `per_sample`."""
+        log_p, terms = self.log_p, self.terms
         np.clip(out, EPS, 1.0, out=log_p)
         np.log(log_p, out=log_p)
         np.multiply(self.T, log_p, out=terms)
-        np.negative(row_sum(terms, out=self.row), out=per_sample)
-        return float(per_sample.sum() * self.scale)
+        np.negative(row_sum(terms, out=self.row), out=self.per_sample)

@@ -73,9 +73,10 @@ class Trace:
             identity = identify(name, self.meta.get("sizes"))
         if phase not in PHASES:
             raise ValueError(f"unknown phase {phase!r}; expected one of {PHASES}")
-        if name in self._index():
+        index = self._index()
+        if name in index:
             raise ValueError(f"{name!r} is traced twice")
-        missing = [n for n in inputs if n not in self._index()]
+        missing = [n for n in inputs if n not in index]
         if missing:
             raise ValueError(f"{name!r} depends on {missing}, which are not traced yet")
         self.values.append(

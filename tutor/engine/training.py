@@ -91,8 +91,15 @@ def train(
     loss: Loss,
     config: TrainConfig,
     on_epoch: EpochCallback | None = None,
+    *,
+    period: int = 0,
 ) -> History:
-    """Train `net` in place and return the loss history."""
+    """Train `net` in place and return the loss history.
+
+    `period`: X and T are their first `period` rows over and over (XOR's 4 rows tiled); a
+    full-batch run then computes each distinct row's passes once (`periodic_step`), the same
+    numbers. Data that does not repeat so trains as without it.
+    """
     X, T = np.atleast_2d(X), np.atleast_2d(T)
     history = History()
     shuffle_rng = np.random.default_rng(config.seed)
@@ -103,7 +110,7 @@ def train(
     )
     first = _train_small(net, X, T, loss, config, on_epoch, history)
     if first == 1:
-        first = _train_tall(net, X, T, loss, config, on_epoch, history)
+        first = _train_tall(net, X, T, loss, config, on_epoch, history, period)
     n = X.shape[0]
     mean = loss.reduction == "mean"
     rows = n if config.rule == "batch" else 1 if config.rule == "online" else config.batch_size
@@ -148,13 +155,21 @@ def _train_small(net, X, T, loss, config: TrainConfig, on_epoch, history: Histor
     return _train_fast(small_step, True, net, X, T, loss, config, on_epoch, history)
 
 
-def _train_tall(net, X, T, loss, config: TrainConfig, on_epoch, history: History) -> int:
-    """The epochs the tall-batch step serves (the same numbers and reports, less bookkeeping);
-    returns the first epoch left to the general path (past the last when none is)."""
+def _train_tall(
+    net, X, T, loss, config: TrainConfig, on_epoch, history: History, period: int = 0
+) -> int:
+    """The epochs the tall-batch step serves (the same numbers and reports, less bookkeeping;
+    with `period`, on the distinct rows); returns the first epoch left to the general path
+    (past the last when none is)."""
     from tutor.engine.tall_step import tall_step
 
+    make = tall_step
+    if period:
+        from tutor.engine.periodic_step import periodic_step
+
+        make = periodic_step(period)
     # A callback that changed the network's shape: the general path takes over.
-    return _train_fast(tall_step, False, net, X, T, loss, config, on_epoch, history)
+    return _train_fast(make, False, net, X, T, loss, config, on_epoch, history)
 
 
 def _train_fast(make, rebuild: bool, net, X, T, loss, config, on_epoch, history) -> int:

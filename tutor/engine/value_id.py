@@ -17,7 +17,7 @@ The kinds and the names they are written as (`[s]` appended for sample s of a ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 # kind → (phase, how its name is written from its fields)
@@ -74,7 +74,13 @@ class ValueId:
 
     def with_sample(self, sample: int | None) -> ValueId:
         """The same value of batch row `sample` (None: the one-sample value)."""
-        return replace(self, sample=sample) if self.kind in KINDS else self
+        if self.kind not in KINDS:
+            return self
+        # dataclasses.replace(self, sample=sample) written out: a batch's trace renames each
+        # value once per sample, and replace's look-up of the fields costs twice the building.
+        return ValueId(
+            self.kind, self.layer, self.neuron, self.parameter, self.via, sample, self.text
+        )
 
     @property
     def refers_to(self) -> frozenset[str]:
