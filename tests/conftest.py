@@ -99,6 +99,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(name=group))
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, called in the controller
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadgroup`'s scheduler, its bookkeeping as counts (tests/xdist_schedule.py)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None  # xdist's own
+    from tests.xdist_schedule import CountedLoadGroupScheduling
+
+    return CountedLoadGroupScheduling(config, log)
+
+
 # After collection, the heap holds what every test shares: NumPy, SymPy, Textual, the test
 # modules and their data. Python's cyclic GC would walk all of it at each full collection
 # (measured: 10 % of the CPU of a TUI + lesson + SymPy sample of the suite, 4.1 s of 43 s).
@@ -107,6 +117,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # collected (GC: 4.1 -> 1.3 s CPU on that sample). Only when and how often garbage is
 # collected changes, never what a test runs or asserts.
 GC_THRESHOLDS = (10_000, 10, 10)
+
+
+# Collection itself (importing the test modules: NumPy, SymPy, Textual, Hypothesis, the data
+# they build) only adds to that heap, and Python's GC walked it over and over as it grew: ~0.4
+# s of each worker's ~2.5 s of collection (`pytest --collect-only`, alternating). It is
+# switched off while pytest collects and on again after, the heap collected and frozen at its
+# end as above; in xdist's controller, which collects nothing, it is back on at once.
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session):
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.enable()
 
 
 @pytest.hookimpl(trylast=True)
