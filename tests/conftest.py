@@ -99,16 +99,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(name=group))
 
 
-@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, called in the controller
-def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """`--dist loadgroup`'s scheduler, its bookkeeping as counts (tests/xdist_schedule.py)."""
-    if config.getvalue("dist") != "loadgroup":
-        return None  # xdist's own
-    from tests.xdist_schedule import CountedLoadGroupScheduling
-
-    return CountedLoadGroupScheduling(config, log)
-
-
 # After collection, the heap holds what every test shares: NumPy, SymPy, Textual, the test
 # modules and their data. Python's cyclic GC would walk all of it at each full collection
 # (measured: 10 % of the CPU of a TUI + lesson + SymPy sample of the suite, 4.1 s of 43 s).
