@@ -60,18 +60,23 @@ def format_options(tmp_path_factory) -> list[str]:
     return [f"-fmt={folder / 'pdflatex'}"]
 
 
-@pytest.mark.parametrize("name", SHEETS)
-def test_compiles_with_pdflatex(tmp_path, name, format_options):
-    source = tmp_path / f"{name}.tex"
-    assert main([*SHEETS[name], "-o", str(source)]) == 0
+def compile_pdf(source: Path, options: list[str]) -> None:
+    """pdflatex on `source` in its own folder, with `options`; fails with the log's end."""
     result = subprocess.run(
-        [PDFLATEX, *format_options, "-interaction=nonstopmode", "-halt-on-error", source.name],
-        cwd=tmp_path,
+        [PDFLATEX, *options, "-interaction=nonstopmode", "-halt-on-error", source.name],
+        cwd=source.parent,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+@pytest.mark.parametrize("name", SHEETS)
+def test_compiles_with_pdflatex(tmp_path, name, format_options):
+    source = tmp_path / f"{name}.tex"
+    assert main([*SHEETS[name], "-o", str(source)]) == 0
+    compile_pdf(source, format_options)
     assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
 
 
@@ -86,13 +91,6 @@ def test_the_uncompressed_format_makes_the_same_pdf(tmp_path, format_options, mo
         folder = tmp_path / f"options-{len(pdfs)}"
         folder.mkdir()
         shutil.copy(source, folder)
-        result = subprocess.run(
-            [PDFLATEX, *options, "-interaction=nonstopmode", "-halt-on-error", source.name],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout[-2000:]
+        compile_pdf(folder / source.name, options)
         pdfs.append((folder / "sheet.pdf").read_bytes())
     assert pdfs[0] == pdfs[1]
