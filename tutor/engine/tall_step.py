@@ -132,9 +132,10 @@ class TallStep:
         db: list[np.ndarray] = [_NO_GRADIENT] * n
         for k in range(n - 1, -1, -1):
             layer = layers[k]
-            dW[k] = inputs[k].T @ delta
+            delta_summed = self._summed_delta(k, delta)
+            dW[k] = self._summed_input(k, inputs[k]).T @ delta_summed
             if layer.train_bias:
-                db[k] = _bias_gradient(delta, layer.bias_mode)
+                db[k] = _bias_gradient(delta_summed, layer.bias_mode)
             if k > 0:
                 grad_in = matmul(delta, layer.W.T, out=self.grads[k])
                 prev = layers[k - 1]
@@ -149,6 +150,14 @@ class TallStep:
         np.exp(e, out=e)
         e /= row_sum(e, keepdims=True, out=self.row)
         return e
+
+    # The arrays the batch's sums read (weight and bias gradients): a subclass whose rows repeat
+    # writes them out over the whole batch (periodic_step.PeriodicStep); here they are the rows.
+    def _summed_delta(self, k: int, delta: np.ndarray) -> np.ndarray:
+        return delta
+
+    def _summed_input(self, k: int, a: np.ndarray) -> np.ndarray:
+        return a
 
     def _cross_entropy(self, out: np.ndarray) -> float:
         """`CrossEntropy.value(out, T)`: −Σ_k t_k·ln(clip(out_k, EPS, 1)) per row, reduced."""
