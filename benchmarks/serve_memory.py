@@ -31,6 +31,7 @@ from tests.serve_helpers import (  # noqa: E402
     chromium_path,
     open_page_checked,
     rss_kib,
+    wait_for_screen_text,
     watch_pages,
 )
 
@@ -44,12 +45,6 @@ def pss_kib(pid: int) -> int:
     except OSError:
         pass
     return 0
-
-
-def wait_text(page, text: str) -> None:
-    page.wait_for_function(
-        f"(want) => ({READ_SCREEN_JS})().includes(want)", arg=text, timeout=120_000
-    )
 
 
 def main() -> int:
@@ -85,7 +80,7 @@ def main() -> int:
                 for page in pages:
                     # The picker paints first and lists the lessons after: a key pressed
                     # before the list shows opens nothing.
-                    wait_text(page, "The 2-2-2 worked example")
+                    wait_for_screen_text(page, "The 2-2-2 worked example", 120_000)
                 if args.train:
                     return measure_training(serve, browser, pages, args)
                 for page in pages:
@@ -93,7 +88,7 @@ def main() -> int:
                     page.keyboard.press("ArrowDown")  # the worked example, second in the list
                     page.keyboard.press("Enter")
                 for page in pages:
-                    wait_text(page, "step 1 of")
+                    wait_for_screen_text(page, "step 1 of", 120_000)
                 for page in pages:  # a few steps on: reveal steps show SymPy's formulas
                     for _ in range(4):
                         page.keyboard.press("ArrowRight")
@@ -156,7 +151,8 @@ def measure_training(serve, browser, pages, args) -> int:
             page.keyboard.press("ArrowDown")
         page.keyboard.press("Enter")
     for page in pages:
-        wait_text(page, "step 1 of")  # the lesson screen (its title is in the picker too)
+        # the lesson screen (its title is in the picker too)
+        wait_for_screen_text(page, "step 1 of", 120_000)
     sample(args.settle)
     start = time.monotonic()
     for page in pages:  # g opens "go to" the run step, r starts the run
@@ -164,7 +160,7 @@ def measure_training(serve, browser, pages, args) -> int:
         sample(1.0)
         page.keyboard.type(str(run_step))
         page.keyboard.press("Enter")
-        wait_text(page, f"step {run_step} of")
+        wait_for_screen_text(page, f"step {run_step} of", 120_000)
         page.keyboard.press("r")
     done: set[int] = set()
     while len(done) < len(pages) and time.monotonic() - start < args.timeout:

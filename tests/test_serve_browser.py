@@ -126,24 +126,19 @@ def open_tab(context, server):
     return open_page_checked(context, server.url)
 
 
-def wait_for_text(page, text: str, timeout_ms: int = 60_000) -> str:
-    """The screen's text once it contains `text` (read from xterm's buffer)."""
-    return wait_for_screen_text(page, text, timeout_ms)
-
-
 def test_picker_then_lesson_in_chromium(server, browser, artefacts):
     blocked: list[str] = []
     context = new_context(browser, server, blocked)
     page = open_tab(context, server)
     try:
-        wait_for_text(page, PICKER_TEXT)
+        wait_for_screen_text(page, PICKER_TEXT)
         # The picker paints first; its worker then reads the lessons and lists them.
-        screen = wait_for_text(page, FIRST_LESSON_TITLE)
+        screen = wait_for_screen_text(page, FIRST_LESSON_TITLE)
         assert PICKER_TEXT in screen
         assert "The 2-2-2 worked example" in screen
         page.focus(".xterm-helper-textarea")
         page.keyboard.press("Enter")
-        screen = wait_for_text(page, "step 1 of")
+        screen = wait_for_screen_text(page, "step 1 of")
         header = next(line for line in screen.splitlines() if line.strip())
         assert header.strip().startswith(FIRST_LESSON_TITLE), header
         assert PICKER_TEXT not in screen
@@ -201,7 +196,7 @@ def test_closed_tabs_leave_no_process(server, lean_browser):
         for cycle in range(CYCLES):
             page = open_page_from(first_tab, server.url)  # its terminal made: connecting
             if cycle % 2 == 0:
-                wait_for_text(page, PICKER_TEXT)
+                wait_for_screen_text(page, PICKER_TEXT)
             # else closed at once: the app may still be starting
             most = max(most, len(server.app_pids()))
             page.close()
