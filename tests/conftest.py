@@ -7,6 +7,8 @@ the tests that run the course's experiments (lessons played with `run`, `verify`
 reproductions) form one group that a single worker runs, sharing one cache, while the other
 tests are spread over every worker. The browser tests form another group, so that their
 module-scoped server and Chromium start once.
+Modules whose module fixtures or per-process caches are costly form groups of their own
+(SHARED_SET_UP), built by one worker instead of by each that happens to get one of their tests.
 
 pyproject's addopts give `--dist loadgroup`, which honours these groups when `-n` is given and
 changes nothing without it. A group only decides where a test runs: every test still runs.
@@ -73,7 +75,27 @@ EXPERIMENTS = (
     "tui/test_learner_defects.py::test_a_figure_that_agrees_is_not_labelled_errata",
     "tui/test_mnist_run.py",
 )
-GROUPS = {name: "experiments" for name in EXPERIMENTS} | {"test_serve_browser.py": "browser"}
+# Modules whose module fixtures (or per-process caches) are costly: one worker runs each group
+# whole, instead of each worker building them again for the tests it happens to get.
+SHARED_SET_UP = {
+    "test_examples_builtin.py": "examples_builtin",  # the batch examples' traces
+    "test_formula_targets.py": "formula_targets",  # each reference traced and drawn by Rich
+    "test_mnist_trace.py": "mnist_trace",  # the 784-100-10 network trained
+    "test_serve_zygote.py": "serve_zygote",  # a zygote holding the tutor's modules
+    "test_value_id.py": "value_id",  # two-hidden's and deep-xor's ~1,800 traced values
+    "test_worksheet.py": "worksheet",  # fresh interpreters: hash-seed runs, students' traces
+    # The same networks derived (mazur's above all): tutor.symbolic caches them per process.
+    "test_symbolic_activations.py": "symbolic",
+    "test_symbolic_api.py": "symbolic",
+    "test_symbolic_check.py": "symbolic",
+    "test_symbolic_cli.py": "symbolic",
+    "test_symbolic_gradients.py": "symbolic",
+}
+GROUPS = (
+    {name: "experiments" for name in EXPERIMENTS}
+    | {"test_serve_browser.py": "browser"}
+    | SHARED_SET_UP
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

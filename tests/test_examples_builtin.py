@@ -19,10 +19,6 @@ from tutor.experiments.builtin_examples import EXAMPLES, get_example, resolve
 
 TRACEABLE = ["mazur", "xor-221", "xor-221@sigmoid", "encoder-838", "two-hidden", "deep-xor"]
 BATCHES = ["xor-221", "xor-221@sigmoid", "two-hidden", "deep-xor"]
-# One xdist worker runs the whole module (with `-n`; no effect without): four of its tests read
-# the traces of the same batch examples (below), traced once per worker that runs one of them.
-pytestmark = pytest.mark.xdist_group(name="examples_builtin")
-
 
 @cache
 def _traced(reference: str):

@@ -29,11 +29,6 @@ from tutor.export.text import _value_lines as text_lines
 from tutor.lessons.render import trace_lines
 from tutor.tui.widgets.step_view import render_work
 
-# One xdist worker runs the whole module (with `-n`; no effect without): its module fixture
-# traces each reference and draws its worked lines through Rich, again by each worker that
-# runs one of the two tests reading them.
-pytestmark = pytest.mark.xdist_group(name="formula_targets")
-
 PRECISION = 9
 # Each example with its variants; the two large ones (≈1,900 values) by every 7th value.
 REFERENCES = {

@@ -24,10 +24,6 @@ from tutor.mnist.subset import load_subset, subset_dataset
 from tutor.mnist.traced_sample import draw_digit, format_trace, to_json, trace_sample
 from tutor.mnist.train import MnistConfig, build_mnist_network, fit, one_hot, to_inputs
 
-# One xdist worker runs the whole module (with `-n`; no effect without): its module fixture
-# trains the 784-100-10 network, trained again by each worker that runs a test reading it.
-pytestmark = pytest.mark.xdist_group(name="mnist_trace")
-
 
 @pytest.fixture(scope="module")
 def trained():

@@ -27,11 +27,6 @@ from tutor.web import SESSION_CLIENT, session_command
 from tutor.web.session_starter import SessionStarter
 from tutor.web.sessions import session_environment
 
-# One xdist worker runs the whole module (with `-n`; no effect without): its module fixture
-# starts a zygote (an interpreter holding the tutor's modules), started again by each worker
-# that runs one of the tests using it.
-pytestmark = pytest.mark.xdist_group(name="serve_zygote")
-
 ROOT = Path(__file__).resolve().parent.parent
 FELL_BACK = b"session starter unavailable"
 

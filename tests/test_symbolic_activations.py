@@ -9,11 +9,6 @@ from tutor.symbolic.activations import local_derivative
 from tutor.symbolic.derivation import derivation
 from tutor.symbolic.notation import sym
 
-# One xdist worker runs the test_symbolic_* modules (with `-n`; no effect without): they derive
-# the same networks (mazur's above all), whose SymPy forms, chain rules and derivations are
-# cached per process (tutor.symbolic), so split over both workers each derived them again.
-pytestmark = pytest.mark.xdist_group(name="symbolic")
-
 ELEMENTWISE = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 
 

@@ -8,11 +8,6 @@ import tutor.symbolic as symbolic
 from tutor.experiments.builtin_examples import get_example
 from tutor.symbolic.derivation import derivation
 
-# One xdist worker runs the test_symbolic_* modules (with `-n`; no effect without): they derive
-# the same networks (mazur's above all), whose SymPy forms, chain rules and derivations are
-# cached per process (tutor.symbolic), so split over both workers each derived them again.
-pytestmark = pytest.mark.xdist_group(name="symbolic")
-
 
 def test_derive_by_name_matches_derivation_of_the_example():
     by_name = symbolic.derive("mazur", "w5")

@@ -10,11 +10,6 @@ from tutor.symbolic.gradcheck import check_gradients, finite_difference, relativ
 from tutor.symbolic.structure import parameters, structure_of
 from tutor.symbolic.variants import example
 
-# One xdist worker runs the test_symbolic_* modules (with `-n`; no effect without): they derive
-# the same networks (mazur's above all), whose SymPy forms, chain rules and derivations are
-# cached per process (tutor.symbolic), so split over both workers each derived them again.
-pytestmark = pytest.mark.xdist_group(name="symbolic")
-
 
 def _check(name, variant=None):
     ex = example(name, variant)

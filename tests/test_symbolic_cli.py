@@ -9,11 +9,6 @@ import pytest
 from tests import forked_probe
 from tutor.cli import main
 
-# One xdist worker runs the test_symbolic_* modules (with `-n`; no effect without): they derive
-# the same networks (mazur's above all), whose SymPy forms, chain rules and derivations are
-# cached per process (tutor.symbolic), so split over both workers each derived them again.
-pytestmark = pytest.mark.xdist_group(name="symbolic")
-
 ROOT = Path(__file__).resolve().parent.parent
 MAZUR_TOML = ROOT / "examples" / "mazur.toml"
 

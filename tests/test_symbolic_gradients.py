@@ -12,11 +12,6 @@ from tutor.symbolic import symbolic_forms
 from tutor.symbolic.derivation import derivation
 from tutor.symbolic.gradcheck import check_gradients, relative_error
 
-# One xdist worker runs the test_symbolic_* modules (with `-n`; no effect without): they derive
-# the same networks (mazur's above all), whose SymPy forms, chain rules and derivations are
-# cached per process (tutor.symbolic), so split over both workers each derived them again.
-pytestmark = pytest.mark.xdist_group(name="symbolic")
-
 
 def _assert_agree(result, sym_bp=1e-9, fd=1e-7):
     for row in result.rows:

@@ -29,11 +29,6 @@ REFERENCES = [
     "deep-xor",
 ]
 GOLDEN_JSON = Path(__file__).parent / "__snapshots__/test_export/test_golden_mazur[json].json"
-# One xdist worker runs the whole module (with `-n`; no effect without): its module fixture
-# traces each reference (two-hidden's and deep-xor's ~1,800 values), again by each worker that
-# runs one of the tests reading it.
-pytestmark = pytest.mark.xdist_group(name="value_id")
-
 
 @pytest.fixture(scope="module", params=REFERENCES)
 def trace(request):

@@ -15,11 +15,6 @@ from tutor.classroom.draw import student_network_toml
 from tutor.cli import main
 from tutor.experiments.builtin_examples import get_example
 
-# One xdist worker runs the whole module (with `-n`; no effect without): its two module
-# fixtures start fresh interpreters (the hash-seed runs, the students' traces), built again by
-# each worker that runs one of the tests reading them.
-pytestmark = pytest.mark.xdist_group(name="worksheet")
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
