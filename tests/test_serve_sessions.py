@@ -4,6 +4,10 @@ and stopping the server ends the sessions of the tabs still open.
 The browser test (test_serve_browser.py) closes tabs on the real tutor; here the session's
 command stands for an app that never reads the "quit" textual-serve writes to its stdin (the
 tutor while it is still importing Textual), and for one that ignores SIGTERM as well.
+
+aiohttp and textual-serve (~0.23 s of CPU) are imported by the tests that use them, not when
+the module is collected: every pytest-xdist worker collects every module, and only the worker
+running the serve tests (one xdist group, tests/conftest.py) needs them.
 """
 
 from __future__ import annotations
@@ -14,11 +18,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-import aiohttp
-from textual_serve.download_manager import DownloadManager
-
 from tests.serve_helpers import ServeProcess, poll_until
-from tutor.web.sessions import SessionService
 
 NO_STDIN = "exec sleep 60"  # never reads stdin, ends on SIGTERM
 DEAF = "trap '' TERM; exec sleep 60"  # never reads stdin, ignores SIGTERM (kept across exec)
@@ -28,7 +28,12 @@ async def _nothing(*_args) -> None:
     """The websocket's writers and closer: nobody is listening."""
 
 
-def _session(command: str) -> SessionService:
+def _session(command: str):
+    """A tab's `SessionService` running `command`, its websocket gone."""
+    from textual_serve.download_manager import DownloadManager
+
+    from tutor.web.sessions import SessionService
+
     return SessionService(
         command,
         write_bytes=_nothing,
@@ -38,7 +43,7 @@ def _session(command: str) -> SessionService:
     )
 
 
-async def _start_and_stop(session: SessionService) -> int | None:
+async def _start_and_stop(session) -> int | None:
     """Start the session, stop it as a closed tab does (twice, as textual-serve's handler does)."""
     await session.start(80, 24)
     process = session._process
@@ -80,6 +85,8 @@ async def _stop_with_tabs_open(serve: ServeProcess, tabs: int) -> list[int]:
     Returns the sessions' processes still running once the server has ended (the server must
     end within 15 s; aiohttp alone waited up to 60 s for the open websockets).
     """
+    import aiohttp
+
     url = f"ws://127.0.0.1:{serve.port}/ws?width=80&height=24"
     async with aiohttp.ClientSession() as client:
         sockets = [await client.ws_connect(url) for _ in range(tabs)]

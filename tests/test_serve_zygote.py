@@ -5,6 +5,10 @@ and exits with the app's status; without a zygote, the tab starts `python -m tut
 What goes through the zygote is compared with the same command run plainly (`python -m tutor
 ...`, a fresh interpreter): the same output on the client's own stdout and stderr, the same
 exit status, the progress folder of the session's own environment.
+
+aiohttp and textual-serve (~0.23 s of CPU) are imported by the tests that use them, not when
+the module is collected: every pytest-xdist worker collects every module, and only the worker
+running this module's group (tests/conftest.py) needs them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from tests.serve_helpers import ServeProcess, poll_until
@@ -25,7 +28,6 @@ from tutor.lessons.lesson_progress import LessonProgress
 from tutor.lessons.progress_store import ProgressStore
 from tutor.web import SESSION_CLIENT, session_command
 from tutor.web.session_starter import SessionStarter
-from tutor.web.sessions import session_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 FELL_BACK = b"session starter unavailable"
@@ -34,14 +36,22 @@ FELL_BACK = b"session starter unavailable"
 @pytest.fixture(scope="module")
 def starter():
     """A zygote as `serve` starts it, with the sessions' environment; stopped at the end."""
-    started = SessionStarter(lambda path: session_command(starter_socket=path), "unused")
-    started.start(session_environment())
+    started = _zygote()
     try:
         yield started
     finally:
         zygote = started.process.pid
         started.stop()
     assert not os.path.exists(f"/proc/{zygote}")
+
+
+def _zygote() -> SessionStarter:
+    """A zygote started as `serve` starts it, with the sessions' environment."""
+    from tutor.web.sessions import session_environment  # textual-serve: see the docstring
+
+    started = SessionStarter(lambda path: session_command(starter_socket=path), "unused")
+    started.start(session_environment())
+    return started
 
 
 def _environment(starter, data: Path) -> dict[str, str]:
@@ -185,8 +195,7 @@ def test_a_killed_client_takes_its_app_along(starter, tmp_path):
 
 def test_a_session_outlives_its_zygote_and_still_ends_on_sigterm(tmp_path):
     """The zygote killed under an open tab: the app runs on; the client signals it itself."""
-    own = SessionStarter(lambda path: session_command(starter_socket=path), "unused")
-    own.start(session_environment())
+    own = _zygote()
     try:
         client, app = _started_tui(own, tmp_path)
         with _ending(client):
@@ -232,6 +241,8 @@ def _listening_folder(pid: int) -> Path:
 
 
 async def _first_screen(port: int) -> None:
+    import aiohttp
+
     url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
     async with aiohttp.ClientSession() as client, client.ws_connect(url) as websocket:
         message = await asyncio.wait_for(websocket.receive(), timeout=60)
@@ -262,6 +273,8 @@ def test_a_killed_server_leaves_neither_zygote_nor_apps(tmp_path):
         serve.wait_listening()
 
         async def open_tab_and_kill_server() -> None:
+            import aiohttp
+
             url = f"ws://127.0.0.1:{serve.port}/ws?width=80&height=24"
             async with aiohttp.ClientSession() as client:
                 websocket = await client.ws_connect(url)
