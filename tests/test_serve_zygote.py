@@ -43,6 +43,7 @@ def starter():
         zygote = started.process.pid
         started.stop()
     assert not os.path.exists(f"/proc/{zygote}")
+    assert started.process.returncode == 0  # its server's pipe closed: a normal end
 
 
 def _zygote() -> SessionStarter:

@@ -352,5 +352,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def exit_without_teardown(status: int) -> None:
+    """Exit as the interpreter would (atexit handlers run, stdout and stderr flushed), without
+    then tearing down every module the preload imported: ~0.08 s of CPU for Textual's, once
+    per server and in its wait for the zygote to end, which frees nothing a process's end
+    does not (the sockets and the folder are closed and removed above)."""
+    import atexit
+
+    try:
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    finally:
+        os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())
