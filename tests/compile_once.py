@@ -80,6 +80,31 @@ def _compile(job: tuple[list[Path], list[Path], pytest.Config]) -> None:
         _write_pyc(state, code, source_stat, pyc)
 
 
+# Rewriting a test module's asserts and compiling it costs ~11 times compiling a plain module
+# of the same size (a fresh clone: 3.4 s for 132 test modules of 0.69 MB, 0.52 s for 194 plain
+# modules of 1.2 MB).
+REWRITE_WEIGHT = 11
+
+
+def split(plain: list[Path], rewritten: list[Path], parts: int) -> list[tuple[list, list]]:
+    """(plain, rewritten) files for each of `parts` processes, their estimated work about even:
+    the costliest file first to the least loaded part. Each part ends together, so that no core
+    waits for the other before the workers start (an even count of files left them ~0.3 s of
+    CPU apart)."""
+    jobs = sorted(
+        [(path.stat().st_size, path, False) for path in plain]
+        + [(path.stat().st_size * REWRITE_WEIGHT, path, True) for path in rewritten],
+        key=lambda job: (-job[0], job[1]),
+    )
+    loads = [0] * parts
+    shares: list[tuple[list, list]] = [([], []) for _ in range(parts)]
+    for cost, path, is_rewritten in jobs:
+        part = loads.index(min(loads))
+        loads[part] += cost
+        shares[part][is_rewritten].append(path)
+    return shares
+
+
 def compile_for_workers(config: pytest.Config) -> None:
     """Compile everything the workers import, split over WORKERS forked processes."""
     plain, rewritten = sources(config)
@@ -87,8 +112,8 @@ def compile_for_workers(config: pytest.Config) -> None:
     # instead of receiving it pickled.
     fork = multiprocessing.get_context("fork")
     children = [
-        fork.Process(target=_compile, args=((plain[k::WORKERS], rewritten[k::WORKERS], config),))
-        for k in range(WORKERS)
+        fork.Process(target=_compile, args=((own_plain, own_rewritten, config),))
+        for own_plain, own_rewritten in split(plain, rewritten, WORKERS)
     ]
     for child in children:
         child.start()
