@@ -151,6 +151,8 @@ def train_stacked(
     decay = np.array([c.l2 for c in configs])[:, None, None]
     l2 = decay if np.any(decay != 0.0) else None  # none decays: train() skips the L2 term too
     decayed = _decayed_runs(decay)
+    steps = _UpdateArrays(layers, learning_rates, decayed)
+    transposed = _transposed_weights(layers, n)
     epochs = configs[0].epochs
     losses = np.empty((epochs if loss_values else 0, k_runs))
     values = np.full(k_runs, np.nan)  # what on_epoch hears without loss values
@@ -168,8 +170,8 @@ def train_stacked(
                 if not math.isfinite(_add_reduce(values)) and not np.all(np.isfinite(values)):
                     raise _locate_divergence(values, nets_, outs, epoch)
                 losses[epoch - 1] = values
-            dW, db = _backward(layers, nets_, outs, inputs, masks, T, loss, n)
-            _update(layers, dW, db, learning_rates, l2, decayed)
+            dW, db = _backward(layers, nets_, outs, inputs, masks, T, loss, n, transposed)
+            _update(layers, dW, db, learning_rates, l2, decayed, steps)
             _check_parameters(layers, epoch)
             if on_epoch is not None and on_epoch(epoch, values, layers) is False:
                 stopped = True
@@ -214,16 +216,29 @@ def _dropout_mask(layer: StackedLayer, a: np.ndarray, rngs) -> np.ndarray:
         keeps = keep_probs[:, None, None]
         one = np.ones((), dtype=a.dtype)
         # In the mask's precision, as train()'s mask /= p; u of a run keeping all stays 0 < 1.
-        scratch = (np.zeros(shape), keeps, np.empty(shape, a.dtype), one / keeps.astype(a.dtype))
+        inverse = one / keeps.astype(a.dtype)
+        # A run keeping every unit has the mask 1.0 throughout (its u stays 0 < 1, · 1 ÷ 1):
+        # written once; when some run keeps all, each dropping run's mask is made on its own.
+        dropping = [r for r, keep in enumerate(keep_probs) if keep < 1.0]
+        runs = (
+            None
+            if len(dropping) == len(keep_probs)
+            else [(r, keeps[r], inverse[r]) for r in dropping]
+        )
+        scratch = (np.zeros(shape), keeps, np.ones(shape, a.dtype), inverse, dropping, runs)
         layer.scratch[shape] = scratch
-    draws, keeps, mask, inverse = scratch
-    for r, keep in enumerate(keep_probs):
-        if keep < 1.0:
-            rngs[r].random(out=draws[r])
+    draws, keeps, mask, inverse, dropping, runs = scratch
+    for r in dropping:
+        rngs[r].random(out=draws[r])
     # The comparison's True/False written as 1.0/0.0, then scaled in place: (u < p) · (1 ÷ p)
     # without a boolean array to cast in the product.
-    np.less(draws, keeps, out=mask)
-    return np.multiply(mask, inverse, out=mask)
+    if runs is None:
+        np.less(draws, keeps, out=mask)
+        return np.multiply(mask, inverse, out=mask)
+    for r, keep, scale in runs:
+        np.less(draws[r], keep, out=mask[r])
+        np.multiply(mask[r], scale, out=mask[r])
+    return mask
 
 
 def _forward(layers: list[StackedLayer], X: np.ndarray, rngs):
@@ -250,7 +265,7 @@ def _samples_first(a: np.ndarray) -> np.ndarray:
     return a.transpose(1, 0, 2)
 
 
-def _backward(layers, nets, outs, inputs, masks, T, loss: Loss, n: int):
+def _backward(layers, nets, outs, inputs, masks, T, loss: Loss, n: int, transposed=None):
     out = outs[-1]
     last = layers[-1]
     if last.activation.name == "softmax" and isinstance(loss, CrossEntropy):
@@ -269,7 +284,12 @@ def _backward(layers, nets, outs, inputs, masks, T, loss: Loss, n: int):
         if layer.b is not None and layer.train_bias:
             db[k] = _bias_gradient(delta, layer.bias_mode)
         if k > 0:
-            grad_in = np.matmul(delta, layer.W.swapaxes(-1, -2))
+            WT = layer.W.swapaxes(-1, -2)
+            copy = None if transposed is None else transposed[k]
+            if copy is not None:  # the same bits as the view's (see _transposed_weights)
+                np.copyto(copy, WT)
+                WT = copy
+            grad_in = np.matmul(delta, WT)
             if masks[k] is not None:
                 grad_in *= masks[k]
             prev = layers[k - 1]
@@ -287,6 +307,35 @@ def _bias_gradient(delta: np.ndarray, bias_mode: str) -> np.ndarray:
     return _add_reduce(delta.reshape(delta.shape[0], -1), 1)[:, None, None]
 
 
+def _transposed_weights(layers: list[StackedLayer], rows: int) -> list[np.ndarray | None]:
+    """Per layer, a buffer for Wᵀ copied contiguous before δ @ Wᵀ, or None: W's transposed view.
+
+    train() multiplies δ by W's transposed view (BLAS's transpose call); for some shapes
+    OpenBLAS serves that call by a path twice as slow as the no-transpose call on a contiguous
+    copy. The two are not the same kernel everywhere (on random shapes their bits differ in
+    about half the cases), so each layer's own product shapes are tried on random operands (a
+    generator of its own: the runs' streams are untouched) and the copy is used only where
+    both give the same bits; the first layer makes no δ @ Wᵀ, and a row, a column or a width
+    of 1 takes matmul's vector paths (left as they are).
+    """
+    buffers: list[np.ndarray | None] = [None]
+    draw = np.random.default_rng(0).standard_normal
+    for layer in layers[1:]:
+        k_runs, fan_in, fan_out = layer.W.shape
+        if min(rows, fan_in, fan_out) < 2 or layer.W.dtype not in (np.float64, np.float32):
+            buffers.append(None)
+            continue
+        same = True
+        for _ in range(2):
+            delta = draw((1, rows, fan_out)).astype(layer.W.dtype)
+            W = draw((1, fan_in, fan_out)).astype(layer.W.dtype)
+            view = np.matmul(delta, W.swapaxes(-1, -2))
+            copy = np.matmul(delta, np.ascontiguousarray(W.swapaxes(-1, -2)))
+            same = same and view.tobytes() == copy.tobytes()
+        buffers.append(np.empty((k_runs, fan_out, fan_in), layer.W.dtype) if same else None)
+    return buffers
+
+
 def _decayed_runs(decay: np.ndarray) -> list[tuple[slice, np.ndarray]]:
     """The runs with λ ≠ 0 as slices of consecutive runs, each with its λ (k, 1, 1)."""
     runs = np.flatnonzero(decay[:, 0, 0])
@@ -299,6 +348,27 @@ def _decayed_runs(decay: np.ndarray) -> list[tuple[slice, np.ndarray]]:
     return groups
 
 
+class _UpdateArrays:
+    """Each run's η and λ repeated over each float64 layer's weight shape, made once a stack.
+
+    A product with a (K, 1, 1) factor is broadcast along every row (an inner loop a row); with
+    the factor written out at the weights' shape it is one element-wise pass: the same products.
+    """
+
+    def __init__(self, layers, learning_rates: np.ndarray, decayed) -> None:
+        self.rates: list[np.ndarray | None] = []
+        self.decays: list[list[tuple[slice, np.ndarray]]] = []
+        for layer in layers:
+            full = layer.W.dtype == learning_rates.dtype
+            shape = layer.W.shape
+            self.rates.append(np.broadcast_to(learning_rates, shape).copy() if full else None)
+            self.decays.append(
+                [(part, np.broadcast_to(d, layer.W[part].shape).copy()) for part, d in decayed]
+                if full
+                else []
+            )
+
+
 def _update(
     layers,
     dW,
@@ -306,19 +376,23 @@ def _update(
     learning_rates: np.ndarray,
     l2: np.ndarray | None,
     decayed: list[tuple[slice, np.ndarray]],
+    arrays: _UpdateArrays | None = None,
 ) -> None:
     """w ← w − η·dE/dw per run (training.apply_update's arithmetic); L2 only where λ ≠ 0.
 
     In place on dW (this epoch's own arrays) when it has the weights' and η's dtype: dE/dW + λ·W
     on the runs with λ ≠ 0 (`decayed`, from `_decayed_runs`) only, then η·(…) and the
     subtraction: the products and sums of the other branch (neither depends on operand order).
+    `arrays` (`_UpdateArrays`) gives η and λ at the weights' shape: the same products.
     """
-    for layer, grad_W, grad_b in zip(layers, dW, db):
+    for k, (layer, grad_W, grad_b) in enumerate(zip(layers, dW, db)):
         if grad_W.dtype == layer.W.dtype == learning_rates.dtype:
-            for part, decay in decayed:
+            rates = arrays.rates[k] if arrays is not None else None
+            decays = arrays.decays[k] if arrays is not None else decayed
+            for part, decay in decays:
                 decayed_grad = grad_W[part]
                 decayed_grad += np.multiply(layer.W[part], decay)
-            layer.W -= np.multiply(grad_W, learning_rates, out=grad_W)
+            layer.W -= np.multiply(grad_W, learning_rates if rates is None else rates, out=grad_W)
         else:
             if l2 is not None:
                 with_l2 = grad_W + l2 * layer.W

@@ -1,0 +1,84 @@
+"""train_stacked's per-stack arrays on random networks: each run ends with train()'s bits alone.
+
+The stack writes each run's η and λ out at the weights' shape, makes the dropout masks of only
+the runs that drop out when some run keeps every unit, and multiplies δ by a contiguous copy of
+Wᵀ where a probe of the layer's own shapes finds the same bits as W's transposed view (the
+product train() makes). Random widths 1-70 (both outcomes of the probe), 2-80 rows, dropout on
+some runs and layers, λ on some runs, frozen biases: every parameter's bytes and every loss.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.random_data import random_data_for_loss
+from tutor.engine import Init, TrainConfig, build, get_loss, train
+from tutor.engine.stacked import _transposed_weights, stack_layers, train_stacked
+
+CASES = 30
+
+
+def _case(seed: int):
+    rng = np.random.RandomState(1000 + seed)
+    depth = int(rng.randint(2, 4))
+    widths = [int(w) for w in rng.choice([1, 2, 3, 8, 17, 32, 40, 64, 70], depth)]
+    sizes = [int(rng.randint(1, 5)), *widths, int(rng.choice([1, 2, 3]))]
+    rows = int(rng.choice([2, 5, 8, 16, 40, 63, 80]))
+    hidden = str(rng.choice(["relu", "sigmoid", "tanh", "leaky_relu"]))
+    output, loss_name = [("sigmoid", "bce"), ("identity", "mse"), ("tanh", "mse")][seed % 3]
+    k_runs = int(rng.randint(1, 5))
+    nets, configs = [], []
+    for r in range(k_runs):
+        net = build(sizes, [hidden] * depth + [output], Init("he"), seed=seed * 10 + r)
+        drops = rng.rand() < 0.6
+        for layer in net.layers[1:]:
+            layer.keep_prob = float(rng.choice([0.3, 0.5, 0.9, 1.0])) if drops else 1.0
+        nets.append(net)
+        l2 = float(rng.choice([0.0, 0.0, 0.01, 0.5]))
+        lr = float(rng.choice([0.05, 0.1, 0.3]))
+        configs.append(TrainConfig(lr, 6, rule="batch", seed=int(rng.randint(0, 99)), l2=l2))
+    if seed % 7 == 3:
+        for net in nets:  # one bias mode for the stack
+            net.layers[-1].train_bias = False
+    X, T = random_data_for_loss(seed, rows, sizes[0], sizes[-1], loss_name)
+    return nets, X, T, get_loss(loss_name), configs
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_every_run_of_a_random_stack_is_train_alone(seed):
+    nets, X, T, loss, configs = _case(seed)
+    alone = [net.copy() for net in nets]
+    expected = [train(net, X, T, loss, c).losses for net, c in zip(alone, configs)]
+    histories = train_stacked(nets, X, T, loss, configs)
+    for r, (ours, theirs) in enumerate(zip(nets, alone)):
+        assert [v.hex() for v in histories[r].losses] == [v.hex() for v in expected[r]], r
+        for a, b in zip(ours.parameters(), theirs.parameters()):
+            assert a.tobytes() == b.tobytes(), f"run {r}"
+
+
+def test_the_random_stacks_take_every_path():
+    """The cases cover: a copied Wᵀ and a view, runs dropping out beside runs keeping all."""
+    copied = viewed = mixed_dropout = 0
+    for seed in range(CASES):
+        nets, X, _, _, _ = _case(seed)
+        buffers = _transposed_weights(stack_layers(nets), X.shape[0])[1:]
+        copied += sum(b is not None for b in buffers)
+        viewed += sum(b is None for b in buffers)
+        keeps = [{layer.keep_prob < 1.0 for layer in net.layers[1:]} for net in nets]
+        mixed_dropout += any(True in k for k in keeps) and any(k == {False} for k in keeps)
+    assert copied and viewed and mixed_dropout
+
+
+def test_a_copied_transpose_is_only_used_where_its_bits_are_the_views():
+    """Whatever the probe decides, each layer's product is the transposed view's, bit for bit."""
+    rng = np.random.default_rng(3)
+    for rows, fan_out, fan_in in [(8, 64, 64), (40, 64, 64), (5, 32, 48), (70, 3, 40)]:
+        net = build([2, fan_in, fan_out, 1], ["relu", "relu", "sigmoid"], Init("he"), seed=1)
+        layer = stack_layers([net])[1]
+        (copy,) = _transposed_weights([stack_layers([net])[0], layer], rows)[1:]
+        delta = rng.standard_normal((1, rows, fan_out))
+        view = np.matmul(delta, layer.W.swapaxes(-1, -2))
+        if copy is not None:
+            np.copyto(copy, layer.W.swapaxes(-1, -2))
+            assert np.matmul(delta, copy).tobytes() == view.tobytes()
