@@ -14,7 +14,7 @@ import pytest
 
 from tests.random_data import random_data_for_loss
 from tutor.engine import Init, TrainConfig, build, get_loss, train
-from tutor.engine.stacked import _transposed_weights, stack_layers, train_stacked
+from tutor.engine.stacked import _grad_in, _transposed_weights, stack_layers, train_stacked
 
 CASES = 30
 
@@ -82,3 +82,20 @@ def test_a_copied_transpose_is_only_used_where_its_bits_are_the_views():
         if copy is not None:
             np.copyto(copy, layer.W.swapaxes(-1, -2))
             assert np.matmul(delta, copy).tobytes() == view.tobytes()
+
+
+def test_a_one_unit_layers_outer_product_is_matmuls_bit_for_bit():
+    """δ (K, n, 1) times Wᵀ (K, 1, fan_in): the einsum path against matmul's own loop on values
+    with ±0, ±∞, NaN, subnormals and products that underflow or round to −0."""
+    rng = np.random.default_rng(11)
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 1e-200, -1e-200])
+    for k_runs, rows, fan_in in [(1, 2, 2), (3, 40, 64), (4, 7, 33), (2, 80, 3)]:
+        delta = rng.standard_normal((k_runs, rows, 1))
+        W = rng.standard_normal((k_runs, fan_in, 1))
+        delta.flat[: len(specials)] = specials[: delta.size]
+        W.flat[::2] = rng.choice(specials, W.flat[::2].shape)
+        with np.errstate(all="ignore"):
+            ours = _grad_in(delta, W, None)
+            theirs = np.matmul(delta, W.swapaxes(-1, -2))
+        assert ours.tobytes() == theirs.tobytes()
+    assert np.signbit(_grad_in(np.full((1, 2, 1), -0.0), np.ones((1, 2, 1)), None)).sum() == 0
