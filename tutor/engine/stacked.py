@@ -151,7 +151,7 @@ def train_stacked(
     decay = np.array([c.l2 for c in configs])[:, None, None]
     l2 = decay if np.any(decay != 0.0) else None  # none decays: train() skips the L2 term too
     decayed = _decayed_runs(decay)
-    steps = _UpdateArrays(layers, learning_rates, decayed)
+    update_arrays = _UpdateArrays(layers, learning_rates, decayed)
     epochs = configs[0].epochs
     losses = np.empty((epochs if loss_values else 0, k_runs))
     values = np.full(k_runs, np.nan)  # what on_epoch hears without loss values
@@ -170,7 +170,7 @@ def train_stacked(
                     raise _locate_divergence(values, nets_, outs, epoch)
                 losses[epoch - 1] = values
             dW, db = _backward(layers, nets_, outs, inputs, masks, T, loss, n)
-            _update(layers, dW, db, learning_rates, l2, decayed, steps)
+            _update(layers, dW, db, learning_rates, l2, decayed, update_arrays)
             _check_parameters(layers, epoch)
             if on_epoch is not None and on_epoch(epoch, values, layers) is False:
                 stopped = True
