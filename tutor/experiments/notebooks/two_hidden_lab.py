@@ -109,9 +109,7 @@ class _Stacks:
         lr_sign = {"lr1": 1.0, "lr2": -1.0, "lr3": 1.0}
         self.flat: dict[str, np.ndarray] = {}
         for buffer, parts in buffers.items():
-            sizes = {
-                family: [math.prod(shape) for shape in shapes[family]] for family, _ in parts
-            }
+            sizes = {family: [math.prod(shape) for shape in shapes[family]] for family, _ in parts}
             # Each region starts on a 64-byte boundary (see _aligned_zeros); the few doubles
             # between regions stay 0 and are never read.
             spans = [_LINE * -(-sum(sizes[family]) // _LINE) for family, _ in parts]
