@@ -21,6 +21,7 @@ Experiments (`tutor.experiments.two_hidden`) build the networks and data with th
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -364,8 +365,8 @@ def train_report(
                 active = stacks.active
                 hit = stacks.matched & active
                 gone = hit.copy()
-                due = hit | schedule.due(epoch) if logging else hit
-                shown = np.flatnonzero(active & due).tolist()
+                due = schedule.shown(epoch, active, hit) if logging else active & hit
+                shown = np.flatnonzero(due).tolist()
                 for k, (accuracy, loss) in zip(shown, stacks.logged(shown) if shown else ()):
                     run = stacks.runs[k]
                     logs[run].append((epoch, accuracy, loss))
@@ -434,19 +435,25 @@ class _Schedule:
         self.limits = limits[runs]
         self.intervals = intervals[runs]
         self.every = sorted(set(self.intervals.tolist()))  # the distinct intervals
-        self.ends = set(self.limits.tolist())
+        self.ends = sorted(set(self.limits.tolist()))
+        self.one = self.every[0] if len(self.every) == 1 else 0  # the interval, if only one
 
     def next_event(self, epoch: int) -> int | float:
         """The first epoch from `epoch` on at which some run logs or ends (inf: none left)."""
-        logs = [-(-epoch // every) * every for every in self.every]
-        return min(logs + [end for end in self.ends if end >= epoch], default=math.inf)
+        left = bisect.bisect_left(self.ends, epoch)
+        end = self.ends[left] if left < len(self.ends) else math.inf
+        if self.one:
+            return min(end, -(-epoch // self.one) * self.one)
+        return min([end, *(-(-epoch // every) * every for every in self.every)])
 
     def logs(self, epoch: int) -> bool:
         """Whether some run logs at `epoch`."""
+        if self.one:
+            return epoch % self.one == 0
         return any(epoch % every == 0 for every in self.every)
 
-    def due(self, epoch: int) -> np.ndarray:
-        """The runs that log at `epoch` (one bool per run)."""
-        if len(self.every) == 1:
-            return np.full(len(self.intervals), True)
-        return epoch % self.intervals == 0
+    def shown(self, epoch: int, active: np.ndarray, hit: np.ndarray) -> np.ndarray:
+        """The runs that log at `epoch` (a logging epoch): those due, and those that hit 100 %."""
+        if self.one:  # one interval: every run
+            return active
+        return active & (hit | (epoch % self.intervals == 0))
