@@ -127,7 +127,11 @@ def test_relu_run_is_not_a_success_and_its_hidden_units_collapse():
 def lab_004(sizes, scale, lr, epochs, rows, seed=42):
     """Seed 004's forward/backward loop; scale None = He init. Returns (losses, accuracy): the
     loss of every epoch and the accuracy of the last (the lab's, at each epoch's forward pass;
-    the tests read the last one, and the accuracy takes no part in the training)."""
+    the tests read the last one, and the accuracy takes no part in the training).
+
+    Each epoch's outputs are kept and the lab's loss formula applied to all of them after the
+    loop, in one pass over the stacked outputs: the same numbers bit for bit (compared for 4
+    and 2000 rows), without its six NumPy calls in each of the ~24,000 epochs the tests run."""
     np.random.seed(seed)
     X = np.tile(XOR_X, (rows // 4, 1))
     y = np.tile([0, 1, 1, 0], rows // 4)
@@ -137,17 +141,15 @@ def lab_004(sizes, scale, lr, epochs, rows, seed=42):
         for a, b in zip(sizes, sizes[1:])
     ]
     b = [np.zeros((1, n)) for n in sizes[1:]]
-    losses, accuracy = [], None
-    for epoch in range(epochs):
+    outputs = []
+    for _ in range(epochs):
         acts = [X]
         for k in range(len(W) - 1):
             acts.append(np.maximum(0, acts[-1] @ W[k] + b[k]))
         z = acts[-1] @ W[-1] + b[-1]
         e = np.exp(z - z.max(axis=1, keepdims=True))
         yhat = e / e.sum(axis=1, keepdims=True)
-        losses.append(-np.mean(np.sum(Y * np.log(yhat + 1e-9), axis=1)))
-        if epoch == epochs - 1:
-            accuracy = np.mean(np.argmax(yhat, axis=1) == y)
+        outputs.append(yhat)
         dz = (yhat - Y) / len(X)
         for k in range(len(W) - 1, -1, -1):
             dW, db = acts[k].T @ dz, dz.sum(axis=0, keepdims=True)
@@ -155,7 +157,9 @@ def lab_004(sizes, scale, lr, epochs, rows, seed=42):
                 dz = (dz @ W[k].T) * (acts[k] > 0)
             W[k] -= lr * dW
             b[k] -= lr * db
-    return losses, accuracy
+    yhats = np.stack(outputs)  # (epochs, rows, 2)
+    losses = list(-np.mean(np.sum(Y * np.log(yhats + 1e-9), axis=2), axis=1))
+    return losses, np.mean(np.argmax(outputs[-1], axis=1) == y)
 
 
 def test_deep_xor_matches_the_lab_loop_on_2000_rows():
