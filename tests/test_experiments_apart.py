@@ -16,9 +16,17 @@ from tutor.experiments import registry
 
 @pytest.fixture
 def fresh_cache(monkeypatch):
-    """An empty results cache and no pending child for the test; the session's comes back."""
+    """Empty results and run caches and no pending child for the test (a child then trains what
+    it is asked for: no run an earlier test kept); the session's come back."""
     monkeypatch.setattr(registry, "_CACHE", {})
     monkeypatch.setattr(registry, "_PENDING", {})
+    kept = [dict(runs) for runs in registry._RUN_CACHES]
+    for runs in registry._RUN_CACHES:
+        runs.clear()
+    yield
+    for runs, saved in zip(registry._RUN_CACHES, kept):
+        runs.clear()
+        runs.update(saved)
 
 
 def test_a_child_computes_exactly_what_this_process_computes(fresh_cache, monkeypatch):
