@@ -82,8 +82,11 @@ SHARED_SET_UP = {
     "test_examples_builtin.py": "examples_builtin",  # the batch examples' traces
     "test_formula_targets.py": "formula_targets",  # each reference traced and drawn by Rich
     "test_mnist_trace.py": "mnist_trace",  # the 784-100-10 network trained
+    "test_periodic_step.py": "periodic_step",  # its 30 random cases trained once, read thrice
     "test_serve_zygote.py": "serve_zygote",  # a zygote holding the tutor's modules
     "test_serve_sessions.py": "serve_zygote",  # with the above, the one worker to load aiohttp
+    "test_small_step.py": "small_step",  # its 60 random cases trained once, read twice
+    "test_tall_step.py": "tall_step",  # its 30 random cases trained once, read twice
     "test_value_id.py": "value_id",  # two-hidden's and deep-xor's ~1,800 traced values
     "test_worksheet.py": "worksheet",  # fresh interpreters: hash-seed runs, students' traces
     # The same networks derived (mazur's above all): tutor.symbolic caches them per process.

@@ -11,14 +11,25 @@ import pickle
 
 import pytest
 
-from tutor.experiments import registry
+from tutor.experiments import registry, two_hidden
 
 
 @pytest.fixture
 def fresh_cache(monkeypatch):
-    """An empty results cache and no pending child for the test; the session's comes back."""
+    """Empty results and run caches, no pending child and no planned sweep for the test (a child
+    then trains what it is asked for: no run an earlier test kept; and this process trains
+    `two_hidden_linear`'s runs alone, not inside the whole sweep's loop an earlier test planned:
+    ~6 s of CPU); the session's come back."""
     monkeypatch.setattr(registry, "_CACHE", {})
     monkeypatch.setattr(registry, "_PENDING", {})
+    monkeypatch.setattr(two_hidden, "_PLANNED", [])
+    kept = [dict(runs) for runs in registry._RUN_CACHES]
+    for runs in registry._RUN_CACHES:
+        runs.clear()
+    yield
+    for runs, saved in zip(registry._RUN_CACHES, kept):
+        runs.clear()
+        runs.update(saved)
 
 
 def test_a_child_computes_exactly_what_this_process_computes(fresh_cache, monkeypatch):

@@ -176,10 +176,12 @@ def test_benchmark_runs_and_says_so_without_pytorch():
     """bench_mnist.py with `import torch` failing: ours and bare timed, torch named as missing.
 
     The weights are compared on the script's 20-batch warm-up; the timed epoch runs over the
-    warm-up's 2,560 digits (`--digits`), not 60,000: the test checks that it runs and says so."""
-    import subprocess
-    import sys
+    warm-up's 2,560 digits (`--digits`), not 60,000: the test checks that it runs and says so.
+    The script runs as `python -c` runs it, in a process forked from tests/forked_probe.py's
+    interpreter (NumPy, which the script imports first, already loaded; torch is not)."""
     from pathlib import Path
+
+    from tests import forked_probe
 
     bench = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_mnist.py"
     code = (
@@ -188,7 +190,7 @@ def test_benchmark_runs_and_says_so_without_pytorch():
         "sys.argv = ['bench_mnist.py', '--repeats', '1', '--digits', '2560']\n"
         f"runpy.run_path({str(bench)!r}, run_name='__main__')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = forked_probe.run(code)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "torch not installed" in out and "PyTorch not installed: pip install torch" in out

@@ -10,11 +10,14 @@ reports (epoch, layer, quantity), on random networks with a softmax + cross-entr
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
 from tests.test_small_step import HIDDEN, _bytes, _outcome, _same_bits
 from tutor.engine import Init, TrainConfig, build, get_loss, train
+from tutor.engine.network import Network
 from tutor.engine.periodic_step import PeriodicStep, periodic_step, repeats
 from tutor.engine.tall_step import TallStep
 
@@ -48,17 +51,24 @@ def _losses(net, X, T, loss, config, period=0) -> list[float]:
     return train(net, X, T, loss, config, period=period).losses
 
 
+@functools.cache
+def _trained(seed: int) -> tuple[tuple, Network]:
+    """Random case `seed` trained with its period, once per process: its outcome and its trained
+    network (three tests read them; each trained all 30 cases)."""
+    net, X, T, loss, config, period = _random_case(seed)
+    return _outcome(_losses, net, X, T, loss, config, period), net
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_random_networks_on_repeated_rows_train_to_the_tall_steps_bits(seed):
-    net, X, T, loss, config, period = _random_case(seed)
-    ref = net.copy()
-    ours = _outcome(_losses, net, X, T, loss, config, period)
+    ref, X, T, loss, config, _ = _random_case(seed)
+    ours, net = _trained(seed)
     assert ours == _outcome(_losses, ref, X, T, loss, config)
     assert _same_bits(net, ref)
 
 
 def test_the_random_cases_include_divergences_and_finished_runs():
-    outcomes = {_outcome(_losses, *_random_case(seed))[0] for seed in range(30)}
+    outcomes = {_trained(seed)[0][0] for seed in range(30)}
     assert outcomes == {"finished", "diverged"}
 
 
@@ -68,7 +78,7 @@ def test_most_random_cases_take_the_periodic_step():
     periodic = [isinstance(step, PeriodicStep) for step in steps]
     assert sum(periodic) >= 15
     # Diverging runs among them too: their reports (epoch, layer, quantity) compared above.
-    assert {_outcome(_losses, *c)[0] for c, p in zip(cases, periodic) if p} == {
+    assert {_trained(seed)[0][0] for seed, p in enumerate(periodic) if p} == {
         "finished",
         "diverged",
     }

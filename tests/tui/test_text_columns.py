@@ -56,15 +56,44 @@ def network_drawings():
             yield lesson.id, f.name, render_network(trace, visible - hidden, f.name, deps, hidden)
 
 
+def text_key(text: Text) -> tuple:
+    """Everything of a Text that Rich draws from: two Texts with the same key draw the same."""
+    return (
+        text.plain,
+        str(text.style),
+        tuple(text.spans),
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        text.end,
+        text.tab_size,
+    )
+
+
+def columns_key(columns: TextColumns) -> tuple:
+    """Everything a TextColumns and its Table are drawn from."""
+    return (
+        tuple(text_key(h) for h in columns.headers),
+        tuple(tuple(text_key(cell) for cell in row) for row in columns.rows),
+        columns.pad_edge,
+        columns.header_style,
+        columns.no_wrap,
+    )
+
+
 def test_every_network_drawing_matches_the_rich_table_cell_by_cell():
     compared = 0
+    drawn = set()  # half the drawings repeat another's columns exactly: each is drawn once
     for lesson_id, name, drawing in network_drawings():
         for columns in columns_in(drawing):
             # The network area at 80 columns; wider, both draw the same lines (they fit).
             assert columns.width() <= 78, (lesson_id, name)
-            assert cells(columns, 78) == cells(columns.table(), 78), (lesson_id, name)
+            key = columns_key(columns)
+            if key not in drawn:
+                assert cells(columns, 78) == cells(columns.table(), 78), (lesson_id, name)
+                drawn.add(key)
             compared += 1
-    assert compared > 100
+    assert compared > 100 and len(drawn) > 100
 
 
 def test_a_drawing_too_wide_is_the_table_itself():

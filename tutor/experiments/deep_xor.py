@@ -9,7 +9,7 @@ import numpy as np
 
 from tutor.engine import Init, Network, build, get_loss, train
 from tutor.engine.stacked import train_stacked
-from tutor.engine.training import TrainConfig
+from tutor.engine.training import History, TrainConfig
 from tutor.experiments.registry import Progress, check_progress, experiment, planner, run_cache
 from tutor.experiments.xor_221 import boundary
 
@@ -77,40 +77,73 @@ def train_xor(
 
 
 def train_xor_together(
-    sizes: list[int], runs: list[tuple[Init, float, int]], progress: Progress | None, epochs: int
+    sizes: list[int],
+    runs: list[tuple[Init, float, int]],
+    progress: Progress | None,
+    epochs: int | list[int],
 ) -> list[tuple[Network, dict[str, Any]]]:
     """`train_xor(sizes, init, lr, …, epochs, seed=seed)` for each (init, lr, seed) of `runs`
     (XOR's 4 rows), trained in one stack: each run's network and results are train_xor's alone
-    (`tutor.engine.stacked`: each run bit for bit as `train()`). The lab's checks of the network
-    after E updates read the output the stack's forward pass of epoch E + 1 computes (each run's
-    slice is its network's own forward pass: `train_stacked`'s on_forward); only the last
-    epoch's networks need a forward pass of their own. Progress reports the first run's."""
+    (`tutor.engine.stacked`: each run bit for bit as `train()`). `epochs`: one count for all,
+    or one per run; the stack trains every run to the fewest epochs left, those done leave,
+    the others go on in a stack of their own (full-batch steps keep no state but the
+    parameters: two calls of train() give one long run's bits). The lab's checks of the
+    network after E updates read the output the stack's forward pass of epoch E + 1 computes
+    (each run's slice is its network's own forward pass: `train_stacked`'s on_forward); only a
+    run's last epoch needs a forward pass of its own. Progress reports the first of the runs
+    that train longest."""
+    limits = [epochs] * len(runs) if isinstance(epochs, int) else list(epochs)
+    reporter = limits.index(max(limits))
     watched = [
-        _Run(sizes, init, lr, epochs, 1, seed, False, progress if k == 0 else None)
-        for k, (init, lr, seed) in enumerate(runs)
+        _Run(sizes, init, lr, limit, 1, seed, False, progress if k == reporter else None)
+        for k, ((init, lr, seed), limit) in enumerate(zip(runs, limits))
     ]
+    losses: list[list[float]] = [[] for _ in runs]
+    trained = 0  # the epochs every run left has had
+    left = list(range(len(runs)))
+    while left:
+        until = min(limits[k] for k in left)
+        histories = _train_stack([watched[k] for k in left], trained, until)
+        for k, history in zip(left, histories):
+            losses[k] += history.losses
+        for k in left:  # the networks after their last update: no forward pass of the stack saw
+            run = watched[k]
+            if limits[k] == until and run.checks(until):
+                run.on_output(until, *run.output(run.net))
+        left = [k for k in left if limits[k] > until]
+        trained = until
+    return [(run.net, run.results(History(run_losses))) for run, run_losses in zip(watched, losses)]
+
+
+def _train_stack(watched: list[_Run], trained: int, until: int) -> list[History]:
+    """Epochs trained + 1 … until of the runs `watched` (each has had `trained` updates), in one
+    stack; their histories (those epochs' losses)."""
     first = watched[0]
 
     def on_forward(epoch: int, outputs: np.ndarray) -> None:
-        done = epoch - 1  # the updates the networks whose outputs these are have had
+        done = trained + epoch - 1  # the updates the networks whose outputs these are have had
         checking = [r for r, run in enumerate(watched) if run.checks(done)] if done else []
         if checking:  # the rows each run classifies right, counted for the stack at once
             right = np.count_nonzero(outputs.argmax(axis=2) == first.y, axis=1).tolist()
             for r in checking:
                 watched[r].on_output(done, outputs[r], right[r])
 
-    def on_epoch(epoch: int, losses: np.ndarray, layers) -> None:
-        first.report(epoch, float(losses[0]))  # the other runs report no progress
+    reporter = next((r for r, run in enumerate(watched) if run.progress is not None), None)
 
-    configs = [TrainConfig(lr, epochs) for _, lr, _ in runs]
-    nets = [run.net for run in watched]
-    histories = train_stacked(
-        nets, first.X, first.Y, get_loss("cross_entropy"), configs, on_epoch, on_forward=on_forward
+    def on_epoch(epoch: int, losses: np.ndarray, layers) -> None:
+        if reporter is not None:  # the other runs report no progress
+            watched[reporter].report(trained + epoch, float(losses[reporter]))
+
+    configs = [TrainConfig(run.learning_rate, until - trained) for run in watched]
+    return train_stacked(
+        [run.net for run in watched],
+        first.X,
+        first.Y,
+        get_loss("cross_entropy"),
+        configs,
+        on_epoch,
+        on_forward=on_forward,
     )
-    for run in watched:  # the networks after the last update: no forward pass of the stack saw
-        if run.checks(epochs):
-            run.on_output(epochs, *run.output(run.net))
-    return [(run.net, run.results(history)) for run, history in zip(watched, histories)]
 
 
 class _Run:
@@ -283,6 +316,11 @@ STACKED_VARIANTS = {
     "deep_xor_init_0p01": ((2, 8, 8, 2), Init("normal", 0.01), 0.1),
     "deep_xor_init_0p1": ((2, 8, 8, 2), Init("normal", 0.1), 0.1),
 }
+# deep_xor_seeds' ten runs (the lab's network from seeds 0-9, 2000 epochs), keyed (sizes, init,
+# lr, seed, epochs): when a variant is asked first they train in its stack (their 2000 epochs
+# with it; then the variants go on alone), else in a stack of their own.
+SEEDS_EPOCHS = 2000
+SEED_RUNS = [((2, 8, 8, 2), Init("he"), 0.1, seed, SEEDS_EPOCHS) for seed in range(10)]
 _VARIANT_RESULTS: dict[tuple, dict[str, Any]] = run_cache()
 _PLANNED_VARIANTS: set[tuple] | None = None  # None: not told, all of them
 
@@ -291,15 +329,32 @@ _PLANNED_VARIANTS: set[tuple] | None = None  # None: not told, all of them
 def _plan_variants(ids: set[str]) -> None:
     global _PLANNED_VARIANTS
     _PLANNED_VARIANTS = {key for id, key in STACKED_VARIANTS.items() if id in ids}
+    if "deep_xor_seeds" in ids:
+        _PLANNED_VARIANTS.update(SEED_RUNS)
+
+
+def _stacked_run(key: tuple) -> tuple[Init, float, int, int]:
+    """(init, lr, seed, epochs) of a variant's key (sizes, init, lr) or a seed run's key."""
+    if len(key) == 3:
+        return key[1], key[2], 42, EPOCHS
+    return key[1], key[2], key[3], key[4]
 
 
 def _train_variants(key: tuple, progress: Progress | None) -> None:
-    """Train the variant `key` and, in the same stack, the others wanted and not trained yet."""
-    wanted = STACKED_VARIANTS.values() if _PLANNED_VARIANTS is None else _PLANNED_VARIANTS
-    others = [k for k in dict.fromkeys(wanted) if k != key and k not in _VARIANT_RESULTS]
-    keys = [key, *others]  # the one asked for first: progress reports its loss
-    runs = [(init, learning_rate, 42) for _, init, learning_rate in keys]
-    for k, (_, results) in zip(keys, train_xor_together(list(key[0]), runs, progress, EPOCHS)):
+    """Train the variant `key` and, in the same stack, the other runs wanted and not trained yet
+    (the variants, and deep_xor_seeds' runs for their 2000 epochs)."""
+    every = [*dict.fromkeys(STACKED_VARIANTS.values()), *SEED_RUNS]
+    wanted = every if _PLANNED_VARIANTS is None else [k for k in every if k in _PLANNED_VARIANTS]
+    others = [k for k in wanted if k != key and k not in _VARIANT_RESULTS]
+    _train_runs([key, *others], progress)  # the one asked for first: progress reports its loss
+
+
+def _train_runs(keys: list[tuple], progress: Progress | None) -> None:
+    runs = [_stacked_run(k) for k in keys]
+    trained = train_xor_together(
+        list(keys[0][0]), [run[:3] for run in runs], progress, [run[3] for run in runs]
+    )
+    for k, (_, results) in zip(keys, trained):
         _VARIANT_RESULTS[k] = results
 
 
@@ -379,11 +434,12 @@ def deep_xor_depth_4(progress: Progress | None = None) -> dict[str, Any]:
 def deep_xor_seeds(progress: Progress | None = None) -> dict[str, Any]:
     """'Learns XOR reliably': the lab's network from ten other seeds."""
     rows, accuracies = [], []
-    # The ten runs in one stack, each as train_xor alone; progress counts the stack's epochs.
-    runs = train_xor_together(
-        [2, 8, 8, 2], [(Init("he"), 0.1, s) for s in range(10)], progress, 2000
-    )
-    for seed, (_, r) in enumerate(runs):
+    # The ten runs in one stack (or already trained in a variant's), each as train_xor alone;
+    # progress counts the stack's epochs.
+    if any(key not in _VARIANT_RESULTS for key in SEED_RUNS):
+        _train_runs([key for key in SEED_RUNS if key not in _VARIANT_RESULTS], progress)
+    for seed, key in enumerate(SEED_RUNS):
+        r = _VARIANT_RESULTS[key]
         rows.append([seed, f"{r['final_loss']:.6f}", r["accuracy"], r["first_100_after"]])
         accuracies.append(r["accuracy"])
     solved = sum(a == 1.0 for a in accuracies)

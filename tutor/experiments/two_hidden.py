@@ -189,9 +189,14 @@ def boundary(net: Network, x: np.ndarray, y: np.ndarray, width: int = 48, height
     }
 
 
-def _log_result(distribution: str, lr: float, h: int, printed: list, progress) -> dict:
-    net, x, y = setup(distribution, h, h, 0)
-    run = train_report([(net, x, y)], [lr], 10_000, log_every=1, progress=progress)[0]
+def _log_result(experiment_id: str, printed: list, progress) -> dict:
+    """The log run of `experiment_id` (the first of its LOG_RUNS) beside the printed log."""
+    call = LOG_RUNS[experiment_id][0]
+    distribution, (lr, h, seed, _), _, _ = call
+    compute_calls(LOG_RUNS[experiment_id], progress)
+    run = _CELLS[call]
+    assert run.network is not None and run.data is not None, "train_report keeps both"
+    net, (x, y) = run.network, run.data
     by_epoch = {epoch: (acc, loss) for epoch, acc, loss in run.log}
     result: dict = {
         "loss_curve": [loss for _, _, loss in run.log],
@@ -214,7 +219,8 @@ def _log_result(distribution: str, lr: float, h: int, printed: list, progress) -
         "log": {
             "columns": ["epoch", "printed accuracy", "printed loss", "accuracy", "loss"],
             "rows": rows,
-            "caption": f"network(lr={lr}, h1=h2={h}, distribution='{distribution}', seed=0): "
+            "caption": f"network(lr={lr}, h1=h2={h}, distribution='{distribution}', "
+            f"seed={seed}): "
             "BCE summed over the samples, before the epoch's update.",
         },
         "predictions": {
@@ -232,11 +238,34 @@ def _log_result(distribution: str, lr: float, h: int, printed: list, progress) -
 
 
 Cell = tuple[float, int, int, Previous]  # lr, h1 = h2, seed, previous call
-_CELLS: dict[tuple[str, Cell], Run] = run_cache()
+# One network_() call as trained: (distribution, cell, max epochs, log every). The sweeps' calls
+# run 50,000 epochs and log every 100; the 3.A logs' runs 10,000 epochs, logging every epoch.
+Call = tuple[str, Cell, int, int]
+_CELLS: dict[Call, Run] = run_cache()
 # The report's cells ran in this order: XOR lr sweep, linear lr sweep, XOR units sweep, linear
 # units sweep; each linear sweep starts where the XOR sweep before it left the stream (its
 # last call: seed 4 with h = 3, resp. h = 10).
 ENTERING = {"lr": (4, 3), "h": (4, 10)}
+SWEEP_LOG_EVERY = 100
+
+
+def sweep_call(distribution: str, cell: Cell) -> Call:
+    """A cell of the section-4 sweeps as it trains: 50,000 epochs, logged every 100."""
+    return (distribution, cell, MAX_EPOCHS, SWEEP_LOG_EVERY)
+
+
+# The runs behind the 3.A logs (network(epoch=10000, ...), seed 0), as calls of sweep_setup:
+# setup(d, h, h, 0) builds the same network and data as sweep_setup(d, h, 0, previous) with
+# previous None (XOR) or (0, h) (linear: the data follow seed 0's h = h draws).
+# two_hidden_linear's second run is the execution whose ŷ the report prints (3.B linear): the
+# same call, its data drawn after the XOR run's h = 3 draws.
+LOG_RUNS: dict[str, list[Call]] = {
+    "two_hidden_xor": [("XOR", (0.1, 3, 0, None), 10_000, 1)],
+    "two_hidden_linear": [
+        ("linear", (0.01, 2, 0, (0, 2)), 10_000, 1),
+        ("linear", (0.01, 2, 0, (0, 3)), 10_000, SWEEP_LOG_EVERY),
+    ],
+}
 
 
 def sweep_calls(distribution: str, kind: str, values: tuple) -> list[Cell]:
@@ -251,25 +280,32 @@ def sweep_calls(distribution: str, kind: str, values: tuple) -> list[Cell]:
     return calls
 
 
-_PLANNED: list[tuple[str, Cell]] = []  # cells that will be asked for (see _plan_sweep_cells)
+_PLANNED: list[Call] = []  # calls that will be asked for (see _plan_sweep_cells)
 
 
-def compute_cells(cells: list[tuple[str, Cell]], progress: Progress | None = None) -> None:
-    """Train every (distribution, cell) not yet in the cache, all in one stacked loop.
+def compute_calls(calls: list[Call], progress: Progress | None = None) -> None:
+    """Train every call not yet in the cache, all in one stacked loop (`train_report`: each run
+    as alone, whatever its epoch limit and log interval).
 
-    When some are missing, the cells planned to be asked for next train in the same loop.
+    When some are missing, the calls planned to be asked for next train in the same loop.
     """
-    todo = [c for c in dict.fromkeys(cells) if c not in _CELLS]
+    todo = [c for c in dict.fromkeys(calls) if c not in _CELLS]
     if not todo:
         return
     todo = [c for c in dict.fromkeys(todo + _PLANNED) if c not in _CELLS]
     runs = train_report(
-        [sweep_setup(d, h, seed, prev) for d, (_, h, seed, prev) in todo],
-        [lr for _, (lr, _, _, _) in todo],
-        MAX_EPOCHS,
+        [sweep_setup(d, h, seed, prev) for d, (_, h, seed, prev), _, _ in todo],
+        [lr for _, (lr, _, _, _), _, _ in todo],
+        [epochs for _, _, epochs, _ in todo],
+        [every for *_, every in todo],
         progress=progress,
     )
     _CELLS.update(zip(todo, runs))
+
+
+def compute_cells(cells: list[tuple[str, Cell]], progress: Progress | None = None) -> None:
+    """Train every sweep (distribution, cell) not yet in the cache (see compute_calls)."""
+    compute_calls([sweep_call(d, c) for d, c in cells], progress)
 
 
 def sweep_cells(
@@ -277,7 +313,7 @@ def sweep_cells(
 ) -> list[Run]:
     """network_(epoch=50000, lr, h1=h2=h, distribution, seed) for each cell, cached."""
     compute_cells([(distribution, c) for c in cells], progress)
-    return [_CELLS[(distribution, c)] for c in cells]
+    return [_CELLS[sweep_call(distribution, c)] for c in cells]
 
 
 def all_sweep_cells() -> list[tuple[str, Cell]]:
@@ -341,7 +377,7 @@ def _sweep_result(distribution: str, kind: str, printed: tuple, progress) -> dic
 )
 def two_hidden_xor(progress: Progress | None = None) -> dict:
     """network(epoch=10000, lr=0.1, h1=3, h2=3, distribution='XOR', seed=0)."""
-    result = _log_result("XOR", 0.1, 3, PRINTED_XOR_LOG, progress)
+    result = _log_result("two_hidden_xor", PRINTED_XOR_LOG, progress)
     result["summary"] = (
         f"Accuracy 100 % at epoch {result['stop_epoch']} (printed: 1769). The log agrees with "
         "the report to 14+ significant digits up to epoch 1500; from there the run is "
@@ -358,11 +394,12 @@ def two_hidden_xor(progress: Progress | None = None) -> dict:
 )
 def two_hidden_linear(progress: Progress | None = None) -> dict:
     """network(epoch=10000, lr=0.01, h1=2, h2=2, distribution='linear', seed=0)."""
-    result = _log_result("linear", 0.01, 2, PRINTED_LINEAR_LOG, progress)
+    result = _log_result("two_hidden_linear", PRINTED_LINEAR_LOG, progress)
     # The printed prediction table is from another execution of the same call: one that ran
     # right after the XOR run, so its data came from the stream at seed(0) + the h = 3 draws.
-    net, x, y = sweep_setup("linear", 2, 0, (0, 3))
-    run = train_report([(net, x, y)], [0.01], 10_000)[0]
+    run = _CELLS[LOG_RUNS["two_hidden_linear"][1]]
+    assert run.data is not None, "train_report keeps the data"
+    x, y = run.data
     result["stop_epoch_predictions_run"] = run.epochs
     for i, p in enumerate(run.predictions.ravel()):
         result[f"prediction_as_printed_{i + 1}"] = float(p)
@@ -432,11 +469,13 @@ for _id, (_distribution, _kind, _printed, *_) in SWEEPS.items():
 
 @planner
 def _plan_sweep_cells(ids: set[str]) -> None:
-    """A full table about to run trains all four tables' cells in the first loop that needs any.
-
-    (`verify` runs the quick figures first, then the tables: one loop instead of two.)
+    """A full table about to run trains all four tables' cells in the first loop that needs any,
+    and the 3.A logs' runs planned with them (`verify` runs the logs, the quick figures, then
+    the tables: one loop instead of four; the logs' runs are three more runs in its stacks).
     """
-    _PLANNED[:] = all_sweep_cells() if ids & set(SWEEPS) else []
+    cells = all_sweep_cells() if ids & set(SWEEPS) else []
+    logs = [call for id, calls in LOG_RUNS.items() if id in ids for call in calls]
+    _PLANNED[:] = [sweep_call(d, c) for d, c in cells] + logs
 
 
 # The cells of the four tables that stop early (each run within ~10,000 epochs), for a quick
@@ -473,7 +512,8 @@ def two_hidden_sweep_figures(progress: Progress | None = None) -> dict:
             result[key] = run.epochs
             if run.nan_epoch is not None:
                 result[f"{key}_nan_epoch"] = run.nan_epoch
-    first = _CELLS[("XOR", sweep_calls("XOR", "lr", SWEEP_LR_XOR[0])[1])]  # lr 0.1, seed 0
+    lr_01_seed_0 = sweep_calls("XOR", "lr", SWEEP_LR_XOR[0])[1]
+    first = _CELLS[sweep_call("XOR", lr_01_seed_0)]
     boundary_xor = run_boundary(first)
     result["tables"] = {
         "cells": {

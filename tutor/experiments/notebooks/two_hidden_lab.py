@@ -21,7 +21,9 @@ Experiments (`tutor.experiments.two_hidden`) build the networks and data with th
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,9 +110,7 @@ class _Stacks:
         lr_sign = {"lr1": 1.0, "lr2": -1.0, "lr3": 1.0}
         self.flat: dict[str, np.ndarray] = {}
         for buffer, parts in buffers.items():
-            sizes = {
-                family: [int(np.prod(shape)) for shape in shapes[family]] for family, _ in parts
-            }
+            sizes = {family: [math.prod(shape) for shape in shapes[family]] for family, _ in parts}
             # Each region starts on a 64-byte boundary (see _aligned_zeros); the few doubles
             # between regions stay 0 and are never read.
             spans = [_LINE * -(-sum(sizes[family]) // _LINE) for family, _ in parts]
@@ -250,17 +250,22 @@ class _Stacks:
         """(accuracy, loss) of the k-th runs' last forward pass, as the report prints them.
 
         Per run: np.mean(np.round(ŷ) == y) and np.sum(−y log ŷ − (1 − y) log(1 − ŷ)). The
-        element-wise steps run once over every run's samples (each number is its own run's);
-        the loss of a run is then its terms summed as np.sum adds them (one contiguous
-        reduction), the accuracy its count of matches over its samples (np.mean's sum of
-        0s and 1s is that exact count, divided by the number of samples).
+        element-wise steps run once over the samples from the first run in `ks` (ascending) to
+        the last (each number is its own run's, wherever it is computed); the loss of a run is
+        then its terms summed as np.sum adds them (one contiguous reduction), the accuracy its
+        count of matches over its samples (np.mean's sum of 0s and 1s is that exact count,
+        divided by the number of samples).
         """
-        p, t = self.flat["yh"], self.flat["y"]
+        first = int(self.run_starts[ks[0]])
+        last = int(self.run_starts[ks[-1]]) + self.run_samples[ks[-1]]
+        if len(ks) > 1 and last - first > 2 * sum(self.run_samples[k] for k in ks):
+            return [figure for k in ks for figure in self.logged([k])]  # few, far apart
+        p, t = self.flat["yh"][first:last], self.flat["y"][first:last]
         terms = -t * np.log(p) - (1 - t) * np.log(1 - p)
         right = np.round(p) == t
         figures = []
         for k in ks:
-            start = int(self.run_starts[k])
+            start = int(self.run_starts[k]) - first
             end = start + self.run_samples[k]
             count = int(np.count_nonzero(right[start:end]))
             figures.append((count / (end - start), float(_add_reduce(terms[start:end]))))
@@ -298,8 +303,8 @@ class _Stacks:
 def train_report(
     setups: list[tuple[Network, np.ndarray, np.ndarray]],
     lrs: list[float],
-    max_epochs: int,
-    log_every: int = 100,
+    max_epochs: int | Sequence[int],
+    log_every: int | Sequence[int] = 100,
     progress: Progress | None = None,
 ) -> list[Run]:
     """The report's loop for several independent runs at once, stacked.
@@ -309,11 +314,17 @@ def train_report(
     formulas, unclipped (a saturated ŷ gives 0/0 = NaN, as in the report); accuracy counts
     round(ŷ) == y; the printed epoch is 1-based. Stacking only saves Python overhead: each
     run's arithmetic is its own (checked against a single-run loop in the tests), and a run
-    that reached 100 % leaves the stack. Runs of different layer or data sizes may be mixed.
-    Trains the networks in place (each keeps its weights from the epoch it stopped).
+    that reached 100 % or its last epoch leaves the stack. Runs of different layer or data
+    sizes may be mixed, and so may their epoch limits and log intervals (`max_epochs` and
+    `log_every`: one for all, or one per run; progress is reported every `max(log_every)`
+    epochs). Trains the networks in place (each keeps its weights from the epoch it stopped).
     """
     nets = [net for net, _, _ in setups]
     count = len(nets)
+    limits = _per_run(max_epochs, count)
+    intervals = _per_run(log_every, count)
+    loop_epochs = int(limits.max()) if count else 0
+    progress_every = int(intervals.max()) if count else 1
     by_shape: dict[tuple, list[int]] = {}
     for k, (net, x, _) in enumerate(setups):
         by_shape.setdefault((x.shape, *(layer.W.shape for layer in net.layers)), []).append(k)
@@ -331,7 +342,7 @@ def train_report(
         ]
     )
     logs: list[list[tuple[int, float, float]]] = [[] for _ in nets]
-    ends = [max_epochs] * count
+    ends = limits.tolist()
     reached = [False] * count
     nan_epochs: list[int | None] = [None] * count
     predictions: list[np.ndarray | None] = [None] * count
@@ -342,16 +353,21 @@ def train_report(
             layer.W[...] = -st[f"w{i + 1}"][b]
 
     with np.errstate(all="ignore"):
-        for epoch in range(1, max_epochs + 1):
+        schedule = _Schedule(stacks.runs, limits, intervals)
+        next_event = schedule.next_event(1)  # the next epoch at which some run logs or ends
+        for epoch in range(1, loop_epochs + 1):
             some_match = stacks.forward()
-            logging = epoch % log_every == 0
+            event = epoch == next_event
             gone = None  # runs that leave the stack after this epoch's update
-            if logging or some_match:
+            if event or some_match:
+                logging = event and schedule.logs(epoch)
+                ending = event and epoch in schedule.ends
                 active = stacks.active
                 hit = stacks.matched & active
                 gone = hit.copy()
-                shown = np.flatnonzero(active & (hit | logging)).tolist()
-                for k, (accuracy, loss) in zip(shown, stacks.logged(shown)):
+                due = schedule.shown(epoch, active, hit) if logging else active & hit
+                shown = np.flatnonzero(due).tolist()
+                for k, (accuracy, loss) in zip(shown, stacks.logged(shown) if shown else ()):
                     run = stacks.runs[k]
                     logs[run].append((epoch, accuracy, loss))
                     if math.isnan(loss) and nan_epochs[run] is None:
@@ -369,6 +385,11 @@ def train_report(
                     run = stacks.runs[k]
                     ends[run], reached[run] = epoch, True
                     predictions[run] = st["yh"][b].copy()
+                if ending:  # runs at their last epoch leave after its update, as their loop ends
+                    for k in np.flatnonzero(active & ~gone & (schedule.limits == epoch)).tolist():
+                        st, b = stacks.where(k)
+                        predictions[stacks.runs[k]] = st["yh"][b].copy()
+                        gone[k] = True
                 if not gone.any():
                     gone = None
             stacks.backward_and_update()
@@ -377,8 +398,11 @@ def train_report(
                 for k in np.flatnonzero(gone).tolist():
                     store(stacks, k)
                 stacks = stacks.without(gone)
-            if logging:
-                check_progress(progress, epoch, max_epochs, None)
+                schedule = _Schedule(stacks.runs, limits, intervals)
+            if event or gone is not None:
+                next_event = schedule.next_event(epoch + 1)
+            if epoch % progress_every == 0:
+                check_progress(progress, epoch, loop_epochs, None)
             if gone is not None and not stacks.active.any():  # the last runs just left
                 break
     for k, run in enumerate(stacks.runs):
@@ -392,3 +416,44 @@ def train_report(
         Run(ends[b], reached[b], logs[b], nan_epochs[b], final[b], nets[b], setups[b][1:])
         for b in range(count)
     ]
+
+
+def _per_run(value: int | Sequence[int], count: int) -> np.ndarray:
+    """One positive int per run: `value` for all, or `value` itself (one per run)."""
+    values = np.full(count, value, dtype=np.int64) if isinstance(value, int) else np.array(value)
+    if values.shape != (count,) or not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"{count} runs need one epoch count or {count}, got {value!r}")
+    if count and values.min() < 1:
+        raise ValueError(f"epoch counts must be ≥ 1, got {value!r}")
+    return values.astype(np.int64)
+
+
+class _Schedule:
+    """When the runs in a stack (`runs`, in its order) log and end: their intervals and limits."""
+
+    def __init__(self, runs: np.ndarray, limits: np.ndarray, intervals: np.ndarray) -> None:
+        self.limits = limits[runs]
+        self.intervals = intervals[runs]
+        self.every = sorted(set(self.intervals.tolist()))  # the distinct intervals
+        self.ends = sorted(set(self.limits.tolist()))
+        self.one = self.every[0] if len(self.every) == 1 else 0  # the interval, if only one
+
+    def next_event(self, epoch: int) -> int | float:
+        """The first epoch from `epoch` on at which some run logs or ends (inf: none left)."""
+        left = bisect.bisect_left(self.ends, epoch)
+        end = self.ends[left] if left < len(self.ends) else math.inf
+        if self.one:
+            return min(end, -(-epoch // self.one) * self.one)
+        return min([end, *(-(-epoch // every) * every for every in self.every)])
+
+    def logs(self, epoch: int) -> bool:
+        """Whether some run logs at `epoch`."""
+        if self.one:
+            return epoch % self.one == 0
+        return any(epoch % every == 0 for every in self.every)
+
+    def shown(self, epoch: int, active: np.ndarray, hit: np.ndarray) -> np.ndarray:
+        """The runs that log at `epoch` (a logging epoch): those due, and those that hit 100 %."""
+        if self.one:  # one interval: every run
+            return active
+        return active & (hit | (epoch % self.intervals == 0))
