@@ -47,24 +47,22 @@ def summary_may_print(terminalreporter, plugin, modules: Mapping[str, object]) -
     )
 
 
-def _guarded(original: Callable, plugin) -> Callable:
-    def pytest_terminal_summary(terminalreporter) -> None:
-        if summary_may_print(terminalreporter, plugin, sys.modules):
-            original(terminalreporter)
-
-    return pytest_terminal_summary
-
-
 def skip_summary_without_hypothesis(config: pytest.Config) -> bool:
     """Wrap Hypothesis's `pytest_terminal_summary` as above; False when it was left alone."""
     plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
     if plugin is None:
         return False
     for impl in config.pluginmanager.hook.pytest_terminal_summary.get_hookimpls():
-        if impl.plugin is plugin:
-            reviewed = hook_digest(impl.function) == REVIEWED_HOOK
-            if impl.argnames != ("terminalreporter",) or not reviewed:
-                return False
-            impl.function = _guarded(impl.function, plugin)  # type: ignore[misc]  # pluggy calls it
-            return True
+        if impl.plugin is not plugin:
+            continue
+        original = impl.function
+        if impl.argnames != ("terminalreporter",) or hook_digest(original) != REVIEWED_HOOK:
+            return False
+
+        def pytest_terminal_summary(terminalreporter) -> None:
+            if summary_may_print(terminalreporter, plugin, sys.modules):
+                original(terminalreporter)
+
+        impl.function = pytest_terminal_summary  # type: ignore[misc]  # pluggy calls this
+        return True
     return False
