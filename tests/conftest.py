@@ -30,7 +30,6 @@ import pytest
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 from tests.compile_once import compile_for_workers
-from tests.hypothesis_summary import skip_summary_without_hypothesis
 from tests.lesson_cache import builtin_lessons_parsed_once  # noqa: F401 - a session fixture
 
 
@@ -108,9 +107,6 @@ def pytest_configure(config: pytest.Config) -> None:
     missing = sorted(name for name in GROUPS if not (TESTS / name.split("::")[0]).is_file())
     if missing:
         raise pytest.UsageError(f"tests/conftest.py: GROUPS names missing modules: {missing}")
-    # xdist's controller runs no test: its Hypothesis summary has nothing to print, and no
-    # longer imports Hypothesis to find that out (tests/hypothesis_summary.py).
-    skip_summary_without_hypothesis(config)
     workers = getattr(config.option, "numprocesses", None)  # xdist's -n, "auto" resolved by now
     if not hasattr(config, "workerinput") and isinstance(workers, int) and workers > 1:
         compile_for_workers(config)  # in the controller, before the workers start
