@@ -150,8 +150,7 @@ def train_stacked(
     learning_rates = np.array([c.learning_rate for c in configs])[:, None, None]
     decay = np.array([c.l2 for c in configs])[:, None, None]
     l2 = decay if np.any(decay != 0.0) else None  # none decays: train() skips the L2 term too
-    decayed = _decayed_runs(decay)
-    update_arrays = _UpdateArrays(layers, learning_rates, decayed)
+    update_arrays = _UpdateArrays(layers, learning_rates, _decayed_runs(decay))
     epochs = configs[0].epochs
     losses = np.empty((epochs if loss_values else 0, k_runs))
     values = np.full(k_runs, np.nan)  # what on_epoch hears without loss values
@@ -170,7 +169,7 @@ def train_stacked(
                     raise _locate_divergence(values, nets_, outs, epoch)
                 losses[epoch - 1] = values
             dW, db = _backward(layers, nets_, outs, inputs, masks, T, loss, n)
-            _update(layers, dW, db, learning_rates, l2, decayed, update_arrays)
+            _update(layers, dW, db, learning_rates, l2, update_arrays)
             _check_parameters(layers, epoch)
             if on_epoch is not None and on_epoch(epoch, values, layers) is False:
                 stopped = True
@@ -363,24 +362,22 @@ def _update(
     db,
     learning_rates: np.ndarray,
     l2: np.ndarray | None,
-    decayed: list[tuple[slice, np.ndarray]],
-    arrays: _UpdateArrays | None = None,
+    arrays: _UpdateArrays,
 ) -> None:
     """w ← w − η·dE/dw per run (training.apply_update's arithmetic); L2 only where λ ≠ 0.
 
     In place on dW (this epoch's own arrays) when it has the weights' and η's dtype: dE/dW + λ·W
-    on the runs with λ ≠ 0 (`decayed`, from `_decayed_runs`) only, then η·(…) and the
-    subtraction: the products and sums of the other branch (neither depends on operand order).
-    `arrays` (`_UpdateArrays`) gives η and λ at the weights' shape: the same products.
+    on the runs with λ ≠ 0 (`_decayed_runs`) only, then η·(…) and the subtraction, with η and λ
+    written out at the weights' shape (`arrays`): the products and sums of the other branch
+    (neither depends on operand order).
     """
     for k, (layer, grad_W, grad_b) in enumerate(zip(layers, dW, db)):
-        if grad_W.dtype == layer.W.dtype == learning_rates.dtype:
-            rates = arrays.rates[k] if arrays is not None else None
-            decays = arrays.decays[k] if arrays is not None else decayed
-            for part, decay in decays:
+        rates = arrays.rates[k]  # None unless the weights have η's dtype
+        if rates is not None and grad_W.dtype == layer.W.dtype:
+            for part, decay in arrays.decays[k]:
                 decayed_grad = grad_W[part]
                 decayed_grad += np.multiply(layer.W[part], decay)
-            layer.W -= np.multiply(grad_W, learning_rates if rates is None else rates, out=grad_W)
+            layer.W -= np.multiply(grad_W, rates, out=grad_W)
         else:
             if l2 is not None:
                 with_l2 = grad_W + l2 * layer.W
